@@ -1,0 +1,59 @@
+//! Where a clue (线索) came from (R4–R9).
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! clue_sources {
+    ($( $variant:ident => $code:literal, $zh:literal, $en:literal; )*) => {
+        /// Every source of clues the seeds name.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ClueSource { $( $variant, )* }
+
+        impl ClueSource {
+            pub const ALL: &'static [ClueSource] = &[ $( ClueSource::$variant, )* ];
+
+            #[must_use]
+            pub fn code(self) -> &'static str {
+                match self { $( ClueSource::$variant => $code, )* }
+            }
+
+            #[must_use]
+            pub fn from_code(code: &str) -> Option<ClueSource> {
+                match code { $( $code => Some(ClueSource::$variant), )* _ => None }
+            }
+
+            #[must_use]
+            pub fn label(self, zh: bool) -> &'static str {
+                match self { $( ClueSource::$variant => if zh { $zh } else { $en }, )* }
+            }
+        }
+    };
+}
+
+clue_sources! {
+    Tip => "tip", "群众举报", "Public tip-off";
+    SatellitePatch => "satellite_patch", "卫片执法图斑", "Satellite change patch";
+    Patrol => "patrol", "巡查发现", "Patrol finding";
+    PowerAnomaly => "power_anomaly", "用电异常", "Power-use anomaly";
+    VideoAlert => "video_alert", "视频监控预警", "Video alert";
+    DroneAlert => "drone_alert", "无人机巡查", "Drone alert";
+    Media => "media", "媒体报道", "Media report";
+    OnlineOpinion => "online_opinion", "网络舆情", "Online opinion";
+    SuperiorInspection => "superior_inspection", "上级督察交办", "Superior inspection";
+    LeaderReferral => "leader_referral", "领导批办", "Leader referral";
+    DepartmentTransfer => "department_transfer", "部门移交", "Department transfer";
+    Checkpoint => "checkpoint", "卡点查获", "Checkpoint seizure";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_round_trip() {
+        for &s in ClueSource::ALL {
+            assert_eq!(ClueSource::from_code(s.code()), Some(s));
+        }
+        assert_eq!(ClueSource::from_code("rumour"), None);
+    }
+}
