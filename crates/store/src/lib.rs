@@ -1,1 +1,177 @@
-//! placeholder
+//! Persistence for minewatch behind one [`Store`]: SQLite (embedded default) or PostgreSQL,
+//! chosen from the URL at start.
+//!
+//! One code path serves both engines: queries are portable SQL with `$n` placeholders run
+//! through sqlx's `Any` driver; only the DDL differs, in `migrations/<engine>/`. Every
+//! query that reads or changes the ledger takes the caller's [`Actor`] and filters by its
+//! [`minewatch_core::Scope`] here, not in the page.
+//!
+//! Writes follow one pattern: [`Store::begin_write`] takes the chain-head lock first, the
+//! change and its event are written, and the transaction commits — so the ledger and its
+//! hash-chained log never disagree and two processes never fork the chain.
+
+mod actor;
+mod attachments;
+mod audit;
+mod cases;
+mod clues;
+mod error;
+mod events;
+mod migrate;
+mod org;
+mod sql;
+mod users;
+
+pub use actor::Actor;
+pub use attachments::{AttachmentMeta, BlobStore};
+pub use audit::{AuditFailure, AuditReport};
+pub use cases::{
+    CaseDetail, CaseFilter, CaseRow, Dashboard, EventView, OverdueRow, TownshipCounts,
+};
+pub use clues::{ClueOutcome, ClueRow, NewClue};
+pub use error::StoreError;
+pub use org::{
+    CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow,
+    TownshipRow, VillageRow,
+};
+pub use users::UserRow;
+
+use minewatch_core::deadline::Policy;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Which engine the store runs on; chosen from the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The one handle everything above the store uses.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    blobs: BlobStore,
+    policy: Policy,
+}
+
+/// Where and how to open a store.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// A file path (SQLite) or a `postgres://` URL.
+    pub location: String,
+    /// Directory for attachment bytes; defaults beside the SQLite file or `./blobs`.
+    pub blob_dir: Option<PathBuf>,
+    pub max_connections: u32,
+}
+
+impl StoreConfig {
+    #[must_use]
+    pub fn new(location: impl Into<String>) -> Self {
+        StoreConfig { location: location.into(), blob_dir: None, max_connections: 8 }
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the store.
+    ///
+    /// # Errors
+    /// When the database cannot be reached or a migration fails.
+    pub async fn open(config: StoreConfig) -> Result<Store> {
+        install_default_drivers();
+        let loc = config.location.trim();
+        let (backend, url, default_blobs) = if loc.starts_with("postgres://") || loc.starts_with("postgresql://") {
+            (Backend::Postgres, loc.to_string(), PathBuf::from("blobs"))
+        } else {
+            let path = loc.strip_prefix("sqlite://").unwrap_or(loc);
+            let p = Path::new(path);
+            if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::Io { path: parent.to_path_buf(), source: e })?;
+            }
+            let blobs = p.with_extension("blobs");
+            (Backend::Sqlite, format!("sqlite://{path}?mode=rwc"), blobs)
+        };
+        let mut options = AnyPoolOptions::new().max_connections(config.max_connections.max(1));
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL lets readers work beside the writer; NORMAL keeps every commit
+                    // across a process kill. busy_timeout makes writers queue, not fail.
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            });
+        }
+        let connect_options = sqlx::any::AnyConnectOptions::from_str(&url)
+            .map_err(|e| StoreError::Connect { location: redact(loc), source: e })?;
+        let pool = options
+            .connect_with(connect_options)
+            .await
+            .map_err(|e| StoreError::Connect { location: redact(loc), source: e })?;
+        if backend == Backend::Sqlite {
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        let blobs = BlobStore::new(config.blob_dir.unwrap_or(default_blobs));
+        let store = Store { pool, backend, blobs, policy: Policy::default() };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    #[must_use]
+    pub fn policy(&self) -> Policy {
+        self.policy
+    }
+
+    #[must_use]
+    pub fn blobs(&self) -> &BlobStore {
+        &self.blobs
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Starts a write transaction holding the chain-head lock.
+    pub(crate) async fn begin_write(&self, at: &str) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE chain_head SET touched_at = $1 WHERE id = 1")
+            .bind(at.to_string())
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Hides a password in a database URL before it goes into a message.
+fn redact(location: &str) -> String {
+    match (location.find("://"), location.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &location[..s], &location[at..]),
+        _ => location.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://***@h/db");
+        assert_eq!(super::redact("minewatch.db"), "minewatch.db");
+    }
+}

@@ -1,0 +1,374 @@
+//! Clue intake (R4–R10): every clue either joins the open case at its place (one place,
+//! one problem) or opens a new case; near a closed case it opens a recurrence (R14).
+
+use crate::cases::CaseFields;
+use crate::events::{append, stamp, NewEvent};
+use crate::{Actor, Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use minewatch_core::rights::{may_administer_county, may_file_clue};
+use minewatch_core::{ClueSource, ProblemKind, Scope, Severity};
+use minewatch_spatial::LonLat;
+use serde::{Deserialize, Serialize};
+use sqlx::{AnyConnection, Row};
+
+/// A clue as filed by a person or a machine.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewClue {
+    pub source: ClueSource,
+    pub township_id: i64,
+    #[serde(default)]
+    pub village_id: Option<i64>,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    /// When the problem was seen (RFC 3339), if known.
+    #[serde(default)]
+    pub observed_at: Option<String>,
+    pub description: String,
+    pub problem_kind: ProblemKind,
+    #[serde(default = "general")]
+    pub severity: Severity,
+    #[serde(default)]
+    pub reporter_name: String,
+    #[serde(default)]
+    pub reporter_phone: String,
+    /// SHA-256 of attachments uploaded before.
+    #[serde(default)]
+    pub attachments: Vec<String>,
+}
+
+fn general() -> Severity {
+    Severity::General
+}
+
+/// What became of a filed clue.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClueOutcome {
+    pub clue_id: i64,
+    pub case_id: i64,
+    pub case_number: String,
+    /// True when the clue joined a case that was already open.
+    pub merged: bool,
+    /// The closed case this one recurs at, if any.
+    pub recurrence_of: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClueRow {
+    pub id: i64,
+    pub source: String,
+    pub description: String,
+    pub address: String,
+    pub filed_at: String,
+    pub merged: bool,
+    pub attachments: Vec<String>,
+}
+
+/// A case found near a point, with its distance.
+struct Nearby {
+    id: i64,
+    number: String,
+    open: bool,
+    distance_m: f64,
+}
+
+fn place(clue: &NewClue) -> Result<Option<LonLat>> {
+    match (clue.lon, clue.lat) {
+        (Some(lon), Some(lat)) => LonLat::new(lon, lat)
+            .map(Some)
+            .map_err(|e| StoreError::invalid("lon", e.to_string())),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(StoreError::invalid("lat", "longitude given without latitude")),
+        (None, Some(_)) => Err(StoreError::invalid("lon", "latitude given without longitude")),
+    }
+}
+
+async fn nearby_cases(conn: &mut AnyConnection, county_id: i64, at: LonLat, radius_m: f64) -> Result<Vec<Nearby>> {
+    let (x0, y0, x1, y1) = at.bounding_box(radius_m);
+    let rows = sqlx::query(
+        "SELECT id, number, status, lon, lat FROM case_file \
+         WHERE county_id = $1 AND lat BETWEEN $2 AND $3 AND lon BETWEEN $4 AND $5",
+    )
+    .bind(county_id)
+    .bind(y0)
+    .bind(y1)
+    .bind(x0)
+    .bind(x1)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (Some(lon), Some(lat)) = (r.try_get::<Option<f64>, _>("lon")?, r.try_get::<Option<f64>, _>("lat")?) else {
+            continue;
+        };
+        let Ok(p) = LonLat::new(lon, lat) else { continue };
+        let status: String = r.try_get("status")?;
+        out.push(Nearby {
+            id: r.try_get("id")?,
+            number: r.try_get("number")?,
+            open: status != "closed" && status != "unfounded",
+            distance_m: at.distance_m(p),
+        });
+    }
+    out.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+    Ok(out)
+}
+
+async fn same_address_cases(conn: &mut AnyConnection, county_id: i64, village_id: i64, address: &str) -> Result<Vec<Nearby>> {
+    let rows = sqlx::query(
+        "SELECT id, number, status FROM case_file WHERE county_id = $1 AND village_id = $2 AND address = $3 ORDER BY id DESC",
+    )
+    .bind(county_id)
+    .bind(village_id)
+    .bind(address.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let status: String = r.try_get("status")?;
+            Ok(Nearby {
+                id: r.try_get("id")?,
+                number: r.try_get("number")?,
+                open: status != "closed" && status != "unfounded",
+                distance_m: 0.0,
+            })
+        })
+        .collect()
+}
+
+impl Store {
+    async fn check_place(&self, actor: &Actor, township_id: i64, village_id: Option<i64>) -> Result<()> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM township WHERE id = $1 AND county_id = $2")
+            .bind(township_id)
+            .bind(actor.county_id)
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?;
+        if n == 0 {
+            return Err(StoreError::invalid("township", format!("no township {township_id} in this county")));
+        }
+        if let Some(v) = village_id {
+            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM village WHERE id = $1 AND township_id = $2")
+                .bind(v)
+                .bind(township_id)
+                .fetch_one(self.pool())
+                .await?
+                .try_get("n")?;
+            if n == 0 {
+                return Err(StoreError::invalid("village", format!("village {v} is not in township {township_id}")));
+            }
+        }
+        match actor.scope {
+            Scope::Township(t) if t != township_id => Err(StoreError::invalid("township", "outside your township")),
+            Scope::Village(v) if village_id != Some(v) => Err(StoreError::invalid("village", "outside your village")),
+            _ => Ok(()),
+        }
+    }
+
+    /// Files a clue: merges it into the open case at its place or opens a new case.
+    ///
+    /// # Errors
+    /// `Invalid` naming the field for bad input; `Forbidden` for roles that may not file.
+    pub async fn file_clue(&self, actor: &Actor, clue: &NewClue, now: DateTime<Utc>) -> Result<ClueOutcome> {
+        if !may_file_clue(actor.role) {
+            return Err(StoreError::Forbidden("this role does not file clues"));
+        }
+        if clue.description.trim().is_empty() {
+            return Err(StoreError::invalid("description", "must not be empty"));
+        }
+        let point = place(clue)?;
+        if point.is_none() && clue.address.trim().is_empty() {
+            return Err(StoreError::invalid("address", "give an address or a point on the map"));
+        }
+        if let Some(t) = &clue.observed_at {
+            DateTime::parse_from_rfc3339(t).map_err(|_| StoreError::invalid("observed_at", "not an RFC 3339 time"))?;
+        }
+        self.check_place(actor, clue.township_id, clue.village_id).await?;
+        self.check_attachments(&clue.attachments).await?;
+        let policy = self.policy();
+        let at = stamp(now);
+        let mut tx = self.begin_write(&at).await?;
+
+        let candidates = match (point, clue.village_id) {
+            (Some(p), _) => nearby_cases(&mut tx, actor.county_id, p, policy.recurrence_radius_m.max(policy.merge_radius_m)).await?,
+            (None, Some(v)) => same_address_cases(&mut tx, actor.county_id, v, clue.address.trim()).await?,
+            (None, None) => Vec::new(),
+        };
+        let open = candidates.iter().find(|c| c.open && c.distance_m <= policy.merge_radius_m);
+        let closed = candidates.iter().find(|c| !c.open && c.distance_m <= policy.recurrence_radius_m);
+
+        let (case_id, case_number, merged, recurrence_of) = if let Some(o) = open {
+            (o.id, o.number.clone(), true, None)
+        } else {
+            let fields = CaseFields::from_clue(clue);
+            let recurrence = closed.map(|c| (c.id, c.number.clone()));
+            let (id, number) = self
+                .open_case_tx(&mut tx, actor, &fields, now, recurrence.as_ref().map(|r| r.0))
+                .await?;
+            if let Some((old_id, old_number)) = &recurrence {
+                append(
+                    &mut tx,
+                    NewEvent {
+                        at: &at,
+                        actor: Some(actor.user_id),
+                        county_id: actor.county_id,
+                        case_id: Some(*old_id),
+                        clue_id: None,
+                        kind: "case.recurrence",
+                        payload: serde_json::json!({"new_case": number, "closed_case": old_number}).to_string(),
+                        attachments: &[],
+                    },
+                )
+                .await?;
+            }
+            (id, number, false, recurrence.map(|r| r.1))
+        };
+
+        let clue_id: i64 = sqlx::query(
+            "INSERT INTO clue (county_id, source, township_id, village_id, address, lon, lat, observed_at, description, problem_kind, \
+             reporter_name, reporter_phone, attachments, filed_by, filed_at, case_id, merged) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+        )
+        .bind(actor.county_id)
+        .bind(clue.source.code())
+        .bind(clue.township_id)
+        .bind(clue.village_id)
+        .bind(clue.address.trim().to_string())
+        .bind(point.map(|p| p.lon))
+        .bind(point.map(|p| p.lat))
+        .bind(clue.observed_at.clone())
+        .bind(clue.description.trim().to_string())
+        .bind(clue.problem_kind.code())
+        .bind(clue.reporter_name.clone())
+        .bind(clue.reporter_phone.clone())
+        .bind(clue.attachments.join(","))
+        .bind(actor.user_id)
+        .bind(at.clone())
+        .bind(case_id)
+        .bind(i64::from(merged))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+
+        append(
+            &mut tx,
+            NewEvent {
+                at: &at,
+                actor: Some(actor.user_id),
+                county_id: actor.county_id,
+                case_id: Some(case_id),
+                clue_id: Some(clue_id),
+                kind: if merged { "clue.merged" } else { "clue.filed" },
+                payload: serde_json::json!({
+                    "source": clue.source.code(),
+                    "description": clue.description.trim(),
+                    "address": clue.address.trim(),
+                    "lon": point.map(|p| p.lon),
+                    "lat": point.map(|p| p.lat),
+                    "observed_at": clue.observed_at,
+                    "problem_kind": clue.problem_kind.code(),
+                })
+                .to_string(),
+                attachments: &clue.attachments,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ClueOutcome { clue_id, case_id, case_number, merged, recurrence_of })
+    }
+
+    /// Undoes a merge (R10): the clue leaves the case it joined and opens its own.
+    /// County office only.
+    ///
+    /// # Errors
+    /// `Forbidden`, `NotFound`, or `Invalid` when the clue was not merged.
+    pub async fn split_clue(&self, actor: &Actor, clue_id: i64, now: DateTime<Utc>) -> Result<ClueOutcome> {
+        if !may_administer_county(actor.role) {
+            return Err(StoreError::Forbidden("only the county office undoes a merge"));
+        }
+        let at = stamp(now);
+        let mut tx = self.begin_write(&at).await?;
+        let row = sqlx::query(
+            "SELECT source, township_id, village_id, address, lon, lat, description, problem_kind, case_id, merged \
+             FROM clue WHERE id = $1 AND county_id = $2",
+        )
+        .bind(clue_id)
+        .bind(actor.county_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::not_found("clue", clue_id))?;
+        let merged: i64 = row.try_get("merged")?;
+        if merged == 0 {
+            return Err(StoreError::invalid("clue", "this clue opened its case; there is no merge to undo"));
+        }
+        let kind_code: String = row.try_get("problem_kind")?;
+        let source_code: String = row.try_get("source")?;
+        let fields = CaseFields {
+            township_id: row.try_get("township_id")?,
+            village_id: row.try_get("village_id")?,
+            address: row.try_get("address")?,
+            lon: row.try_get("lon")?,
+            lat: row.try_get("lat")?,
+            finding: row.try_get("description")?,
+            problem_kind: ProblemKind::from_code(&kind_code).ok_or_else(|| StoreError::Corrupt(format!("kind '{kind_code}'")))?,
+            severity: Severity::General,
+            source: ClueSource::from_code(&source_code).ok_or_else(|| StoreError::Corrupt(format!("source '{source_code}'")))?,
+        };
+        let from_case: i64 = row.try_get("case_id")?;
+        let (case_id, case_number) = self.open_case_tx(&mut tx, actor, &fields, now, None).await?;
+        sqlx::query("UPDATE clue SET case_id = $1, merged = 0 WHERE id = $2")
+            .bind(case_id)
+            .bind(clue_id)
+            .execute(&mut *tx)
+            .await?;
+        for case in [from_case, case_id] {
+            append(
+                &mut tx,
+                NewEvent {
+                    at: &at,
+                    actor: Some(actor.user_id),
+                    county_id: actor.county_id,
+                    case_id: Some(case),
+                    clue_id: Some(clue_id),
+                    kind: "clue.split",
+                    payload: serde_json::json!({"from_case": from_case, "to_case": case_id}).to_string(),
+                    attachments: &[],
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ClueOutcome { clue_id, case_id, case_number, merged: false, recurrence_of: None })
+    }
+
+    /// Clues the actor filed (what checkpoint staff see instead of the ledger).
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn own_clues(&self, actor: &Actor) -> Result<Vec<ClueRow>> {
+        let rows = sqlx::query(
+            "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE filed_by = $1 ORDER BY id DESC LIMIT 200",
+        )
+        .bind(actor.user_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(clue_row).collect()
+    }
+}
+
+pub(crate) fn clue_row(r: &sqlx::any::AnyRow) -> Result<ClueRow> {
+    let attachments: String = r.try_get("attachments")?;
+    let merged: i64 = r.try_get("merged")?;
+    Ok(ClueRow {
+        id: r.try_get("id")?,
+        source: r.try_get("source")?,
+        description: r.try_get("description")?,
+        address: r.try_get("address")?,
+        filed_at: r.try_get("filed_at")?,
+        merged: merged != 0,
+        attachments: attachments.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+    })
+}

@@ -1,0 +1,40 @@
+//! Errors of the store. Variants carry what a user needs to act (the field, the id); SQL
+//! errors are kept as sources for the log and never shown to clients.
+
+use minewatch_core::Refusal;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("cannot open the database at {location}: {source}")]
+    Connect { location: String, source: sqlx::Error },
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration { version: i64, name: &'static str, source: sqlx::Error },
+    #[error("file error at {}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    /// Not there, or not visible to this user — the two are not told apart.
+    #[error("{what} {id} not found")]
+    NotFound { what: &'static str, id: String },
+    /// Input that names a field and says what is wrong with it.
+    #[error("field '{field}': {reason}")]
+    Invalid { field: &'static str, reason: String },
+    #[error("not permitted: {0}")]
+    Forbidden(&'static str),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
+        StoreError::Invalid { field, reason: reason.into() }
+    }
+
+    pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
+        StoreError::NotFound { what, id: id.to_string() }
+    }
+}

@@ -1,0 +1,84 @@
+//! Appending to the hash-chained event log. Only called inside a transaction opened by
+//! `Store::begin_write`, which already holds the chain-head lock.
+
+use crate::Result;
+use minewatch_core::chain::EventRecord;
+use sqlx::{AnyConnection, Row};
+
+/// An event about to be written; `seq`, `prev_hash` and `hash` are filled in here.
+pub(crate) struct NewEvent<'a> {
+    pub at: &'a str,
+    pub actor: Option<i64>,
+    pub county_id: i64,
+    pub case_id: Option<i64>,
+    pub clue_id: Option<i64>,
+    pub kind: &'a str,
+    pub payload: String,
+    pub attachments: &'a [String],
+}
+
+pub(crate) async fn append(conn: &mut AnyConnection, ev: NewEvent<'_>) -> Result<i64> {
+    let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    let prev_seq: i64 = head.try_get("seq")?;
+    let prev_hash: String = head.try_get("hash")?;
+    let mut rec = EventRecord {
+        seq: prev_seq + 1,
+        at: ev.at.to_string(),
+        actor_user_id: ev.actor,
+        county_id: ev.county_id,
+        case_id: ev.case_id,
+        clue_id: ev.clue_id,
+        kind: ev.kind.to_string(),
+        payload: ev.payload,
+        attachments: ev.attachments.join(","),
+        prev_hash,
+        hash: String::new(),
+    };
+    rec.hash = rec.compute_hash();
+    sqlx::query(
+        "INSERT INTO event (seq, at, actor_user_id, county_id, case_id, clue_id, kind, payload, attachments, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(rec.seq)
+    .bind(rec.at.clone())
+    .bind(rec.actor_user_id)
+    .bind(rec.county_id)
+    .bind(rec.case_id)
+    .bind(rec.clue_id)
+    .bind(rec.kind.clone())
+    .bind(rec.payload.clone())
+    .bind(rec.attachments.clone())
+    .bind(rec.prev_hash.clone())
+    .bind(rec.hash.clone())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(rec.seq)
+        .bind(rec.hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(rec.seq)
+}
+
+pub(crate) fn record_from_row(row: &sqlx::any::AnyRow) -> Result<EventRecord> {
+    Ok(EventRecord {
+        seq: row.try_get("seq")?,
+        at: row.try_get("at")?,
+        actor_user_id: row.try_get("actor_user_id")?,
+        county_id: row.try_get("county_id")?,
+        case_id: row.try_get("case_id")?,
+        clue_id: row.try_get("clue_id")?,
+        kind: row.try_get("kind")?,
+        payload: row.try_get("payload")?,
+        attachments: row.try_get("attachments")?,
+        prev_hash: row.try_get("prev_hash")?,
+        hash: row.try_get("hash")?,
+    })
+}
+
+/// Timestamps are stored as RFC 3339 UTC with milliseconds, which sort as text.
+pub(crate) fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

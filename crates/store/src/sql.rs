@@ -1,0 +1,73 @@
+//! A small builder for portable SQL with `$n` placeholders, for queries whose WHERE clause
+//! depends on filters and scope. Values are always bound, never spliced into the text.
+
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::Any;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    I64(i64),
+    Text(String),
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Sql {
+    text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub(crate) fn new(text: &str) -> Self {
+        Sql { text: text.to_string(), args: Vec::new() }
+    }
+
+    pub(crate) fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn placeholder(&mut self, arg: Arg) -> &mut Self {
+        self.args.push(arg);
+        let n = self.args.len();
+        self.text.push('$');
+        self.text.push_str(&n.to_string());
+        self
+    }
+
+    pub(crate) fn bind_i64(&mut self, v: i64) -> &mut Self {
+        self.placeholder(Arg::I64(v))
+    }
+
+    pub(crate) fn bind_text(&mut self, v: impl Into<String>) -> &mut Self {
+        self.placeholder(Arg::Text(v.into()))
+    }
+
+    #[cfg(test)]
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
+        let mut q = sqlx::query(&self.text);
+        for a in &self.args {
+            q = match a {
+                Arg::I64(v) => q.bind(*v),
+                Arg::Text(v) => q.bind(v.clone()),
+            };
+        }
+        q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_placeholders_in_order() {
+        let mut s = Sql::new("SELECT 1 WHERE a = ");
+        s.bind_i64(1).push(" AND b = ").bind_text("x");
+        assert_eq!(s.text(), "SELECT 1 WHERE a = $1 AND b = $2");
+    }
+}

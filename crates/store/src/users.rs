@@ -1,0 +1,203 @@
+//! Users, browser sessions and API tokens. Only SHA-256 digests of tokens are stored.
+
+use crate::events::stamp;
+use crate::org::NewUser;
+use crate::{Actor, Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use minewatch_core::{Jurisdiction, Role, Scope};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    #[serde(skip)]
+    pub password_hash: String,
+}
+
+/// The stored form of a secret token.
+#[must_use]
+pub fn token_digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+const USER_COLUMNS: &str =
+    "id, county_id, username, display_name, password_hash, role, township_id, village_id, department_id";
+
+fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<(Actor, String)> {
+    let role_code: String = row.try_get("role")?;
+    let role = Role::from_code(&role_code).ok_or_else(|| StoreError::Corrupt(format!("unknown role '{role_code}'")))?;
+    let township: Option<i64> = row.try_get("township_id")?;
+    let village: Option<i64> = row.try_get("village_id")?;
+    let department: Option<i64> = row.try_get("department_id")?;
+    let jurisdiction = match (village, township, department) {
+        (Some(v), _, _) => Jurisdiction::Village(v),
+        (None, Some(t), _) => Jurisdiction::Township(t),
+        (None, None, Some(d)) => Jurisdiction::Department(d),
+        _ => Jurisdiction::County,
+    };
+    let actor = Actor {
+        user_id: row.try_get("id")?,
+        county_id: row.try_get("county_id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role,
+        jurisdiction,
+        scope: Scope::of(role, jurisdiction),
+    };
+    Ok((actor, row.try_get("password_hash")?))
+}
+
+impl Store {
+    /// Creates a user whose jurisdiction matches the role.
+    ///
+    /// # Errors
+    /// `Invalid` when the role needs a unit that is missing; a duplicate username.
+    pub async fn create_user(&self, u: &NewUser, now: DateTime<Utc>) -> Result<i64> {
+        let needs = match u.role {
+            Role::Township => u.township_id.is_some(),
+            Role::Village => u.village_id.is_some(),
+            Role::Department => u.department_id.is_some(),
+            _ => true,
+        };
+        if !needs {
+            return Err(StoreError::invalid("jurisdiction", format!("role '{}' needs its unit", u.role.code())));
+        }
+        if u.username.trim().is_empty() {
+            return Err(StoreError::invalid("username", "must not be empty"));
+        }
+        let row = sqlx::query(
+            "INSERT INTO app_user (county_id, username, display_name, password_hash, role, township_id, village_id, department_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(u.county_id)
+        .bind(u.username.clone())
+        .bind(u.display_name.clone())
+        .bind(u.password_hash.clone())
+        .bind(u.role.code())
+        .bind(u.township_id)
+        .bind(u.village_id)
+        .bind(u.department_id)
+        .bind(stamp(now))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// The actor and password hash for a log-in name, if the user is active.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn login_lookup(&self, username: &str) -> Result<Option<(Actor, String)>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM app_user WHERE username = $1 AND active = 1"))
+            .bind(username.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(actor_from_row).transpose()
+    }
+
+    /// # Errors
+    /// `NotFound` for an unknown or inactive user.
+    pub async fn actor(&self, user_id: i64) -> Result<Actor> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1 AND active = 1"))
+            .bind(user_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::not_found("user", user_id))?;
+        Ok(actor_from_row(&row)?.0)
+    }
+
+    /// Records a session for `token` valid until `expires`.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn create_session(&self, user_id: i64, token: &str, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+        sqlx::query("INSERT INTO user_session (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_digest(token))
+            .bind(user_id)
+            .bind(stamp(now))
+            .bind(stamp(expires))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The actor behind a session token, if the session exists and has not expired.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn session_actor(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>> {
+        let row = sqlx::query("SELECT user_id FROM user_session WHERE token_sha256 = $1 AND expires_at > $2")
+            .bind(token_digest(token))
+            .bind(stamp(now))
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(r) => match self.actor(r.try_get("user_id")?).await {
+                Ok(a) => Ok(Some(a)),
+                Err(StoreError::NotFound { .. }) => Ok(None),
+                Err(e) => Err(e),
+            },
+            None => Ok(None),
+        }
+    }
+
+    /// # Errors
+    /// On database failure.
+    pub async fn delete_session(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM user_session WHERE token_sha256 = $1")
+            .bind(token_digest(token))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Issues an API token for a machine client acting as `user_id`.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn create_api_token(&self, user_id: i64, label: &str, token: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("INSERT INTO api_token (token_sha256, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_digest(token))
+            .bind(user_id)
+            .bind(label.to_string())
+            .bind(stamp(now))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// # Errors
+    /// On database failure.
+    pub async fn api_token_actor(&self, token: &str) -> Result<Option<Actor>> {
+        let row = sqlx::query("SELECT user_id FROM api_token WHERE token_sha256 = $1")
+            .bind(token_digest(token))
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(r) => Ok(Some(self.actor(r.try_get("user_id")?).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// All users of a county, for the admin's list and the demo's log-in table.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn users(&self, county_id: i64) -> Result<Vec<UserRow>> {
+        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM app_user WHERE county_id = $1 ORDER BY id"))
+            .bind(county_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let (a, hash) = actor_from_row(r)?;
+                Ok(UserRow { id: a.user_id, username: a.username, display_name: a.display_name, role: a.role, password_hash: hash })
+            })
+            .collect()
+    }
+}
