@@ -13,6 +13,7 @@
 mod actor;
 mod attachments;
 mod audit;
+pub mod demo;
 mod cases;
 mod clues;
 mod error;

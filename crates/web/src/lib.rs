@@ -1,1 +1,75 @@
-//! placeholder
+//! HTTP for minewatch: server-rendered pages for people and a JSON API (`/api/v1`) for
+//! machines, both over the same store calls, so a rule holds whichever way it is reached.
+//!
+//! Error policy: handlers return [`WebError`]; it logs internal causes once and shows the
+//! client a stable `{code, message}` (JSON) or a page, in the user's language, never SQL.
+
+mod api;
+pub mod auth;
+mod error;
+mod export;
+mod forms;
+mod i18n;
+mod openapi;
+mod pages;
+
+pub use error::WebError;
+pub use i18n::Lang;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use minewatch_core::Clock;
+use minewatch_store::Store;
+use std::sync::Arc;
+
+/// Largest request body accepted (uploads included): 20 MiB.
+pub const MAX_BODY_BYTES: usize = 20 * 1024 * 1024;
+/// Largest single attachment: 10 MiB.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    /// Mark the session cookie `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .route("/api/openapi.json", axum::routing::get(openapi::document))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Serves until the listener fails or `shutdown` resolves; runs the overdue sweep hourly.
+///
+/// # Errors
+/// When serving fails.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let sweeper = {
+        let store = state.store.clone();
+        let clock = state.clock.clone();
+        tokio::spawn(async move {
+            loop {
+                match store.escalate_overdue(clock.now()).await {
+                    Ok(n) if n > 0 => tracing::info!(escalated = n, "overdue sweep"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "overdue sweep failed"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            }
+        })
+    };
+    let result = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
+    sweeper.abort();
+    result
+}

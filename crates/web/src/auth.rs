@@ -1,0 +1,161 @@
+//! Log-in, sessions and API tokens. Passwords are argon2 hashes, checked off the async
+//! executor; session cookies and tokens are random 256-bit values stored only as digests.
+
+use crate::error::WebError;
+use crate::i18n::Lang;
+use crate::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+use minewatch_store::Actor;
+use rand::RngCore;
+
+pub const SESSION_COOKIE: &str = "mw_session";
+/// A browser session lasts twelve hours: a working day in the field and back.
+pub const SESSION_HOURS: i64 = 12;
+
+/// Hashes a password for storage.
+///
+/// # Errors
+/// Only if the hasher fails, which it does not for valid parameters.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+}
+
+fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A fresh random token, hex-encoded.
+#[must_use]
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Checks a username and password; on success records a session and returns the cookie.
+pub async fn login(state: &AppState, username: &str, password: &str) -> Result<(Actor, Cookie<'static>), WebError> {
+    let found = state.store.login_lookup(username.trim()).await?;
+    let password = password.to_string();
+    // Hash even for unknown users so timing does not tell which names exist.
+    let stored = found.as_ref().map_or_else(|| DUMMY_HASH.to_string(), |(_, h)| h.clone());
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .unwrap_or(false);
+    let Some((actor, _)) = found.filter(|_| ok) else {
+        return Err(WebError::field("password", "用户名或密码不正确", "wrong username or password"));
+    };
+    let token = new_token();
+    let now = state.clock.now();
+    state.store.create_session(actor.user_id, &token, now, now + chrono::Duration::hours(SESSION_HOURS)).await?;
+    let cookie = Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.secure_cookies)
+        .max_age(time_hours(SESSION_HOURS))
+        .build();
+    Ok((actor, cookie))
+}
+
+fn time_hours(h: i64) -> time::Duration {
+    time::Duration::hours(h)
+}
+
+/// A valid argon2 hash of a random password, checked against when the user is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Vq2o3m0tEo0Jx4cHvQvAVAK6RmK2JmS3b9lqA0n3kq4";
+
+async fn actor_from_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Actor>, WebError> {
+    if let Some(auth) = parts.headers.get(axum::http::header::AUTHORIZATION) {
+        let value = auth.to_str().unwrap_or_default();
+        let Some(token) = value.strip_prefix("Bearer ") else { return Ok(None) };
+        return Ok(state.store.api_token_actor(token.trim()).await?);
+    }
+    let jar = CookieJar::from_headers(&parts.headers);
+    match jar.get(SESSION_COOKIE) {
+        Some(c) => Ok(state.store.session_actor(c.value(), state.clock.now()).await?),
+        None => Ok(None),
+    }
+}
+
+/// The signed-in user of an API call; 401 JSON otherwise.
+pub struct ApiUser(pub Actor);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_request_parts(parts, state).await.unwrap_or_default();
+        match actor_from_parts(parts, state).await {
+            Ok(Some(a)) => Ok(ApiUser(a)),
+            Ok(None) => Err(WebError::Unauthenticated.into_json(lang)),
+            Err(e) => Err(e.into_json(lang)),
+        }
+    }
+}
+
+/// The signed-in user of a page; a redirect to the log-in page otherwise.
+pub struct PageUser(pub Actor);
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match actor_from_parts(parts, state).await {
+            Ok(Some(a)) => Ok(PageUser(a)),
+            Ok(None) => {
+                let back = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+                let encoded: String = form_urlencoded_encode(back);
+                Err(Redirect::to(&format!("/login?next={encoded}")).into_response())
+            }
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+fn form_urlencoded_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Only same-site paths are followed after log-in, so `next` cannot send users away.
+#[must_use]
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_round_trip_and_dummy_never_matches() {
+        let h = hash_password("demo1234").expect("hash");
+        assert!(verify_password("demo1234", &h));
+        assert!(!verify_password("demo12345", &h));
+        assert!(!verify_password("", DUMMY_HASH));
+    }
+
+    #[test]
+    fn next_stays_on_site() {
+        assert_eq!(safe_next(Some("/ledger?x=1")), "/ledger?x=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,92 @@
+//! One error type for every handler. Internal causes are logged once; clients see a stable
+//! code and a message in their language.
+
+use crate::i18n::Lang;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use minewatch_store::StoreError;
+
+#[derive(Debug)]
+pub enum WebError {
+    /// No valid session or token.
+    Unauthenticated,
+    /// A field of the request is missing or wrong.
+    Field { field: String, message_zh: String, message_en: String },
+    Store(StoreError),
+    TooLarge { field: String, limit_bytes: usize },
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        WebError::Store(e)
+    }
+}
+
+impl WebError {
+    pub fn field(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        WebError::Field { field: field.to_string(), message_zh: zh.into(), message_en: en.into() }
+    }
+
+    /// Status, stable code and message for the user.
+    pub fn parts(&self, lang: Lang) -> (StatusCode, &'static str, String) {
+        let zh = lang.is_zh();
+        match self {
+            WebError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", lang.t("请先登录", "Please log in").into()),
+            WebError::Field { field, message_zh, message_en } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_field",
+                if zh { format!("{}：{message_zh}", minewatch_core::case::field_label(field)) } else { format!("field '{field}': {message_en}") },
+            ),
+            WebError::TooLarge { field, limit_bytes } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                if zh {
+                    format!("“{}”文件过大，上限 {} MB", minewatch_core::case::field_label(field), limit_bytes / (1024 * 1024))
+                } else {
+                    format!("field '{field}': file larger than {} MB", limit_bytes / (1024 * 1024))
+                },
+            ),
+            WebError::Store(e) => match e {
+                StoreError::NotFound { what, id } => (
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    if zh { format!("未找到（{what} {id}）") } else { e.to_string() },
+                ),
+                StoreError::Invalid { field, reason } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_field",
+                    if zh { format!("“{}”不正确：{reason}", minewatch_core::case::field_label(field)) } else { e.to_string() },
+                ),
+                StoreError::Forbidden(why) => (StatusCode::FORBIDDEN, "forbidden", if zh { "无权执行此操作".into() } else { (*why).to_string() }),
+                StoreError::Refused(r) => {
+                    let status = if r.code() == "forbidden" { StatusCode::FORBIDDEN } else { StatusCode::CONFLICT };
+                    (status, r.code(), r.message(zh))
+                }
+                _ => {
+                    tracing::error!(error = %e, "internal error");
+                    (StatusCode::INTERNAL_SERVER_ERROR, "internal", lang.t("系统内部错误，请稍后再试", "Internal error, please retry later").into())
+                }
+            },
+        }
+    }
+
+    /// The JSON form for API clients.
+    pub fn into_json(self, lang: Lang) -> Response {
+        let (status, code, message) = self.parts(lang);
+        let field = match &self {
+            WebError::Field { field, .. } | WebError::TooLarge { field, .. } => Some(field.clone()),
+            WebError::Store(StoreError::Invalid { field, .. }) => Some((*field).to_string()),
+            WebError::Store(StoreError::Refused(minewatch_core::Refusal::MissingField { field } | minewatch_core::Refusal::InvalidField { field, .. })) => {
+                Some((*field).to_string())
+            }
+            _ => None,
+        };
+        (status, axum::Json(serde_json::json!({"code": code, "message": message, "field": field}))).into_response()
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        self.into_json(Lang::Zh)
+    }
+}

@@ -1,0 +1,75 @@
+//! The OpenAPI document of `/api/v1`, served at `/api/openapi.json`. A test calls every
+//! path listed here, so the document cannot name a route the server lacks.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+/// (method, path, summary, request body description or "")
+pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
+    ("post", "/api/v1/session", "Log in; sets the session cookie", "{username, password}"),
+    ("delete", "/api/v1/session", "Log out", ""),
+    ("get", "/api/v1/me", "The signed-in user, role and jurisdiction", ""),
+    ("get", "/api/v1/org", "County, townships, villages, departments with duties, campaigns", ""),
+    ("get", "/api/v1/routing", "Routing table: problem kind → lead department", ""),
+    ("put", "/api/v1/routing/{kind}", "Re-route a problem kind (county office)", "{department_id}"),
+    ("get", "/api/v1/cases", "The ledger within your jurisdiction; filters township, village, status, source, kind, severity, overdue, q; page, per_page", ""),
+    ("get", "/api/v1/cases/{id}", "One case with state, clues, timeline and look-backs", ""),
+    ("post", "/api/v1/cases/{id}/actions", "Take one step on a case (verify, decide, measure, seize, penalty, transfer_police, police_filed, prosecuted, court_judged, transfer_discipline, discipline_concluded, restore, report_rectified, accept, close, note, look_back)", "{action, …fields of the step, attachments: [sha256]}"),
+    ("post", "/api/v1/clues", "File a clue; it joins the open case at its place or opens a new one", "{source, township_id, village_id?, address, lon?, lat?, observed_at?, description, problem_kind, severity?, reporter_name?, reporter_phone?, attachments?}"),
+    ("get", "/api/v1/clues/mine", "Clues you filed", ""),
+    ("post", "/api/v1/clues/{id}/split", "Undo a merge: the clue opens its own case (county office)", ""),
+    ("post", "/api/v1/attachments", "Upload files (multipart field `file`, 10 MiB each); returns their SHA-256", "multipart/form-data"),
+    ("get", "/api/v1/attachments/{sha}", "Download an attachment by SHA-256", ""),
+    ("get", "/api/v1/dashboard", "Counts by township and status, totals, overdue list", ""),
+    ("get", "/api/v1/ledger.xlsx", "The ledger under the same filters as .xlsx", ""),
+];
+
+fn operation(summary: &str, body: &str, path: &str) -> Value {
+    let mut op = json!({
+        "summary": summary,
+        "responses": {
+            "200": {"description": "OK"},
+            "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "422": {"description": "A field is missing or wrong; `field` names it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        },
+    });
+    let params: Vec<Value> = path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+        .collect();
+    if !params.is_empty() {
+        op["parameters"] = Value::Array(params);
+    }
+    if !body.is_empty() {
+        let media = if body.starts_with("multipart") { "multipart/form-data" } else { "application/json" };
+        op["requestBody"] = json!({"description": body, "required": true, "content": {media: {"schema": {"type": "object"}}}});
+    }
+    op
+}
+
+/// Builds the document.
+#[must_use]
+pub fn spec() -> Value {
+    let mut paths = serde_json::Map::new();
+    for (method, path, summary, body) in OPERATIONS {
+        let entry = paths.entry((*path).to_string()).or_insert_with(|| json!({}));
+        entry[*method] = operation(summary, body, path);
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "minewatch API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Ledger of illegal-mining problems. Authenticate with the session cookie or `Authorization: Bearer <token>`."},
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": {"type": "object", "required": ["code", "message"], "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": ["string", "null"]}}}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, "cookie": {"type": "apiKey", "in": "cookie", "name": "mw_session"}},
+        },
+        "security": [{"bearer": []}, {"cookie": []}],
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}

@@ -1,0 +1,75 @@
+//! The dashboard: counts by township and status, totals, and the overdue list.
+
+use super::{error_page, layout, yuan};
+use crate::auth::PageUser;
+use crate::i18n::Lang;
+use crate::AppState;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use minewatch_core::{CaseStatus, Scope};
+
+pub async fn page(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang) -> Response {
+    if actor.scope == Scope::OwnCluesOnly {
+        return Redirect::to("/clues/mine").into_response();
+    }
+    let zh = lang.is_zh();
+    let d = match state.store.dashboard(&actor, state.clock.today()).await {
+        Ok(d) => d,
+        Err(e) => return error_page(lang, Some(&actor), &e.into()),
+    };
+    let max_open = d.by_township.iter().map(|t| t.open).max().unwrap_or(1).max(1);
+    let body = html! {
+        h1 { (lang.t("总览", "Dashboard")) " · " (state.clock.today()) }
+        div.tiles {
+            a.tile href="/ledger" { strong { (d.total) } span { (lang.t("问题总数", "Problems")) } }
+            a.tile href="/ledger?status=registered" { strong { (d.open) } span { (lang.t("未办结", "Open")) } }
+            a.tile.warn href="/ledger?overdue=1" { strong { (d.overdue) } span { (lang.t("已逾期", "Overdue")) } }
+            a.tile href="/ledger?status=closed" { strong { (d.closed) } span { (lang.t("已销号", "Closed")) } }
+            div.tile { strong { (yuan(d.fine_fen + d.confiscation_fen)) } span { (lang.t("罚没(元)", "Fines & confiscations (yuan)")) } }
+        }
+        section.card {
+            h2 { (lang.t("各乡镇(街道)情况", "By township")) }
+            div.scroll { table {
+                thead { tr {
+                    th { (lang.t("乡镇(街道)", "Township")) }
+                    @for s in CaseStatus::ALL { th { (s.label(zh)) } }
+                    th { (lang.t("逾期", "Overdue")) }
+                    th { (lang.t("未办结", "Open")) }
+                } }
+                tbody {
+                    @for t in &d.by_township {
+                        tr {
+                            td { a href=(format!("/ledger?township={}", t.township_id)) { (t.township) } }
+                            @for s in CaseStatus::ALL {
+                                td.num { (t.by_status.iter().find(|(c, _)| c == s.code()).map_or(0, |(_, n)| *n)) }
+                            }
+                            td.num.warn { (t.overdue) }
+                            td { div.bar style=(format!("width:{}%", t.open * 100 / max_open)) { (t.open) } }
+                        }
+                    }
+                }
+            } }
+        }
+        section.card {
+            h2 { (lang.t("逾期清单", "Overdue")) }
+            @if d.overdue_list.is_empty() { p { (lang.t("没有逾期事项。", "Nothing is overdue.")) } }
+            @else {
+                div.scroll { table {
+                    thead { tr { th { (lang.t("案件编号", "Case")) } th { (lang.t("乡镇(街道)", "Township")) } th { (lang.t("状态", "Status")) } th { (lang.t("时限", "Due")) } th { (lang.t("逾期天数", "Days over")) } th { (lang.t("已升级", "Escalated")) } } }
+                    tbody { @for o in &d.overdue_list {
+                        tr.overdue {
+                            td { a href=(format!("/cases/{}", o.id)) { (o.number) } }
+                            td { (o.township) }
+                            td { (CaseStatus::from_code(&o.status).map_or(o.status.as_str(), |s| s.label(zh))) }
+                            td { (o.due_on) }
+                            td.num { (o.days_overdue) }
+                            td { @if o.escalated { (lang.t("已升级至县办", "to county office")) } }
+                        }
+                    } }
+                } }
+            }
+        }
+    };
+    layout(lang, lang.t("总览", "Dashboard"), Some(&actor), body).into_response()
+}

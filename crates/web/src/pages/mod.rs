@@ -1,0 +1,164 @@
+//! Server-rendered pages (zh-CN by default, English selectable), made for a phone first.
+
+mod case;
+mod clue;
+mod dashboard;
+mod ledger;
+
+use crate::auth::{self, PageUser};
+use crate::error::WebError;
+use crate::forms::Fields;
+use crate::i18n::Lang;
+use crate::AppState;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use axum_extra::extract::cookie::Cookie;
+use axum_extra::extract::CookieJar;
+use maud::{DOCTYPE, Markup, html};
+use minewatch_core::rights::may_administer_county;
+use minewatch_store::Actor;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/lang/{code}", get(set_lang))
+        .route("/ledger", get(ledger::page))
+        .route("/ledger.xlsx", get(ledger::xlsx))
+        .route("/cases/{id}", get(case::page))
+        .route("/cases/{id}/act", post(case::act))
+        .route("/clues/new", get(clue::form).post(clue::submit))
+        .route("/clues/mine", get(clue::mine))
+        .route("/attachments/{sha}", get(attachment))
+        .route("/static/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../static/app.css")) }))
+        .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../../static/app.js")) }))
+        .route("/healthz", get(|| async { "ok" }))
+}
+
+/// The frame around every signed-in page.
+pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Markup) -> Markup {
+    let zh = lang.is_zh();
+    html! {
+        (DOCTYPE)
+        html lang=(lang.html_code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · minewatch" }
+                link rel="stylesheet" href="/static/app.css";
+                script src="/static/app.js" defer {}
+            }
+            body {
+                header.top {
+                    a.brand href="/" { (lang.t("矿产执法台账", "minewatch")) }
+                    @if let Some(a) = actor {
+                        nav {
+                            @if a.scope != minewatch_core::Scope::OwnCluesOnly {
+                                a href="/" { (lang.t("总览", "Dashboard")) }
+                                a href="/ledger" { (lang.t("台账", "Ledger")) }
+                            }
+                            @if minewatch_core::rights::may_file_clue(a.role) {
+                                a href="/clues/new" { (lang.t("登记线索", "New clue")) }
+                            }
+                            a href="/clues/mine" { (lang.t("我报的线索", "My clues")) }
+                        }
+                        span.who { (a.display_name) " · " (a.role.label(zh)) }
+                        form.inline method="post" action="/logout" { button.link type="submit" { (lang.t("退出", "Log out")) } }
+                    }
+                    a.lang href=(if zh { "/lang/en" } else { "/lang/zh" }) { (if zh { "English" } else { "中文" }) }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// A whole page for an error, in the user's language.
+pub(crate) fn error_page(lang: Lang, actor: Option<&Actor>, err: &WebError) -> Response {
+    let (status, _, message) = err.parts(lang);
+    if status == StatusCode::UNAUTHORIZED {
+        return Redirect::to("/login").into_response();
+    }
+    let body = html! { div.error role="alert" { (message) } p { a href="javascript:history.back()" { (lang.t("返回", "Back")) } } };
+    (status, layout(lang, lang.t("出错了", "Error"), actor, body)).into_response()
+}
+
+fn login_markup(lang: Lang, next: &str, error: Option<&str>) -> Markup {
+    layout(
+        lang,
+        lang.t("登录", "Log in"),
+        None,
+        html! {
+            section.card.narrow {
+                h1 { (lang.t("登录", "Log in")) }
+                @if let Some(e) = error { div.error role="alert" { (e) } }
+                form method="post" action="/login" {
+                    input type="hidden" name="next" value=(next);
+                    label { (lang.t("用户名", "Username")) input name="username" autocomplete="username" required autofocus; }
+                    label { (lang.t("密码", "Password")) input name="password" type="password" autocomplete="current-password" required; }
+                    button type="submit" { (lang.t("登录", "Log in")) }
+                }
+            }
+        },
+    )
+}
+
+async fn login_page(lang: Lang, Query(q): Query<Fields>) -> Markup {
+    login_markup(lang, &auth::safe_next(q.get("next").map(String::as_str)), None)
+}
+
+async fn login_submit(State(state): State<AppState>, lang: Lang, jar: CookieJar, Form(f): Form<Fields>) -> Response {
+    let next = auth::safe_next(f.get("next").map(String::as_str));
+    let user = f.get("username").map_or("", String::as_str);
+    let pass = f.get("password").map_or("", String::as_str);
+    match auth::login(&state, user, pass).await {
+        Ok((_, cookie)) => (jar.add(cookie), Redirect::to(&next)).into_response(),
+        Err(e) => {
+            let (status, _, message) = e.parts(lang);
+            (status, login_markup(lang, &next, Some(&message))).into_response()
+        }
+    }
+}
+
+async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
+    if let Some(c) = jar.get(auth::SESSION_COOKIE) {
+        let _ = state.store.delete_session(c.value()).await;
+    }
+    (jar.remove(Cookie::build(auth::SESSION_COOKIE).path("/")), Redirect::to("/login")).into_response()
+}
+
+async fn set_lang(jar: CookieJar, Path(code): Path<String>, headers: axum::http::HeaderMap) -> Response {
+    let value = if code == "en" { "en" } else { "zh" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())))
+        .unwrap_or_else(|| "/".into());
+    let cookie = Cookie::build(("lang", value)).path("/").max_age(time::Duration::days(365)).build();
+    (jar.add(cookie), Redirect::to(&auth::safe_next(Some(&back)))).into_response()
+}
+
+async fn attachment(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang, Path(sha): Path<String>) -> Response {
+    match crate::api::attachment_response(&state, &sha).await {
+        Ok(r) => r,
+        Err(e) => error_page(lang, Some(&actor), &e),
+    }
+}
+
+/// Yuan for display from fen.
+pub(crate) fn yuan(fen: i64) -> String {
+    format!("{}.{:02}", fen / 100, (fen % 100).abs())
+}
+
+pub(crate) fn is_office(a: &Actor) -> bool {
+    may_administer_county(a.role)
+}
+
+pub(crate) fn local_time(ts: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(ts)
+        .map_or_else(|_| ts.to_string(), |t| minewatch_core::clock::local_display(t.with_timezone(&chrono::Utc)))
+}
