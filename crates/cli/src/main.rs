@@ -125,7 +125,10 @@ async fn main() -> Result<()> {
             let store = open(&cli).await?;
             match store.audit_verify().await? {
                 Ok(report) => writeln!(out, "audit verify: OK — {} events in an unbroken chain, {} cases match their events", report.events, report.cases)?,
-                Err(failure) => bail!("audit verify: FAILED — {failure}"),
+                Err(failure) => {
+                    eprintln!("audit verify: FAILED — {failure}");
+                    std::process::exit(1);
+                }
             }
         }
         Command::Token { user, label } => {
