@@ -9,10 +9,19 @@ use std::io::Write;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "minewatch", version, about = "Ledger and field work against illegal mining")]
+#[command(
+    name = "minewatch",
+    version,
+    about = "Ledger and field work against illegal mining"
+)]
 struct Cli {
     /// Database: a SQLite file path, or a postgres:// URL.
-    #[arg(long, global = true, env = "MINEWATCH_DB", default_value = "minewatch.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "MINEWATCH_DB",
+        default_value = "minewatch.db"
+    )]
     db: String,
     /// Directory for attachment bytes (default: beside the SQLite file, or ./blobs).
     #[arg(long, global = true, env = "MINEWATCH_BLOBS")]
@@ -65,7 +74,8 @@ enum AuditCommand {
 fn clock(now: Option<&str>) -> Result<Arc<dyn Clock>> {
     Ok(match now {
         Some(t) => {
-            let at = chrono::DateTime::parse_from_rfc3339(t).with_context(|| format!("--now '{t}' is not an RFC 3339 time"))?;
+            let at = chrono::DateTime::parse_from_rfc3339(t)
+                .with_context(|| format!("--now '{t}' is not an RFC 3339 time"))?;
             Arc::new(ManualClock::new(at.with_timezone(&chrono::Utc)))
         }
         None => Arc::new(SystemClock),
@@ -75,20 +85,42 @@ fn clock(now: Option<&str>) -> Result<Arc<dyn Clock>> {
 async fn open(cli: &Cli) -> Result<Store> {
     let mut cfg = StoreConfig::new(cli.db.clone());
     cfg.blob_dir.clone_from(&cli.blobs);
-    Store::open(cfg).await.with_context(|| format!("opening the database {}", if cli.db.contains("://") { "at the given URL" } else { cli.db.as_str() }))
+    Store::open(cfg).await.with_context(|| {
+        format!(
+            "opening the database {}",
+            if cli.db.contains("://") {
+                "at the given URL"
+            } else {
+                cli.db.as_str()
+            }
+        )
+    })
 }
 
 async fn build_demo(store: &Store, clock: &dyn Clock, out: &mut impl Write) -> Result<()> {
-    let hash = tokio::task::spawn_blocking(|| minewatch_web::auth::hash_password(demo::DEMO_PASSWORD))
-        .await?
-        .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
+    let hash =
+        tokio::task::spawn_blocking(|| minewatch_web::auth::hash_password(demo::DEMO_PASSWORD))
+            .await?
+            .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
     let summary = demo::build(store, clock.now(), &hash).await?;
     if summary.already_present {
-        writeln!(out, "Demo county already present ({} townships, {} villages).", summary.townships, summary.villages)?;
+        writeln!(
+            out,
+            "Demo county already present ({} townships, {} villages).",
+            summary.townships, summary.villages
+        )?;
     } else {
-        writeln!(out, "Built the demo county 青岚县: {} townships, {} villages, {} cases.", summary.townships, summary.villages, summary.cases)?;
+        writeln!(
+            out,
+            "Built the demo county 青岚县: {} townships, {} villages, {} cases.",
+            summary.townships, summary.villages, summary.cases
+        )?;
     }
-    writeln!(out, "Demo log-ins (password for all: {}):", demo::DEMO_PASSWORD)?;
+    writeln!(
+        out,
+        "Demo log-ins (password for all: {}):",
+        demo::DEMO_PASSWORD
+    )?;
     for (user, role, name) in &summary.logins {
         writeln!(out, "  {user:<28} {:<12} {name}", role.code())?;
     }
@@ -97,21 +129,34 @@ async fn build_demo(store: &Store, clock: &dyn Clock, out: &mut impl Write) -> R
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
     let cli = Cli::parse();
     let clock = clock(cli.now.as_deref())?;
     let mut out = std::io::stdout();
     match &cli.command {
-        Command::Serve { addr, demo, secure_cookies } => {
+        Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+        } => {
             let store = open(&cli).await?;
             if *demo {
                 build_demo(&store, clock.as_ref(), &mut out).await?;
             }
-            let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
             let local = listener.local_addr()?;
             writeln!(out, "minewatch serving at http://{local}/")?;
             out.flush()?;
-            let state = AppState { store, clock, secure_cookies: *secure_cookies };
+            let state = AppState {
+                store,
+                clock,
+                secure_cookies: *secure_cookies,
+            };
             minewatch_web::serve(state, listener, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -121,10 +166,16 @@ async fn main() -> Result<()> {
             let store = open(&cli).await?;
             build_demo(&store, clock.as_ref(), &mut out).await?;
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let store = open(&cli).await?;
             match store.audit_verify().await? {
-                Ok(report) => writeln!(out, "audit verify: OK — {} events in an unbroken chain, {} cases match their events", report.events, report.cases)?,
+                Ok(report) => writeln!(
+                    out,
+                    "audit verify: OK — {} events in an unbroken chain, {} cases match their events",
+                    report.events, report.cases
+                )?,
                 Err(failure) => {
                     eprintln!("audit verify: FAILED — {failure}");
                     std::process::exit(1);
@@ -133,9 +184,13 @@ async fn main() -> Result<()> {
         }
         Command::Token { user, label } => {
             let store = open(&cli).await?;
-            let Some((actor, _)) = store.login_lookup(user).await? else { bail!("no active user '{user}'") };
+            let Some((actor, _)) = store.login_lookup(user).await? else {
+                bail!("no active user '{user}'")
+            };
             let token = minewatch_web::auth::new_token();
-            store.create_api_token(actor.user_id, label, &token, clock.now()).await?;
+            store
+                .create_api_token(actor.user_id, label, &token, clock.now())
+                .await?;
             writeln!(out, "{token}")?;
         }
     }

@@ -110,7 +110,10 @@ coded_enum! {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum CaseAction {
     /// 核查: founded or not; an unfounded case closes with the note as its reason.
-    Verify { founded: bool, note: String },
+    Verify {
+        founded: bool,
+        note: String,
+    },
     /// 处置决定 with the R11 fields: measure, deadline, responsible unit and person.
     Decide {
         decision: Decision,
@@ -120,35 +123,69 @@ pub enum CaseAction {
         responsible_person: String,
     },
     /// One step of 两断三清.
-    Measure { step: MeasureStep, note: String },
+    Measure {
+        step: MeasureStep,
+        note: String,
+    },
     /// 查扣作业工具、查封产品.
-    Seize { items: String, note: String },
+    Seize {
+        items: String,
+        note: String,
+    },
     /// 行政处罚: fine and confiscation in fen.
     Penalty {
         fine_fen: i64,
         confiscation_fen: i64,
         document_no: String,
     },
-    TransferPolice { note: String },
+    TransferPolice {
+        note: String,
+    },
     /// The police's filing receipt (立案回执).
-    PoliceFiled { receipt_no: String },
-    Prosecuted { note: String },
-    CourtJudged { result: String },
-    TransferDiscipline { note: String },
-    DisciplineConcluded { result: String },
+    PoliceFiled {
+        receipt_no: String,
+    },
+    Prosecuted {
+        note: String,
+    },
+    CourtJudged {
+        result: String,
+    },
+    TransferDiscipline {
+        note: String,
+    },
+    DisciplineConcluded {
+        result: String,
+    },
     /// 生态修复 (谁破坏、谁治理).
-    Restore { note: String },
+    Restore {
+        note: String,
+    },
     /// 整改完成, asks for acceptance.
-    ReportRectified { note: String },
+    ReportRectified {
+        note: String,
+    },
     /// 验收: pass moves on to closing, fail sends the case back to rectification.
-    Accept { passed: bool, note: String },
+    Accept {
+        passed: bool,
+        note: String,
+    },
     /// 销号.
-    Close { note: String },
-    Note { text: String },
+    Close {
+        note: String,
+    },
+    Note {
+        text: String,
+    },
     /// Raised by the deadline sweep, never by a person.
-    Escalate { reason: String },
+    Escalate {
+        reason: String,
+    },
     /// 回头看 of a closed case.
-    LookBack { recurrence: bool, note: String },
+    LookBack {
+        recurrence: bool,
+        note: String,
+    },
 }
 
 impl CaseAction {
@@ -206,6 +243,7 @@ pub fn action_label(code: &str, zh: bool) -> &'static str {
         "escalate" => ("逾期升级", "Escalated as overdue"),
         "look_back" => ("回头看", "Look-back"),
         "opened" => ("立案登记", "Opened"),
+        "clue_filed" => ("线索登记", "Clue filed"),
         "clue_merged" => ("线索并入", "Clue merged"),
         "clue_split" => ("线索拆分", "Clue split off"),
         "recurrence" => ("死灰复燃", "Recurrence"),
@@ -219,13 +257,22 @@ pub fn action_label(code: &str, zh: bool) -> &'static str {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     #[error("'{action}' is not allowed while the case is '{}'", status.code())]
-    WrongStatus { action: &'static str, status: CaseStatus },
+    WrongStatus {
+        action: &'static str,
+        status: CaseStatus,
+    },
     #[error("field '{field}' is required")]
     MissingField { field: &'static str },
     #[error("field '{field}': {reason}")]
-    InvalidField { field: &'static str, reason: &'static str },
+    InvalidField {
+        field: &'static str,
+        reason: &'static str,
+    },
     #[error("'{action}' is out of order: {reason}")]
-    OutOfOrder { action: &'static str, reason: &'static str },
+    OutOfOrder {
+        action: &'static str,
+        reason: &'static str,
+    },
     #[error("steps of 两断三清 still missing: {}", .missing.iter().map(|s| s.code()).collect::<Vec<_>>().join(", "))]
     StepsMissing { missing: Vec<MeasureStep> },
     #[error("role may not '{action}'")]
@@ -269,7 +316,11 @@ impl Refusal {
             ),
             Refusal::StepsMissing { missing } => format!(
                 "“两断三清”尚未完成：{}",
-                missing.iter().map(|s| s.label(true)).collect::<Vec<_>>().join("、")
+                missing
+                    .iter()
+                    .map(|s| s.label(true))
+                    .collect::<Vec<_>>()
+                    .join("、")
             ),
             Refusal::Forbidden { action } => {
                 format!("您的角色无权执行“{}”", action_label(action, true))
@@ -388,12 +439,18 @@ impl CaseState {
     ///
     /// # Errors
     /// A [`Refusal`] naming the broken rule; the state is then unchanged.
-    #[expect(clippy::too_many_lines, reason = "one arm per action reads best as a single table")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one arm per action reads best as a single table"
+    )]
     pub fn apply(&self, action: &CaseAction, today: NaiveDate) -> Result<CaseState, Refusal> {
         use CaseStatus as S;
         let mut next = self.clone();
         let code = action.code();
-        let wrong = || Refusal::WrongStatus { action: code, status: self.status };
+        let wrong = || Refusal::WrongStatus {
+            action: code,
+            status: self.status,
+        };
         let after_verification = !matches!(self.status, S::Registered | S::Unfounded);
         match action {
             CaseAction::Verify { founded, note } => {
@@ -408,7 +465,13 @@ impl CaseState {
                     next.deadline = None;
                 }
             }
-            CaseAction::Decide { decision, measures, deadline, responsible_unit, responsible_person } => {
+            CaseAction::Decide {
+                decision,
+                measures,
+                deadline,
+                responsible_unit,
+                responsible_person,
+            } => {
                 if self.status != S::Verified {
                     return Err(wrong());
                 }
@@ -416,7 +479,10 @@ impl CaseState {
                 required("responsible_unit", responsible_unit)?;
                 required("responsible_person", responsible_person)?;
                 if *deadline < today {
-                    return Err(Refusal::InvalidField { field: "deadline", reason: "must not be in the past" });
+                    return Err(Refusal::InvalidField {
+                        field: "deadline",
+                        reason: "must not be in the past",
+                    });
                 }
                 next.status = S::Rectifying;
                 next.decision = Some(*decision);
@@ -428,7 +494,10 @@ impl CaseState {
                     return Err(wrong());
                 }
                 if self.steps_done.contains(step) {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "step already recorded" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "step already recorded",
+                    });
                 }
                 next.steps_done.push(*step);
                 next.steps_done.sort();
@@ -440,19 +509,32 @@ impl CaseState {
                 required("items", items)?;
                 next.seized = true;
             }
-            CaseAction::Penalty { fine_fen, confiscation_fen, document_no } => {
+            CaseAction::Penalty {
+                fine_fen,
+                confiscation_fen,
+                document_no,
+            } => {
                 if !matches!(self.status, S::Rectifying | S::AwaitingAcceptance) {
                     return Err(wrong());
                 }
                 required("document_no", document_no)?;
                 if *fine_fen < 0 {
-                    return Err(Refusal::InvalidField { field: "fine_fen", reason: "must not be negative" });
+                    return Err(Refusal::InvalidField {
+                        field: "fine_fen",
+                        reason: "must not be negative",
+                    });
                 }
                 if *confiscation_fen < 0 {
-                    return Err(Refusal::InvalidField { field: "confiscation_fen", reason: "must not be negative" });
+                    return Err(Refusal::InvalidField {
+                        field: "confiscation_fen",
+                        reason: "must not be negative",
+                    });
                 }
                 if *fine_fen == 0 && *confiscation_fen == 0 {
-                    return Err(Refusal::InvalidField { field: "fine_fen", reason: "needs at least one amount" });
+                    return Err(Refusal::InvalidField {
+                        field: "fine_fen",
+                        reason: "needs at least one amount",
+                    });
                 }
                 next.fine_fen = self.fine_fen.saturating_add(*fine_fen);
                 next.confiscation_fen = self.confiscation_fen.saturating_add(*confiscation_fen);
@@ -463,27 +545,39 @@ impl CaseState {
                 }
                 required("note", note)?;
                 if self.police != PoliceStage::NotTransferred {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "already transferred" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "already transferred",
+                    });
                 }
                 next.police = PoliceStage::Transferred;
             }
             CaseAction::PoliceFiled { receipt_no } => {
                 required("receipt_no", receipt_no)?;
                 if self.police != PoliceStage::Transferred {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "not transferred yet" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "not transferred yet",
+                    });
                 }
                 next.police = PoliceStage::Filed;
             }
             CaseAction::Prosecuted { .. } => {
                 if self.police != PoliceStage::Filed {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "police filing receipt not recorded yet" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "police filing receipt not recorded yet",
+                    });
                 }
                 next.police = PoliceStage::Prosecuted;
             }
             CaseAction::CourtJudged { result } => {
                 required("result", result)?;
                 if self.police != PoliceStage::Prosecuted {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "prosecution not recorded yet" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "prosecution not recorded yet",
+                    });
                 }
                 next.police = PoliceStage::Judged;
             }
@@ -493,14 +587,20 @@ impl CaseState {
                 }
                 required("note", note)?;
                 if self.discipline != DisciplineStage::NotTransferred {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "already transferred" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "already transferred",
+                    });
                 }
                 next.discipline = DisciplineStage::Transferred;
             }
             CaseAction::DisciplineConcluded { result } => {
                 required("result", result)?;
                 if self.discipline != DisciplineStage::Transferred {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "not transferred yet" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "not transferred yet",
+                    });
                 }
                 next.discipline = DisciplineStage::Concluded;
             }
@@ -538,7 +638,10 @@ impl CaseState {
                     return Err(wrong());
                 }
                 if self.police == PoliceStage::Transferred {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "police filing receipt not recorded yet" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "police filing receipt not recorded yet",
+                    });
                 }
                 next.status = S::Closed;
                 next.deadline = None;
@@ -549,10 +652,16 @@ impl CaseState {
                     return Err(wrong());
                 }
                 if self.deadline.is_none() {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "no deadline is set" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "no deadline is set",
+                    });
                 }
                 if self.escalated {
-                    return Err(Refusal::OutOfOrder { action: code, reason: "already escalated" });
+                    return Err(Refusal::OutOfOrder {
+                        action: code,
+                        reason: "already escalated",
+                    });
                 }
                 next.escalated = true;
             }
@@ -595,20 +704,43 @@ mod tests {
     #[test]
     fn full_path_from_tip_to_closing() {
         let mut actions = vec![
-            CaseAction::Verify { founded: true, note: String::new() },
+            CaseAction::Verify {
+                founded: true,
+                note: String::new(),
+            },
             decide(Decision::Ban, "2026-03-20"),
         ];
         for step in MeasureStep::ALL {
-            actions.push(CaseAction::Measure { step: *step, note: String::new() });
+            actions.push(CaseAction::Measure {
+                step: *step,
+                note: String::new(),
+            });
         }
         actions.extend([
-            CaseAction::Penalty { fine_fen: 5_000_000, confiscation_fen: 120_000, document_no: "X罚〔2026〕3号".into() },
-            CaseAction::TransferPolice { note: "涉嫌非法采矿罪".into() },
-            CaseAction::PoliceFiled { receipt_no: "立字〔2026〕7号".into() },
-            CaseAction::ReportRectified { note: "已整改".into() },
-            CaseAction::Accept { passed: true, note: String::new() },
-            CaseAction::Close { note: "逐宗销号".into() },
-            CaseAction::Prosecuted { note: String::new() },
+            CaseAction::Penalty {
+                fine_fen: 5_000_000,
+                confiscation_fen: 120_000,
+                document_no: "X罚〔2026〕3号".into(),
+            },
+            CaseAction::TransferPolice {
+                note: "涉嫌非法采矿罪".into(),
+            },
+            CaseAction::PoliceFiled {
+                receipt_no: "立字〔2026〕7号".into(),
+            },
+            CaseAction::ReportRectified {
+                note: "已整改".into(),
+            },
+            CaseAction::Accept {
+                passed: true,
+                note: String::new(),
+            },
+            CaseAction::Close {
+                note: "逐宗销号".into(),
+            },
+            CaseAction::Prosecuted {
+                note: String::new(),
+            },
         ]);
         let state = run(&actions).expect("every step in order");
         assert_eq!(state.status, CaseStatus::Closed);
@@ -619,9 +751,16 @@ mod tests {
 
     #[test]
     fn unfounded_needs_a_reason_and_ends_the_case() {
-        let refused = run(&[CaseAction::Verify { founded: false, note: " ".into() }]);
+        let refused = run(&[CaseAction::Verify {
+            founded: false,
+            note: " ".into(),
+        }]);
         assert_eq!(refused, Err(Refusal::MissingField { field: "note" }));
-        let state = run(&[CaseAction::Verify { founded: false, note: "现场为正常施工".into() }]).expect("ok");
+        let state = run(&[CaseAction::Verify {
+            founded: false,
+            note: "现场为正常施工".into(),
+        }])
+        .expect("ok");
         assert_eq!(state.status, CaseStatus::Unfounded);
         assert!(!state.status.is_open());
         assert!(!state.is_overdue(d("2027-01-01")));
@@ -632,24 +771,54 @@ mod tests {
         let refused = run(&[decide(Decision::Rectify, "2026-03-20")]);
         assert_eq!(
             refused,
-            Err(Refusal::WrongStatus { action: "decide", status: CaseStatus::Registered })
+            Err(Refusal::WrongStatus {
+                action: "decide",
+                status: CaseStatus::Registered
+            })
         );
-        let refused = run(&[CaseAction::Close { note: String::new() }]);
-        assert!(matches!(refused, Err(Refusal::WrongStatus { action: "close", .. })));
+        let refused = run(&[CaseAction::Close {
+            note: String::new(),
+        }]);
+        assert!(matches!(
+            refused,
+            Err(Refusal::WrongStatus {
+                action: "close",
+                ..
+            })
+        ));
         let refused = run(&[
-            CaseAction::Verify { founded: true, note: String::new() },
-            CaseAction::PoliceFiled { receipt_no: "1".into() },
+            CaseAction::Verify {
+                founded: true,
+                note: String::new(),
+            },
+            CaseAction::PoliceFiled {
+                receipt_no: "1".into(),
+            },
         ]);
-        assert!(matches!(refused, Err(Refusal::OutOfOrder { action: "police_filed", .. })));
+        assert!(matches!(
+            refused,
+            Err(Refusal::OutOfOrder {
+                action: "police_filed",
+                ..
+            })
+        ));
     }
 
     #[test]
     fn ban_cannot_be_reported_done_before_two_cuts_three_clears() {
         let refused = run(&[
-            CaseAction::Verify { founded: true, note: String::new() },
+            CaseAction::Verify {
+                founded: true,
+                note: String::new(),
+            },
             decide(Decision::Demolish, "2026-03-20"),
-            CaseAction::Measure { step: MeasureStep::CutPower, note: String::new() },
-            CaseAction::ReportRectified { note: "done".into() },
+            CaseAction::Measure {
+                step: MeasureStep::CutPower,
+                note: String::new(),
+            },
+            CaseAction::ReportRectified {
+                note: "done".into(),
+            },
         ]);
         match refused {
             Err(Refusal::StepsMissing { missing }) => assert_eq!(missing.len(), 4),
@@ -660,10 +829,18 @@ mod tests {
     #[test]
     fn rectify_decision_needs_no_cuts_and_failed_acceptance_goes_back() {
         let state = run(&[
-            CaseAction::Verify { founded: true, note: String::new() },
+            CaseAction::Verify {
+                founded: true,
+                note: String::new(),
+            },
             decide(Decision::Rectify, "2026-03-02"),
-            CaseAction::ReportRectified { note: "立行立改".into() },
-            CaseAction::Accept { passed: false, note: "植被未恢复".into() },
+            CaseAction::ReportRectified {
+                note: "立行立改".into(),
+            },
+            CaseAction::Accept {
+                passed: false,
+                note: "植被未恢复".into(),
+            },
         ])
         .expect("ok");
         assert_eq!(state.status, CaseStatus::Rectifying);
@@ -672,10 +849,19 @@ mod tests {
     #[test]
     fn past_deadline_is_refused_and_overdue_is_detected() {
         let refused = run(&[
-            CaseAction::Verify { founded: true, note: String::new() },
+            CaseAction::Verify {
+                founded: true,
+                note: String::new(),
+            },
             decide(Decision::Rectify, "2026-03-01"),
         ]);
-        assert!(matches!(refused, Err(Refusal::InvalidField { field: "deadline", .. })));
+        assert!(matches!(
+            refused,
+            Err(Refusal::InvalidField {
+                field: "deadline",
+                ..
+            })
+        ));
         let state = run(&[]).expect("ok");
         assert!(!state.is_overdue(d("2026-03-05")));
         assert!(state.is_overdue(d("2026-03-06")));
@@ -684,21 +870,47 @@ mod tests {
     #[test]
     fn closing_waits_for_the_police_receipt() {
         let refused = run(&[
-            CaseAction::Verify { founded: true, note: String::new() },
+            CaseAction::Verify {
+                founded: true,
+                note: String::new(),
+            },
             decide(Decision::Rectify, "2026-03-20"),
-            CaseAction::TransferPolice { note: "涉嫌犯罪".into() },
-            CaseAction::ReportRectified { note: "done".into() },
-            CaseAction::Accept { passed: true, note: String::new() },
-            CaseAction::Close { note: String::new() },
+            CaseAction::TransferPolice {
+                note: "涉嫌犯罪".into(),
+            },
+            CaseAction::ReportRectified {
+                note: "done".into(),
+            },
+            CaseAction::Accept {
+                passed: true,
+                note: String::new(),
+            },
+            CaseAction::Close {
+                note: String::new(),
+            },
         ]);
-        assert!(matches!(refused, Err(Refusal::OutOfOrder { action: "close", .. })));
+        assert!(matches!(
+            refused,
+            Err(Refusal::OutOfOrder {
+                action: "close",
+                ..
+            })
+        ));
     }
 
     #[test]
     fn escalation_happens_once_per_deadline() {
-        let state = run(&[CaseAction::Escalate { reason: "overdue".into() }]).expect("ok");
+        let state = run(&[CaseAction::Escalate {
+            reason: "overdue".into(),
+        }])
+        .expect("ok");
         assert!(state.escalated);
-        let again = state.apply(&CaseAction::Escalate { reason: "overdue".into() }, d("2026-03-09"));
+        let again = state.apply(
+            &CaseAction::Escalate {
+                reason: "overdue".into(),
+            },
+            d("2026-03-09"),
+        );
         assert!(matches!(again, Err(Refusal::OutOfOrder { .. })));
     }
 

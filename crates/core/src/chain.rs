@@ -64,7 +64,9 @@ pub enum ChainBreak {
     BrokenLink { seq: i64 },
     #[error("events #{} to #{} are missing: deleted from the log", expected, found - 1)]
     Missing { expected: i64, found: i64 },
-    #[error("the log ends at event #{last} but the chain head records #{head}: later events were deleted")]
+    #[error(
+        "the log ends at event #{last} but the chain head records #{head}: later events were deleted"
+    )]
     Truncated { last: i64, head: i64 },
     #[error("the chain head hash does not match event #{seq}")]
     HeadMismatch { seq: i64 },
@@ -82,7 +84,10 @@ where
     let mut prev_hash = GENESIS_HASH.to_string();
     for rec in records {
         if rec.seq != expected_seq {
-            return Err(ChainBreak::Missing { expected: expected_seq, found: rec.seq });
+            return Err(ChainBreak::Missing {
+                expected: expected_seq,
+                found: rec.seq,
+            });
         }
         if rec.compute_hash() != rec.hash {
             return Err(ChainBreak::Altered { seq: rec.seq });
@@ -95,7 +100,10 @@ where
     }
     let last = expected_seq - 1;
     if last < head_seq {
-        return Err(ChainBreak::Truncated { last, head: head_seq });
+        return Err(ChainBreak::Truncated {
+            last,
+            head: head_seq,
+        });
     }
     if last > 0 && head_hash != prev_hash {
         return Err(ChainBreak::HeadMismatch { seq: last });
@@ -146,19 +154,34 @@ mod tests {
 
         let mut edited = c.clone();
         edited[1].payload = "{\"n\":99}".into();
-        assert_eq!(verify(edited, 4, &head), Err(ChainBreak::Altered { seq: 2 }));
+        assert_eq!(
+            verify(edited, 4, &head),
+            Err(ChainBreak::Altered { seq: 2 })
+        );
 
         let mut rehashed = c.clone();
         rehashed[1].payload = "{\"n\":99}".into();
         rehashed[1].hash = rehashed[1].compute_hash();
-        assert_eq!(verify(rehashed, 4, &head), Err(ChainBreak::BrokenLink { seq: 3 }));
+        assert_eq!(
+            verify(rehashed, 4, &head),
+            Err(ChainBreak::BrokenLink { seq: 3 })
+        );
 
         let mut deleted = c.clone();
         deleted.remove(2);
-        assert_eq!(verify(deleted, 4, &head), Err(ChainBreak::Missing { expected: 3, found: 4 }));
+        assert_eq!(
+            verify(deleted, 4, &head),
+            Err(ChainBreak::Missing {
+                expected: 3,
+                found: 4
+            })
+        );
 
         let mut truncated = c.clone();
         truncated.pop();
-        assert_eq!(verify(truncated, 4, &head), Err(ChainBreak::Truncated { last: 3, head: 4 }));
+        assert_eq!(
+            verify(truncated, 4, &head),
+            Err(ChainBreak::Truncated { last: 3, head: 4 })
+        );
     }
 }

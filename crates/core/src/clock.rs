@@ -28,7 +28,9 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
 /// Formats a UTC instant for people, in Asia/Shanghai.
 #[must_use]
 pub fn local_display(at: DateTime<Utc>) -> String {
-    at.with_timezone(&shanghai()).format("%Y-%m-%d %H:%M").to_string()
+    at.with_timezone(&shanghai())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -65,7 +67,10 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0.read().map(|g| *g).unwrap_or_else(|p| *p.into_inner())
+        self.0
+            .read()
+            .map(|g| *g)
+            .unwrap_or_else(|p| *p.into_inner())
     }
 }
 
@@ -76,15 +81,24 @@ mod tests {
 
     #[test]
     fn shanghai_date_rolls_over_at_16_utc() {
-        let before = Utc.with_ymd_and_hms(2026, 3, 1, 15, 59, 0).single().expect("valid");
-        let after = Utc.with_ymd_and_hms(2026, 3, 1, 16, 0, 0).single().expect("valid");
+        let before = Utc
+            .with_ymd_and_hms(2026, 3, 1, 15, 59, 0)
+            .single()
+            .expect("valid");
+        let after = Utc
+            .with_ymd_and_hms(2026, 3, 1, 16, 0, 0)
+            .single()
+            .expect("valid");
         assert_eq!(local_date(before).to_string(), "2026-03-01");
         assert_eq!(local_date(after).to_string(), "2026-03-02");
     }
 
     #[test]
     fn manual_clock_moves_only_when_told() {
-        let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("valid");
+        let start = Utc
+            .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+            .single()
+            .expect("valid");
         let clock = ManualClock::new(start);
         assert_eq!(clock.now(), start);
         clock.advance(chrono::Duration::days(2));

@@ -17,7 +17,12 @@ pub struct Policy {
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { verify_days: 3, escalate_after_days: 0, merge_radius_m: 150.0, recurrence_radius_m: 300.0 }
+        Policy {
+            verify_days: 3,
+            escalate_after_days: 0,
+            merge_radius_m: 150.0,
+            recurrence_radius_m: 300.0,
+        }
     }
 }
 

@@ -122,8 +122,17 @@ mod tests {
             assert_eq!(ProblemKind::from_code(k.code()), Some(k));
             assert!(!k.label(true).is_empty());
         }
-        assert_eq!(ProblemKind::Explosives.default_lead(), DepartmentCode::PublicSecurity);
-        assert_eq!(ProblemKind::IllegalProcessing.default_lead(), DepartmentCode::MarketRegulation);
-        assert_eq!(ProblemKind::HomesteadOnFarmland.category(), ProblemCategory::Land);
+        assert_eq!(
+            ProblemKind::Explosives.default_lead(),
+            DepartmentCode::PublicSecurity
+        );
+        assert_eq!(
+            ProblemKind::IllegalProcessing.default_lead(),
+            DepartmentCode::MarketRegulation
+        );
+        assert_eq!(
+            ProblemKind::HomesteadOnFarmland.category(),
+            ProblemCategory::Land
+        );
     }
 }

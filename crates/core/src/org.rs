@@ -231,9 +231,9 @@ impl DepartmentCode {
                 "依法查扣超载超限运输车辆",
                 "查验矿产品运输车辆的合法来源凭证",
             ],
-            DepartmentCode::EmergencyManagement => &[
-                "加强对持证矿山企业的监督检查，发现超层越界、擅自改变开采方式等行为及时通报",
-            ],
+            DepartmentCode::EmergencyManagement => {
+                &["加强对持证矿山企业的监督检查，发现超层越界、擅自改变开采方式等行为及时通报"]
+            }
             DepartmentCode::Ecology => &[
                 "开展生态环境保护执法检查，查处未经环评审批等违法行为",
                 "制止私挖滥采、非法占地倾倒固体废料行为",
@@ -255,7 +255,9 @@ impl DepartmentCode {
             DepartmentCode::Procuratorate => &["及时受理公安机关移送的涉嫌犯罪案件，依法提起诉讼"],
             DepartmentCode::Court => &["及时审理自然资源领域违法案件"],
             DepartmentCode::Finance => &["提供罚没票据，拨付专项行动经费，处置没收的矿产品"],
-            DepartmentCode::Pricing => &["对非法采矿案件所涉矿产品价格进行认定，两个工作日内出具结论"],
+            DepartmentCode::Pricing => {
+                &["对非法采矿案件所涉矿产品价格进行认定，两个工作日内出具结论"]
+            }
             DepartmentCode::Media => &["宣传报道，曝光典型案例"],
         }
     }
@@ -274,12 +276,27 @@ mod tests {
 
     #[test]
     fn local_roles_are_bound_to_their_unit() {
-        assert_eq!(Scope::of(Role::Township, Jurisdiction::Township(3)), Scope::Township(3));
-        assert_eq!(Scope::of(Role::Village, Jurisdiction::Village(9)), Scope::Village(9));
-        assert_eq!(Scope::of(Role::Department, Jurisdiction::Department(2)), Scope::Department(2));
+        assert_eq!(
+            Scope::of(Role::Township, Jurisdiction::Township(3)),
+            Scope::Township(3)
+        );
+        assert_eq!(
+            Scope::of(Role::Village, Jurisdiction::Village(9)),
+            Scope::Village(9)
+        );
+        assert_eq!(
+            Scope::of(Role::Department, Jurisdiction::Department(2)),
+            Scope::Department(2)
+        );
         // A local role recorded without a unit must not fall through to the whole county.
-        assert_eq!(Scope::of(Role::Township, Jurisdiction::County), Scope::OwnCluesOnly);
-        assert_eq!(Scope::of(Role::Checkpoint, Jurisdiction::County), Scope::OwnCluesOnly);
+        assert_eq!(
+            Scope::of(Role::Township, Jurisdiction::County),
+            Scope::OwnCluesOnly
+        );
+        assert_eq!(
+            Scope::of(Role::Checkpoint, Jurisdiction::County),
+            Scope::OwnCluesOnly
+        );
     }
 
     #[test]

@@ -69,7 +69,9 @@ mod tests {
 
     #[test]
     fn nobody_escalates_by_hand_and_checkpoints_do_nothing() {
-        let esc = CaseAction::Escalate { reason: String::new() };
+        let esc = CaseAction::Escalate {
+            reason: String::new(),
+        };
         let note = CaseAction::Note { text: "x".into() };
         for role in Role::ALL {
             assert!(!may_act(role, &esc), "{role:?} escalated by hand");
@@ -80,8 +82,13 @@ mod tests {
 
     #[test]
     fn only_the_office_closes() {
-        let close = CaseAction::Close { note: String::new() };
-        let allowed: Vec<Role> = Role::ALL.into_iter().filter(|r| may_act(*r, &close)).collect();
+        let close = CaseAction::Close {
+            note: String::new(),
+        };
+        let allowed: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| may_act(*r, &close))
+            .collect();
         assert_eq!(allowed, vec![Role::Admin, Role::CountyOffice]);
     }
 }

@@ -37,7 +37,10 @@ impl LonLat {
     /// Geodesic distance in metres on the WGS84 ellipsoid.
     #[must_use]
     pub fn distance_m(self, other: LonLat) -> f64 {
-        Geodesic.distance(Point::new(self.lon, self.lat), Point::new(other.lon, other.lat))
+        Geodesic.distance(
+            Point::new(self.lon, self.lat),
+            Point::new(other.lon, other.lat),
+        )
     }
 
     /// A lon/lat box that contains every point within `radius_m` of this one, for an index
@@ -48,7 +51,12 @@ impl LonLat {
         let dlat = radius_m / M_PER_DEG_LAT * 1.01;
         let cos = self.lat.to_radians().cos().max(0.01);
         let dlon = radius_m / (111_320.0 * cos) * 1.01;
-        (self.lon - dlon, self.lat - dlat, self.lon + dlon, self.lat + dlat)
+        (
+            self.lon - dlon,
+            self.lat - dlat,
+            self.lon + dlon,
+            self.lat + dlat,
+        )
     }
 }
 

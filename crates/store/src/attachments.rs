@@ -31,7 +31,11 @@ impl BlobStore {
     /// so a crafted name can never reach outside the directory.
     #[must_use]
     pub fn path(&self, sha256: &str) -> Option<PathBuf> {
-        if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
+        if sha256.len() != 64
+            || !sha256
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        {
             return None;
         }
         Some(self.dir.join(&sha256[..2]).join(sha256))
@@ -43,16 +47,30 @@ impl BlobStore {
     /// When the directory cannot be written.
     pub fn put(&self, bytes: &[u8]) -> Result<String> {
         let sha = hex::encode(Sha256::digest(bytes));
-        let path = self.path(&sha).ok_or_else(|| StoreError::Corrupt("hash is not hex".into()))?;
+        let path = self
+            .path(&sha)
+            .ok_or_else(|| StoreError::Corrupt("hash is not hex".into()))?;
         if path.exists() {
             return Ok(sha);
         }
-        let dir = path.parent().map(PathBuf::from).unwrap_or_else(|| self.dir.clone());
-        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io { path: dir.clone(), source: e })?;
+        let dir = path
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.dir.clone());
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
+            path: dir.clone(),
+            source: e,
+        })?;
         // Write beside, then rename: a crash never leaves a half file under a valid name.
         let tmp = dir.join(format!("{sha}.tmp{}", std::process::id()));
-        std::fs::write(&tmp, bytes).map_err(|e| StoreError::Io { path: tmp.clone(), source: e })?;
-        std::fs::rename(&tmp, &path).map_err(|e| StoreError::Io { path: path.clone(), source: e })?;
+        std::fs::write(&tmp, bytes).map_err(|e| StoreError::Io {
+            path: tmp.clone(),
+            source: e,
+        })?;
+        std::fs::rename(&tmp, &path).map_err(|e| StoreError::Io {
+            path: path.clone(),
+            source: e,
+        })?;
         Ok(sha)
     }
 
@@ -61,7 +79,9 @@ impl BlobStore {
     /// # Errors
     /// When the name is not a hash or the file is missing.
     pub fn get(&self, sha256: &str) -> Result<Vec<u8>> {
-        let path = self.path(sha256).ok_or_else(|| StoreError::not_found("attachment", sha256))?;
+        let path = self
+            .path(sha256)
+            .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
         std::fs::read(&path).map_err(|_| StoreError::not_found("attachment", sha256))
     }
 }
@@ -80,11 +100,16 @@ impl Store {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<AttachmentMeta> {
         let blobs = self.blobs().clone();
-        let size = i64::try_from(bytes.len()).map_err(|_| StoreError::invalid("file", "too large"))?;
+        let size =
+            i64::try_from(bytes.len()).map_err(|_| StoreError::invalid("file", "too large"))?;
         let sha = tokio::task::spawn_blocking(move || blobs.put(&bytes))
             .await
             .map_err(|e| StoreError::Corrupt(format!("hashing task failed: {e}")))??;
-        let name: String = file_name.chars().filter(|c| !c.is_control()).take(200).collect();
+        let name: String = file_name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
         sqlx::query(
             "INSERT INTO attachment (sha256, size_bytes, media_type, file_name, created_at, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
@@ -97,7 +122,12 @@ impl Store {
         .bind(actor.user_id)
         .execute(self.pool())
         .await?;
-        Ok(AttachmentMeta { sha256: sha, size_bytes: size, media_type: media_type.to_string(), file_name: name })
+        Ok(AttachmentMeta {
+            sha256: sha,
+            size_bytes: size,
+            media_type: media_type.to_string(),
+            file_name: name,
+        })
     }
 
     /// Metadata of a stored attachment.
@@ -105,11 +135,13 @@ impl Store {
     /// # Errors
     /// `NotFound` when no such attachment was recorded.
     pub async fn attachment(&self, sha256: &str) -> Result<AttachmentMeta> {
-        let row = sqlx::query("SELECT sha256, size_bytes, media_type, file_name FROM attachment WHERE sha256 = $1")
-            .bind(sha256.to_string())
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
+        let row = sqlx::query(
+            "SELECT sha256, size_bytes, media_type, file_name FROM attachment WHERE sha256 = $1",
+        )
+        .bind(sha256.to_string())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
         Ok(AttachmentMeta {
             sha256: row.try_get("sha256")?,
             size_bytes: row.try_get("size_bytes")?,
@@ -122,7 +154,10 @@ impl Store {
     pub(crate) async fn check_attachments(&self, hashes: &[String]) -> Result<()> {
         for h in hashes {
             if self.attachment(h).await.is_err() {
-                return Err(StoreError::invalid("attachments", format!("unknown attachment {h}")));
+                return Err(StoreError::invalid(
+                    "attachments",
+                    format!("unknown attachment {h}"),
+                ));
             }
         }
         Ok(())

@@ -31,7 +31,9 @@ impl Store {
     /// # Errors
     /// `Ok(Err(failure))` names the first broken record; `Err` is a database failure.
     pub async fn audit_verify(&self) -> Result<std::result::Result<AuditReport, AuditFailure>> {
-        let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1").fetch_one(self.pool()).await?;
+        let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+            .fetch_one(self.pool())
+            .await?;
         let head_seq: i64 = head.try_get("seq")?;
         let head_hash: String = head.try_get("hash")?;
         let rows = sqlx::query(
@@ -39,7 +41,10 @@ impl Store {
         )
         .fetch_all(self.pool())
         .await?;
-        let records = rows.iter().map(record_from_row).collect::<Result<Vec<_>>>()?;
+        let records = rows
+            .iter()
+            .map(record_from_row)
+            .collect::<Result<Vec<_>>>()?;
         let count = match chain::verify(records.iter().cloned(), head_seq, &head_hash) {
             Ok(n) => n,
             Err(b) => return Ok(Err(b.into())),
@@ -52,23 +57,34 @@ impl Store {
                 .map_err(|e| StoreError::Corrupt(format!("event #{} time: {e}", rec.seq)))?
                 .with_timezone(&chrono::Utc);
             if rec.kind == "case.opened" {
-                let payload: serde_json::Value = serde_json::from_str(&rec.payload).unwrap_or_default();
+                let payload: serde_json::Value =
+                    serde_json::from_str(&rec.payload).unwrap_or_default();
                 let verify_by = payload["verify_by"]
                     .as_str()
                     .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
-                let state = verify_by.map(CaseState::opened).ok_or_else(|| format!("event #{} has no verify_by", rec.seq));
+                let state = verify_by
+                    .map(CaseState::opened)
+                    .ok_or_else(|| format!("event #{} has no verify_by", rec.seq));
                 derived.insert(case_id, state);
             } else if rec.kind.starts_with("action.") {
-                let entry = derived.entry(case_id).or_insert_with(|| Err(format!("event #{} before the case was opened", rec.seq)));
+                let entry = derived.entry(case_id).or_insert_with(|| {
+                    Err(format!("event #{} before the case was opened", rec.seq))
+                });
                 if let Ok(state) = entry {
                     let next = serde_json::from_str::<CaseAction>(&rec.payload)
                         .map_err(|e| format!("event #{}: {e}", rec.seq))
-                        .and_then(|a| state.apply(&a, local_date(at)).map_err(|r| format!("event #{}: {r}", rec.seq)));
+                        .and_then(|a| {
+                            state
+                                .apply(&a, local_date(at))
+                                .map_err(|r| format!("event #{}: {r}", rec.seq))
+                        });
                     *entry = next;
                 }
             }
         }
-        let cases = sqlx::query("SELECT id, number, state_json FROM case_file ORDER BY id").fetch_all(self.pool()).await?;
+        let cases = sqlx::query("SELECT id, number, state_json FROM case_file ORDER BY id")
+            .fetch_all(self.pool())
+            .await?;
         for c in &cases {
             let id: i64 = c.try_get("id")?;
             let number: String = c.try_get("number")?;
@@ -82,12 +98,23 @@ impl Store {
                         detail: format!("events give status '{}'", state.status.code()),
                     }));
                 }
-                Some(Err(detail)) => return Ok(Err(AuditFailure::StateMismatch { number, detail: detail.clone() })),
+                Some(Err(detail)) => {
+                    return Ok(Err(AuditFailure::StateMismatch {
+                        number,
+                        detail: detail.clone(),
+                    }));
+                }
                 None => {
-                    return Ok(Err(AuditFailure::StateMismatch { number, detail: "no 'case.opened' event".into() }));
+                    return Ok(Err(AuditFailure::StateMismatch {
+                        number,
+                        detail: "no 'case.opened' event".into(),
+                    }));
                 }
             }
         }
-        Ok(Ok(AuditReport { events: count, cases: cases.len() }))
+        Ok(Ok(AuditReport {
+            events: count,
+            cases: cases.len(),
+        }))
     }
 }

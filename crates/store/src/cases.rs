@@ -1,8 +1,8 @@
 //! The ledger (台账): opening cases, taking them through the state machine, listing,
 //! dashboards and the overdue sweep (R11–R14). Every read and write is scoped by the actor.
 
-use crate::clues::{clue_row, ClueRow, NewClue};
-use crate::events::{append, stamp, NewEvent};
+use crate::clues::{ClueRow, NewClue, clue_row};
+use crate::events::{NewEvent, append, stamp};
 use crate::sql::Sql;
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,7 +10,9 @@ use minewatch_core::case::action_label;
 use minewatch_core::clock::local_date;
 use minewatch_core::deadline::{days_overdue, look_back_dates};
 use minewatch_core::rights::may_act;
-use minewatch_core::{CaseAction, CaseState, CaseStatus, ClueSource, ProblemKind, Refusal, Severity};
+use minewatch_core::{
+    CaseAction, CaseState, CaseStatus, ClueSource, ProblemKind, Refusal, Severity,
+};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
@@ -157,14 +159,17 @@ const CASE_SELECT: &str = "SELECT c.id, c.number, c.township_id, t.name AS towns
      FROM case_file c JOIN township t ON t.id = c.township_id \
      LEFT JOIN village v ON v.id = c.village_id LEFT JOIN department d ON d.id = c.lead_department_id WHERE 1 = 1";
 
-const OPEN_STATUSES: &str = "('registered', 'verified', 'rectifying', 'awaiting_acceptance', 'accepted')";
+const OPEN_STATUSES: &str =
+    "('registered', 'verified', 'rectifying', 'awaiting_acceptance', 'accepted')";
 
 fn case_row(r: &sqlx::any::AnyRow, today: NaiveDate) -> Result<CaseRow> {
     let status: String = r.try_get("status")?;
     let due_on: Option<String> = r.try_get("due_on")?;
     let open = CaseStatus::from_code(&status).is_some_and(CaseStatus::is_open);
     let overdue = match (&due_on, open) {
-        (Some(d), true) => NaiveDate::parse_from_str(d, "%Y-%m-%d").map(|d| days_overdue(d, today)).unwrap_or(0),
+        (Some(d), true) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(|d| days_overdue(d, today))
+            .unwrap_or(0),
         _ => 0,
     };
     let escalated: i64 = r.try_get("escalated")?;
@@ -220,19 +225,31 @@ fn push_filter(sql: &mut Sql, f: &CaseFilter, today: NaiveDate) {
         sql.push(" AND c.severity = ").bind_text(s.code());
     }
     if f.overdue {
-        sql.push(" AND c.status IN ").push(OPEN_STATUSES).push(" AND c.due_on < ").bind_text(today.to_string());
+        sql.push(" AND c.status IN ")
+            .push(OPEN_STATUSES)
+            .push(" AND c.due_on < ")
+            .bind_text(today.to_string());
     }
     if let Some(text) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         // LIKE metacharacters in the user's text are matched literally.
-        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
         let pattern = format!("%{escaped}%");
-        sql.push(" AND (c.number LIKE ").bind_text(pattern.clone()).push(" ESCAPE '\\' OR c.address LIKE ");
-        sql.bind_text(pattern.clone()).push(" ESCAPE '\\' OR c.finding LIKE ").bind_text(pattern).push(" ESCAPE '\\')");
+        sql.push(" AND (c.number LIKE ")
+            .bind_text(pattern.clone())
+            .push(" ESCAPE '\\' OR c.address LIKE ");
+        sql.bind_text(pattern.clone())
+            .push(" ESCAPE '\\' OR c.finding LIKE ")
+            .bind_text(pattern)
+            .push(" ESCAPE '\\')");
     }
 }
 
 fn action_payload(action: &CaseAction) -> Result<String> {
-    serde_json::to_string(action).map_err(|e| StoreError::Corrupt(format!("cannot encode action: {e}")))
+    serde_json::to_string(action)
+        .map_err(|e| StoreError::Corrupt(format!("cannot encode action: {e}")))
 }
 
 impl Store {
@@ -263,16 +280,19 @@ impl Store {
         .await?
         .try_get("last_seq")?;
         let number = format!("{county_code}-{year}-{seq:06}");
-        let lead: Option<i64> = sqlx::query("SELECT department_id FROM routing_rule WHERE county_id = $1 AND problem_kind = $2")
-            .bind(actor.county_id)
-            .bind(f.problem_kind.code())
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.try_get("department_id"))
-            .transpose()?;
+        let lead: Option<i64> = sqlx::query(
+            "SELECT department_id FROM routing_rule WHERE county_id = $1 AND problem_kind = $2",
+        )
+        .bind(actor.county_id)
+        .bind(f.problem_kind.code())
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| r.try_get("department_id"))
+        .transpose()?;
         let verify_by = self.policy().verify_by(today);
         let state = CaseState::opened(verify_by);
-        let state_json = serde_json::to_string(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let state_json =
+            serde_json::to_string(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id: i64 = sqlx::query(
             "INSERT INTO case_file (county_id, number, township_id, village_id, address, lon, lat, finding, problem_kind, severity, \
              source, lead_department_id, status, due_on, state_json, recurrence_of, opened_at, updated_at) \
@@ -329,7 +349,14 @@ impl Store {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn list_cases(&self, actor: &Actor, f: &CaseFilter, today: NaiveDate, page: u32, per_page: u32) -> Result<(Vec<CaseRow>, i64)> {
+    pub async fn list_cases(
+        &self,
+        actor: &Actor,
+        f: &CaseFilter,
+        today: NaiveDate,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<CaseRow>, i64)> {
         let mut count = Sql::new("SELECT COUNT(*) AS n FROM case_file c WHERE 1 = 1");
         actor.push_case_scope(&mut count);
         push_filter(&mut count, f, today);
@@ -340,9 +367,15 @@ impl Store {
         push_filter(&mut sql, f, today);
         let per_page = i64::from(per_page.clamp(1, 100_000));
         let offset = i64::from(page.max(1) - 1) * per_page;
-        sql.push(" ORDER BY c.id DESC LIMIT ").bind_i64(per_page).push(" OFFSET ").bind_i64(offset);
+        sql.push(" ORDER BY c.id DESC LIMIT ")
+            .bind_i64(per_page)
+            .push(" OFFSET ")
+            .bind_i64(offset);
         let rows = sql.query().fetch_all(self.pool()).await?;
-        let cases = rows.iter().map(|r| case_row(r, today)).collect::<Result<Vec<_>>>()?;
+        let cases = rows
+            .iter()
+            .map(|r| case_row(r, today))
+            .collect::<Result<Vec<_>>>()?;
         Ok((cases, total))
     }
 
@@ -350,7 +383,11 @@ impl Store {
         let mut sql = Sql::new(CASE_SELECT);
         sql.push(" AND c.id = ").bind_i64(id);
         actor.push_case_scope(&mut sql);
-        let row = sql.query().fetch_optional(self.pool()).await?.ok_or_else(|| StoreError::not_found("case", id))?;
+        let row = sql
+            .query()
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::not_found("case", id))?;
         case_row(&row, today)
     }
 
@@ -362,7 +399,11 @@ impl Store {
         let mut sql = Sql::new("SELECT c.id FROM case_file c WHERE c.number = ");
         sql.bind_text(number);
         actor.push_case_scope(&mut sql);
-        let row = sql.query().fetch_optional(self.pool()).await?.ok_or_else(|| StoreError::not_found("case", number))?;
+        let row = sql
+            .query()
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::not_found("case", number))?;
         Ok(row.try_get("id")?)
     }
 
@@ -370,14 +411,20 @@ impl Store {
     ///
     /// # Errors
     /// `NotFound` when absent or out of scope.
-    pub async fn case_detail(&self, actor: &Actor, id: i64, today: NaiveDate) -> Result<CaseDetail> {
+    pub async fn case_detail(
+        &self,
+        actor: &Actor,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<CaseDetail> {
         let case = self.scoped_case(actor, id, today).await?;
         let state_json: String = sqlx::query("SELECT state_json FROM case_file WHERE id = $1")
             .bind(id)
             .fetch_one(self.pool())
             .await?
             .try_get("state_json")?;
-        let state: CaseState = serde_json::from_str(&state_json).map_err(|e| StoreError::Corrupt(format!("case {id} state: {e}")))?;
+        let state: CaseState = serde_json::from_str(&state_json)
+            .map_err(|e| StoreError::Corrupt(format!("case {id} state: {e}")))?;
         let clues = sqlx::query(
             "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE case_id = $1 ORDER BY id",
         )
@@ -401,7 +448,7 @@ impl Store {
             let attachments: String = r.try_get("attachments")?;
             let code = kind.split_once('.').map_or(kind.as_str(), |(_, c)| c);
             let code = match kind.as_str() {
-                "clue.filed" => "opened",
+                "clue.filed" => "clue_filed",
                 "clue.merged" => "clue_merged",
                 "clue.split" => "clue_split",
                 _ => code,
@@ -418,14 +465,21 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let look_backs = sqlx::query("SELECT due_on, done_at FROM look_back WHERE case_id = $1 ORDER BY due_on")
-            .bind(id)
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("due_on")?, r.try_get("done_at")?)))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(CaseDetail { case, state, clues, events, look_backs })
+        let look_backs =
+            sqlx::query("SELECT due_on, done_at FROM look_back WHERE case_id = $1 ORDER BY due_on")
+                .bind(id)
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("due_on")?, r.try_get("done_at")?)))
+                .collect::<Result<Vec<_>>>()?;
+        Ok(CaseDetail {
+            case,
+            state,
+            clues,
+            events,
+            look_backs,
+        })
     }
 
     /// Takes one step on a case: checks role and scope, applies the state machine, writes
@@ -445,10 +499,21 @@ impl Store {
         // Visibility first, so a case outside scope reads as absent, not as forbidden.
         self.scoped_case(actor, case_id, today).await?;
         if !may_act(actor.role, action) {
-            return Err(Refusal::Forbidden { action: action.code() }.into());
+            return Err(Refusal::Forbidden {
+                action: action.code(),
+            }
+            .into());
         }
         self.check_attachments(attachments).await?;
-        self.apply_in_tx(Some(actor.user_id), actor.county_id, case_id, action, attachments, now).await?;
+        self.apply_in_tx(
+            Some(actor.user_id),
+            actor.county_id,
+            case_id,
+            action,
+            attachments,
+            now,
+        )
+        .await?;
         self.scoped_case(actor, case_id, today).await
     }
 
@@ -464,17 +529,21 @@ impl Store {
         let at = stamp(now);
         let today = local_date(now);
         let mut tx = self.begin_write(&at).await?;
-        let state_json: String = sqlx::query("SELECT state_json FROM case_file WHERE id = $1 AND county_id = $2")
-            .bind(case_id)
-            .bind(county_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::not_found("case", case_id))?
-            .try_get("state_json")?;
-        let state: CaseState = serde_json::from_str(&state_json).map_err(|e| StoreError::Corrupt(format!("case {case_id} state: {e}")))?;
+        let state_json: String =
+            sqlx::query("SELECT state_json FROM case_file WHERE id = $1 AND county_id = $2")
+                .bind(case_id)
+                .bind(county_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::not_found("case", case_id))?
+                .try_get("state_json")?;
+        let state: CaseState = serde_json::from_str(&state_json)
+            .map_err(|e| StoreError::Corrupt(format!("case {case_id} state: {e}")))?;
         let next = state.apply(action, today)?;
-        let next_json = serde_json::to_string(&next).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let closed_at = (next.status == CaseStatus::Closed && state.status != CaseStatus::Closed).then(|| at.clone());
+        let next_json =
+            serde_json::to_string(&next).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let closed_at = (next.status == CaseStatus::Closed && state.status != CaseStatus::Closed)
+            .then(|| at.clone());
         sqlx::query(
             "UPDATE case_file SET status = $1, decision = $2, due_on = $3, escalated = $4, fine_fen = $5, confiscation_fen = $6, \
              state_json = $7, updated_at = $8, closed_at = COALESCE($9, closed_at) WHERE id = $10",
@@ -491,7 +560,13 @@ impl Store {
         .bind(case_id)
         .execute(&mut *tx)
         .await?;
-        if let CaseAction::Decide { measures, responsible_unit, responsible_person, .. } = action {
+        if let CaseAction::Decide {
+            measures,
+            responsible_unit,
+            responsible_person,
+            ..
+        } = action
+        {
             sqlx::query("UPDATE case_file SET measures = $1, responsible_unit = $2, responsible_person = $3 WHERE id = $4")
                 .bind(measures.trim().to_string())
                 .bind(responsible_unit.trim().to_string())
@@ -559,7 +634,9 @@ impl Store {
             let id: i64 = r.try_get("id")?;
             let county: i64 = r.try_get("county_id")?;
             let due: String = r.try_get("due_on")?;
-            let action = CaseAction::Escalate { reason: format!("deadline {due} passed; escalated to the county office") };
+            let action = CaseAction::Escalate {
+                reason: format!("deadline {due} passed; escalated to the county office"),
+            };
             match self.apply_in_tx(None, county, id, &action, &[], now).await {
                 Ok(_) => n += 1,
                 // Another server escalated it meanwhile: nothing to do.
@@ -580,7 +657,9 @@ impl Store {
              CAST(SUM(c.fine_fen) AS BIGINT) AS fines, CAST(SUM(c.confiscation_fen) AS BIGINT) AS confiscations, \
              CAST(SUM(CASE WHEN c.status IN ",
         );
-        sql.push(OPEN_STATUSES).push(" AND c.due_on < ").bind_text(today.to_string());
+        sql.push(OPEN_STATUSES)
+            .push(" AND c.due_on < ")
+            .bind_text(today.to_string());
         sql.push(
             " THEN 1 ELSE 0 END) AS BIGINT) AS overdue FROM case_file c JOIN township t ON t.id = c.township_id WHERE 1 = 1",
         );
@@ -595,7 +674,10 @@ impl Store {
             fine_fen: 0,
             confiscation_fen: 0,
             by_township: Vec::new(),
-            by_status: CaseStatus::ALL.iter().map(|s| (s.code().to_string(), 0)).collect(),
+            by_status: CaseStatus::ALL
+                .iter()
+                .map(|s| (s.code().to_string(), 0))
+                .collect(),
             overdue_list: Vec::new(),
         };
         for r in rows {
@@ -633,7 +715,10 @@ impl Store {
                 t.overdue += overdue;
             }
         }
-        let filter = CaseFilter { overdue: true, ..CaseFilter::default() };
+        let filter = CaseFilter {
+            overdue: true,
+            ..CaseFilter::default()
+        };
         let mut sql = Sql::new(CASE_SELECT);
         actor.push_case_scope(&mut sql);
         push_filter(&mut sql, &filter, today);

@@ -2,7 +2,7 @@
 //! one problem) or opens a new case; near a closed case it opens a recurrence (R14).
 
 use crate::cases::CaseFields;
-use crate::events::{append, stamp, NewEvent};
+use crate::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use minewatch_core::rights::{may_administer_county, may_file_clue};
@@ -81,12 +81,23 @@ fn place(clue: &NewClue) -> Result<Option<LonLat>> {
             .map(Some)
             .map_err(|e| StoreError::invalid("lon", e.to_string())),
         (None, None) => Ok(None),
-        (Some(_), None) => Err(StoreError::invalid("lat", "longitude given without latitude")),
-        (None, Some(_)) => Err(StoreError::invalid("lon", "latitude given without longitude")),
+        (Some(_), None) => Err(StoreError::invalid(
+            "lat",
+            "longitude given without latitude",
+        )),
+        (None, Some(_)) => Err(StoreError::invalid(
+            "lon",
+            "latitude given without longitude",
+        )),
     }
 }
 
-async fn nearby_cases(conn: &mut AnyConnection, county_id: i64, at: LonLat, radius_m: f64) -> Result<Vec<Nearby>> {
+async fn nearby_cases(
+    conn: &mut AnyConnection,
+    county_id: i64,
+    at: LonLat,
+    radius_m: f64,
+) -> Result<Vec<Nearby>> {
     let (x0, y0, x1, y1) = at.bounding_box(radius_m);
     let rows = sqlx::query(
         "SELECT id, number, status, lon, lat FROM case_file \
@@ -101,10 +112,15 @@ async fn nearby_cases(conn: &mut AnyConnection, county_id: i64, at: LonLat, radi
     .await?;
     let mut out = Vec::new();
     for r in rows {
-        let (Some(lon), Some(lat)) = (r.try_get::<Option<f64>, _>("lon")?, r.try_get::<Option<f64>, _>("lat")?) else {
+        let (Some(lon), Some(lat)) = (
+            r.try_get::<Option<f64>, _>("lon")?,
+            r.try_get::<Option<f64>, _>("lat")?,
+        ) else {
             continue;
         };
-        let Ok(p) = LonLat::new(lon, lat) else { continue };
+        let Ok(p) = LonLat::new(lon, lat) else {
+            continue;
+        };
         let status: String = r.try_get("status")?;
         out.push(Nearby {
             id: r.try_get("id")?,
@@ -117,7 +133,12 @@ async fn nearby_cases(conn: &mut AnyConnection, county_id: i64, at: LonLat, radi
     Ok(out)
 }
 
-async fn same_address_cases(conn: &mut AnyConnection, county_id: i64, village_id: i64, address: &str) -> Result<Vec<Nearby>> {
+async fn same_address_cases(
+    conn: &mut AnyConnection,
+    county_id: i64,
+    village_id: i64,
+    address: &str,
+) -> Result<Vec<Nearby>> {
     let rows = sqlx::query(
         "SELECT id, number, status FROM case_file WHERE county_id = $1 AND village_id = $2 AND address = $3 ORDER BY id DESC",
     )
@@ -140,30 +161,47 @@ async fn same_address_cases(conn: &mut AnyConnection, county_id: i64, village_id
 }
 
 impl Store {
-    async fn check_place(&self, actor: &Actor, township_id: i64, village_id: Option<i64>) -> Result<()> {
-        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM township WHERE id = $1 AND county_id = $2")
-            .bind(township_id)
-            .bind(actor.county_id)
-            .fetch_one(self.pool())
-            .await?
-            .try_get("n")?;
-        if n == 0 {
-            return Err(StoreError::invalid("township", format!("no township {township_id} in this county")));
-        }
-        if let Some(v) = village_id {
-            let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM village WHERE id = $1 AND township_id = $2")
-                .bind(v)
+    async fn check_place(
+        &self,
+        actor: &Actor,
+        township_id: i64,
+        village_id: Option<i64>,
+    ) -> Result<()> {
+        let n: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM township WHERE id = $1 AND county_id = $2")
                 .bind(township_id)
+                .bind(actor.county_id)
                 .fetch_one(self.pool())
                 .await?
                 .try_get("n")?;
+        if n == 0 {
+            return Err(StoreError::invalid(
+                "township",
+                format!("no township {township_id} in this county"),
+            ));
+        }
+        if let Some(v) = village_id {
+            let n: i64 =
+                sqlx::query("SELECT COUNT(*) AS n FROM village WHERE id = $1 AND township_id = $2")
+                    .bind(v)
+                    .bind(township_id)
+                    .fetch_one(self.pool())
+                    .await?
+                    .try_get("n")?;
             if n == 0 {
-                return Err(StoreError::invalid("village", format!("village {v} is not in township {township_id}")));
+                return Err(StoreError::invalid(
+                    "village",
+                    format!("village {v} is not in township {township_id}"),
+                ));
             }
         }
         match actor.scope {
-            Scope::Township(t) if t != township_id => Err(StoreError::invalid("township", "outside your township")),
-            Scope::Village(v) if village_id != Some(v) => Err(StoreError::invalid("village", "outside your village")),
+            Scope::Township(t) if t != township_id => {
+                Err(StoreError::invalid("township", "outside your township"))
+            }
+            Scope::Village(v) if village_id != Some(v) => {
+                Err(StoreError::invalid("village", "outside your village"))
+            }
             _ => Ok(()),
         }
     }
@@ -172,7 +210,12 @@ impl Store {
     ///
     /// # Errors
     /// `Invalid` naming the field for bad input; `Forbidden` for roles that may not file.
-    pub async fn file_clue(&self, actor: &Actor, clue: &NewClue, now: DateTime<Utc>) -> Result<ClueOutcome> {
+    pub async fn file_clue(
+        &self,
+        actor: &Actor,
+        clue: &NewClue,
+        now: DateTime<Utc>,
+    ) -> Result<ClueOutcome> {
         if !may_file_clue(actor.role) {
             return Err(StoreError::Forbidden("this role does not file clues"));
         }
@@ -181,24 +224,43 @@ impl Store {
         }
         let point = place(clue)?;
         if point.is_none() && clue.address.trim().is_empty() {
-            return Err(StoreError::invalid("address", "give an address or a point on the map"));
+            return Err(StoreError::invalid(
+                "address",
+                "give an address or a point on the map",
+            ));
         }
         if let Some(t) = &clue.observed_at {
-            DateTime::parse_from_rfc3339(t).map_err(|_| StoreError::invalid("observed_at", "not an RFC 3339 time"))?;
+            DateTime::parse_from_rfc3339(t)
+                .map_err(|_| StoreError::invalid("observed_at", "not an RFC 3339 time"))?;
         }
-        self.check_place(actor, clue.township_id, clue.village_id).await?;
+        self.check_place(actor, clue.township_id, clue.village_id)
+            .await?;
         self.check_attachments(&clue.attachments).await?;
         let policy = self.policy();
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
 
         let candidates = match (point, clue.village_id) {
-            (Some(p), _) => nearby_cases(&mut tx, actor.county_id, p, policy.recurrence_radius_m.max(policy.merge_radius_m)).await?,
-            (None, Some(v)) => same_address_cases(&mut tx, actor.county_id, v, clue.address.trim()).await?,
+            (Some(p), _) => {
+                nearby_cases(
+                    &mut tx,
+                    actor.county_id,
+                    p,
+                    policy.recurrence_radius_m.max(policy.merge_radius_m),
+                )
+                .await?
+            }
+            (None, Some(v)) => {
+                same_address_cases(&mut tx, actor.county_id, v, clue.address.trim()).await?
+            }
             (None, None) => Vec::new(),
         };
-        let open = candidates.iter().find(|c| c.open && c.distance_m <= policy.merge_radius_m);
-        let closed = candidates.iter().find(|c| !c.open && c.distance_m <= policy.recurrence_radius_m);
+        let open = candidates
+            .iter()
+            .find(|c| c.open && c.distance_m <= policy.merge_radius_m);
+        let closed = candidates
+            .iter()
+            .find(|c| !c.open && c.distance_m <= policy.recurrence_radius_m);
 
         let (case_id, case_number, merged, recurrence_of) = if let Some(o) = open {
             (o.id, o.number.clone(), true, None)
@@ -206,7 +268,13 @@ impl Store {
             let fields = CaseFields::from_clue(clue);
             let recurrence = closed.map(|c| (c.id, c.number.clone()));
             let (id, number) = self
-                .open_case_tx(&mut tx, actor, &fields, now, recurrence.as_ref().map(|r| r.0))
+                .open_case_tx(
+                    &mut tx,
+                    actor,
+                    &fields,
+                    now,
+                    recurrence.as_ref().map(|r| r.0),
+                )
                 .await?;
             if let Some((old_id, old_number)) = &recurrence {
                 append(
@@ -218,7 +286,8 @@ impl Store {
                         case_id: Some(*old_id),
                         clue_id: None,
                         kind: "case.recurrence",
-                        payload: serde_json::json!({"new_case": number, "closed_case": old_number}).to_string(),
+                        payload: serde_json::json!({"new_case": number, "closed_case": old_number})
+                            .to_string(),
                         attachments: &[],
                     },
                 )
@@ -277,7 +346,13 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(ClueOutcome { clue_id, case_id, case_number, merged, recurrence_of })
+        Ok(ClueOutcome {
+            clue_id,
+            case_id,
+            case_number,
+            merged,
+            recurrence_of,
+        })
     }
 
     /// Undoes a merge (R10): the clue leaves the case it joined and opens its own.
@@ -285,9 +360,16 @@ impl Store {
     ///
     /// # Errors
     /// `Forbidden`, `NotFound`, or `Invalid` when the clue was not merged.
-    pub async fn split_clue(&self, actor: &Actor, clue_id: i64, now: DateTime<Utc>) -> Result<ClueOutcome> {
+    pub async fn split_clue(
+        &self,
+        actor: &Actor,
+        clue_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ClueOutcome> {
         if !may_administer_county(actor.role) {
-            return Err(StoreError::Forbidden("only the county office undoes a merge"));
+            return Err(StoreError::Forbidden(
+                "only the county office undoes a merge",
+            ));
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
@@ -302,7 +384,10 @@ impl Store {
         .ok_or_else(|| StoreError::not_found("clue", clue_id))?;
         let merged: i64 = row.try_get("merged")?;
         if merged == 0 {
-            return Err(StoreError::invalid("clue", "this clue opened its case; there is no merge to undo"));
+            return Err(StoreError::invalid(
+                "clue",
+                "this clue opened its case; there is no merge to undo",
+            ));
         }
         let kind_code: String = row.try_get("problem_kind")?;
         let source_code: String = row.try_get("source")?;
@@ -313,12 +398,16 @@ impl Store {
             lon: row.try_get("lon")?,
             lat: row.try_get("lat")?,
             finding: row.try_get("description")?,
-            problem_kind: ProblemKind::from_code(&kind_code).ok_or_else(|| StoreError::Corrupt(format!("kind '{kind_code}'")))?,
+            problem_kind: ProblemKind::from_code(&kind_code)
+                .ok_or_else(|| StoreError::Corrupt(format!("kind '{kind_code}'")))?,
             severity: Severity::General,
-            source: ClueSource::from_code(&source_code).ok_or_else(|| StoreError::Corrupt(format!("source '{source_code}'")))?,
+            source: ClueSource::from_code(&source_code)
+                .ok_or_else(|| StoreError::Corrupt(format!("source '{source_code}'")))?,
         };
         let from_case: i64 = row.try_get("case_id")?;
-        let (case_id, case_number) = self.open_case_tx(&mut tx, actor, &fields, now, None).await?;
+        let (case_id, case_number) = self
+            .open_case_tx(&mut tx, actor, &fields, now, None)
+            .await?;
         sqlx::query("UPDATE clue SET case_id = $1, merged = 0 WHERE id = $2")
             .bind(case_id)
             .bind(clue_id)
@@ -334,14 +423,21 @@ impl Store {
                     case_id: Some(case),
                     clue_id: Some(clue_id),
                     kind: "clue.split",
-                    payload: serde_json::json!({"from_case": from_case, "to_case": case_id}).to_string(),
+                    payload: serde_json::json!({"from_case": from_case, "to_case": case_id})
+                        .to_string(),
                     attachments: &[],
                 },
             )
             .await?;
         }
         tx.commit().await?;
-        Ok(ClueOutcome { clue_id, case_id, case_number, merged: false, recurrence_of: None })
+        Ok(ClueOutcome {
+            clue_id,
+            case_id,
+            case_number,
+            merged: false,
+            recurrence_of: None,
+        })
     }
 
     /// Clues the actor filed (what checkpoint staff see instead of the ledger).
@@ -369,6 +465,10 @@ pub(crate) fn clue_row(r: &sqlx::any::AnyRow) -> Result<ClueRow> {
         address: r.try_get("address")?,
         filed_at: r.try_get("filed_at")?,
         merged: merged != 0,
-        attachments: attachments.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        attachments: attachments
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
     })
 }

@@ -39,20 +39,31 @@ const TOWNSHIPS: [(&str, &str); 10] = [
     ("松峪乡", "township"),
 ];
 const VILLAGE_HEADS: [&str; 24] = [
-    "张家", "李家", "王家", "上", "下", "前", "后", "东", "西", "马家", "杨家", "高家", "黄土", "白石", "石板",
-    "河口", "沙", "枣林", "柏树", "杏花", "桃园", "新", "老", "槐树",
+    "张家", "李家", "王家", "上", "下", "前", "后", "东", "西", "马家", "杨家", "高家", "黄土",
+    "白石", "石板", "河口", "沙", "枣林", "柏树", "杏花", "桃园", "新", "老", "槐树",
 ];
 const VILLAGE_TAILS: [&str; 10] = ["庄", "沟", "坪", "峪", "湾", "岭", "河", "坡", "寨", "堡"];
 const SURNAMES: [&str; 20] = [
-    "赵", "钱", "孙", "周", "吴", "郑", "冯", "陈", "褚", "卫", "蒋", "沈", "韩", "朱", "秦", "尤", "许", "何", "吕", "施",
+    "赵", "钱", "孙", "周", "吴", "郑", "冯", "陈", "褚", "卫", "蒋", "沈", "韩", "朱", "秦", "尤",
+    "许", "何", "吕", "施",
 ];
 const GIVEN: [&str; 20] = [
-    "建国", "志强", "秀英", "海燕", "立新", "春生", "玉兰", "国平", "红梅", "文斌", "晓东", "丽华", "永刚", "桂芳",
-    "振华", "淑珍", "德明", "爱民", "小军", "云霞",
+    "建国", "志强", "秀英", "海燕", "立新", "春生", "玉兰", "国平", "红梅", "文斌", "晓东", "丽华",
+    "永刚", "桂芳", "振华", "淑珍", "德明", "爱民", "小军", "云霞",
 ];
 const PLACES: [&str; 12] = [
-    "后山沟口", "河滩地", "废弃矿井旁", "砖厂北侧", "养殖场院内", "村东荒坡", "公路拐弯处", "老窑口", "石料场南",
-    "林地边缘", "机耕路尽头", "山脚采坑",
+    "后山沟口",
+    "河滩地",
+    "废弃矿井旁",
+    "砖厂北侧",
+    "养殖场院内",
+    "村东荒坡",
+    "公路拐弯处",
+    "老窑口",
+    "石料场南",
+    "林地边缘",
+    "机耕路尽头",
+    "山脚采坑",
 ];
 const FINDINGS: [&str; 10] = [
     "夜间有挖掘机作业，有大车进出",
@@ -82,7 +93,10 @@ fn phone(rng: &mut StdRng) -> String {
 ///
 /// # Errors
 /// On database failure.
-#[expect(clippy::too_many_lines, reason = "a script of the demo county, read top to bottom")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a script of the demo county, read top to bottom"
+)]
 pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Result<DemoSummary> {
     if let Ok((county_id, _)) = store.county_by_code(DEMO_COUNTY_CODE).await {
         let users = store.users(county_id).await?;
@@ -91,7 +105,10 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
             townships: store.townships(county_id).await?.len(),
             villages: store.villages(county_id, None).await?.len(),
             cases: 0,
-            logins: users.into_iter().map(|u| (u.username, u.role, u.display_name)).collect(),
+            logins: users
+                .into_iter()
+                .map(|u| (u.username, u.role, u.display_name))
+                .collect(),
             already_present: true,
         });
     }
@@ -100,7 +117,9 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
     for code in DepartmentCode::ALL {
         let liaison = invented_name(&mut rng);
         let tel = phone(&mut rng);
-        store.create_department(county_id, code, (&liaison, &tel)).await?;
+        store
+            .create_department(county_id, code, (&liaison, &tel))
+            .await?;
     }
     store.install_default_routing(county_id).await?;
     store
@@ -111,9 +130,21 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
                 starts_on: "2026-03-01".into(),
                 ends_on: "2026-12-31".into(),
                 phases: vec![
-                    ("动员部署阶段".into(), "2026-03-01".into(), "2026-03-15".into()),
-                    ("集中整治阶段".into(), "2026-03-16".into(), "2026-10-31".into()),
-                    ("巩固提升阶段".into(), "2026-11-01".into(), "2026-12-31".into()),
+                    (
+                        "动员部署阶段".into(),
+                        "2026-03-01".into(),
+                        "2026-03-15".into(),
+                    ),
+                    (
+                        "集中整治阶段".into(),
+                        "2026-03-16".into(),
+                        "2026-10-31".into(),
+                    ),
+                    (
+                        "巩固提升阶段".into(),
+                        "2026-11-01".into(),
+                        "2026-12-31".into(),
+                    ),
                 ],
             },
         )
@@ -136,8 +167,21 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
             if !used.insert(vname.clone()) {
                 continue;
             }
-            let vid = store.create_village(tid, &vname, if *kind == "street" { "community" } else { "village" }).await?;
-            let (vx, vy) = (cx + rng.gen_range(0.01..0.09), cy + rng.gen_range(0.01..0.09));
+            let vid = store
+                .create_village(
+                    tid,
+                    &vname,
+                    if *kind == "street" {
+                        "community"
+                    } else {
+                        "village"
+                    },
+                )
+                .await?;
+            let (vx, vy) = (
+                cx + rng.gen_range(0.01..0.09),
+                cy + rng.gen_range(0.01..0.09),
+            );
             villages.push((tid, vid, vx, vy));
             store
                 .create_grid(&NewGrid {
@@ -153,9 +197,20 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
     }
 
     let departments = store.departments(county_id).await?;
-    let dept_id = |c: DepartmentCode| departments.iter().find(|d| d.code == c.code()).map(|d| d.id);
+    let dept_id = |c: DepartmentCode| {
+        departments
+            .iter()
+            .find(|d| d.code == c.code())
+            .map(|d| d.id)
+    };
     let mut logins = Vec::new();
-    let mut add_user = async |username: &str, role: Role, t: Option<i64>, v: Option<i64>, d: Option<i64>, display: String| -> Result<Actor> {
+    let mut add_user = async |username: &str,
+                              role: Role,
+                              t: Option<i64>,
+                              v: Option<i64>,
+                              d: Option<i64>,
+                              display: String|
+           -> Result<Actor> {
         let id = store
             .create_user(
                 &NewUser {
@@ -175,14 +230,40 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         store.actor(id).await
     };
     let _admin = add_user("admin", Role::Admin, None, None, None, "系统管理员".into()).await?;
-    let office = add_user("office", Role::CountyOffice, None, None, None, format!("{}(县领导小组办公室)", invented_name(&mut rng))).await?;
+    let office = add_user(
+        "office",
+        Role::CountyOffice,
+        None,
+        None,
+        None,
+        format!("{}(县领导小组办公室)", invented_name(&mut rng)),
+    )
+    .await?;
     let mut township_users = Vec::new();
     for (i, (tid, _, _)) in townships.iter().enumerate() {
         let name = format!("{}({})", invented_name(&mut rng), TOWNSHIPS[i].0);
-        township_users.push(add_user(&format!("town{:02}", i + 1), Role::Township, Some(*tid), None, None, name).await?);
+        township_users.push(
+            add_user(
+                &format!("town{:02}", i + 1),
+                Role::Township,
+                Some(*tid),
+                None,
+                None,
+                name,
+            )
+            .await?,
+        );
     }
     let (v_t, v_id, _, _) = villages[0];
-    let _village = add_user("village01", Role::Village, Some(v_t), Some(v_id), None, format!("{}(村网格员)", invented_name(&mut rng))).await?;
+    let _village = add_user(
+        "village01",
+        Role::Village,
+        Some(v_t),
+        Some(v_id),
+        None,
+        format!("{}(村网格员)", invented_name(&mut rng)),
+    )
+    .await?;
     let mut dept_users = std::collections::HashMap::new();
     for code in [
         DepartmentCode::NaturalResources,
@@ -198,30 +279,73 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         DepartmentCode::Discipline,
     ] {
         let display = format!("{}({})", invented_name(&mut rng), code.default_name());
-        let a = add_user(&format!("dept_{}", code.code()), Role::Department, None, None, dept_id(code), display).await?;
+        let a = add_user(
+            &format!("dept_{}", code.code()),
+            Role::Department,
+            None,
+            None,
+            dept_id(code),
+            display,
+        )
+        .await?;
         dept_users.insert(code, a);
     }
-    let _inspector = add_user("inspector", Role::Inspector, None, None, None, format!("{}(县纪委监委)", invented_name(&mut rng))).await?;
-    let _checkpoint = add_user("checkpoint", Role::Checkpoint, None, None, None, format!("{}(动态检查卡点)", invented_name(&mut rng))).await?;
+    let _inspector = add_user(
+        "inspector",
+        Role::Inspector,
+        None,
+        None,
+        None,
+        format!("{}(县纪委监委)", invented_name(&mut rng)),
+    )
+    .await?;
+    let _checkpoint = add_user(
+        "checkpoint",
+        Role::Checkpoint,
+        None,
+        None,
+        None,
+        format!("{}(动态检查卡点)", invented_name(&mut rng)),
+    )
+    .await?;
 
     // Cases over the last 120 days, each taken to a randomly drawn stage.
     let mut cases = 0;
     for n in 0..320 {
-        let (tid, vid, vx, vy) = *villages.choose(&mut rng).ok_or_else(|| StoreError::Corrupt("no villages".into()))?;
-        let kind = *ProblemKind::ALL.choose(&mut rng).unwrap_or(&ProblemKind::UnlicensedMining);
+        let (tid, vid, vx, vy) = *villages
+            .choose(&mut rng)
+            .ok_or_else(|| StoreError::Corrupt("no villages".into()))?;
+        let kind = *ProblemKind::ALL
+            .choose(&mut rng)
+            .unwrap_or(&ProblemKind::UnlicensedMining);
         let source = *ClueSource::ALL.choose(&mut rng).unwrap_or(&ClueSource::Tip);
-        let filed = now - Duration::days(rng.gen_range(1..120)) - Duration::minutes(rng.gen_range(0..600));
+        let filed =
+            now - Duration::days(rng.gen_range(1..120)) - Duration::minutes(rng.gen_range(0..600));
         let clue = NewClue {
             source,
             township_id: tid,
             village_id: Some(vid),
-            address: format!("{}{}", PLACES.choose(&mut rng).copied().unwrap_or("后山"), n % 7 + 1),
+            address: format!(
+                "{}{}",
+                PLACES.choose(&mut rng).copied().unwrap_or("后山"),
+                n % 7 + 1
+            ),
             lon: Some(vx + rng.gen_range(-0.008..0.008)),
             lat: Some(vy + rng.gen_range(-0.008..0.008)),
-            observed_at: Some(crate::events::stamp(filed - Duration::hours(rng.gen_range(1..48)))),
-            description: FINDINGS.choose(&mut rng).copied().unwrap_or("发现疑似非法开采").to_string(),
+            observed_at: Some(crate::events::stamp(
+                filed - Duration::hours(rng.gen_range(1..48)),
+            )),
+            description: FINDINGS
+                .choose(&mut rng)
+                .copied()
+                .unwrap_or("发现疑似非法开采")
+                .to_string(),
             problem_kind: kind,
-            severity: if rng.gen_bool(0.2) { Severity::Key } else { Severity::General },
+            severity: if rng.gen_bool(0.2) {
+                Severity::Key
+            } else {
+                Severity::General
+            },
             reporter_name: String::new(),
             reporter_phone: String::new(),
             attachments: Vec::new(),
@@ -241,10 +365,32 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
             continue; // awaiting verification; the older ones are overdue
         }
         if stage < 22 {
-            store.apply_action(town, id, &CaseAction::Verify { founded: false, note: "现场核查为正常施工，非违法行为".into() }, &[], at).await?;
+            store
+                .apply_action(
+                    town,
+                    id,
+                    &CaseAction::Verify {
+                        founded: false,
+                        note: "现场核查为正常施工，非违法行为".into(),
+                    },
+                    &[],
+                    at,
+                )
+                .await?;
             continue;
         }
-        store.apply_action(town, id, &CaseAction::Verify { founded: true, note: "经现场核查情况属实".into() }, &[], at).await?;
+        store
+            .apply_action(
+                town,
+                id,
+                &CaseAction::Verify {
+                    founded: true,
+                    note: "经现场核查情况属实".into(),
+                },
+                &[],
+                at,
+            )
+            .await?;
         if stage < 30 {
             continue;
         }
@@ -266,10 +412,32 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
                 at,
             )
             .await?;
-        if matches!(kind, ProblemKind::Explosives | ProblemKind::OrganisedCrime) || rng.gen_bool(0.08) {
-            store.apply_action(&office, id, &CaseAction::TransferPolice { note: "涉嫌非法采矿罪，移送公安机关".into() }, &[], at).await?;
+        if matches!(kind, ProblemKind::Explosives | ProblemKind::OrganisedCrime)
+            || rng.gen_bool(0.08)
+        {
+            store
+                .apply_action(
+                    &office,
+                    id,
+                    &CaseAction::TransferPolice {
+                        note: "涉嫌非法采矿罪，移送公安机关".into(),
+                    },
+                    &[],
+                    at,
+                )
+                .await?;
             if rng.gen_bool(0.7) {
-                store.apply_action(&office, id, &CaseAction::PoliceFiled { receipt_no: format!("青公立〔2026〕{}号", n + 1) }, &[], at).await?;
+                store
+                    .apply_action(
+                        &office,
+                        id,
+                        &CaseAction::PoliceFiled {
+                            receipt_no: format!("青公立〔2026〕{}号", n + 1),
+                        },
+                        &[],
+                        at,
+                    )
+                    .await?;
             }
         }
         if stage < 55 {
@@ -277,24 +445,66 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         }
         if decision.requires_cuts_and_clears() {
             for step in MeasureStep::ALL {
-                store.apply_action(lead, id, &CaseAction::Measure { step: *step, note: String::new() }, &[], at).await?;
+                store
+                    .apply_action(
+                        lead,
+                        id,
+                        &CaseAction::Measure {
+                            step: *step,
+                            note: String::new(),
+                        },
+                        &[],
+                        at,
+                    )
+                    .await?;
             }
         }
         if rng.gen_bool(0.5) {
             let fine = rng.gen_range(10..500) * 100_000;
             store
-                .apply_action(lead, id, &CaseAction::Penalty { fine_fen: fine, confiscation_fen: rng.gen_range(0..50) * 100_000, document_no: format!("青自然资罚〔2026〕{}号", n + 1) }, &[], at)
+                .apply_action(
+                    lead,
+                    id,
+                    &CaseAction::Penalty {
+                        fine_fen: fine,
+                        confiscation_fen: rng.gen_range(0..50) * 100_000,
+                        document_no: format!("青自然资罚〔2026〕{}号", n + 1),
+                    },
+                    &[],
+                    at,
+                )
                 .await?;
         }
         at += Duration::days(rng.gen_range(1..5));
         if at > now {
             continue;
         }
-        store.apply_action(lead, id, &CaseAction::ReportRectified { note: "已按要求整改到位".into() }, &[], at).await?;
+        store
+            .apply_action(
+                lead,
+                id,
+                &CaseAction::ReportRectified {
+                    note: "已按要求整改到位".into(),
+                },
+                &[],
+                at,
+            )
+            .await?;
         if stage < 65 {
             continue;
         }
-        store.apply_action(&office, id, &CaseAction::Accept { passed: true, note: "验收合格".into() }, &[], at).await?;
+        store
+            .apply_action(
+                &office,
+                id,
+                &CaseAction::Accept {
+                    passed: true,
+                    note: "验收合格".into(),
+                },
+                &[],
+                at,
+            )
+            .await?;
         if stage < 72 {
             continue;
         }
@@ -302,7 +512,17 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         if detail.state.police == minewatch_core::case::PoliceStage::Transferred {
             continue;
         }
-        store.apply_action(&office, id, &CaseAction::Close { note: "整改到位，逐宗销号".into() }, &[], at).await?;
+        store
+            .apply_action(
+                &office,
+                id,
+                &CaseAction::Close {
+                    note: "整改到位，逐宗销号".into(),
+                },
+                &[],
+                at,
+            )
+            .await?;
     }
     store.escalate_overdue(now).await?;
     Ok(DemoSummary {

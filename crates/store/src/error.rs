@@ -8,13 +8,23 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum StoreError {
     #[error("cannot open the database at {location}: {source}")]
-    Connect { location: String, source: sqlx::Error },
+    Connect {
+        location: String,
+        source: sqlx::Error,
+    },
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
     #[error("migration {version} ({name}) failed: {source}")]
-    Migration { version: i64, name: &'static str, source: sqlx::Error },
+    Migration {
+        version: i64,
+        name: &'static str,
+        source: sqlx::Error,
+    },
     #[error("file error at {}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Not there, or not visible to this user — the two are not told apart.
     #[error("{what} {id} not found")]
     NotFound { what: &'static str, id: String },
@@ -31,10 +41,16 @@ pub enum StoreError {
 
 impl StoreError {
     pub(crate) fn invalid(field: &'static str, reason: impl Into<String>) -> Self {
-        StoreError::Invalid { field, reason: reason.into() }
+        StoreError::Invalid {
+            field,
+            reason: reason.into(),
+        }
     }
 
     pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
-        StoreError::NotFound { what, id: id.to_string() }
+        StoreError::NotFound {
+            what,
+            id: id.to_string(),
+        }
     }
 }

@@ -13,9 +13,9 @@
 mod actor;
 mod attachments;
 mod audit;
-pub mod demo;
 mod cases;
 mod clues;
+pub mod demo;
 mod error;
 mod events;
 mod migrate;
@@ -32,8 +32,8 @@ pub use cases::{
 pub use clues::{ClueOutcome, ClueRow, NewClue};
 pub use error::StoreError;
 pub use org::{
-    CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow,
-    TownshipRow, VillageRow,
+    CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow, TownshipRow,
+    VillageRow,
 };
 pub use users::UserRow;
 
@@ -74,7 +74,11 @@ pub struct StoreConfig {
 impl StoreConfig {
     #[must_use]
     pub fn new(location: impl Into<String>) -> Self {
-        StoreConfig { location: location.into(), blob_dir: None, max_connections: 8 }
+        StoreConfig {
+            location: location.into(),
+            blob_dir: None,
+            max_connections: 8,
+        }
     }
 }
 
@@ -86,17 +90,21 @@ impl Store {
     pub async fn open(config: StoreConfig) -> Result<Store> {
         install_default_drivers();
         let loc = config.location.trim();
-        let (backend, url, default_blobs) = if loc.starts_with("postgres://") || loc.starts_with("postgresql://") {
-            (Backend::Postgres, loc.to_string(), PathBuf::from("blobs"))
-        } else {
-            let path = loc.strip_prefix("sqlite://").unwrap_or(loc);
-            let p = Path::new(path);
-            if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| StoreError::Io { path: parent.to_path_buf(), source: e })?;
-            }
-            let blobs = p.with_extension("blobs");
-            (Backend::Sqlite, format!("sqlite://{path}?mode=rwc"), blobs)
-        };
+        let (backend, url, default_blobs) =
+            if loc.starts_with("postgres://") || loc.starts_with("postgresql://") {
+                (Backend::Postgres, loc.to_string(), PathBuf::from("blobs"))
+            } else {
+                let path = loc.strip_prefix("sqlite://").unwrap_or(loc);
+                let p = Path::new(path);
+                if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|e| StoreError::Io {
+                        path: parent.to_path_buf(),
+                        source: e,
+                    })?;
+                }
+                let blobs = p.with_extension("blobs");
+                (Backend::Sqlite, format!("sqlite://{path}?mode=rwc"), blobs)
+            };
         let mut options = AnyPoolOptions::new().max_connections(config.max_connections.max(1));
         if backend == Backend::Sqlite {
             options = options.after_connect(|conn, _meta| {
@@ -110,17 +118,29 @@ impl Store {
                 })
             });
         }
-        let connect_options = sqlx::any::AnyConnectOptions::from_str(&url)
-            .map_err(|e| StoreError::Connect { location: redact(loc), source: e })?;
-        let pool = options
-            .connect_with(connect_options)
-            .await
-            .map_err(|e| StoreError::Connect { location: redact(loc), source: e })?;
+        let connect_options =
+            sqlx::any::AnyConnectOptions::from_str(&url).map_err(|e| StoreError::Connect {
+                location: redact(loc),
+                source: e,
+            })?;
+        let pool =
+            options
+                .connect_with(connect_options)
+                .await
+                .map_err(|e| StoreError::Connect {
+                    location: redact(loc),
+                    source: e,
+                })?;
         if backend == Backend::Sqlite {
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
         let blobs = BlobStore::new(config.blob_dir.unwrap_or(default_blobs));
-        let store = Store { pool, backend, blobs, policy: Policy::default() };
+        let store = Store {
+            pool,
+            backend,
+            blobs,
+            policy: Policy::default(),
+        };
         migrate::run(&store).await?;
         Ok(store)
     }
@@ -145,7 +165,10 @@ impl Store {
     }
 
     /// Starts a write transaction holding the chain-head lock.
-    pub(crate) async fn begin_write(&self, at: &str) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    pub(crate) async fn begin_write(
+        &self,
+        at: &str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE chain_head SET touched_at = $1 WHERE id = 1")
             .bind(at.to_string())
@@ -172,7 +195,10 @@ fn redact(location: &str) -> String {
 mod tests {
     #[test]
     fn redacts_passwords() {
-        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://***@h/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://***@h/db"
+        );
         assert_eq!(super::redact("minewatch.db"), "minewatch.db");
     }
 }

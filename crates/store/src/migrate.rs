@@ -28,13 +28,16 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
         let mut tx = pool.begin().await?;
         if store.backend() == Backend::Postgres {
             // Several servers may start at once: one migrates, the others wait here.
-            sqlx::raw_sql("LOCK TABLE schema_migration IN EXCLUSIVE MODE").execute(&mut *tx).await?;
+            sqlx::raw_sql("LOCK TABLE schema_migration IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
         }
-        let done: i64 = sqlx::query("SELECT COUNT(*) AS n FROM schema_migration WHERE version = $1")
-            .bind(m.version)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
+        let done: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM schema_migration WHERE version = $1")
+                .bind(m.version)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
         if done > 0 {
             tx.commit().await?;
             continue;
@@ -46,7 +49,11 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
         sqlx::raw_sql(ddl)
             .execute(&mut *tx)
             .await
-            .map_err(|e| StoreError::Migration { version: m.version, name: m.name, source: e })?;
+            .map_err(|e| StoreError::Migration {
+                version: m.version,
+                name: m.name,
+                source: e,
+            })?;
         sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)

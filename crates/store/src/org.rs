@@ -1,11 +1,11 @@
 //! Organisation registers (R1–R3): county, townships, villages, grids, departments,
 //! campaigns and the routing table.
 
-use crate::events::{append, stamp, NewEvent};
+use crate::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
+use minewatch_core::ProblemKind;
 use minewatch_core::org::DepartmentCode;
 use minewatch_core::rights::may_administer_county;
-use minewatch_core::ProblemKind;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -92,7 +92,10 @@ pub struct NewUser {
     pub department_id: Option<i64>,
 }
 
-async fn insert_returning_id<'q>(store: &Store, q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>) -> Result<i64> {
+async fn insert_returning_id<'q>(
+    store: &Store,
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+) -> Result<i64> {
     let row = q.fetch_one(store.pool()).await?;
     Ok(row.try_get("id")?)
 }
@@ -105,7 +108,9 @@ impl Store {
     pub async fn create_county(&self, code: &str, name: &str) -> Result<i64> {
         insert_returning_id(
             self,
-            sqlx::query("INSERT INTO county (code, name) VALUES ($1, $2) RETURNING id").bind(code.to_string()).bind(name.to_string()),
+            sqlx::query("INSERT INTO county (code, name) VALUES ($1, $2) RETURNING id")
+                .bind(code.to_string())
+                .bind(name.to_string()),
         )
         .await
     }
@@ -141,10 +146,12 @@ impl Store {
     pub async fn create_township(&self, county_id: i64, name: &str, kind: &str) -> Result<i64> {
         insert_returning_id(
             self,
-            sqlx::query("INSERT INTO township (county_id, name, kind) VALUES ($1, $2, $3) RETURNING id")
-                .bind(county_id)
-                .bind(name.to_string())
-                .bind(kind.to_string()),
+            sqlx::query(
+                "INSERT INTO township (county_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(county_id)
+            .bind(name.to_string())
+            .bind(kind.to_string()),
         )
         .await
     }
@@ -154,10 +161,12 @@ impl Store {
     pub async fn create_village(&self, township_id: i64, name: &str, kind: &str) -> Result<i64> {
         insert_returning_id(
             self,
-            sqlx::query("INSERT INTO village (township_id, name, kind) VALUES ($1, $2, $3) RETURNING id")
-                .bind(township_id)
-                .bind(name.to_string())
-                .bind(kind.to_string()),
+            sqlx::query(
+                "INSERT INTO village (township_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(township_id)
+            .bind(name.to_string())
+            .bind(kind.to_string()),
         )
         .await
     }
@@ -183,7 +192,12 @@ impl Store {
 
     /// # Errors
     /// On a duplicate code or database failure.
-    pub async fn create_department(&self, county_id: i64, code: DepartmentCode, liaison: (&str, &str)) -> Result<i64> {
+    pub async fn create_department(
+        &self,
+        county_id: i64,
+        code: DepartmentCode,
+        liaison: (&str, &str),
+    ) -> Result<i64> {
         insert_returning_id(
             self,
             sqlx::query(
@@ -210,10 +224,9 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         for &kind in ProblemKind::ALL {
             let code = kind.default_lead().code();
-            let dept = departments
-                .iter()
-                .find(|d| d.code == code)
-                .ok_or_else(|| StoreError::invalid("department", format!("no department '{code}' for routing")))?;
+            let dept = departments.iter().find(|d| d.code == code).ok_or_else(|| {
+                StoreError::invalid("department", format!("no department '{code}' for routing"))
+            })?;
             sqlx::query("INSERT INTO routing_rule (county_id, problem_kind, department_id) VALUES ($1, $2, $3)")
                 .bind(county_id)
                 .bind(kind.code())
@@ -229,32 +242,46 @@ impl Store {
     ///
     /// # Errors
     /// `Forbidden` for other roles; `Invalid` for an unknown kind or department.
-    pub async fn set_routing(&self, actor: &Actor, kind: ProblemKind, department_id: i64, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    pub async fn set_routing(
+        &self,
+        actor: &Actor,
+        kind: ProblemKind,
+        department_id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
         if !may_administer_county(actor.role) {
-            return Err(StoreError::Forbidden("only the county office edits routing"));
+            return Err(StoreError::Forbidden(
+                "only the county office edits routing",
+            ));
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let known: i64 = sqlx::query("SELECT COUNT(*) AS n FROM department WHERE id = $1 AND county_id = $2")
-            .bind(department_id)
-            .bind(actor.county_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
+        let known: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM department WHERE id = $1 AND county_id = $2")
+                .bind(department_id)
+                .bind(actor.county_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
         if known == 0 {
-            return Err(StoreError::invalid("department_id", format!("no department {department_id} in this county")));
+            return Err(StoreError::invalid(
+                "department_id",
+                format!("no department {department_id} in this county"),
+            ));
         }
         sqlx::query("DELETE FROM routing_rule WHERE county_id = $1 AND problem_kind = $2")
             .bind(actor.county_id)
             .bind(kind.code())
             .execute(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO routing_rule (county_id, problem_kind, department_id) VALUES ($1, $2, $3)")
-            .bind(actor.county_id)
-            .bind(kind.code())
-            .bind(department_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO routing_rule (county_id, problem_kind, department_id) VALUES ($1, $2, $3)",
+        )
+        .bind(actor.county_id)
+        .bind(kind.code())
+        .bind(department_id)
+        .execute(&mut *tx)
+        .await?;
         append(
             &mut tx,
             NewEvent {
@@ -264,7 +291,9 @@ impl Store {
                 case_id: None,
                 clue_id: None,
                 kind: "routing.set",
-                payload: serde_json::json!({"problem_kind": kind.code(), "department_id": department_id}).to_string(),
+                payload:
+                    serde_json::json!({"problem_kind": kind.code(), "department_id": department_id})
+                        .to_string(),
                 attachments: &[],
             },
         )
@@ -352,12 +381,19 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn townships(&self, county_id: i64) -> Result<Vec<TownshipRow>> {
-        let rows = sqlx::query("SELECT id, name, kind FROM township WHERE county_id = $1 ORDER BY id")
-            .bind(county_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, name, kind FROM township WHERE county_id = $1 ORDER BY id")
+                .bind(county_id)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
-            .map(|r| Ok(TownshipRow { id: r.try_get("id")?, name: r.try_get("name")?, kind: r.try_get("kind")? }))
+            .map(|r| {
+                Ok(TownshipRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    kind: r.try_get("kind")?,
+                })
+            })
             .collect()
     }
 
@@ -365,7 +401,11 @@ impl Store {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn villages(&self, county_id: i64, township_id: Option<i64>) -> Result<Vec<VillageRow>> {
+    pub async fn villages(
+        &self,
+        county_id: i64,
+        township_id: Option<i64>,
+    ) -> Result<Vec<VillageRow>> {
         let rows = sqlx::query(
             "SELECT v.id, v.township_id, v.name, v.kind FROM village v JOIN township t ON t.id = v.township_id \
              WHERE t.county_id = $1 AND ($2 < 0 OR v.township_id = $2) ORDER BY v.township_id, v.id",

@@ -1,9 +1,9 @@
 //! A small builder for portable SQL with `$n` placeholders, for queries whose WHERE clause
 //! depends on filters and scope. Values are always bound, never spliced into the text.
 
+use sqlx::Any;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::Any;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
@@ -19,7 +19,10 @@ pub(crate) struct Sql {
 
 impl Sql {
     pub(crate) fn new(text: &str) -> Self {
-        Sql { text: text.to_string(), args: Vec::new() }
+        Sql {
+            text: text.to_string(),
+            args: Vec::new(),
+        }
     }
 
     pub(crate) fn push(&mut self, text: &str) -> &mut Self {

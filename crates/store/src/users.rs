@@ -25,12 +25,12 @@ pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-const USER_COLUMNS: &str =
-    "id, county_id, username, display_name, password_hash, role, township_id, village_id, department_id";
+const USER_COLUMNS: &str = "id, county_id, username, display_name, password_hash, role, township_id, village_id, department_id";
 
 fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<(Actor, String)> {
     let role_code: String = row.try_get("role")?;
-    let role = Role::from_code(&role_code).ok_or_else(|| StoreError::Corrupt(format!("unknown role '{role_code}'")))?;
+    let role = Role::from_code(&role_code)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown role '{role_code}'")))?;
     let township: Option<i64> = row.try_get("township_id")?;
     let village: Option<i64> = row.try_get("village_id")?;
     let department: Option<i64> = row.try_get("department_id")?;
@@ -65,7 +65,10 @@ impl Store {
             _ => true,
         };
         if !needs {
-            return Err(StoreError::invalid("jurisdiction", format!("role '{}' needs its unit", u.role.code())));
+            return Err(StoreError::invalid(
+                "jurisdiction",
+                format!("role '{}' needs its unit", u.role.code()),
+            ));
         }
         if u.username.trim().is_empty() {
             return Err(StoreError::invalid("username", "must not be empty"));
@@ -93,21 +96,25 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn login_lookup(&self, username: &str) -> Result<Option<(Actor, String)>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM app_user WHERE username = $1 AND active = 1"))
-            .bind(username.to_string())
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM app_user WHERE username = $1 AND active = 1"
+        ))
+        .bind(username.to_string())
+        .fetch_optional(self.pool())
+        .await?;
         row.as_ref().map(actor_from_row).transpose()
     }
 
     /// # Errors
     /// `NotFound` for an unknown or inactive user.
     pub async fn actor(&self, user_id: i64) -> Result<Actor> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1 AND active = 1"))
-            .bind(user_id)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or_else(|| StoreError::not_found("user", user_id))?;
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM app_user WHERE id = $1 AND active = 1"
+        ))
+        .bind(user_id)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| StoreError::not_found("user", user_id))?;
         Ok(actor_from_row(&row)?.0)
     }
 
@@ -115,7 +122,13 @@ impl Store {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn create_session(&self, user_id: i64, token: &str, now: DateTime<Utc>, expires: DateTime<Utc>) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        user_id: i64,
+        token: &str,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO user_session (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_digest(token))
             .bind(user_id)
@@ -131,11 +144,13 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn session_actor(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>> {
-        let row = sqlx::query("SELECT user_id FROM user_session WHERE token_sha256 = $1 AND expires_at > $2")
-            .bind(token_digest(token))
-            .bind(stamp(now))
-            .fetch_optional(self.pool())
-            .await?;
+        let row = sqlx::query(
+            "SELECT user_id FROM user_session WHERE token_sha256 = $1 AND expires_at > $2",
+        )
+        .bind(token_digest(token))
+        .bind(stamp(now))
+        .fetch_optional(self.pool())
+        .await?;
         match row {
             Some(r) => match self.actor(r.try_get("user_id")?).await {
                 Ok(a) => Ok(Some(a)),
@@ -160,7 +175,13 @@ impl Store {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn create_api_token(&self, user_id: i64, label: &str, token: &str, now: DateTime<Utc>) -> Result<()> {
+    pub async fn create_api_token(
+        &self,
+        user_id: i64,
+        label: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         sqlx::query("INSERT INTO api_token (token_sha256, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
             .bind(token_digest(token))
             .bind(user_id)
@@ -189,14 +210,22 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn users(&self, county_id: i64) -> Result<Vec<UserRow>> {
-        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM app_user WHERE county_id = $1 ORDER BY id"))
-            .bind(county_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM app_user WHERE county_id = $1 ORDER BY id"
+        ))
+        .bind(county_id)
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| {
                 let (a, hash) = actor_from_row(r)?;
-                Ok(UserRow { id: a.user_id, username: a.username, display_name: a.display_name, role: a.role, password_hash: hash })
+                Ok(UserRow {
+                    id: a.user_id,
+                    username: a.username,
+                    display_name: a.display_name,
+                    role: a.role,
+                    password_hash: hash,
+                })
             })
             .collect()
     }

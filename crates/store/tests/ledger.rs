@@ -29,7 +29,9 @@ struct Fix {
 }
 
 fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).single().expect("valid")
+    Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0)
+        .single()
+        .expect("valid")
 }
 
 async fn open_store(pg: bool, dir: &tempfile::TempDir) -> (Store, String) {
@@ -38,8 +40,13 @@ async fn open_store(pg: bool, dir: &tempfile::TempDir) -> (Store, String) {
             .expect("MINEWATCH_TEST_PG is not set: run scripts/test, or scripts/pg-start and export its URL");
         let name = format!("mw_test_{}", rand::random::<u64>());
         sqlx::any::install_default_drivers();
-        let admin = sqlx::AnyPool::connect(&base).await.expect("reach PostgreSQL");
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&admin).await.expect("create test database");
+        let admin = sqlx::AnyPool::connect(&base)
+            .await
+            .expect("reach PostgreSQL");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .expect("create test database");
         admin.close().await;
         let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
         format!("{prefix}/{name}")
@@ -48,7 +55,11 @@ async fn open_store(pg: bool, dir: &tempfile::TempDir) -> (Store, String) {
     };
     let mut cfg = StoreConfig::new(location.clone());
     cfg.blob_dir = Some(dir.path().join("blobs"));
-    let url = if pg { location } else { format!("sqlite://{location}") };
+    let url = if pg {
+        location
+    } else {
+        format!("sqlite://{location}")
+    };
     (Store::open(cfg).await.expect("open store"), url)
 }
 
@@ -63,15 +74,36 @@ async fn fixture(pg: bool) -> Fix {
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, url) = open_store(pg, &dir).await;
     let county = store.create_county("TS", "测试县").await.expect("county");
-    let t_a = store.create_township(county, "甲镇", "township").await.expect("t");
-    let t_b = store.create_township(county, "乙街道", "street").await.expect("t");
-    let v_a1 = store.create_village(t_a, "一村", "village").await.expect("v");
-    let v_a2 = store.create_village(t_a, "二村", "village").await.expect("v");
-    let v_b1 = store.create_village(t_b, "三社区", "community").await.expect("v");
+    let t_a = store
+        .create_township(county, "甲镇", "township")
+        .await
+        .expect("t");
+    let t_b = store
+        .create_township(county, "乙街道", "street")
+        .await
+        .expect("t");
+    let v_a1 = store
+        .create_village(t_a, "一村", "village")
+        .await
+        .expect("v");
+    let v_a2 = store
+        .create_village(t_a, "二村", "village")
+        .await
+        .expect("v");
+    let v_b1 = store
+        .create_village(t_b, "三社区", "community")
+        .await
+        .expect("v");
     for code in DepartmentCode::ALL {
-        store.create_department(county, code, ("联络员", "0000")).await.expect("dept");
+        store
+            .create_department(county, code, ("联络员", "0000"))
+            .await
+            .expect("dept");
     }
-    store.install_default_routing(county).await.expect("routing");
+    store
+        .install_default_routing(county)
+        .await
+        .expect("routing");
     let depts = store.departments(county).await.expect("depts");
     let dept = |c: DepartmentCode| depts.iter().find(|d| d.code == c.code()).map(|d| d.id);
     let mk = async |name: &str, role: Role, township_id, village_id, department_id| {
@@ -98,8 +130,22 @@ async fn fixture(pg: bool) -> Fix {
         township_a: mk("ta", Role::Township, Some(t_a), None, None).await,
         township_b: mk("tb", Role::Township, Some(t_b), None, None).await,
         village_a1: mk("va1", Role::Village, Some(t_a), Some(v_a1), None).await,
-        dept_nr: mk("nr", Role::Department, None, None, dept(DepartmentCode::NaturalResources)).await,
-        dept_police: mk("police", Role::Department, None, None, dept(DepartmentCode::PublicSecurity)).await,
+        dept_nr: mk(
+            "nr",
+            Role::Department,
+            None,
+            None,
+            dept(DepartmentCode::NaturalResources),
+        )
+        .await,
+        dept_police: mk(
+            "police",
+            Role::Department,
+            None,
+            None,
+            dept(DepartmentCode::PublicSecurity),
+        )
+        .await,
         inspector: mk("insp", Role::Inspector, None, None, None).await,
         checkpoint: mk("cp", Role::Checkpoint, None, None, None).await,
         admin: mk("admin", Role::Admin, None, None, None).await,
@@ -133,15 +179,29 @@ fn clue(township_id: i64, village_id: i64, lon: f64, lat: f64, kind: ProblemKind
 }
 
 async fn event_count(f: &Fix) -> i64 {
-    f.store.audit_verify().await.expect("db").expect("chain intact").events
+    f.store
+        .audit_verify()
+        .await
+        .expect("db")
+        .expect("chain intact")
+        .events
 }
 
 /// Takes a case from verification to closing as three users would.
 async fn walk_to_closed(f: &Fix, case_id: i64, now: DateTime<Utc>) {
     let s = &f.store;
-    s.apply_action(&f.township_a, case_id, &CaseAction::Verify { founded: true, note: "属实".into() }, &[], now)
-        .await
-        .expect("verify");
+    s.apply_action(
+        &f.township_a,
+        case_id,
+        &CaseAction::Verify {
+            founded: true,
+            note: "属实".into(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("verify");
     let decide = CaseAction::Decide {
         decision: Decision::Rectify,
         measures: "停止开采，回填复绿".into(),
@@ -149,48 +209,127 @@ async fn walk_to_closed(f: &Fix, case_id: i64, now: DateTime<Utc>) {
         responsible_unit: "甲镇人民政府".into(),
         responsible_person: "张某".into(),
     };
-    s.apply_action(&f.dept_nr, case_id, &decide, &[], now).await.expect("decide");
-    s.apply_action(&f.dept_nr, case_id, &CaseAction::ReportRectified { note: "已回填".into() }, &[], now)
+    s.apply_action(&f.dept_nr, case_id, &decide, &[], now)
         .await
-        .expect("report");
-    s.apply_action(&f.office, case_id, &CaseAction::Accept { passed: true, note: String::new() }, &[], now)
-        .await
-        .expect("accept");
-    s.apply_action(&f.office, case_id, &CaseAction::Close { note: "销号".into() }, &[], now).await.expect("close");
+        .expect("decide");
+    s.apply_action(
+        &f.dept_nr,
+        case_id,
+        &CaseAction::ReportRectified {
+            note: "已回填".into(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("report");
+    s.apply_action(
+        &f.office,
+        case_id,
+        &CaseAction::Accept {
+            passed: true,
+            note: String::new(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("accept");
+    s.apply_action(
+        &f.office,
+        case_id,
+        &CaseAction::Close {
+            note: "销号".into(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("close");
 }
 
 async fn clue_merging_and_recurrence(pg: bool) {
     let f = fixture(pg).await;
     let s = &f.store;
-    let first = s.file_clue(&f.village_a1, &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining), t0()).await.expect("file");
+    let first = s
+        .file_clue(
+            &f.village_a1,
+            &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("file");
     assert!(!first.merged);
     assert_eq!(first.case_number, format!("TS-2026-{:06}", 1));
     // ~55 m away: the same place, the same problem.
-    let second = s.file_clue(&f.office, &clue(f.t_a, f.v_a1, 112.0, 36.0005, ProblemKind::UnlicensedMining), t0()).await.expect("file");
+    let second = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a1, 112.0, 36.0005, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("file");
     assert!(second.merged);
     assert_eq!(second.case_id, first.case_id);
     // ~1.1 km away: another place.
-    let third = s.file_clue(&f.office, &clue(f.t_a, f.v_a2, 112.0, 36.01, ProblemKind::UnlicensedMining), t0()).await.expect("file");
+    let third = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a2, 112.0, 36.01, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("file");
     assert!(!third.merged);
     assert_eq!(third.case_number, "TS-2026-000002");
-    let detail = s.case_detail(&f.office, first.case_id, t0().date_naive()).await.expect("detail");
+    let detail = s
+        .case_detail(&f.office, first.case_id, t0().date_naive())
+        .await
+        .expect("detail");
     assert_eq!(detail.clues.len(), 2, "both clues on one case");
-    let (_, total) = s.list_cases(&f.office, &CaseFilter::default(), t0().date_naive(), 1, 50).await.expect("list");
+    let (_, total) = s
+        .list_cases(&f.office, &CaseFilter::default(), t0().date_naive(), 1, 50)
+        .await
+        .expect("list");
     assert_eq!(total, 2, "merged clue is not counted twice");
 
     // Undo the merge: the second clue gets its own case.
-    let split = s.split_clue(&f.office, second.clue_id, t0()).await.expect("split");
+    let split = s
+        .split_clue(&f.office, second.clue_id, t0())
+        .await
+        .expect("split");
     assert_ne!(split.case_id, first.case_id);
-    assert!(matches!(s.split_clue(&f.township_a, first.clue_id, t0()).await, Err(StoreError::Forbidden(_))));
+    assert!(matches!(
+        s.split_clue(&f.township_a, first.clue_id, t0()).await,
+        Err(StoreError::Forbidden(_))
+    ));
 
     // Close the first case, then a new clue 180 m away (and 188 m from the split-off open
     // case, beyond the merge radius) is a recurrence.
     walk_to_closed(&f, first.case_id, t0()).await;
-    let again = s.file_clue(&f.office, &clue(f.t_a, f.v_a1, 111.998, 36.0, ProblemKind::UnlicensedMining), t0()).await.expect("file");
+    let again = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a1, 111.998, 36.0, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("file");
     assert!(!again.merged);
-    assert_eq!(again.recurrence_of.as_deref(), Some(first.case_number.as_str()));
-    let detail = s.case_detail(&f.office, first.case_id, t0().date_naive()).await.expect("detail");
-    assert_eq!(detail.look_backs.len(), 3, "look-backs scheduled at closing");
+    assert_eq!(
+        again.recurrence_of.as_deref(),
+        Some(first.case_number.as_str())
+    );
+    let detail = s
+        .case_detail(&f.office, first.case_id, t0().date_naive())
+        .await
+        .expect("detail");
+    assert_eq!(
+        detail.look_backs.len(),
+        3,
+        "look-backs scheduled at closing"
+    );
     assert!(detail.events.iter().any(|e| e.kind == "case.recurrence"));
     event_count(&f).await;
 }
@@ -198,31 +337,112 @@ async fn clue_merging_and_recurrence(pg: bool) {
 async fn refused_steps_change_nothing(pg: bool) {
     let f = fixture(pg).await;
     let s = &f.store;
-    let c = s.file_clue(&f.office, &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining), t0()).await.expect("file");
+    let c = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("file");
     let before = event_count(&f).await;
-    let close = s.apply_action(&f.office, c.case_id, &CaseAction::Close { note: String::new() }, &[], t0()).await;
-    assert!(matches!(close, Err(StoreError::Refused(minewatch_core::Refusal::WrongStatus { .. }))), "{close:?}");
-    let bad = s.apply_action(&f.township_a, c.case_id, &CaseAction::Verify { founded: false, note: String::new() }, &[], t0()).await;
-    assert!(matches!(bad, Err(StoreError::Refused(minewatch_core::Refusal::MissingField { field: "note" }))));
-    let unknown_attachment = s
-        .apply_action(&f.office, c.case_id, &CaseAction::Note { text: "x".into() }, &["ab".repeat(32)], t0())
+    let close = s
+        .apply_action(
+            &f.office,
+            c.case_id,
+            &CaseAction::Close {
+                note: String::new(),
+            },
+            &[],
+            t0(),
+        )
         .await;
-    assert!(matches!(unknown_attachment, Err(StoreError::Invalid { field: "attachments", .. })));
-    assert_eq!(event_count(&f).await, before, "nothing written by refused steps");
-    let detail = s.case_detail(&f.office, c.case_id, t0().date_naive()).await.expect("detail");
+    assert!(
+        matches!(
+            close,
+            Err(StoreError::Refused(
+                minewatch_core::Refusal::WrongStatus { .. }
+            ))
+        ),
+        "{close:?}"
+    );
+    let bad = s
+        .apply_action(
+            &f.township_a,
+            c.case_id,
+            &CaseAction::Verify {
+                founded: false,
+                note: String::new(),
+            },
+            &[],
+            t0(),
+        )
+        .await;
+    assert!(matches!(
+        bad,
+        Err(StoreError::Refused(minewatch_core::Refusal::MissingField {
+            field: "note"
+        }))
+    ));
+    let unknown_attachment = s
+        .apply_action(
+            &f.office,
+            c.case_id,
+            &CaseAction::Note { text: "x".into() },
+            &["ab".repeat(32)],
+            t0(),
+        )
+        .await;
+    assert!(matches!(
+        unknown_attachment,
+        Err(StoreError::Invalid {
+            field: "attachments",
+            ..
+        })
+    ));
+    assert_eq!(
+        event_count(&f).await,
+        before,
+        "nothing written by refused steps"
+    );
+    let detail = s
+        .case_detail(&f.office, c.case_id, t0().date_naive())
+        .await
+        .expect("detail");
     assert_eq!(detail.case.status, "registered");
 
     // Bad clues name their field and store nothing.
     let mut no_desc = clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining);
     no_desc.description = "  ".into();
-    assert!(matches!(s.file_clue(&f.office, &no_desc, t0()).await, Err(StoreError::Invalid { field: "description", .. })));
+    assert!(matches!(
+        s.file_clue(&f.office, &no_desc, t0()).await,
+        Err(StoreError::Invalid {
+            field: "description",
+            ..
+        })
+    ));
     let wrong_village = clue(f.t_a, f.v_b1, 112.0, 36.0, ProblemKind::UnlicensedMining);
-    assert!(matches!(s.file_clue(&f.office, &wrong_village, t0()).await, Err(StoreError::Invalid { field: "village", .. })));
+    assert!(matches!(
+        s.file_clue(&f.office, &wrong_village, t0()).await,
+        Err(StoreError::Invalid {
+            field: "village",
+            ..
+        })
+    ));
     let unknown_township = clue(9999, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining);
-    assert!(matches!(s.file_clue(&f.office, &unknown_township, t0()).await, Err(StoreError::Invalid { field: "township", .. })));
+    assert!(matches!(
+        s.file_clue(&f.office, &unknown_township, t0()).await,
+        Err(StoreError::Invalid {
+            field: "township",
+            ..
+        })
+    ));
     let mut bad_point = clue(f.t_a, f.v_a1, 512.0, 36.0, ProblemKind::UnlicensedMining);
     bad_point.lat = Some(36.0);
-    assert!(matches!(s.file_clue(&f.office, &bad_point, t0()).await, Err(StoreError::Invalid { field: "lon", .. })));
+    assert!(matches!(
+        s.file_clue(&f.office, &bad_point, t0()).await,
+        Err(StoreError::Invalid { field: "lon", .. })
+    ));
     assert_eq!(event_count(&f).await, before);
 }
 
@@ -231,12 +451,36 @@ async fn rights_matrix(pg: bool) {
     let s = &f.store;
     let today = t0().date_naive();
     // Case 1: township A, village A1, natural resources. Case 2: township B, public security.
-    let c1 = s.file_clue(&f.office, &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining), t0()).await.expect("c1");
-    let c2 = s.file_clue(&f.office, &clue(f.t_b, f.v_b1, 113.0, 37.0, ProblemKind::Explosives), t0()).await.expect("c2");
-    let c3 = s.file_clue(&f.office, &clue(f.t_a, f.v_a2, 112.5, 36.5, ProblemKind::Explosives), t0()).await.expect("c3");
+    let c1 = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("c1");
+    let c2 = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_b, f.v_b1, 113.0, 37.0, ProblemKind::Explosives),
+            t0(),
+        )
+        .await
+        .expect("c2");
+    let c3 = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a2, 112.5, 36.5, ProblemKind::Explosives),
+            t0(),
+        )
+        .await
+        .expect("c3");
 
     let visible = async |a: &Actor| -> Vec<i64> {
-        let (rows, total) = s.list_cases(a, &CaseFilter::default(), today, 1, 100).await.expect("list");
+        let (rows, total) = s
+            .list_cases(a, &CaseFilter::default(), today, 1, 100)
+            .await
+            .expect("list");
         assert_eq!(total as usize, rows.len());
         let mut ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         ids.sort_unstable();
@@ -254,67 +498,189 @@ async fn rights_matrix(pg: bool) {
     assert!(visible(&f.checkpoint).await.is_empty());
 
     // Out of scope reads and writes look like absence, and change nothing.
-    let verify = CaseAction::Verify { founded: true, note: String::new() };
-    for (actor, case) in [(&f.township_b, c1.case_id), (&f.village_a1, c3.case_id), (&f.dept_nr, c2.case_id), (&f.checkpoint, c1.case_id)] {
-        assert!(matches!(s.case_detail(actor, case, today).await, Err(StoreError::NotFound { .. })), "{} read", actor.username);
-        assert!(matches!(s.apply_action(actor, case, &verify, &[], t0()).await, Err(StoreError::NotFound { .. })), "{} wrote", actor.username);
+    let verify = CaseAction::Verify {
+        founded: true,
+        note: String::new(),
+    };
+    for (actor, case) in [
+        (&f.township_b, c1.case_id),
+        (&f.village_a1, c3.case_id),
+        (&f.dept_nr, c2.case_id),
+        (&f.checkpoint, c1.case_id),
+    ] {
+        assert!(
+            matches!(
+                s.case_detail(actor, case, today).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "{} read",
+            actor.username
+        );
+        assert!(
+            matches!(
+                s.apply_action(actor, case, &verify, &[], t0()).await,
+                Err(StoreError::NotFound { .. })
+            ),
+            "{} wrote",
+            actor.username
+        );
     }
     // In scope but not the role's step.
     for actor in [&f.village_a1, &f.inspector] {
         let r = s.apply_action(actor, c1.case_id, &verify, &[], t0()).await;
-        assert!(matches!(r, Err(StoreError::Refused(minewatch_core::Refusal::Forbidden { .. }))), "{} verified", actor.username);
+        assert!(
+            matches!(
+                r,
+                Err(StoreError::Refused(
+                    minewatch_core::Refusal::Forbidden { .. }
+                ))
+            ),
+            "{} verified",
+            actor.username
+        );
     }
     // And both ways: each in-scope role that may verify, can.
-    s.apply_action(&f.township_a, c1.case_id, &verify, &[], t0()).await.expect("township verifies its own");
-    s.apply_action(&f.dept_police, c2.case_id, &verify, &[], t0()).await.expect("police verify theirs");
+    s.apply_action(&f.township_a, c1.case_id, &verify, &[], t0())
+        .await
+        .expect("township verifies its own");
+    s.apply_action(&f.dept_police, c2.case_id, &verify, &[], t0())
+        .await
+        .expect("police verify theirs");
 
     // Filing clues is bound to the unit as well.
     assert!(matches!(
-        s.file_clue(&f.township_b, &clue(f.t_a, f.v_a1, 110.0, 30.0, ProblemKind::UnlicensedMining), t0()).await,
-        Err(StoreError::Invalid { field: "township", .. })
+        s.file_clue(
+            &f.township_b,
+            &clue(f.t_a, f.v_a1, 110.0, 30.0, ProblemKind::UnlicensedMining),
+            t0()
+        )
+        .await,
+        Err(StoreError::Invalid {
+            field: "township",
+            ..
+        })
     ));
     assert!(matches!(
-        s.file_clue(&f.village_a1, &clue(f.t_a, f.v_a2, 110.0, 30.0, ProblemKind::UnlicensedMining), t0()).await,
-        Err(StoreError::Invalid { field: "village", .. })
+        s.file_clue(
+            &f.village_a1,
+            &clue(f.t_a, f.v_a2, 110.0, 30.0, ProblemKind::UnlicensedMining),
+            t0()
+        )
+        .await,
+        Err(StoreError::Invalid {
+            field: "village",
+            ..
+        })
     ));
     assert!(matches!(
-        s.file_clue(&f.inspector, &clue(f.t_a, f.v_a2, 110.0, 30.0, ProblemKind::UnlicensedMining), t0()).await,
+        s.file_clue(
+            &f.inspector,
+            &clue(f.t_a, f.v_a2, 110.0, 30.0, ProblemKind::UnlicensedMining),
+            t0()
+        )
+        .await,
         Err(StoreError::Forbidden(_))
     ));
-    let own = s.file_clue(&f.checkpoint, &clue(f.t_b, f.v_b1, 111.0, 31.0, ProblemKind::IllegalHaulage), t0()).await.expect("checkpoint files");
+    let own = s
+        .file_clue(
+            &f.checkpoint,
+            &clue(f.t_b, f.v_b1, 111.0, 31.0, ProblemKind::IllegalHaulage),
+            t0(),
+        )
+        .await
+        .expect("checkpoint files");
     assert_eq!(s.own_clues(&f.checkpoint).await.expect("own").len(), 1);
-    assert!(matches!(s.case_detail(&f.checkpoint, own.case_id, today).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        s.case_detail(&f.checkpoint, own.case_id, today).await,
+        Err(StoreError::NotFound { .. })
+    ));
 
     // Routing is the office's to change, and re-routes new cases.
     let depts = s.departments(f.office.county_id).await.expect("depts");
-    let market = depts.iter().find(|d| d.code == "market_regulation").expect("dept").id;
-    assert!(matches!(s.set_routing(&f.township_a, ProblemKind::Explosives, market, t0()).await, Err(StoreError::Forbidden(_))));
-    s.set_routing(&f.office, ProblemKind::Explosives, market, t0()).await.expect("office routes");
-    let c4 = s.file_clue(&f.office, &clue(f.t_a, f.v_a1, 114.0, 38.0, ProblemKind::Explosives), t0()).await.expect("c4");
-    let d = s.case_detail(&f.office, c4.case_id, today).await.expect("detail");
+    let market = depts
+        .iter()
+        .find(|d| d.code == "market_regulation")
+        .expect("dept")
+        .id;
+    assert!(matches!(
+        s.set_routing(&f.township_a, ProblemKind::Explosives, market, t0())
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    s.set_routing(&f.office, ProblemKind::Explosives, market, t0())
+        .await
+        .expect("office routes");
+    let c4 = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a1, 114.0, 38.0, ProblemKind::Explosives),
+            t0(),
+        )
+        .await
+        .expect("c4");
+    let d = s
+        .case_detail(&f.office, c4.case_id, today)
+        .await
+        .expect("detail");
     assert_eq!(d.case.lead_department_id, Some(market));
 }
 
 async fn overdue_escalates_once(pg: bool) {
     let f = fixture(pg).await;
     let s = &f.store;
-    let c = s.file_clue(&f.office, &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining), t0()).await.expect("file");
+    let c = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("file");
     // Verification is due three days after opening.
-    assert_eq!(s.escalate_overdue(t0() + chrono::Duration::days(3)).await.expect("sweep"), 0);
+    assert_eq!(
+        s.escalate_overdue(t0() + chrono::Duration::days(3))
+            .await
+            .expect("sweep"),
+        0
+    );
     let late = t0() + chrono::Duration::days(5);
-    let dash = s.dashboard(&f.township_a, late.date_naive()).await.expect("dash");
+    let dash = s
+        .dashboard(&f.township_a, late.date_naive())
+        .await
+        .expect("dash");
     assert_eq!(dash.overdue, 1);
     assert_eq!(dash.overdue_list[0].days_overdue, 2);
     assert_eq!(s.escalate_overdue(late).await.expect("sweep"), 1);
-    assert_eq!(s.escalate_overdue(late).await.expect("sweep"), 0, "once per deadline");
+    assert_eq!(
+        s.escalate_overdue(late).await.expect("sweep"),
+        0,
+        "once per deadline"
+    );
     let (rows, _) = s
-        .list_cases(&f.office, &CaseFilter { overdue: true, ..CaseFilter::default() }, late.date_naive(), 1, 10)
+        .list_cases(
+            &f.office,
+            &CaseFilter {
+                overdue: true,
+                ..CaseFilter::default()
+            },
+            late.date_naive(),
+            1,
+            10,
+        )
         .await
         .expect("list");
     assert_eq!(rows.len(), 1);
     assert!(rows[0].escalated);
-    let detail = s.case_detail(&f.office, c.case_id, late.date_naive()).await.expect("detail");
-    assert!(detail.events.iter().any(|e| e.kind == "action.escalate" && e.actor == "系统"));
+    let detail = s
+        .case_detail(&f.office, c.case_id, late.date_naive())
+        .await
+        .expect("detail");
+    assert!(
+        detail
+            .events
+            .iter()
+            .any(|e| e.kind == "action.escalate" && e.actor == "系统")
+    );
 }
 
 async fn chain_survives_concurrent_writers(pg: bool) {
@@ -323,8 +689,16 @@ async fn chain_survives_concurrent_writers(pg: bool) {
     for i in 0..24 {
         let s = f.store.clone();
         let actor = f.office.clone();
-        let c = clue(f.t_a, f.v_a1, 112.0 + f64::from(i) * 0.05, 36.0, ProblemKind::UnlicensedMining);
-        tasks.push(tokio::spawn(async move { s.file_clue(&actor, &c, t0()).await }));
+        let c = clue(
+            f.t_a,
+            f.v_a1,
+            112.0 + f64::from(i) * 0.05,
+            36.0,
+            ProblemKind::UnlicensedMining,
+        );
+        tasks.push(tokio::spawn(
+            async move { s.file_clue(&actor, &c, t0()).await },
+        ));
     }
     let mut numbers = Vec::new();
     for t in tasks {
@@ -333,26 +707,64 @@ async fn chain_survives_concurrent_writers(pg: bool) {
     numbers.sort();
     numbers.dedup();
     assert_eq!(numbers.len(), 24, "every case got its own number");
-    let report = f.store.audit_verify().await.expect("db").expect("chain intact");
+    let report = f
+        .store
+        .audit_verify()
+        .await
+        .expect("db")
+        .expect("chain intact");
     assert_eq!(report.cases, 24);
 }
 
 async fn tampering_is_detected(pg: bool) {
     let f = fixture(pg).await;
-    let c = f.store.file_clue(&f.office, &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining), t0()).await.expect("file");
+    let c = f
+        .store
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("file");
     f.store
-        .apply_action(&f.township_a, c.case_id, &CaseAction::Verify { founded: true, note: String::new() }, &[], t0())
+        .apply_action(
+            &f.township_a,
+            c.case_id,
+            &CaseAction::Verify {
+                founded: true,
+                note: String::new(),
+            },
+            &[],
+            t0(),
+        )
         .await
         .expect("verify");
     f.store.audit_verify().await.expect("db").expect("intact");
     tamper(&f.url, "UPDATE event SET payload = '{\"action\":\"verify\",\"founded\":false,\"note\":\"x\"}' WHERE seq = 3").await;
-    let failure = f.store.audit_verify().await.expect("db").expect_err("tampering found");
-    assert_eq!(failure.to_string(), "event #3 was altered: its content no longer matches its hash");
+    let failure = f
+        .store
+        .audit_verify()
+        .await
+        .expect("db")
+        .expect_err("tampering found");
+    assert_eq!(
+        failure.to_string(),
+        "event #3 was altered: its content no longer matches its hash"
+    );
 }
 
 async fn state_tampering_is_detected(pg: bool) {
     let f = fixture(pg).await;
-    let c = f.store.file_clue(&f.office, &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining), t0()).await.expect("file");
+    let c = f
+        .store
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("file");
     tamper(
         &f.url,
         &format!(
@@ -361,17 +773,40 @@ async fn state_tampering_is_detected(pg: bool) {
         ),
     )
     .await;
-    let failure = f.store.audit_verify().await.expect("db").expect_err("tampering found");
+    let failure = f
+        .store
+        .audit_verify()
+        .await
+        .expect("db")
+        .expect_err("tampering found");
     assert!(failure.to_string().contains(&c.case_number), "{failure}");
 }
 
 async fn full_handling_with_measures(pg: bool) {
     let f = fixture(pg).await;
     let s = &f.store;
-    let c = s.file_clue(&f.office, &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining), t0()).await.expect("file");
+    let c = s
+        .file_clue(
+            &f.office,
+            &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("file");
     let id = c.case_id;
     let now = t0();
-    s.apply_action(&f.dept_nr, id, &CaseAction::Verify { founded: true, note: String::new() }, &[], now).await.expect("v");
+    s.apply_action(
+        &f.dept_nr,
+        id,
+        &CaseAction::Verify {
+            founded: true,
+            note: String::new(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("v");
     let decide = CaseAction::Decide {
         decision: Decision::Ban,
         measures: "取缔并两断三清".into(),
@@ -379,33 +814,169 @@ async fn full_handling_with_measures(pg: bool) {
         responsible_unit: "县自然资源局".into(),
         responsible_person: "李某".into(),
     };
-    s.apply_action(&f.dept_nr, id, &decide, &[], now).await.expect("decide");
-    let early = s.apply_action(&f.dept_nr, id, &CaseAction::ReportRectified { note: "完成".into() }, &[], now).await;
-    assert!(matches!(early, Err(StoreError::Refused(minewatch_core::Refusal::StepsMissing { .. }))));
-    let photo = s.put_attachment(&f.dept_nr, b"photo-bytes".to_vec(), "现场.jpg", "image/jpeg", now).await.expect("photo");
-    for step in MeasureStep::ALL {
-        s.apply_action(&f.dept_nr, id, &CaseAction::Measure { step: *step, note: String::new() }, std::slice::from_ref(&photo.sha256), now)
-            .await
-            .expect("step");
-    }
-    s.apply_action(&f.dept_nr, id, &CaseAction::Penalty { fine_fen: 2_000_000, confiscation_fen: 50_000, document_no: "罚字1号".into() }, &[], now)
+    s.apply_action(&f.dept_nr, id, &decide, &[], now)
         .await
-        .expect("penalty");
-    s.apply_action(&f.dept_nr, id, &CaseAction::TransferPolice { note: "涉嫌非法采矿罪".into() }, &[], now).await.expect("transfer");
-    s.apply_action(&f.dept_nr, id, &CaseAction::ReportRectified { note: "完成".into() }, &[], now).await.expect("report");
-    s.apply_action(&f.office, id, &CaseAction::Accept { passed: true, note: String::new() }, &[], now).await.expect("accept");
-    let early_close = s.apply_action(&f.office, id, &CaseAction::Close { note: String::new() }, &[], now).await;
-    assert!(matches!(early_close, Err(StoreError::Refused(minewatch_core::Refusal::OutOfOrder { .. }))));
-    s.apply_action(&f.dept_police, id, &CaseAction::PoliceFiled { receipt_no: "立1号".into() }, &[], now).await.expect_err("police dept cannot see an NR case");
-    s.apply_action(&f.office, id, &CaseAction::PoliceFiled { receipt_no: "立1号".into() }, &[], now).await.expect("receipt");
-    let row = s.apply_action(&f.office, id, &CaseAction::Close { note: "销号".into() }, &[], now).await.expect("close");
+        .expect("decide");
+    let early = s
+        .apply_action(
+            &f.dept_nr,
+            id,
+            &CaseAction::ReportRectified {
+                note: "完成".into(),
+            },
+            &[],
+            now,
+        )
+        .await;
+    assert!(matches!(
+        early,
+        Err(StoreError::Refused(
+            minewatch_core::Refusal::StepsMissing { .. }
+        ))
+    ));
+    let photo = s
+        .put_attachment(
+            &f.dept_nr,
+            b"photo-bytes".to_vec(),
+            "现场.jpg",
+            "image/jpeg",
+            now,
+        )
+        .await
+        .expect("photo");
+    for step in MeasureStep::ALL {
+        s.apply_action(
+            &f.dept_nr,
+            id,
+            &CaseAction::Measure {
+                step: *step,
+                note: String::new(),
+            },
+            std::slice::from_ref(&photo.sha256),
+            now,
+        )
+        .await
+        .expect("step");
+    }
+    s.apply_action(
+        &f.dept_nr,
+        id,
+        &CaseAction::Penalty {
+            fine_fen: 2_000_000,
+            confiscation_fen: 50_000,
+            document_no: "罚字1号".into(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("penalty");
+    s.apply_action(
+        &f.dept_nr,
+        id,
+        &CaseAction::TransferPolice {
+            note: "涉嫌非法采矿罪".into(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("transfer");
+    s.apply_action(
+        &f.dept_nr,
+        id,
+        &CaseAction::ReportRectified {
+            note: "完成".into(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("report");
+    s.apply_action(
+        &f.office,
+        id,
+        &CaseAction::Accept {
+            passed: true,
+            note: String::new(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("accept");
+    let early_close = s
+        .apply_action(
+            &f.office,
+            id,
+            &CaseAction::Close {
+                note: String::new(),
+            },
+            &[],
+            now,
+        )
+        .await;
+    assert!(matches!(
+        early_close,
+        Err(StoreError::Refused(
+            minewatch_core::Refusal::OutOfOrder { .. }
+        ))
+    ));
+    s.apply_action(
+        &f.dept_police,
+        id,
+        &CaseAction::PoliceFiled {
+            receipt_no: "立1号".into(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect_err("police dept cannot see an NR case");
+    s.apply_action(
+        &f.office,
+        id,
+        &CaseAction::PoliceFiled {
+            receipt_no: "立1号".into(),
+        },
+        &[],
+        now,
+    )
+    .await
+    .expect("receipt");
+    let row = s
+        .apply_action(
+            &f.office,
+            id,
+            &CaseAction::Close {
+                note: "销号".into(),
+            },
+            &[],
+            now,
+        )
+        .await
+        .expect("close");
     assert_eq!(row.status, "closed");
     assert_eq!(row.fine_fen, 2_000_000);
-    let dash = s.dashboard(&f.office, now.date_naive()).await.expect("dash");
-    assert_eq!((dash.closed, dash.fine_fen, dash.confiscation_fen), (1, 2_000_000, 50_000));
+    let dash = s
+        .dashboard(&f.office, now.date_naive())
+        .await
+        .expect("dash");
+    assert_eq!(
+        (dash.closed, dash.fine_fen, dash.confiscation_fen),
+        (1, 2_000_000, 50_000)
+    );
     assert_eq!(s.blobs().get(&photo.sha256).expect("bytes"), b"photo-bytes");
-    let detail = s.case_detail(&f.office, id, now.date_naive()).await.expect("detail");
-    assert!(detail.events.iter().any(|e| e.attachments == vec![photo.sha256.clone()]));
+    let detail = s
+        .case_detail(&f.office, id, now.date_naive())
+        .await
+        .expect("detail");
+    assert!(
+        detail
+            .events
+            .iter()
+            .any(|e| e.attachments == vec![photo.sha256.clone()])
+    );
     event_count(&f).await;
 }
 

@@ -51,7 +51,11 @@ fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WebError
     serde_json::from_slice(body).map_err(|e| {
         let msg = e.to_string();
         let field = msg.split('`').nth(1).unwrap_or("body").to_string();
-        WebError::Field { field, message_zh: format!("请求内容有误：{msg}"), message_en: msg }
+        WebError::Field {
+            field,
+            message_zh: format!("请求内容有误：{msg}"),
+            message_en: msg,
+        }
     })
 }
 
@@ -61,10 +65,17 @@ struct LoginBody {
     password: String,
 }
 
-async fn login(State(state): State<AppState>, lang: Lang, jar: CookieJar, body: Bytes) -> ApiResult {
+async fn login(
+    State(state): State<AppState>,
+    lang: Lang,
+    jar: CookieJar,
+    body: Bytes,
+) -> ApiResult {
     let f = fail(lang);
     let b: LoginBody = parse_body(&body).map_err(&f)?;
-    let (actor, cookie) = auth::login(&state, &b.username, &b.password).await.map_err(&f)?;
+    let (actor, cookie) = auth::login(&state, &b.username, &b.password)
+        .await
+        .map_err(&f)?;
     Ok((jar.add(cookie), Json(actor)).into_response())
 }
 
@@ -82,11 +93,36 @@ async fn me(ApiUser(actor): ApiUser) -> Json<Actor> {
 async fn org(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
     let f = fail(lang);
     let c = actor.county_id;
-    let (code, name) = state.store.county(c).await.map_err(WebError::from).map_err(&f)?;
-    let townships = state.store.townships(c).await.map_err(WebError::from).map_err(&f)?;
-    let villages = state.store.villages(c, None).await.map_err(WebError::from).map_err(&f)?;
-    let departments = state.store.departments(c).await.map_err(WebError::from).map_err(&f)?;
-    let campaigns = state.store.campaigns(c).await.map_err(WebError::from).map_err(&f)?;
+    let (code, name) = state
+        .store
+        .county(c)
+        .await
+        .map_err(WebError::from)
+        .map_err(&f)?;
+    let townships = state
+        .store
+        .townships(c)
+        .await
+        .map_err(WebError::from)
+        .map_err(&f)?;
+    let villages = state
+        .store
+        .villages(c, None)
+        .await
+        .map_err(WebError::from)
+        .map_err(&f)?;
+    let departments = state
+        .store
+        .departments(c)
+        .await
+        .map_err(WebError::from)
+        .map_err(&f)?;
+    let campaigns = state
+        .store
+        .campaigns(c)
+        .await
+        .map_err(WebError::from)
+        .map_err(&f)?;
     Ok(Json(json!({
         "county": {"code": code, "name": name},
         "townships": townships, "villages": villages, "departments": departments, "campaigns": campaigns,
@@ -95,7 +131,12 @@ async fn org(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang)
 }
 
 async fn routing(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let rows = state.store.routing(actor.county_id).await.map_err(WebError::from).map_err(fail(lang))?;
+    let rows = state
+        .store
+        .routing(actor.county_id)
+        .await
+        .map_err(WebError::from)
+        .map_err(fail(lang))?;
     Ok(Json(rows).into_response())
 }
 
@@ -104,81 +145,187 @@ struct RoutingBody {
     department_id: i64,
 }
 
-async fn set_routing(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang, Path(kind): Path<String>, body: Bytes) -> ApiResult {
+async fn set_routing(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> ApiResult {
     let f = fail(lang);
-    let kind = ProblemKind::from_code(&kind).ok_or_else(|| WebError::field("kind", "未知问题类型", "unknown problem kind")).map_err(&f)?;
+    let kind = ProblemKind::from_code(&kind)
+        .ok_or_else(|| WebError::field("kind", "未知问题类型", "unknown problem kind"))
+        .map_err(&f)?;
     let b: RoutingBody = parse_body(&body).map_err(&f)?;
-    state.store.set_routing(&actor, kind, b.department_id, state.clock.now()).await.map_err(WebError::from).map_err(&f)?;
+    state
+        .store
+        .set_routing(&actor, kind, b.department_id, state.clock.now())
+        .await
+        .map_err(WebError::from)
+        .map_err(&f)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn list_cases(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang, Query(q): Query<Fields>) -> ApiResult {
+async fn list_cases(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Query(q): Query<Fields>,
+) -> ApiResult {
     let f = fail(lang);
     let filter = forms::case_filter(&q).map_err(&f)?;
     let page = forms::page(&q).map_err(&f)?;
-    let per_page = q.get("per_page").and_then(|p| p.parse::<u32>().ok()).unwrap_or(50).clamp(1, 500);
+    let per_page = q
+        .get("per_page")
+        .and_then(|p| p.parse::<u32>().ok())
+        .unwrap_or(50)
+        .clamp(1, 500);
     let (rows, total) = state
         .store
         .list_cases(&actor, &filter, state.clock.today(), page, per_page)
         .await
         .map_err(WebError::from)
         .map_err(&f)?;
-    Ok(Json(json!({"total": total, "page": page, "per_page": per_page, "cases": rows})).into_response())
+    Ok(
+        Json(json!({"total": total, "page": page, "per_page": per_page, "cases": rows}))
+            .into_response(),
+    )
 }
 
-async fn case_detail(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang, Path(id): Path<i64>) -> ApiResult {
-    let d = state.store.case_detail(&actor, id, state.clock.today()).await.map_err(WebError::from).map_err(fail(lang))?;
+async fn case_detail(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let d = state
+        .store
+        .case_detail(&actor, id, state.clock.today())
+        .await
+        .map_err(WebError::from)
+        .map_err(fail(lang))?;
     Ok(Json(d).into_response())
 }
 
-async fn act(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang, Path(id): Path<i64>, body: Bytes) -> ApiResult {
+async fn act(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult {
     let f = fail(lang);
     let value: Value = parse_body(&body).map_err(&f)?;
     let attachments: Vec<String> = match value.get("attachments") {
         None | Some(Value::Null) => Vec::new(),
         Some(v) => serde_json::from_value(v.clone())
-            .map_err(|_| WebError::field("attachments", "应为文件哈希列表", "must be a list of SHA-256 strings"))
+            .map_err(|_| {
+                WebError::field(
+                    "attachments",
+                    "应为文件哈希列表",
+                    "must be a list of SHA-256 strings",
+                )
+            })
             .map_err(&f)?,
     };
     let action: CaseAction = serde_json::from_value(value).map_err(|e| {
         let msg = e.to_string();
         let field = msg.split('`').nth(1).unwrap_or("action").to_string();
-        f(WebError::Field { field, message_zh: format!("操作内容有误：{msg}"), message_en: msg })
+        f(WebError::Field {
+            field,
+            message_zh: format!("操作内容有误：{msg}"),
+            message_en: msg,
+        })
     })?;
-    let row = state.store.apply_action(&actor, id, &action, &attachments, state.clock.now()).await.map_err(WebError::from).map_err(&f)?;
+    let row = state
+        .store
+        .apply_action(&actor, id, &action, &attachments, state.clock.now())
+        .await
+        .map_err(WebError::from)
+        .map_err(&f)?;
     Ok(Json(row).into_response())
 }
 
-async fn file_clue(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang, body: Bytes) -> ApiResult {
+async fn file_clue(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    body: Bytes,
+) -> ApiResult {
     let f = fail(lang);
     let clue: NewClue = parse_body(&body).map_err(&f)?;
-    let out = state.store.file_clue(&actor, &clue, state.clock.now()).await.map_err(WebError::from).map_err(&f)?;
+    let out = state
+        .store
+        .file_clue(&actor, &clue, state.clock.now())
+        .await
+        .map_err(WebError::from)
+        .map_err(&f)?;
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
-async fn own_clues(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let rows = state.store.own_clues(&actor).await.map_err(WebError::from).map_err(fail(lang))?;
+async fn own_clues(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+) -> ApiResult {
+    let rows = state
+        .store
+        .own_clues(&actor)
+        .await
+        .map_err(WebError::from)
+        .map_err(fail(lang))?;
     Ok(Json(rows).into_response())
 }
 
-async fn split_clue(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang, Path(id): Path<i64>) -> ApiResult {
-    let out = state.store.split_clue(&actor, id, state.clock.now()).await.map_err(WebError::from).map_err(fail(lang))?;
+async fn split_clue(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let out = state
+        .store
+        .split_clue(&actor, id, state.clock.now())
+        .await
+        .map_err(WebError::from)
+        .map_err(fail(lang))?;
     Ok(Json(out).into_response())
 }
 
 /// Reads the `file` part of a multipart upload, refusing it once it passes the limit.
-pub(crate) async fn read_upload(mp: &mut Multipart, field_name: &str) -> Result<Vec<(String, String, Vec<u8>)>, WebError> {
+pub(crate) async fn read_upload(
+    mp: &mut Multipart,
+    field_name: &str,
+) -> Result<Vec<(String, String, Vec<u8>)>, WebError> {
     let mut files = Vec::new();
-    while let Some(mut field) = mp.next_field().await.map_err(|e| WebError::field(field_name, format!("上传中断：{e}"), format!("upload failed: {e}")))? {
+    while let Some(mut field) = mp.next_field().await.map_err(|e| {
+        WebError::field(
+            field_name,
+            format!("上传中断：{e}"),
+            format!("upload failed: {e}"),
+        )
+    })? {
         if field.name() != Some(field_name) {
             continue;
         }
         let name = field.file_name().unwrap_or("file").to_string();
-        let media = field.content_type().unwrap_or("application/octet-stream").to_string();
+        let media = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_string();
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|e| WebError::field(field_name, format!("上传中断：{e}"), format!("upload failed: {e}")))? {
+        while let Some(chunk) = field.chunk().await.map_err(|e| {
+            WebError::field(
+                field_name,
+                format!("上传中断：{e}"),
+                format!("upload failed: {e}"),
+            )
+        })? {
             if bytes.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
-                return Err(WebError::TooLarge { field: field_name.to_string(), limit_bytes: MAX_ATTACHMENT_BYTES });
+                return Err(WebError::TooLarge {
+                    field: field_name.to_string(),
+                    limit_bytes: MAX_ATTACHMENT_BYTES,
+                });
             }
             bytes.extend_from_slice(&chunk);
         }
@@ -189,15 +336,31 @@ pub(crate) async fn read_upload(mp: &mut Multipart, field_name: &str) -> Result<
     Ok(files)
 }
 
-async fn upload(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang, mut mp: Multipart) -> ApiResult {
+async fn upload(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    mut mp: Multipart,
+) -> ApiResult {
     let f = fail(lang);
     let files = read_upload(&mut mp, "file").await.map_err(&f)?;
     if files.is_empty() {
-        return Err(f(WebError::field("file", "没有收到文件", "no file received")));
+        return Err(f(WebError::field(
+            "file",
+            "没有收到文件",
+            "no file received",
+        )));
     }
     let mut out = Vec::new();
     for (name, media, bytes) in files {
-        out.push(state.store.put_attachment(&actor, bytes, &name, &media, state.clock.now()).await.map_err(WebError::from).map_err(&f)?);
+        out.push(
+            state
+                .store
+                .put_attachment(&actor, bytes, &name, &media, state.clock.now())
+                .await
+                .map_err(WebError::from)
+                .map_err(&f)?,
+        );
     }
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
@@ -208,9 +371,28 @@ pub(crate) async fn attachment_response(state: &AppState, sha: &str) -> Result<R
     let key = meta.sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
         .await
-        .map_err(|_| WebError::Store(minewatch_store::StoreError::NotFound { what: "attachment", id: sha.to_string() }))??;
-    let media = if meta.media_type.parse::<mime_check::Mime>().is_ok() { meta.media_type } else { "application/octet-stream".into() };
-    Ok(([(header::CONTENT_TYPE, media), (header::CACHE_CONTROL, "private, max-age=31536000, immutable".into())], bytes).into_response())
+        .map_err(|_| {
+            WebError::Store(minewatch_store::StoreError::NotFound {
+                what: "attachment",
+                id: sha.to_string(),
+            })
+        })??;
+    let media = if meta.media_type.parse::<mime_check::Mime>().is_ok() {
+        meta.media_type
+    } else {
+        "application/octet-stream".into()
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".into(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Accepts only `type/subtype` media types, so a stored value cannot inject headers.
@@ -220,26 +402,51 @@ mod mime_check {
         type Err = ();
         fn from_str(s: &str) -> Result<Self, ()> {
             let ok = s.split_once('/').is_some_and(|(a, b)| {
-                !a.is_empty() && !b.is_empty() && s.bytes().all(|c| c.is_ascii_alphanumeric() || b"/+-.".contains(&c))
+                !a.is_empty()
+                    && !b.is_empty()
+                    && s.bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || b"/+-.".contains(&c))
             });
             if ok { Ok(Mime) } else { Err(()) }
         }
     }
 }
 
-async fn download(State(state): State<AppState>, ApiUser(_): ApiUser, lang: Lang, Path(sha): Path<String>) -> ApiResult {
+async fn download(
+    State(state): State<AppState>,
+    ApiUser(_): ApiUser,
+    lang: Lang,
+    Path(sha): Path<String>,
+) -> ApiResult {
     attachment_response(&state, &sha).await.map_err(fail(lang))
 }
 
-async fn dashboard(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let d = state.store.dashboard(&actor, state.clock.today()).await.map_err(WebError::from).map_err(fail(lang))?;
+async fn dashboard(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+) -> ApiResult {
+    let d = state
+        .store
+        .dashboard(&actor, state.clock.today())
+        .await
+        .map_err(WebError::from)
+        .map_err(fail(lang))?;
     Ok(Json(d).into_response())
 }
 
 /// The ledger's rows under the given filters as .xlsx; shared by page and API.
-pub(crate) async fn xlsx_response(state: &AppState, actor: &Actor, q: &Fields, lang: Lang) -> Result<Response, WebError> {
+pub(crate) async fn xlsx_response(
+    state: &AppState,
+    actor: &Actor,
+    q: &Fields,
+    lang: Lang,
+) -> Result<Response, WebError> {
     let filter = forms::case_filter(q)?;
-    let (rows, _) = state.store.list_cases(actor, &filter, state.clock.today(), 1, 100_000).await?;
+    let (rows, _) = state
+        .store
+        .list_cases(actor, &filter, state.clock.today(), 1, 100_000)
+        .await?;
     let bytes = tokio::task::spawn_blocking(move || export::ledger_xlsx(&rows, lang))
         .await
         .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?
@@ -247,14 +454,27 @@ pub(crate) async fn xlsx_response(state: &AppState, actor: &Actor, q: &Fields, l
     let name = format!("ledger-{}.xlsx", state.clock.today());
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
         .into_response())
 }
 
-async fn ledger_xlsx(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang, Query(q): Query<Fields>) -> ApiResult {
-    xlsx_response(&state, &actor, &q, lang).await.map_err(fail(lang))
+async fn ledger_xlsx(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Query(q): Query<Fields>,
+) -> ApiResult {
+    xlsx_response(&state, &actor, &q, lang)
+        .await
+        .map_err(fail(lang))
 }

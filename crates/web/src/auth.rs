@@ -1,16 +1,16 @@
 //! Log-in, sessions and API tokens. Passwords are argon2 hashes, checked off the async
 //! executor; session cookies and tokens are random 256-bit values stored only as digests.
 
+use crate::AppState;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use minewatch_store::Actor;
 use rand::RngCore;
 
@@ -26,11 +26,18 @@ pub fn hash_password(password: &str) -> Result<String, String> {
     let mut salt = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(stored).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A fresh random token, hex-encoded.
@@ -42,20 +49,38 @@ pub fn new_token() -> String {
 }
 
 /// Checks a username and password; on success records a session and returns the cookie.
-pub async fn login(state: &AppState, username: &str, password: &str) -> Result<(Actor, Cookie<'static>), WebError> {
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> Result<(Actor, Cookie<'static>), WebError> {
     let found = state.store.login_lookup(username.trim()).await?;
     let password = password.to_string();
     // Hash even for unknown users so timing does not tell which names exist.
-    let stored = found.as_ref().map_or_else(|| DUMMY_HASH.to_string(), |(_, h)| h.clone());
+    let stored = found
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.to_string(), |(_, h)| h.clone());
     let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
         .await
         .unwrap_or(false);
     let Some((actor, _)) = found.filter(|_| ok) else {
-        return Err(WebError::field("password", "用户名或密码不正确", "wrong username or password"));
+        return Err(WebError::field(
+            "password",
+            "用户名或密码不正确",
+            "wrong username or password",
+        ));
     };
     let token = new_token();
     let now = state.clock.now();
-    state.store.create_session(actor.user_id, &token, now, now + chrono::Duration::hours(SESSION_HOURS)).await?;
+    state
+        .store
+        .create_session(
+            actor.user_id,
+            &token,
+            now,
+            now + chrono::Duration::hours(SESSION_HOURS),
+        )
+        .await?;
     let cookie = Cookie::build((SESSION_COOKIE, token))
         .path("/")
         .http_only(true)
@@ -76,12 +101,17 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 async fn actor_from_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Actor>, WebError> {
     if let Some(auth) = parts.headers.get(axum::http::header::AUTHORIZATION) {
         let value = auth.to_str().unwrap_or_default();
-        let Some(token) = value.strip_prefix("Bearer ") else { return Ok(None) };
+        let Some(token) = value.strip_prefix("Bearer ") else {
+            return Ok(None);
+        };
         return Ok(state.store.api_token_actor(token.trim()).await?);
     }
     let jar = CookieJar::from_headers(&parts.headers);
     match jar.get(SESSION_COOKIE) {
-        Some(c) => Ok(state.store.session_actor(c.value(), state.clock.now()).await?),
+        Some(c) => Ok(state
+            .store
+            .session_actor(c.value(), state.clock.now())
+            .await?),
         None => Ok(None),
     }
 }
@@ -92,8 +122,13 @@ pub struct ApiUser(pub Actor);
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let lang = Lang::from_request_parts(parts, state).await.unwrap_or_default();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_request_parts(parts, state)
+            .await
+            .unwrap_or_default();
         match actor_from_parts(parts, state).await {
             Ok(Some(a)) => Ok(ApiUser(a)),
             Ok(None) => Err(WebError::Unauthenticated.into_json(lang)),
@@ -108,7 +143,10 @@ pub struct PageUser(pub Actor);
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match actor_from_parts(parts, state).await {
             Ok(Some(a)) => Ok(PageUser(a)),
             Ok(None) => {
@@ -124,7 +162,9 @@ impl FromRequestParts<AppState> for PageUser {
 fn form_urlencoded_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

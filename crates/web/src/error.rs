@@ -11,9 +11,16 @@ pub enum WebError {
     /// No valid session or token.
     Unauthenticated,
     /// A field of the request is missing or wrong.
-    Field { field: String, message_zh: String, message_en: String },
+    Field {
+        field: String,
+        message_zh: String,
+        message_en: String,
+    },
     Store(StoreError),
-    TooLarge { field: String, limit_bytes: usize },
+    TooLarge {
+        field: String,
+        limit_bytes: usize,
+    },
 }
 
 impl From<StoreError> for WebError {
@@ -24,47 +31,101 @@ impl From<StoreError> for WebError {
 
 impl WebError {
     pub fn field(field: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        WebError::Field { field: field.to_string(), message_zh: zh.into(), message_en: en.into() }
+        WebError::Field {
+            field: field.to_string(),
+            message_zh: zh.into(),
+            message_en: en.into(),
+        }
     }
 
     /// Status, stable code and message for the user.
     pub fn parts(&self, lang: Lang) -> (StatusCode, &'static str, String) {
         let zh = lang.is_zh();
         match self {
-            WebError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", lang.t("请先登录", "Please log in").into()),
-            WebError::Field { field, message_zh, message_en } => (
+            WebError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                lang.t("请先登录", "Please log in").into(),
+            ),
+            WebError::Field {
+                field,
+                message_zh,
+                message_en,
+            } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_field",
-                if zh { format!("{}：{message_zh}", minewatch_core::case::field_label(field)) } else { format!("field '{field}': {message_en}") },
+                if zh {
+                    format!("{}：{message_zh}", minewatch_core::case::field_label(field))
+                } else {
+                    format!("field '{field}': {message_en}")
+                },
             ),
             WebError::TooLarge { field, limit_bytes } => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
                 if zh {
-                    format!("“{}”文件过大，上限 {} MB", minewatch_core::case::field_label(field), limit_bytes / (1024 * 1024))
+                    format!(
+                        "“{}”文件过大，上限 {} MB",
+                        minewatch_core::case::field_label(field),
+                        limit_bytes / (1024 * 1024)
+                    )
                 } else {
-                    format!("field '{field}': file larger than {} MB", limit_bytes / (1024 * 1024))
+                    format!(
+                        "field '{field}': file larger than {} MB",
+                        limit_bytes / (1024 * 1024)
+                    )
                 },
             ),
             WebError::Store(e) => match e {
                 StoreError::NotFound { what, id } => (
                     StatusCode::NOT_FOUND,
                     "not_found",
-                    if zh { format!("未找到（{what} {id}）") } else { e.to_string() },
+                    if zh {
+                        format!("未找到（{what} {id}）")
+                    } else {
+                        e.to_string()
+                    },
                 ),
                 StoreError::Invalid { field, reason } => (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid_field",
-                    if zh { format!("“{}”不正确：{reason}", minewatch_core::case::field_label(field)) } else { e.to_string() },
+                    if zh {
+                        format!(
+                            "“{}”不正确：{reason}",
+                            minewatch_core::case::field_label(field)
+                        )
+                    } else {
+                        e.to_string()
+                    },
                 ),
-                StoreError::Forbidden(why) => (StatusCode::FORBIDDEN, "forbidden", if zh { "无权执行此操作".into() } else { (*why).to_string() }),
+                StoreError::Forbidden(why) => (
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    if zh {
+                        "无权执行此操作".into()
+                    } else {
+                        (*why).to_string()
+                    },
+                ),
                 StoreError::Refused(r) => {
-                    let status = if r.code() == "forbidden" { StatusCode::FORBIDDEN } else { StatusCode::CONFLICT };
+                    let status = if r.code() == "forbidden" {
+                        StatusCode::FORBIDDEN
+                    } else {
+                        StatusCode::CONFLICT
+                    };
                     (status, r.code(), r.message(zh))
                 }
                 _ => {
                     tracing::error!(error = %e, "internal error");
-                    (StatusCode::INTERNAL_SERVER_ERROR, "internal", lang.t("系统内部错误，请稍后再试", "Internal error, please retry later").into())
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal",
+                        lang.t(
+                            "系统内部错误，请稍后再试",
+                            "Internal error, please retry later",
+                        )
+                        .into(),
+                    )
                 }
             },
         }
@@ -76,12 +137,17 @@ impl WebError {
         let field = match &self {
             WebError::Field { field, .. } | WebError::TooLarge { field, .. } => Some(field.clone()),
             WebError::Store(StoreError::Invalid { field, .. }) => Some((*field).to_string()),
-            WebError::Store(StoreError::Refused(minewatch_core::Refusal::MissingField { field } | minewatch_core::Refusal::InvalidField { field, .. })) => {
-                Some((*field).to_string())
-            }
+            WebError::Store(StoreError::Refused(
+                minewatch_core::Refusal::MissingField { field }
+                | minewatch_core::Refusal::InvalidField { field, .. },
+            )) => Some((*field).to_string()),
             _ => None,
         };
-        (status, axum::Json(serde_json::json!({"code": code, "message": message, "field": field}))).into_response()
+        (
+            status,
+            axum::Json(serde_json::json!({"code": code, "message": message, "field": field})),
+        )
+            .into_response()
     }
 }
 

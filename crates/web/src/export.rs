@@ -9,20 +9,63 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 /// Column headers, in the order written.
 pub fn headers(lang: Lang) -> Vec<&'static str> {
     let zh = [
-        "序号", "案件编号", "乡镇(街道)", "村(社区)", "地址", "问题描述", "问题类型", "问题等级", "线索来源", "办理状态",
-        "处置决定", "牵头部门", "责任单位", "责任人", "整改措施", "整改时限", "逾期天数", "罚款(元)", "没收(元)", "立案时间",
+        "序号",
+        "案件编号",
+        "乡镇(街道)",
+        "村(社区)",
+        "地址",
+        "问题描述",
+        "问题类型",
+        "问题等级",
+        "线索来源",
+        "办理状态",
+        "处置决定",
+        "牵头部门",
+        "责任单位",
+        "责任人",
+        "整改措施",
+        "整改时限",
+        "逾期天数",
+        "罚款(元)",
+        "没收(元)",
+        "立案时间",
         "销号时间",
     ];
     let en = [
-        "No.", "Case number", "Township", "Village", "Address", "Finding", "Kind", "Severity", "Source", "Status", "Decision",
-        "Lead department", "Responsible unit", "Responsible person", "Measures", "Deadline", "Days overdue", "Fine (yuan)",
-        "Confiscated (yuan)", "Opened", "Closed",
+        "No.",
+        "Case number",
+        "Township",
+        "Village",
+        "Address",
+        "Finding",
+        "Kind",
+        "Severity",
+        "Source",
+        "Status",
+        "Decision",
+        "Lead department",
+        "Responsible unit",
+        "Responsible person",
+        "Measures",
+        "Deadline",
+        "Days overdue",
+        "Fine (yuan)",
+        "Confiscated (yuan)",
+        "Opened",
+        "Closed",
     ];
-    if lang.is_zh() { zh.to_vec() } else { en.to_vec() }
+    if lang.is_zh() {
+        zh.to_vec()
+    } else {
+        en.to_vec()
+    }
 }
 
 fn local(ts: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(ts).map_or_else(|_| ts.to_string(), |t| minewatch_core::clock::local_display(t.with_timezone(&chrono::Utc)))
+    chrono::DateTime::parse_from_rfc3339(ts).map_or_else(
+        |_| ts.to_string(),
+        |t| minewatch_core::clock::local_display(t.with_timezone(&chrono::Utc)),
+    )
 }
 
 /// One spreadsheet row of text cells (numbers are written as numbers separately).
@@ -34,11 +77,15 @@ pub fn row_cells(c: &CaseRow, lang: Lang) -> Vec<String> {
         c.village.clone(),
         c.address.clone(),
         c.finding.clone(),
-        ProblemKind::from_code(&c.problem_kind).map_or(c.problem_kind.clone(), |k| k.label(zh).to_string()),
+        ProblemKind::from_code(&c.problem_kind)
+            .map_or(c.problem_kind.clone(), |k| k.label(zh).to_string()),
         Severity::from_code(&c.severity).map_or(c.severity.clone(), |s| s.label(zh).to_string()),
         ClueSource::from_code(&c.source).map_or(c.source.clone(), |s| s.label(zh).to_string()),
         CaseStatus::from_code(&c.status).map_or(c.status.clone(), |s| s.label(zh).to_string()),
-        c.decision.as_deref().and_then(Decision::from_code).map_or(String::new(), |d| d.label(zh).to_string()),
+        c.decision
+            .as_deref()
+            .and_then(Decision::from_code)
+            .map_or(String::new(), |d| d.label(zh).to_string()),
         c.lead_department.clone(),
         c.responsible_unit.clone(),
         c.responsible_person.clone(),
@@ -65,7 +112,10 @@ pub fn ledger_xlsx(rows: &[CaseRow], lang: Lang) -> Result<Vec<u8>, XlsxError> {
         for (col, text) in (1u16..).zip(row_cells(c, lang)) {
             ws.write_string(r, col, &text)?;
         }
-        #[expect(clippy::cast_precision_loss, reason = "day counts and yuan amounts are far below 2^52")]
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "day counts and yuan amounts are far below 2^52"
+        )]
         {
             ws.write_number(r, 16, c.days_overdue as f64)?;
             ws.write_number(r, 17, c.fine_fen as f64 / 100.0)?;
@@ -77,7 +127,16 @@ pub fn ledger_xlsx(rows: &[CaseRow], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     ws.set_freeze_panes(1, 0)?;
     let last = u32::try_from(rows.len()).unwrap_or(u32::MAX);
     ws.autofilter(0, 0, last, 20)?;
-    for (col, width) in [(1u16, 16.0), (4, 18.0), (5, 30.0), (6, 22.0), (11, 18.0), (14, 28.0), (19, 17.0), (20, 17.0)] {
+    for (col, width) in [
+        (1u16, 16.0),
+        (4, 18.0),
+        (5, 30.0),
+        (6, 22.0),
+        (11, 18.0),
+        (14, 28.0),
+        (19, 17.0),
+        (20, 17.0),
+    ] {
         ws.set_column_width(col, width)?;
     }
     wb.save_to_buffer()

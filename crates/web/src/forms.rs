@@ -2,7 +2,9 @@
 
 use crate::error::WebError;
 use chrono::NaiveDate;
-use minewatch_core::{CaseAction, CaseStatus, ClueSource, Decision, MeasureStep, ProblemKind, Severity};
+use minewatch_core::{
+    CaseAction, CaseStatus, ClueSource, Decision, MeasureStep, ProblemKind, Severity,
+};
 use minewatch_store::CaseFilter;
 use std::collections::HashMap;
 
@@ -15,18 +17,35 @@ fn get<'a>(f: &'a Fields, name: &str) -> &'a str {
 fn opt_i64(f: &Fields, name: &'static str) -> Result<Option<i64>, WebError> {
     match get(f, name) {
         "" => Ok(None),
-        v => v.parse().map(Some).map_err(|_| WebError::field(name, "应为数字", "must be a number")),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| WebError::field(name, "应为数字", "must be a number")),
     }
 }
 
-fn coded<T>(f: &Fields, name: &'static str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, WebError> {
+fn coded<T>(
+    f: &Fields,
+    name: &'static str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, WebError> {
     match get(f, name) {
         "" => Ok(None),
-        v => parse(v).map(Some).ok_or_else(|| WebError::field(name, format!("未知的取值“{v}”"), format!("unknown value '{v}'"))),
+        v => parse(v).map(Some).ok_or_else(|| {
+            WebError::field(
+                name,
+                format!("未知的取值“{v}”"),
+                format!("unknown value '{v}'"),
+            )
+        }),
     }
 }
 
-fn required_coded<T>(f: &Fields, name: &'static str, parse: fn(&str) -> Option<T>) -> Result<T, WebError> {
+fn required_coded<T>(
+    f: &Fields,
+    name: &'static str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, WebError> {
     coded(f, name, parse)?.ok_or_else(|| WebError::field(name, "必须选择", "is required"))
 }
 
@@ -48,7 +67,9 @@ pub fn case_filter(q: &Fields) -> Result<CaseFilter, WebError> {
 pub fn page(q: &Fields) -> Result<u32, WebError> {
     match get(q, "page") {
         "" => Ok(1),
-        v => v.parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| WebError::field("page", "应为正整数", "must be a positive whole number")),
+        v => v.parse::<u32>().ok().filter(|p| *p >= 1).ok_or_else(|| {
+            WebError::field("page", "应为正整数", "must be a positive whole number")
+        }),
     }
 }
 
@@ -58,14 +79,27 @@ pub fn yuan_to_fen(field: &'static str, text: &str) -> Result<i64, WebError> {
     if t.is_empty() {
         return Ok(0);
     }
-    let bad = || WebError::field(field, "金额格式不正确（元，最多两位小数）", "not an amount in yuan with at most two decimals");
+    let bad = || {
+        WebError::field(
+            field,
+            "金额格式不正确（元，最多两位小数）",
+            "not an amount in yuan with at most two decimals",
+        )
+    };
     let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(bad());
     }
     let whole: i64 = whole.parse().map_err(|_| bad())?;
     let frac: i64 = format!("{frac:0<2}").parse().map_err(|_| bad())?;
-    whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .ok_or_else(bad)
 }
 
 fn date(f: &Fields, name: &'static str) -> Result<NaiveDate, WebError> {
@@ -73,7 +107,8 @@ fn date(f: &Fields, name: &'static str) -> Result<NaiveDate, WebError> {
     if v.is_empty() {
         return Err(WebError::field(name, "必须填写", "is required"));
     }
-    NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| WebError::field(name, "日期格式应为 年-月-日", "must be a date YYYY-MM-DD"))
+    NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .map_err(|_| WebError::field(name, "日期格式应为 年-月-日", "must be a date YYYY-MM-DD"))
 }
 
 fn yes(f: &Fields, name: &str) -> bool {
@@ -84,7 +119,10 @@ fn yes(f: &Fields, name: &str) -> bool {
 pub fn case_action(f: &Fields) -> Result<CaseAction, WebError> {
     let s = |n: &str| get(f, n).to_string();
     Ok(match get(f, "action") {
-        "verify" => CaseAction::Verify { founded: yes(f, "founded"), note: s("note") },
+        "verify" => CaseAction::Verify {
+            founded: yes(f, "founded"),
+            note: s("note"),
+        },
         "decide" => CaseAction::Decide {
             decision: required_coded(f, "decision", Decision::from_code)?,
             measures: s("measures"),
@@ -92,27 +130,51 @@ pub fn case_action(f: &Fields) -> Result<CaseAction, WebError> {
             responsible_unit: s("responsible_unit"),
             responsible_person: s("responsible_person"),
         },
-        "measure" => CaseAction::Measure { step: required_coded(f, "step", MeasureStep::from_code)?, note: s("note") },
-        "seize" => CaseAction::Seize { items: s("items"), note: s("note") },
+        "measure" => CaseAction::Measure {
+            step: required_coded(f, "step", MeasureStep::from_code)?,
+            note: s("note"),
+        },
+        "seize" => CaseAction::Seize {
+            items: s("items"),
+            note: s("note"),
+        },
         "penalty" => CaseAction::Penalty {
             fine_fen: yuan_to_fen("fine_fen", get(f, "fine_yuan"))?,
             confiscation_fen: yuan_to_fen("confiscation_fen", get(f, "confiscation_yuan"))?,
             document_no: s("document_no"),
         },
         "transfer_police" => CaseAction::TransferPolice { note: s("note") },
-        "police_filed" => CaseAction::PoliceFiled { receipt_no: s("receipt_no") },
+        "police_filed" => CaseAction::PoliceFiled {
+            receipt_no: s("receipt_no"),
+        },
         "prosecuted" => CaseAction::Prosecuted { note: s("note") },
-        "court_judged" => CaseAction::CourtJudged { result: s("result") },
+        "court_judged" => CaseAction::CourtJudged {
+            result: s("result"),
+        },
         "transfer_discipline" => CaseAction::TransferDiscipline { note: s("note") },
-        "discipline_concluded" => CaseAction::DisciplineConcluded { result: s("result") },
+        "discipline_concluded" => CaseAction::DisciplineConcluded {
+            result: s("result"),
+        },
         "restore" => CaseAction::Restore { note: s("note") },
         "report_rectified" => CaseAction::ReportRectified { note: s("note") },
-        "accept" => CaseAction::Accept { passed: yes(f, "passed"), note: s("note") },
+        "accept" => CaseAction::Accept {
+            passed: yes(f, "passed"),
+            note: s("note"),
+        },
         "close" => CaseAction::Close { note: s("note") },
         "note" => CaseAction::Note { text: s("text") },
-        "look_back" => CaseAction::LookBack { recurrence: yes(f, "recurrence"), note: s("note") },
+        "look_back" => CaseAction::LookBack {
+            recurrence: yes(f, "recurrence"),
+            note: s("note"),
+        },
         "" => return Err(WebError::field("action", "必须选择操作", "is required")),
-        other => return Err(WebError::field("action", format!("未知操作“{other}”"), format!("unknown action '{other}'"))),
+        other => {
+            return Err(WebError::field(
+                "action",
+                format!("未知操作“{other}”"),
+                format!("unknown action '{other}'"),
+            ));
+        }
     })
 }
 
@@ -121,7 +183,10 @@ mod tests {
     use super::*;
 
     fn fields(pairs: &[(&str, &str)]) -> Fields {
-        pairs.iter().map(|(k, v)| ((*k).to_string(), (*v).to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+            .collect()
     }
 
     #[test]
@@ -138,16 +203,31 @@ mod tests {
     fn decide_form_names_bad_fields() {
         let missing = case_action(&fields(&[("action", "decide"), ("decision", "ban")]));
         assert!(matches!(missing, Err(WebError::Field { ref field, .. }) if field == "deadline"));
-        let bad_date = case_action(&fields(&[("action", "decide"), ("decision", "ban"), ("deadline", "3/4/2026")]));
+        let bad_date = case_action(&fields(&[
+            ("action", "decide"),
+            ("decision", "ban"),
+            ("deadline", "3/4/2026"),
+        ]));
         assert!(matches!(bad_date, Err(WebError::Field { ref field, .. }) if field == "deadline"));
-        let unknown = case_action(&fields(&[("action", "decide"), ("decision", "burn"), ("deadline", "2026-03-04")]));
+        let unknown = case_action(&fields(&[
+            ("action", "decide"),
+            ("decision", "burn"),
+            ("deadline", "2026-03-04"),
+        ]));
         assert!(matches!(unknown, Err(WebError::Field { ref field, .. }) if field == "decision"));
     }
 
     #[test]
     fn filters_reject_unknown_codes() {
-        assert!(case_filter(&fields(&[("status", "closed"), ("overdue", "1")])).is_ok_and(|f| f.overdue));
-        assert!(matches!(case_filter(&fields(&[("status", "bogus")])), Err(WebError::Field { ref field, .. }) if field == "status"));
-        assert!(matches!(case_filter(&fields(&[("township", "x")])), Err(WebError::Field { ref field, .. }) if field == "township"));
+        assert!(
+            case_filter(&fields(&[("status", "closed"), ("overdue", "1")]))
+                .is_ok_and(|f| f.overdue)
+        );
+        assert!(
+            matches!(case_filter(&fields(&[("status", "bogus")])), Err(WebError::Field { ref field, .. }) if field == "status")
+        );
+        assert!(
+            matches!(case_filter(&fields(&[("township", "x")])), Err(WebError::Field { ref field, .. }) if field == "township")
+        );
     }
 }

@@ -35,9 +35,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_request_parts(parts, state).await?;
-        Ok(match jar.get("lang").map(axum_extra::extract::cookie::Cookie::value) {
-            Some("en") => Lang::En,
-            _ => Lang::Zh,
-        })
+        Ok(
+            match jar
+                .get("lang")
+                .map(axum_extra::extract::cookie::Cookie::value)
+            {
+                Some("en") => Lang::En,
+                _ => Lang::Zh,
+            },
+        )
     }
 }

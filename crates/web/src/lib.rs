@@ -69,7 +69,9 @@ pub async fn serve(
             }
         })
     };
-    let result = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await;
+    let result = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
     sweeper.abort();
     result
 }

@@ -6,22 +6,92 @@ use serde_json::{Value, json};
 
 /// (method, path, summary, request body description or "")
 pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
-    ("post", "/api/v1/session", "Log in; sets the session cookie", "{username, password}"),
+    (
+        "post",
+        "/api/v1/session",
+        "Log in; sets the session cookie",
+        "{username, password}",
+    ),
     ("delete", "/api/v1/session", "Log out", ""),
-    ("get", "/api/v1/me", "The signed-in user, role and jurisdiction", ""),
-    ("get", "/api/v1/org", "County, townships, villages, departments with duties, campaigns", ""),
-    ("get", "/api/v1/routing", "Routing table: problem kind → lead department", ""),
-    ("put", "/api/v1/routing/{kind}", "Re-route a problem kind (county office)", "{department_id}"),
-    ("get", "/api/v1/cases", "The ledger within your jurisdiction; filters township, village, status, source, kind, severity, overdue, q; page, per_page", ""),
-    ("get", "/api/v1/cases/{id}", "One case with state, clues, timeline and look-backs", ""),
-    ("post", "/api/v1/cases/{id}/actions", "Take one step on a case (verify, decide, measure, seize, penalty, transfer_police, police_filed, prosecuted, court_judged, transfer_discipline, discipline_concluded, restore, report_rectified, accept, close, note, look_back)", "{action, …fields of the step, attachments: [sha256]}"),
-    ("post", "/api/v1/clues", "File a clue; it joins the open case at its place or opens a new one", "{source, township_id, village_id?, address, lon?, lat?, observed_at?, description, problem_kind, severity?, reporter_name?, reporter_phone?, attachments?}"),
+    (
+        "get",
+        "/api/v1/me",
+        "The signed-in user, role and jurisdiction",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/org",
+        "County, townships, villages, departments with duties, campaigns",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/routing",
+        "Routing table: problem kind → lead department",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/routing/{kind}",
+        "Re-route a problem kind (county office)",
+        "{department_id}",
+    ),
+    (
+        "get",
+        "/api/v1/cases",
+        "The ledger within your jurisdiction; filters township, village, status, source, kind, severity, overdue, q; page, per_page",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/cases/{id}",
+        "One case with state, clues, timeline and look-backs",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/cases/{id}/actions",
+        "Take one step on a case (verify, decide, measure, seize, penalty, transfer_police, police_filed, prosecuted, court_judged, transfer_discipline, discipline_concluded, restore, report_rectified, accept, close, note, look_back)",
+        "{action, …fields of the step, attachments: [sha256]}",
+    ),
+    (
+        "post",
+        "/api/v1/clues",
+        "File a clue; it joins the open case at its place or opens a new one",
+        "{source, township_id, village_id?, address, lon?, lat?, observed_at?, description, problem_kind, severity?, reporter_name?, reporter_phone?, attachments?}",
+    ),
     ("get", "/api/v1/clues/mine", "Clues you filed", ""),
-    ("post", "/api/v1/clues/{id}/split", "Undo a merge: the clue opens its own case (county office)", ""),
-    ("post", "/api/v1/attachments", "Upload files (multipart field `file`, 10 MiB each); returns their SHA-256", "multipart/form-data"),
-    ("get", "/api/v1/attachments/{sha}", "Download an attachment by SHA-256", ""),
-    ("get", "/api/v1/dashboard", "Counts by township and status, totals, overdue list", ""),
-    ("get", "/api/v1/ledger.xlsx", "The ledger under the same filters as .xlsx", ""),
+    (
+        "post",
+        "/api/v1/clues/{id}/split",
+        "Undo a merge: the clue opens its own case (county office)",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/attachments",
+        "Upload files (multipart field `file`, 10 MiB each); returns their SHA-256",
+        "multipart/form-data",
+    ),
+    (
+        "get",
+        "/api/v1/attachments/{sha}",
+        "Download an attachment by SHA-256",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/dashboard",
+        "Counts by township and status, totals, overdue list",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/ledger.xlsx",
+        "The ledger under the same filters as .xlsx",
+        "",
+    ),
 ];
 
 fn operation(summary: &str, body: &str, path: &str) -> Value {
@@ -42,7 +112,11 @@ fn operation(summary: &str, body: &str, path: &str) -> Value {
         op["parameters"] = Value::Array(params);
     }
     if !body.is_empty() {
-        let media = if body.starts_with("multipart") { "multipart/form-data" } else { "application/json" };
+        let media = if body.starts_with("multipart") {
+            "multipart/form-data"
+        } else {
+            "application/json"
+        };
         op["requestBody"] = json!({"description": body, "required": true, "content": {media: {"schema": {"type": "object"}}}});
     }
     op
@@ -53,7 +127,9 @@ fn operation(summary: &str, body: &str, path: &str) -> Value {
 pub fn spec() -> Value {
     let mut paths = serde_json::Map::new();
     for (method, path, summary, body) in OPERATIONS {
-        let entry = paths.entry((*path).to_string()).or_insert_with(|| json!({}));
+        let entry = paths
+            .entry((*path).to_string())
+            .or_insert_with(|| json!({}));
         entry[*method] = operation(summary, body, path);
     }
     json!({

@@ -29,21 +29,38 @@ async fn start() -> Server {
     let mut cfg = StoreConfig::new(dir.path().join("mw.db").to_string_lossy().into_owned());
     cfg.blob_dir = Some(dir.path().join("blobs"));
     let store = Store::open(cfg).await.expect("store");
-    let now = chrono::Utc.with_ymd_and_hms(2026, 6, 1, 2, 0, 0).single().expect("time");
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
+        .single()
+        .expect("time");
     let hash = minewatch_web::auth::hash_password(demo::DEMO_PASSWORD).expect("hash");
     demo::build(&store, now, &hash).await.expect("demo");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = AppState { store: store.clone(), clock: Arc::new(ManualClock::new(now)), secure_cookies: false };
+    let state = AppState {
+        store: store.clone(),
+        clock: Arc::new(ManualClock::new(now)),
+        secure_cookies: false,
+    };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(minewatch_web::serve(state, listener, async move {
         let _ = rx.await;
     }));
-    Server { base, store, _dir: dir, shutdown: Some(tx) }
+    Server {
+        base,
+        store,
+        _dir: dir,
+        shutdown: Some(tx),
+    }
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).build().expect("client")
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client")
 }
 
 async fn login(s: &Server, user: &str) -> reqwest::Client {
@@ -64,10 +81,23 @@ async fn json_of(r: reqwest::Response) -> (StatusCode, Value) {
 }
 
 async fn org_ids(c: &reqwest::Client, s: &Server) -> (i64, i64, i64) {
-    let (_, org) = json_of(c.get(format!("{}/api/v1/org", s.base)).send().await.expect("org")).await;
+    let (_, org) = json_of(
+        c.get(format!("{}/api/v1/org", s.base))
+            .send()
+            .await
+            .expect("org"),
+    )
+    .await;
     let t1 = org["townships"][0]["id"].as_i64().expect("township");
     let t2 = org["townships"][1]["id"].as_i64().expect("township");
-    let v1 = org["villages"].as_array().expect("villages").iter().find(|v| v["township_id"] == t1).expect("village")["id"].as_i64().expect("id");
+    let v1 = org["villages"]
+        .as_array()
+        .expect("villages")
+        .iter()
+        .find(|v| v["township_id"] == t1)
+        .expect("village")["id"]
+        .as_i64()
+        .expect("id");
     (t1, t2, v1)
 }
 
@@ -75,26 +105,69 @@ async fn org_ids(c: &reqwest::Client, s: &Server) -> (i64, i64, i64) {
 async fn authentication_rejects_forgeries_and_wrong_passwords() {
     let s = start().await;
     let c = client();
-    let (status, body) = json_of(c.get(format!("{}/api/v1/me", s.base)).send().await.expect("me")).await;
-    assert_eq!((status, body["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthenticated")));
-    let forged = c.get(format!("{}/api/v1/me", s.base)).header("cookie", format!("mw_session={}", "ab".repeat(32))).send().await.expect("me");
+    let (status, body) = json_of(
+        c.get(format!("{}/api/v1/me", s.base))
+            .send()
+            .await
+            .expect("me"),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+    );
+    let forged = c
+        .get(format!("{}/api/v1/me", s.base))
+        .header("cookie", format!("mw_session={}", "ab".repeat(32)))
+        .send()
+        .await
+        .expect("me");
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
-    let bearer = c.get(format!("{}/api/v1/cases", s.base)).bearer_auth("not-a-token").send().await.expect("cases");
+    let bearer = c
+        .get(format!("{}/api/v1/cases", s.base))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .expect("cases");
     assert_eq!(bearer.status(), StatusCode::UNAUTHORIZED);
     let (status, body) = json_of(
-        c.post(format!("{}/api/v1/session", s.base)).json(&json!({"username": "office", "password": "wrong"})).send().await.expect("login"),
+        c.post(format!("{}/api/v1/session", s.base))
+            .json(&json!({"username": "office", "password": "wrong"}))
+            .send()
+            .await
+            .expect("login"),
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["field"], "password");
     // A page without a session sends people to log in.
-    let page = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("c").get(format!("{}/ledger", s.base)).send().await.expect("page");
+    let page = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("c")
+        .get(format!("{}/ledger", s.base))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
     assert_eq!(page.headers()["location"], "/login?next=/ledger");
     // An issued API token works for machine clients.
-    let (actor, _) = s.store.login_lookup("dept_power_supply").await.expect("db").expect("user");
-    s.store.create_api_token(actor.user_id, "power feed", "tok-123", chrono::Utc::now()).await.expect("token");
-    let r = c.get(format!("{}/api/v1/me", s.base)).bearer_auth("tok-123").send().await.expect("me");
+    let (actor, _) = s
+        .store
+        .login_lookup("dept_power_supply")
+        .await
+        .expect("db")
+        .expect("user");
+    s.store
+        .create_api_token(actor.user_id, "power feed", "tok-123", chrono::Utc::now())
+        .await
+        .expect("token");
+    let r = c
+        .get(format!("{}/api/v1/me", s.base))
+        .bearer_auth("tok-123")
+        .send()
+        .await
+        .expect("me");
     assert_eq!(r.status(), StatusCode::OK);
 }
 
@@ -116,48 +189,123 @@ async fn one_case_from_tip_to_closing_and_into_the_export() {
     assert_eq!(status, StatusCode::CREATED, "{out}");
     let id = out["case_id"].as_i64().expect("case id");
     let number = out["case_number"].as_str().expect("number").to_string();
-    let act = async |c: &reqwest::Client, body: Value| json_of(c.post(format!("{}/api/v1/cases/{id}/actions", s.base)).json(&body).send().await.expect("act")).await;
+    let act = async |c: &reqwest::Client, body: Value| {
+        json_of(
+            c.post(format!("{}/api/v1/cases/{id}/actions", s.base))
+                .json(&body)
+                .send()
+                .await
+                .expect("act"),
+        )
+        .await
+    };
 
     let town = login(&s, "town01").await;
-    let (st, body) = act(&town, json!({"action": "verify", "founded": true, "note": "现场属实"})).await;
+    let (st, body) = act(
+        &town,
+        json!({"action": "verify", "founded": true, "note": "现场属实"}),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK, "{body}");
     // A step out of order is refused with the reason, and changes nothing.
     let (st, body) = act(&office, json!({"action": "close", "note": ""})).await;
-    assert_eq!((st, body["code"].as_str()), (StatusCode::CONFLICT, Some("wrong_status")));
-    assert!(body["message"].as_str().is_some_and(|m| m.contains("已核实待处置")), "{body}");
+    assert_eq!(
+        (st, body["code"].as_str()),
+        (StatusCode::CONFLICT, Some("wrong_status"))
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("已核实待处置")),
+        "{body}"
+    );
     let (st, body) = act(&town, json!({"action": "close", "note": ""})).await;
-    assert_eq!((st, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")));
+    assert_eq!(
+        (st, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden"))
+    );
     let dept = login(&s, "dept_natural_resources").await;
     let (st, body) = act(&dept, json!({"action": "decide", "decision": "rectify", "measures": "封堵井口，恢复植被", "deadline": "2026-06-20",
                                       "responsible_unit": "东川镇人民政府", "responsible_person": "周某"})).await;
     assert_eq!(st, StatusCode::OK, "{body}");
-    let (st, body) = act(&dept, json!({"action": "report_rectified", "note": "井口已封堵"})).await;
+    let (st, body) = act(
+        &dept,
+        json!({"action": "report_rectified", "note": "井口已封堵"}),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK, "{body}");
-    let (st, body) = act(&dept, json!({"action": "accept", "passed": true, "note": ""})).await;
-    assert_eq!((st, body["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "department may not accept");
-    assert_eq!(act(&office, json!({"action": "accept", "passed": true, "note": "合格"})).await.0, StatusCode::OK);
+    let (st, body) = act(
+        &dept,
+        json!({"action": "accept", "passed": true, "note": ""}),
+    )
+    .await;
+    assert_eq!(
+        (st, body["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("forbidden")),
+        "department may not accept"
+    );
+    assert_eq!(
+        act(
+            &office,
+            json!({"action": "accept", "passed": true, "note": "合格"})
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
     let (st, body) = act(&office, json!({"action": "close", "note": "销号"})).await;
-    assert_eq!((st, body["status"].as_str()), (StatusCode::OK, Some("closed")));
+    assert_eq!(
+        (st, body["status"].as_str()),
+        (StatusCode::OK, Some("closed"))
+    );
 
     // Township 2 cannot see it; the department that led it can.
     let town2 = login(&s, "town02").await;
-    assert_eq!(town2.get(format!("{}/api/v1/cases/{id}", s.base)).send().await.expect("get").status(), StatusCode::NOT_FOUND);
-    assert_eq!(dept.get(format!("{}/api/v1/cases/{id}", s.base)).send().await.expect("get").status(), StatusCode::OK);
+    assert_eq!(
+        town2
+            .get(format!("{}/api/v1/cases/{id}", s.base))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        dept.get(format!("{}/api/v1/cases/{id}", s.base))
+            .send()
+            .await
+            .expect("get")
+            .status(),
+        StatusCode::OK
+    );
 
     // The ledger export under a filter holds exactly that row.
-    let r = office.get(format!("{}/ledger.xlsx?q={number}", s.base)).send().await.expect("xlsx");
+    let r = office
+        .get(format!("{}/ledger.xlsx?q={number}", s.base))
+        .send()
+        .await
+        .expect("xlsx");
     assert_eq!(r.status(), StatusCode::OK);
     let bytes = r.bytes().await.expect("bytes");
     use calamine::Reader;
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
     let sheet = wb.worksheet_range("台账").expect("sheet");
-    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
     assert_eq!(rows.len(), 2, "header and one row: {rows:?}");
     assert_eq!(rows[0][1], "案件编号");
     assert_eq!(rows[1][1], number);
     assert_eq!(rows[1][9], "已销号");
     assert_eq!(rows[1][12], "东川镇人民政府");
-    let report = s.store.audit_verify().await.expect("db").expect("chain intact");
+    let report = s
+        .store
+        .audit_verify()
+        .await
+        .expect("db")
+        .expect("chain intact");
     assert!(report.events > 0);
 }
 
@@ -167,43 +315,121 @@ async fn bad_input_is_named_and_stores_nothing() {
     let office = login(&s, "office").await;
     let (t1, t2, v1) = org_ids(&office, &s).await;
     let total = async || -> i64 {
-        let (_, b) = json_of(office.get(format!("{}/api/v1/cases?per_page=1", s.base)).send().await.expect("list")).await;
+        let (_, b) = json_of(
+            office
+                .get(format!("{}/api/v1/cases?per_page=1", s.base))
+                .send()
+                .await
+                .expect("list"),
+        )
+        .await;
         b["total"].as_i64().expect("total")
     };
     let before = total().await;
-    let post = async |body: Value| json_of(office.post(format!("{}/api/v1/clues", s.base)).json(&body).send().await.expect("post")).await;
+    let post = async |body: Value| {
+        json_of(
+            office
+                .post(format!("{}/api/v1/clues", s.base))
+                .json(&body)
+                .send()
+                .await
+                .expect("post"),
+        )
+        .await
+    };
     let (st, b) = post(json!({"source": "tip", "township_id": t1, "address": "x", "problem_kind": "unlicensed_mining"})).await;
-    assert_eq!((st, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("description")));
+    assert_eq!(
+        (st, b["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("description"))
+    );
     let (st, b) = post(json!({"source": "tip", "township_id": 999_999, "address": "x", "description": "d", "problem_kind": "unlicensed_mining"})).await;
-    assert_eq!((st, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("township")));
+    assert_eq!(
+        (st, b["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("township"))
+    );
     let (st, b) = post(json!({"source": "tip", "township_id": t2, "village_id": v1, "address": "x", "description": "d", "problem_kind": "unlicensed_mining"})).await;
-    assert_eq!((st, b["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("village")));
+    assert_eq!(
+        (st, b["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("village"))
+    );
     let (st, b) = post(json!({"source": "rumour", "township_id": t1, "address": "x", "description": "d", "problem_kind": "unlicensed_mining"})).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
-    let r = office.post(format!("{}/api/v1/clues", s.base)).header("content-type", "application/json").body("{not json").send().await.expect("post");
+    let r = office
+        .post(format!("{}/api/v1/clues", s.base))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("post");
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(total().await, before, "nothing stored");
 
     // Uploads over the limit are refused with the limit named.
     let big = vec![0u8; minewatch_web::MAX_ATTACHMENT_BYTES + 1];
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(big).file_name("big.jpg"));
-    let (st, b) = json_of(office.post(format!("{}/api/v1/attachments", s.base)).multipart(form).send().await.expect("upload")).await;
-    assert_eq!((st, b["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")));
-    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(b"jpeg".to_vec()).file_name("ok.jpg").mime_str("image/jpeg").expect("mime"));
-    let (st, b) = json_of(office.post(format!("{}/api/v1/attachments", s.base)).multipart(form).send().await.expect("upload")).await;
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(big).file_name("big.jpg"),
+    );
+    let (st, b) = json_of(
+        office
+            .post(format!("{}/api/v1/attachments", s.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload"),
+    )
+    .await;
+    assert_eq!(
+        (st, b["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large"))
+    );
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"jpeg".to_vec())
+            .file_name("ok.jpg")
+            .mime_str("image/jpeg")
+            .expect("mime"),
+    );
+    let (st, b) = json_of(
+        office
+            .post(format!("{}/api/v1/attachments", s.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload"),
+    )
+    .await;
     assert_eq!(st, StatusCode::CREATED);
     let sha = b[0]["sha256"].as_str().expect("sha");
-    let got = office.get(format!("{}/api/v1/attachments/{sha}", s.base)).send().await.expect("get");
+    let got = office
+        .get(format!("{}/api/v1/attachments/{sha}", s.base))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(got.headers()["content-type"], "image/jpeg");
     assert_eq!(got.bytes().await.expect("bytes").as_ref(), b"jpeg");
-    let traversal = office.get(format!("{}/api/v1/attachments/..%2F..%2Fetc%2Fpasswd", s.base)).send().await.expect("get");
+    let traversal = office
+        .get(format!(
+            "{}/api/v1/attachments/..%2F..%2Fetc%2Fpasswd",
+            s.base
+        ))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(traversal.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_documented_operation_is_served() {
     let s = start().await;
-    let spec: Value = client().get(format!("{}/api/openapi.json", s.base)).send().await.expect("spec").json().await.expect("json");
+    let spec: Value = client()
+        .get(format!("{}/api/openapi.json", s.base))
+        .send()
+        .await
+        .expect("spec")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(spec["openapi"], "3.1.0");
     let c = login(&s, "office").await;
     let mut checked = 0;
@@ -212,13 +438,32 @@ async fn every_documented_operation_is_served() {
             if path.ends_with("/session") {
                 continue; // would log us out
             }
-            let url = format!("{}{}", s.base, path.replace("{id}", "1").replace("{kind}", "explosives").replace("{sha}", &"0".repeat(64)));
+            let url = format!(
+                "{}{}",
+                s.base,
+                path.replace("{id}", "1")
+                    .replace("{kind}", "explosives")
+                    .replace("{sha}", &"0".repeat(64))
+            );
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
-            let r = c.request(m, &url).header("content-type", "application/json").body("{}").send().await.expect("send");
-            assert_ne!(r.status(), StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            let r = c
+                .request(m, &url)
+                .header("content-type", "application/json")
+                .body("{}")
+                .send()
+                .await
+                .expect("send");
+            assert_ne!(
+                r.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
             if r.status() == StatusCode::NOT_FOUND {
                 let b: Value = r.json().await.unwrap_or(Value::Null);
-                assert_ne!(b["code"], "no_route", "{method} {path} is documented but not routed");
+                assert_ne!(
+                    b["code"], "no_route",
+                    "{method} {path} is documented but not routed"
+                );
             }
             checked += 1;
         }

@@ -1,26 +1,43 @@
 //! A case: its R11 fields, its timeline, and a form for each step the user may take now.
 
 use super::{error_page, is_office, layout, local_time, yuan};
+use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
-use crate::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use minewatch_core::case::{DisciplineStage, PoliceStage};
 use minewatch_core::rights::may_act;
-use minewatch_core::{CaseAction, CaseStatus, ClueSource, Decision, MeasureStep, ProblemKind, Severity};
+use minewatch_core::{
+    CaseAction, CaseStatus, ClueSource, Decision, MeasureStep, ProblemKind, Severity,
+};
 use minewatch_store::{Actor, CaseDetail};
 
-pub async fn page(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang, Path(id): Path<i64>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+) -> Response {
     render(&state, &actor, lang, id, None).await
 }
 
-async fn render(state: &AppState, actor: &Actor, lang: Lang, id: i64, error: Option<(StatusCode, String)>) -> Response {
-    let d = match state.store.case_detail(actor, id, state.clock.today()).await {
+async fn render(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    id: i64,
+    error: Option<(StatusCode, String)>,
+) -> Response {
+    let d = match state
+        .store
+        .case_detail(actor, id, state.clock.today())
+        .await
+    {
         Ok(d) => d,
         Err(e) => return error_page(lang, Some(actor), &e.into()),
     };
@@ -94,10 +111,27 @@ fn timeline(d: &CaseDetail, lang: Lang) -> Markup {
 }
 
 fn payload_text(p: &serde_json::Value) -> Option<String> {
-    let parts: Vec<String> = ["note", "text", "measures", "result", "receipt_no", "document_no", "items", "reason", "deadline", "description", "new_case"]
-        .iter()
-        .filter_map(|k| p.get(*k).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(str::to_string))
-        .collect();
+    let parts: Vec<String> = [
+        "note",
+        "text",
+        "measures",
+        "result",
+        "receipt_no",
+        "document_no",
+        "items",
+        "reason",
+        "deadline",
+        "description",
+        "new_case",
+    ]
+    .iter()
+    .filter_map(|k| {
+        p.get(*k)
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    })
+    .collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
@@ -110,17 +144,21 @@ fn forms_for(d: &CaseDetail, actor: &Actor, lang: Lang, today: chrono::NaiveDate
     let zh = lang.is_zh();
     let s = d.state.status;
     let e = String::new;
-    let probe = |a: CaseAction| allowed(actor, &a) && (status_fits(&a, &d.state) || d.state.apply(&a, today).is_ok());
+    let probe = |a: CaseAction| {
+        allowed(actor, &a) && (status_fits(&a, &d.state) || d.state.apply(&a, today).is_ok())
+    };
     let id = d.case.id;
     let photo = html! { label { (lang.t("照片/材料", "Photos / documents")) input type="file" name="photo" multiple accept="image/*,application/pdf"; } };
-    let form = |action: &str, title: &str, inner: Markup| html! {
-        details.step {
-            summary { (title) }
-            form method="post" action=(format!("/cases/{id}/act")) enctype="multipart/form-data" {
-                input type="hidden" name="action" value=(action);
-                (inner)
-                (photo)
-                button type="submit" { (title) }
+    let form = |action: &str, title: &str, inner: Markup| {
+        html! {
+            details.step {
+                summary { (title) }
+                form method="post" action=(format!("/cases/{id}/act")) enctype="multipart/form-data" {
+                    input type="hidden" name="action" value=(action);
+                    (inner)
+                    (photo)
+                    button type="submit" { (title) }
+                }
             }
         }
     };
@@ -231,27 +269,53 @@ fn status_fits(a: &CaseAction, st: &minewatch_core::CaseState) -> bool {
         CaseAction::Verify { .. } => s == S::Registered,
         CaseAction::Decide { .. } => s == S::Verified,
         CaseAction::Seize { .. } | CaseAction::ReportRectified { .. } => s == S::Rectifying,
-        CaseAction::Penalty { .. } | CaseAction::Restore { .. } => matches!(s, S::Rectifying | S::AwaitingAcceptance),
+        CaseAction::Penalty { .. } | CaseAction::Restore { .. } => {
+            matches!(s, S::Rectifying | S::AwaitingAcceptance)
+        }
         CaseAction::Accept { .. } => s == S::AwaitingAcceptance,
-        CaseAction::TransferPolice { .. } | CaseAction::TransferDiscipline { .. } => !matches!(s, S::Registered | S::Unfounded),
+        CaseAction::TransferPolice { .. } | CaseAction::TransferDiscipline { .. } => {
+            !matches!(s, S::Registered | S::Unfounded)
+        }
         CaseAction::LookBack { .. } => s == S::Closed,
         _ => false,
     }
 }
 
 /// Reads a multipart case form: its text fields and uploaded photos.
-async fn read_form(state: &AppState, actor: &Actor, mut mp: Multipart) -> Result<(Fields, Vec<String>), WebError> {
+async fn read_form(
+    state: &AppState,
+    actor: &Actor,
+    mut mp: Multipart,
+) -> Result<(Fields, Vec<String>), WebError> {
     let mut fields = Fields::new();
     let mut hashes = Vec::new();
-    while let Some(mut field) = mp.next_field().await.map_err(|e| WebError::field("photo", format!("上传中断：{e}"), format!("upload failed: {e}")))? {
+    while let Some(mut field) = mp.next_field().await.map_err(|e| {
+        WebError::field(
+            "photo",
+            format!("上传中断：{e}"),
+            format!("upload failed: {e}"),
+        )
+    })? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "photo" {
             let file_name = field.file_name().unwrap_or("photo").to_string();
-            let media = field.content_type().unwrap_or("application/octet-stream").to_string();
+            let media = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
             let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(|e| WebError::field("photo", format!("上传中断：{e}"), format!("upload failed: {e}")))? {
+            while let Some(chunk) = field.chunk().await.map_err(|e| {
+                WebError::field(
+                    "photo",
+                    format!("上传中断：{e}"),
+                    format!("upload failed: {e}"),
+                )
+            })? {
                 if bytes.len() + chunk.len() > crate::MAX_ATTACHMENT_BYTES {
-                    return Err(WebError::TooLarge { field: "photo".into(), limit_bytes: crate::MAX_ATTACHMENT_BYTES });
+                    return Err(WebError::TooLarge {
+                        field: "photo".into(),
+                        limit_bytes: crate::MAX_ATTACHMENT_BYTES,
+                    });
                 }
                 bytes.extend_from_slice(&chunk);
             }
@@ -259,34 +323,64 @@ async fn read_form(state: &AppState, actor: &Actor, mut mp: Multipart) -> Result
                 hashes.push(bytes_to_attachment(state, actor, bytes, &file_name, &media).await?);
             }
         } else {
-            let text = field.text().await.map_err(|_| WebError::field("form", "表单内容有误", "malformed form"))?;
+            let text = field
+                .text()
+                .await
+                .map_err(|_| WebError::field("form", "表单内容有误", "malformed form"))?;
             fields.insert(name, text);
         }
     }
     Ok((fields, hashes))
 }
 
-pub(crate) async fn bytes_to_attachment(state: &AppState, actor: &Actor, bytes: Vec<u8>, name: &str, media: &str) -> Result<String, WebError> {
-    Ok(state.store.put_attachment(actor, bytes, name, media, state.clock.now()).await?.sha256)
+pub(crate) async fn bytes_to_attachment(
+    state: &AppState,
+    actor: &Actor,
+    bytes: Vec<u8>,
+    name: &str,
+    media: &str,
+) -> Result<String, WebError> {
+    Ok(state
+        .store
+        .put_attachment(actor, bytes, name, media, state.clock.now())
+        .await?
+        .sha256)
 }
 
-pub async fn act(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang, Path(id): Path<i64>, mp: Multipart) -> Response {
+pub async fn act(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> Response {
     // Ok(Some(case)) sends the user to another case (after undoing a merge).
     let result: Result<Option<i64>, WebError> = async {
         let (fields, hashes) = read_form(&state, &actor, mp).await?;
         if fields.get("action").map(String::as_str) == Some("split_clue") {
-            let clue_id = fields.get("clue_id").and_then(|c| c.parse().ok()).ok_or_else(|| WebError::field("clue_id", "缺少线索编号", "missing clue id"))?;
-            let out = state.store.split_clue(&actor, clue_id, state.clock.now()).await?;
+            let clue_id = fields
+                .get("clue_id")
+                .and_then(|c| c.parse().ok())
+                .ok_or_else(|| WebError::field("clue_id", "缺少线索编号", "missing clue id"))?;
+            let out = state
+                .store
+                .split_clue(&actor, clue_id, state.clock.now())
+                .await?;
             return Ok(Some(out.case_id));
         }
         let action = forms::case_action(&fields)?;
-        state.store.apply_action(&actor, id, &action, &hashes, state.clock.now()).await?;
+        state
+            .store
+            .apply_action(&actor, id, &action, &hashes, state.clock.now())
+            .await?;
         Ok(None)
     }
     .await;
     match result {
         Ok(next) => Redirect::to(&format!("/cases/{}", next.unwrap_or(id))).into_response(),
-        Err(e @ WebError::Store(minewatch_store::StoreError::NotFound { .. })) => error_page(lang, Some(&actor), &e),
+        Err(e @ WebError::Store(minewatch_store::StoreError::NotFound { .. })) => {
+            error_page(lang, Some(&actor), &e)
+        }
         Err(e) => {
             let (status, _, message) = e.parts(lang);
             render(&state, &actor, lang, id, Some((status, message))).await

@@ -2,11 +2,11 @@
 
 use super::case::bytes_to_attachment;
 use super::{error_page, layout, local_time};
+use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::AppState;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,18 +14,39 @@ use maud::{Markup, html};
 use minewatch_core::{ClueSource, ProblemKind, Scope, Severity};
 use minewatch_store::{Actor, NewClue};
 
-async fn form_markup(state: &AppState, actor: &Actor, lang: Lang, values: &Fields, error: Option<&str>) -> Markup {
+async fn form_markup(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    values: &Fields,
+    error: Option<&str>,
+) -> Markup {
     let zh = lang.is_zh();
-    let townships = state.store.townships(actor.county_id).await.unwrap_or_default();
-    let villages = state.store.villages(actor.county_id, None).await.unwrap_or_default();
+    let townships = state
+        .store
+        .townships(actor.county_id)
+        .await
+        .unwrap_or_default();
+    let villages = state
+        .store
+        .villages(actor.county_id, None)
+        .await
+        .unwrap_or_default();
     let v = |k: &str| values.get(k).map_or("", String::as_str);
     let (own_t, own_v) = match actor.scope {
         Scope::Township(t) => (Some(t), None),
-        Scope::Village(vid) => (villages.iter().find(|x| x.id == vid).map(|x| x.township_id), Some(vid)),
+        Scope::Village(vid) => (
+            villages.iter().find(|x| x.id == vid).map(|x| x.township_id),
+            Some(vid),
+        ),
         _ => (None, None),
     };
-    let t_selected = |id: i64| v("township_id") == id.to_string() || (v("township_id").is_empty() && own_t == Some(id));
-    let v_selected = |id: i64| v("village_id") == id.to_string() || (v("village_id").is_empty() && own_v == Some(id));
+    let t_selected = |id: i64| {
+        v("township_id") == id.to_string() || (v("township_id").is_empty() && own_t == Some(id))
+    };
+    let v_selected = |id: i64| {
+        v("village_id") == id.to_string() || (v("village_id").is_empty() && own_v == Some(id))
+    };
     let body = html! {
         h1 { (lang.t("登记线索", "New clue")) }
         @if let Some(e) = error { div.error role="alert" { (e) } }
@@ -71,27 +92,42 @@ pub async fn form(State(state): State<AppState>, PageUser(actor): PageUser, lang
 fn parse_float(fields: &Fields, name: &'static str) -> Result<Option<f64>, WebError> {
     match fields.get(name).map_or("", |s| s.trim()) {
         "" => Ok(None),
-        t => t.parse::<f64>().map(Some).map_err(|_| WebError::field(name, "应为数字（度）", "must be a number of degrees")),
+        t => t
+            .parse::<f64>()
+            .map(Some)
+            .map_err(|_| WebError::field(name, "应为数字（度）", "must be a number of degrees")),
     }
 }
 
 fn clue_from_fields(f: &Fields, attachments: Vec<String>) -> Result<NewClue, WebError> {
     let get = |k: &str| f.get(k).map_or("", |s| s.trim());
-    let source = ClueSource::from_code(get("source")).ok_or_else(|| WebError::field("source", "必须选择", "is required"))?;
-    let problem_kind = ProblemKind::from_code(get("problem_kind")).ok_or_else(|| WebError::field("kind", "必须选择", "is required"))?;
-    let township_id = get("township_id").parse().map_err(|_| WebError::field("township", "必须选择", "is required"))?;
+    let source = ClueSource::from_code(get("source"))
+        .ok_or_else(|| WebError::field("source", "必须选择", "is required"))?;
+    let problem_kind = ProblemKind::from_code(get("problem_kind"))
+        .ok_or_else(|| WebError::field("kind", "必须选择", "is required"))?;
+    let township_id = get("township_id")
+        .parse()
+        .map_err(|_| WebError::field("township", "必须选择", "is required"))?;
     let village_id = match get("village_id") {
         "" => None,
-        v => Some(v.parse().map_err(|_| WebError::field("village", "选择有误", "is not a village"))?),
+        v => Some(
+            v.parse()
+                .map_err(|_| WebError::field("village", "选择有误", "is not a village"))?,
+        ),
     };
     let observed_at = match get("observed_at") {
         "" => None,
         t => {
             // The phone's local time is China Standard Time.
-            let local = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
-                .map_err(|_| WebError::field("observed_at", "时间格式有误", "not a date and time"))?;
+            let local =
+                chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").map_err(|_| {
+                    WebError::field("observed_at", "时间格式有误", "not a date and time")
+                })?;
             let utc = local - chrono::Duration::hours(8);
-            Some(utc.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            Some(
+                utc.and_utc()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            )
         }
     };
     Ok(NewClue {
@@ -111,19 +147,42 @@ fn clue_from_fields(f: &Fields, attachments: Vec<String>) -> Result<NewClue, Web
     })
 }
 
-pub async fn submit(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang, mut mp: Multipart) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    mut mp: Multipart,
+) -> Response {
     let mut fields = Fields::new();
     let mut photos = Vec::new();
     let read: Result<(), WebError> = async {
-        while let Some(mut field) = mp.next_field().await.map_err(|e| WebError::field("photo", format!("上传中断：{e}"), format!("upload failed: {e}")))? {
+        while let Some(mut field) = mp.next_field().await.map_err(|e| {
+            WebError::field(
+                "photo",
+                format!("上传中断：{e}"),
+                format!("upload failed: {e}"),
+            )
+        })? {
             let name = field.name().unwrap_or_default().to_string();
             if name == "photo" {
                 let file_name = field.file_name().unwrap_or("photo").to_string();
-                let media = field.content_type().unwrap_or("application/octet-stream").to_string();
+                let media = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
                 let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|e| WebError::field("photo", format!("上传中断：{e}"), format!("upload failed: {e}")))? {
+                while let Some(chunk) = field.chunk().await.map_err(|e| {
+                    WebError::field(
+                        "photo",
+                        format!("上传中断：{e}"),
+                        format!("upload failed: {e}"),
+                    )
+                })? {
                     if bytes.len() + chunk.len() > crate::MAX_ATTACHMENT_BYTES {
-                        return Err(WebError::TooLarge { field: "photo".into(), limit_bytes: crate::MAX_ATTACHMENT_BYTES });
+                        return Err(WebError::TooLarge {
+                            field: "photo".into(),
+                            limit_bytes: crate::MAX_ATTACHMENT_BYTES,
+                        });
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -131,7 +190,13 @@ pub async fn submit(State(state): State<AppState>, PageUser(actor): PageUser, la
                     photos.push((file_name, media, bytes));
                 }
             } else {
-                fields.insert(name, field.text().await.map_err(|_| WebError::field("form", "表单内容有误", "malformed form"))?);
+                fields.insert(
+                    name,
+                    field
+                        .text()
+                        .await
+                        .map_err(|_| WebError::field("form", "表单内容有误", "malformed form"))?,
+                );
             }
         }
         Ok(())
@@ -146,21 +211,39 @@ pub async fn submit(State(state): State<AppState>, PageUser(actor): PageUser, la
             hashes.push(bytes_to_attachment(&state, &actor, bytes, &name, &media).await?);
         }
         let clue = clue_from_fields(&fields, hashes)?;
-        Ok(state.store.file_clue(&actor, &clue, state.clock.now()).await?)
+        Ok(state
+            .store
+            .file_clue(&actor, &clue, state.clock.now())
+            .await?)
     }
     .await;
     match outcome {
-        Ok(out) if actor.scope == Scope::OwnCluesOnly => Redirect::to(&format!("/clues/mine?filed={}", out.case_number)).into_response(),
+        Ok(out) if actor.scope == Scope::OwnCluesOnly => {
+            Redirect::to(&format!("/clues/mine?filed={}", out.case_number)).into_response()
+        }
         Ok(out) => Redirect::to(&format!("/cases/{}", out.case_id)).into_response(),
         Err(e) => {
             let (status, _, message) = e.parts(lang);
-            let status = if status == StatusCode::OK { StatusCode::UNPROCESSABLE_ENTITY } else { status };
-            (status, form_markup(&state, &actor, lang, &fields, Some(&message)).await).into_response()
+            let status = if status == StatusCode::OK {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                status
+            };
+            (
+                status,
+                form_markup(&state, &actor, lang, &fields, Some(&message)).await,
+            )
+                .into_response()
         }
     }
 }
 
-pub async fn mine(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang, axum::extract::Query(q): axum::extract::Query<Fields>) -> Response {
+pub async fn mine(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    axum::extract::Query(q): axum::extract::Query<Fields>,
+) -> Response {
     let zh = lang.is_zh();
     let rows = match state.store.own_clues(&actor).await {
         Ok(r) => r,

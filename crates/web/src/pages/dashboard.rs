@@ -1,15 +1,19 @@
 //! The dashboard: counts by township and status, totals, and the overdue list.
 
 use super::{error_page, layout, yuan};
+use crate::AppState;
 use crate::auth::PageUser;
 use crate::i18n::Lang;
-use crate::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use minewatch_core::{CaseStatus, Scope};
 
-pub async fn page(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+) -> Response {
     if actor.scope == Scope::OwnCluesOnly {
         return Redirect::to("/clues/mine").into_response();
     }
@@ -18,7 +22,13 @@ pub async fn page(State(state): State<AppState>, PageUser(actor): PageUser, lang
         Ok(d) => d,
         Err(e) => return error_page(lang, Some(&actor), &e.into()),
     };
-    let max_open = d.by_township.iter().map(|t| t.open).max().unwrap_or(1).max(1);
+    let max_open = d
+        .by_township
+        .iter()
+        .map(|t| t.open)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let body = html! {
         h1 { (lang.t("总览", "Dashboard")) " · " (state.clock.today()) }
         div.tiles {

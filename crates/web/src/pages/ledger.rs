@@ -1,10 +1,10 @@
 //! The ledger page: filters, paging, and the same rows as .xlsx.
 
 use super::{error_page, layout};
+use crate::AppState;
 use crate::auth::PageUser;
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
-use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;
@@ -13,16 +13,39 @@ use minewatch_core::{CaseStatus, ClueSource, ProblemKind, Severity};
 const PER_PAGE: u32 = 50;
 
 fn query_string(q: &Fields, page: Option<u32>) -> String {
-    let mut pairs: Vec<(String, String)> = q.iter().filter(|(k, v)| *k != "page" && !v.is_empty()).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut pairs: Vec<(String, String)> = q
+        .iter()
+        .filter(|(k, v)| *k != "page" && !v.is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     pairs.sort();
     if let Some(p) = page {
         pairs.push(("page".into(), p.to_string()));
     }
-    let enc = |s: &str| s.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
-    pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
-pub async fn page(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang, Query(q): Query<Fields>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Query(q): Query<Fields>,
+) -> Response {
     let zh = lang.is_zh();
     let filter = match forms::case_filter(&q) {
         Ok(f) => f,
@@ -33,13 +56,27 @@ pub async fn page(State(state): State<AppState>, PageUser(actor): PageUser, lang
         Err(e) => return error_page(lang, Some(&actor), &e),
     };
     let today = state.clock.today();
-    let (rows, total) = match state.store.list_cases(&actor, &filter, today, page, PER_PAGE).await {
+    let (rows, total) = match state
+        .store
+        .list_cases(&actor, &filter, today, page, PER_PAGE)
+        .await
+    {
         Ok(r) => r,
         Err(e) => return error_page(lang, Some(&actor), &e.into()),
     };
-    let townships = state.store.townships(actor.county_id).await.unwrap_or_default();
-    let villages = state.store.villages(actor.county_id, filter.township_id).await.unwrap_or_default();
-    let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE)).unwrap_or(1).max(1);
+    let townships = state
+        .store
+        .townships(actor.county_id)
+        .await
+        .unwrap_or_default();
+    let villages = state
+        .store
+        .villages(actor.county_id, filter.township_id)
+        .await
+        .unwrap_or_default();
+    let pages = u32::try_from((total + i64::from(PER_PAGE) - 1) / i64::from(PER_PAGE))
+        .unwrap_or(1)
+        .max(1);
     let sel = |name: &str, value: &str| q.get(name).is_some_and(|v| v == value);
     let body = html! {
         h1 { (lang.t("问题台账", "Ledger")) }
@@ -104,7 +141,12 @@ pub async fn page(State(state): State<AppState>, PageUser(actor): PageUser, lang
     layout(lang, lang.t("台账", "Ledger"), Some(&actor), body).into_response()
 }
 
-pub async fn xlsx(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang, Query(q): Query<Fields>) -> Response {
+pub async fn xlsx(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Query(q): Query<Fields>,
+) -> Response {
     match crate::api::xlsx_response(&state, &actor, &q, lang).await {
         Ok(r) => r,
         Err(e) => error_page(lang, Some(&actor), &e),

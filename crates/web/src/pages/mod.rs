@@ -5,18 +5,18 @@ mod clue;
 mod dashboard;
 mod ledger;
 
+use crate::AppState;
 use crate::auth::{self, PageUser};
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::AppState;
+use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use axum_extra::extract::cookie::Cookie;
 use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::Cookie;
 use maud::{DOCTYPE, Markup, html};
 use minewatch_core::rights::may_administer_county;
 use minewatch_store::Actor;
@@ -34,8 +34,24 @@ pub fn routes() -> Router<AppState> {
         .route("/clues/new", get(clue::form).post(clue::submit))
         .route("/clues/mine", get(clue::mine))
         .route("/attachments/{sha}", get(attachment))
-        .route("/static/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../static/app.css")) }))
-        .route("/static/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../../static/app.js")) }))
+        .route(
+            "/static/app.css",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                    include_str!("../../static/app.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    include_str!("../../static/app.js"),
+                )
+            }),
+        )
         .route("/healthz", get(|| async { "ok" }))
 }
 
@@ -108,10 +124,19 @@ fn login_markup(lang: Lang, next: &str, error: Option<&str>) -> Markup {
 }
 
 async fn login_page(lang: Lang, Query(q): Query<Fields>) -> Markup {
-    login_markup(lang, &auth::safe_next(q.get("next").map(String::as_str)), None)
+    login_markup(
+        lang,
+        &auth::safe_next(q.get("next").map(String::as_str)),
+        None,
+    )
 }
 
-async fn login_submit(State(state): State<AppState>, lang: Lang, jar: CookieJar, Form(f): Form<Fields>) -> Response {
+async fn login_submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    jar: CookieJar,
+    Form(f): Form<Fields>,
+) -> Response {
     let next = auth::safe_next(f.get("next").map(String::as_str));
     let user = f.get("username").map_or("", String::as_str);
     let pass = f.get("password").map_or("", String::as_str);
@@ -128,21 +153,40 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
     if let Some(c) = jar.get(auth::SESSION_COOKIE) {
         let _ = state.store.delete_session(c.value()).await;
     }
-    (jar.remove(Cookie::build(auth::SESSION_COOKIE).path("/")), Redirect::to("/login")).into_response()
+    (
+        jar.remove(Cookie::build(auth::SESSION_COOKIE).path("/")),
+        Redirect::to("/login"),
+    )
+        .into_response()
 }
 
-async fn set_lang(jar: CookieJar, Path(code): Path<String>, headers: axum::http::HeaderMap) -> Response {
+async fn set_lang(
+    jar: CookieJar,
+    Path(code): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let value = if code == "en" { "en" } else { "zh" };
     let back = headers
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
-        .and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string())))
+        .and_then(|r| {
+            r.find("://")
+                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+        })
         .unwrap_or_else(|| "/".into());
-    let cookie = Cookie::build(("lang", value)).path("/").max_age(time::Duration::days(365)).build();
+    let cookie = Cookie::build(("lang", value))
+        .path("/")
+        .max_age(time::Duration::days(365))
+        .build();
     (jar.add(cookie), Redirect::to(&auth::safe_next(Some(&back)))).into_response()
 }
 
-async fn attachment(State(state): State<AppState>, PageUser(actor): PageUser, lang: Lang, Path(sha): Path<String>) -> Response {
+async fn attachment(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Path(sha): Path<String>,
+) -> Response {
     match crate::api::attachment_response(&state, &sha).await {
         Ok(r) => r,
         Err(e) => error_page(lang, Some(&actor), &e),
@@ -159,6 +203,8 @@ pub(crate) fn is_office(a: &Actor) -> bool {
 }
 
 pub(crate) fn local_time(ts: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(ts)
-        .map_or_else(|_| ts.to_string(), |t| minewatch_core::clock::local_display(t.with_timezone(&chrono::Utc)))
+    chrono::DateTime::parse_from_rfc3339(ts).map_or_else(
+        |_| ts.to_string(),
+        |t| minewatch_core::clock::local_display(t.with_timezone(&chrono::Utc)),
+    )
 }
