@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use minewatch_core::deadline::Policy;
 use minewatch_core::{Clock, ManualClock, SystemClock};
 use minewatch_store::{Store, StoreConfig, demo};
 use minewatch_web::AppState;
@@ -29,6 +30,30 @@ struct Cli {
     /// Fix the clock at this instant (RFC 3339), for demonstrations and tests.
     #[arg(long, global = true, env = "MINEWATCH_NOW")]
     now: Option<String>,
+    /// A clue this close (metres) to an open case joins it (R10).
+    #[arg(
+        long,
+        global = true,
+        env = "MINEWATCH_MERGE_RADIUS_M",
+        default_value_t = 150.0
+    )]
+    merge_radius_m: f64,
+    /// A clue this close (metres) to a closed case is a recurrence (R14).
+    #[arg(
+        long,
+        global = true,
+        env = "MINEWATCH_RECURRENCE_RADIUS_M",
+        default_value_t = 300.0
+    )]
+    recurrence_radius_m: f64,
+    /// Days a newly registered case has to be verified.
+    #[arg(
+        long,
+        global = true,
+        env = "MINEWATCH_VERIFY_DAYS",
+        default_value_t = 3
+    )]
+    verify_days: i64,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,18 +108,36 @@ fn clock(now: Option<&str>) -> Result<Arc<dyn Clock>> {
 }
 
 async fn open(cli: &Cli) -> Result<Store> {
+    for (name, v) in [
+        ("--merge-radius-m", cli.merge_radius_m),
+        ("--recurrence-radius-m", cli.recurrence_radius_m),
+    ] {
+        if !v.is_finite() || !(0.0..=50_000.0).contains(&v) {
+            bail!("{name} must be between 0 and 50000 metres, not {v}");
+        }
+    }
+    if !(0..=365).contains(&cli.verify_days) {
+        bail!(
+            "--verify-days must be between 0 and 365, not {}",
+            cli.verify_days
+        );
+    }
     let mut cfg = StoreConfig::new(cli.db.clone());
     cfg.blob_dir.clone_from(&cli.blobs);
-    Store::open(cfg).await.with_context(|| {
-        format!(
-            "opening the database {}",
-            if cli.db.contains("://") {
-                "at the given URL"
-            } else {
-                cli.db.as_str()
-            }
-        )
-    })
+    let place = if cli.db.contains("://") {
+        "at the given URL"
+    } else {
+        cli.db.as_str()
+    };
+    let store = Store::open(cfg)
+        .await
+        .with_context(|| format!("opening the database {place}"))?;
+    Ok(store.with_policy(Policy {
+        verify_days: cli.verify_days,
+        merge_radius_m: cli.merge_radius_m,
+        recurrence_radius_m: cli.recurrence_radius_m,
+        ..Policy::default()
+    }))
 }
 
 async fn build_demo(store: &Store, clock: &dyn Clock, out: &mut impl Write) -> Result<()> {

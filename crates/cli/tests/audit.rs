@@ -68,3 +68,20 @@ fn a_bad_clock_is_refused_clearly() {
         String::from_utf8_lossy(&out.stderr).contains("--now 'yesterday' is not an RFC 3339 time")
     );
 }
+
+#[test]
+fn policy_flags_are_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .arg("--db")
+        .arg(dir.path().join("x.db"))
+        .args(["--merge-radius-m=-5", "demo"])
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--merge-radius-m must be between 0 and 50000 metres")
+    );
+}

@@ -150,6 +150,14 @@ impl Store {
         self.backend
     }
 
+    /// Replaces the county-wide clocks and distances (verification days, merge and
+    /// recurrence radii).
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
     #[must_use]
     pub fn policy(&self) -> Policy {
         self.policy
