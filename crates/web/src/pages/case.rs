@@ -281,54 +281,16 @@ fn status_fits(a: &CaseAction, st: &minewatch_core::CaseState) -> bool {
     }
 }
 
-/// Reads a multipart case form: its text fields and uploaded photos.
+/// Reads a multipart case form and stores its photos.
 async fn read_form(
     state: &AppState,
     actor: &Actor,
     mut mp: Multipart,
 ) -> Result<(Fields, Vec<String>), WebError> {
-    let mut fields = Fields::new();
+    let (fields, files) = super::read_multipart(&mut mp).await?;
     let mut hashes = Vec::new();
-    while let Some(mut field) = mp.next_field().await.map_err(|e| {
-        WebError::field(
-            "photo",
-            format!("上传中断：{e}"),
-            format!("upload failed: {e}"),
-        )
-    })? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photo" {
-            let file_name = field.file_name().unwrap_or("photo").to_string();
-            let media = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(|e| {
-                WebError::field(
-                    "photo",
-                    format!("上传中断：{e}"),
-                    format!("upload failed: {e}"),
-                )
-            })? {
-                if bytes.len() + chunk.len() > crate::MAX_ATTACHMENT_BYTES {
-                    return Err(WebError::TooLarge {
-                        field: "photo".into(),
-                        limit_bytes: crate::MAX_ATTACHMENT_BYTES,
-                    });
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            if !bytes.is_empty() {
-                hashes.push(bytes_to_attachment(state, actor, bytes, &file_name, &media).await?);
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|_| WebError::field("form", "表单内容有误", "malformed form"))?;
-            fields.insert(name, text);
-        }
+    for (name, media, bytes) in files {
+        hashes.push(bytes_to_attachment(state, actor, bytes, &name, &media).await?);
     }
     Ok((fields, hashes))
 }

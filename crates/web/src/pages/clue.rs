@@ -153,57 +153,14 @@ pub async fn submit(
     lang: Lang,
     mut mp: Multipart,
 ) -> Response {
-    let mut fields = Fields::new();
-    let mut photos = Vec::new();
-    let read: Result<(), WebError> = async {
-        while let Some(mut field) = mp.next_field().await.map_err(|e| {
-            WebError::field(
-                "photo",
-                format!("上传中断：{e}"),
-                format!("upload failed: {e}"),
-            )
-        })? {
-            let name = field.name().unwrap_or_default().to_string();
-            if name == "photo" {
-                let file_name = field.file_name().unwrap_or("photo").to_string();
-                let media = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|e| {
-                    WebError::field(
-                        "photo",
-                        format!("上传中断：{e}"),
-                        format!("upload failed: {e}"),
-                    )
-                })? {
-                    if bytes.len() + chunk.len() > crate::MAX_ATTACHMENT_BYTES {
-                        return Err(WebError::TooLarge {
-                            field: "photo".into(),
-                            limit_bytes: crate::MAX_ATTACHMENT_BYTES,
-                        });
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                if !bytes.is_empty() {
-                    photos.push((file_name, media, bytes));
-                }
-            } else {
-                fields.insert(
-                    name,
-                    field
-                        .text()
-                        .await
-                        .map_err(|_| WebError::field("form", "表单内容有误", "malformed form"))?,
-                );
-            }
-        }
-        Ok(())
-    }
-    .await;
+    let (fields, photos, read_error) = match super::read_multipart(&mut mp).await {
+        Ok((f, p)) => (f, p, None),
+        Err(e) => (Fields::new(), Vec::new(), Some(e)),
+    };
     let outcome: Result<_, WebError> = async {
-        read?;
+        if let Some(e) = read_error {
+            return Err(e);
+        }
         // Validate the fields before storing any photo, so a bad form leaves nothing behind.
         clue_from_fields(&fields, Vec::new())?;
         let mut hashes = Vec::new();
