@@ -435,28 +435,118 @@ impl CaseState {
         self.status.is_open() && self.deadline.is_some_and(|d| today > d)
     }
 
+    /// Whether `action` may be taken now as far as order goes — status, the police and
+    /// discipline tracks, escalation — leaving its fields aside. Pages use it to offer only
+    /// the steps that fit; [`CaseState::apply`] checks it first.
+    ///
+    /// # Errors
+    /// The [`Refusal`] naming the rule of order that forbids the step.
+    pub fn check_order(&self, action: &CaseAction) -> Result<(), Refusal> {
+        use CaseStatus as S;
+        let code = action.code();
+        let status_in = |allowed: &[S]| {
+            if allowed.contains(&self.status) {
+                Ok(())
+            } else {
+                Err(Refusal::WrongStatus {
+                    action: code,
+                    status: self.status,
+                })
+            }
+        };
+        let order = |ok: bool, reason: &'static str| {
+            if ok {
+                Ok(())
+            } else {
+                Err(Refusal::OutOfOrder {
+                    action: code,
+                    reason,
+                })
+            }
+        };
+        let verified = [
+            S::Verified,
+            S::Rectifying,
+            S::AwaitingAcceptance,
+            S::Accepted,
+            S::Closed,
+        ];
+        match action {
+            CaseAction::Verify { .. } => status_in(&[S::Registered]),
+            CaseAction::Decide { .. } => status_in(&[S::Verified]),
+            CaseAction::Measure { step, .. } => {
+                status_in(&[S::Rectifying])?;
+                order(!self.steps_done.contains(step), "step already recorded")
+            }
+            CaseAction::Seize { .. } | CaseAction::ReportRectified { .. } => {
+                status_in(&[S::Rectifying])
+            }
+            CaseAction::Penalty { .. } | CaseAction::Restore { .. } => {
+                status_in(&[S::Rectifying, S::AwaitingAcceptance])
+            }
+            CaseAction::TransferPolice { .. } => {
+                status_in(&verified)?;
+                order(
+                    self.police == PoliceStage::NotTransferred,
+                    "already transferred",
+                )
+            }
+            CaseAction::PoliceFiled { .. } => order(
+                self.police == PoliceStage::Transferred,
+                "not transferred yet",
+            ),
+            CaseAction::Prosecuted { .. } => order(
+                self.police == PoliceStage::Filed,
+                "police filing receipt not recorded yet",
+            ),
+            CaseAction::CourtJudged { .. } => order(
+                self.police == PoliceStage::Prosecuted,
+                "prosecution not recorded yet",
+            ),
+            CaseAction::TransferDiscipline { .. } => {
+                status_in(&verified)?;
+                order(
+                    self.discipline == DisciplineStage::NotTransferred,
+                    "already transferred",
+                )
+            }
+            CaseAction::DisciplineConcluded { .. } => order(
+                self.discipline == DisciplineStage::Transferred,
+                "not transferred yet",
+            ),
+            CaseAction::Accept { .. } => status_in(&[S::AwaitingAcceptance]),
+            CaseAction::Close { .. } => {
+                status_in(&[S::Accepted])?;
+                order(
+                    self.police != PoliceStage::Transferred,
+                    "police filing receipt not recorded yet",
+                )
+            }
+            CaseAction::Note { .. } => Ok(()),
+            CaseAction::Escalate { .. } => {
+                if !self.status.is_open() {
+                    return Err(Refusal::WrongStatus {
+                        action: code,
+                        status: self.status,
+                    });
+                }
+                order(self.deadline.is_some(), "no deadline is set")?;
+                order(!self.escalated, "already escalated")
+            }
+            CaseAction::LookBack { .. } => status_in(&[S::Closed]),
+        }
+    }
+
     /// Applies one action, or says why it may not happen now.
     ///
     /// # Errors
     /// A [`Refusal`] naming the broken rule; the state is then unchanged.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "one arm per action reads best as a single table"
-    )]
     pub fn apply(&self, action: &CaseAction, today: NaiveDate) -> Result<CaseState, Refusal> {
         use CaseStatus as S;
+        self.check_order(action)?;
         let mut next = self.clone();
-        let code = action.code();
-        let wrong = || Refusal::WrongStatus {
-            action: code,
-            status: self.status,
-        };
-        let after_verification = !matches!(self.status, S::Registered | S::Unfounded);
         match action {
             CaseAction::Verify { founded, note } => {
-                if self.status != S::Registered {
-                    return Err(wrong());
-                }
                 if *founded {
                     next.status = S::Verified;
                 } else {
@@ -472,9 +562,6 @@ impl CaseState {
                 responsible_unit,
                 responsible_person,
             } => {
-                if self.status != S::Verified {
-                    return Err(wrong());
-                }
                 required("measures", measures)?;
                 required("responsible_unit", responsible_unit)?;
                 required("responsible_person", responsible_person)?;
@@ -490,22 +577,10 @@ impl CaseState {
                 next.escalated = false;
             }
             CaseAction::Measure { step, .. } => {
-                if self.status != S::Rectifying {
-                    return Err(wrong());
-                }
-                if self.steps_done.contains(step) {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "step already recorded",
-                    });
-                }
                 next.steps_done.push(*step);
                 next.steps_done.sort();
             }
             CaseAction::Seize { items, .. } => {
-                if self.status != S::Rectifying {
-                    return Err(wrong());
-                }
                 required("items", items)?;
                 next.seized = true;
             }
@@ -514,9 +589,6 @@ impl CaseState {
                 confiscation_fen,
                 document_no,
             } => {
-                if !matches!(self.status, S::Rectifying | S::AwaitingAcceptance) {
-                    return Err(wrong());
-                }
                 required("document_no", document_no)?;
                 if *fine_fen < 0 {
                     return Err(Refusal::InvalidField {
@@ -540,81 +612,31 @@ impl CaseState {
                 next.confiscation_fen = self.confiscation_fen.saturating_add(*confiscation_fen);
             }
             CaseAction::TransferPolice { note } => {
-                if !after_verification {
-                    return Err(wrong());
-                }
                 required("note", note)?;
-                if self.police != PoliceStage::NotTransferred {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "already transferred",
-                    });
-                }
                 next.police = PoliceStage::Transferred;
             }
             CaseAction::PoliceFiled { receipt_no } => {
                 required("receipt_no", receipt_no)?;
-                if self.police != PoliceStage::Transferred {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "not transferred yet",
-                    });
-                }
                 next.police = PoliceStage::Filed;
             }
-            CaseAction::Prosecuted { .. } => {
-                if self.police != PoliceStage::Filed {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "police filing receipt not recorded yet",
-                    });
-                }
-                next.police = PoliceStage::Prosecuted;
-            }
+            CaseAction::Prosecuted { .. } => next.police = PoliceStage::Prosecuted,
             CaseAction::CourtJudged { result } => {
                 required("result", result)?;
-                if self.police != PoliceStage::Prosecuted {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "prosecution not recorded yet",
-                    });
-                }
                 next.police = PoliceStage::Judged;
             }
             CaseAction::TransferDiscipline { note } => {
-                if !after_verification {
-                    return Err(wrong());
-                }
                 required("note", note)?;
-                if self.discipline != DisciplineStage::NotTransferred {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "already transferred",
-                    });
-                }
                 next.discipline = DisciplineStage::Transferred;
             }
             CaseAction::DisciplineConcluded { result } => {
                 required("result", result)?;
-                if self.discipline != DisciplineStage::Transferred {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "not transferred yet",
-                    });
-                }
                 next.discipline = DisciplineStage::Concluded;
             }
             CaseAction::Restore { note } => {
-                if !matches!(self.status, S::Rectifying | S::AwaitingAcceptance) {
-                    return Err(wrong());
-                }
                 required("note", note)?;
                 next.restored = true;
             }
             CaseAction::ReportRectified { note } => {
-                if self.status != S::Rectifying {
-                    return Err(wrong());
-                }
                 required("note", note)?;
                 let missing = self.missing_steps();
                 if !missing.is_empty() {
@@ -623,9 +645,6 @@ impl CaseState {
                 next.status = S::AwaitingAcceptance;
             }
             CaseAction::Accept { passed, note } => {
-                if self.status != S::AwaitingAcceptance {
-                    return Err(wrong());
-                }
                 if *passed {
                     next.status = S::Accepted;
                 } else {
@@ -634,43 +653,12 @@ impl CaseState {
                 }
             }
             CaseAction::Close { .. } => {
-                if self.status != S::Accepted {
-                    return Err(wrong());
-                }
-                if self.police == PoliceStage::Transferred {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "police filing receipt not recorded yet",
-                    });
-                }
                 next.status = S::Closed;
                 next.deadline = None;
             }
             CaseAction::Note { text } => required("text", text)?,
-            CaseAction::Escalate { .. } => {
-                if !self.status.is_open() {
-                    return Err(wrong());
-                }
-                if self.deadline.is_none() {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "no deadline is set",
-                    });
-                }
-                if self.escalated {
-                    return Err(Refusal::OutOfOrder {
-                        action: code,
-                        reason: "already escalated",
-                    });
-                }
-                next.escalated = true;
-            }
-            CaseAction::LookBack { note, .. } => {
-                if self.status != S::Closed {
-                    return Err(wrong());
-                }
-                required("note", note)?;
-            }
+            CaseAction::Escalate { .. } => next.escalated = true,
+            CaseAction::LookBack { note, .. } => required("note", note)?,
         }
         Ok(next)
     }

@@ -33,6 +33,15 @@ pub fn local_display(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// Formats a stored RFC 3339 stamp for people, in Asia/Shanghai; anything else as it is.
+#[must_use]
+pub fn display_stamp(stamp: &str) -> String {
+    DateTime::parse_from_rfc3339(stamp).map_or_else(
+        |_| stamp.to_string(),
+        |t| local_display(t.with_timezone(&Utc)),
+    )
+}
+
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
 

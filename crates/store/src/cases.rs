@@ -159,13 +159,25 @@ const CASE_SELECT: &str = "SELECT c.id, c.number, c.township_id, t.name AS towns
      FROM case_file c JOIN township t ON t.id = c.township_id \
      LEFT JOIN village v ON v.id = c.village_id LEFT JOIN department d ON d.id = c.lead_department_id WHERE 1 = 1";
 
-const OPEN_STATUSES: &str =
-    "('registered', 'verified', 'rectifying', 'awaiting_acceptance', 'accepted')";
+/// `('registered', …)`: the statuses core counts as open, for `status IN …`.
+fn open_statuses() -> String {
+    let codes: Vec<String> = CaseStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    format!("({})", codes.join(", "))
+}
+
+/// Whether a stored status code is an open one.
+pub(crate) fn is_open_code(code: &str) -> bool {
+    CaseStatus::from_code(code).is_some_and(CaseStatus::is_open)
+}
 
 fn case_row(r: &sqlx::any::AnyRow, today: NaiveDate) -> Result<CaseRow> {
     let status: String = r.try_get("status")?;
     let due_on: Option<String> = r.try_get("due_on")?;
-    let open = CaseStatus::from_code(&status).is_some_and(CaseStatus::is_open);
+    let open = is_open_code(&status);
     let overdue = match (&due_on, open) {
         (Some(d), true) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map(|d| days_overdue(d, today))
@@ -226,7 +238,7 @@ fn push_filter(sql: &mut Sql, f: &CaseFilter, today: NaiveDate) {
     }
     if f.overdue {
         sql.push(" AND c.status IN ")
-            .push(OPEN_STATUSES)
+            .push(&open_statuses())
             .push(" AND c.due_on < ")
             .bind_text(today.to_string());
     }
@@ -624,7 +636,8 @@ impl Store {
         let policy = self.policy();
         let cutoff = today - chrono::Duration::days(policy.escalate_after_days);
         let rows = sqlx::query(&format!(
-            "SELECT id, county_id, due_on FROM case_file WHERE status IN {OPEN_STATUSES} AND escalated = 0 AND due_on < $1 ORDER BY id"
+            "SELECT id, county_id, due_on FROM case_file WHERE status IN {} AND escalated = 0 AND due_on < $1 ORDER BY id",
+            open_statuses()
         ))
         .bind(cutoff.to_string())
         .fetch_all(self.pool())
@@ -657,7 +670,7 @@ impl Store {
              CAST(SUM(c.fine_fen) AS BIGINT) AS fines, CAST(SUM(c.confiscation_fen) AS BIGINT) AS confiscations, \
              CAST(SUM(CASE WHEN c.status IN ",
         );
-        sql.push(OPEN_STATUSES)
+        sql.push(&open_statuses())
             .push(" AND c.due_on < ")
             .bind_text(today.to_string());
         sql.push(
@@ -687,7 +700,7 @@ impl Store {
             let overdue: i64 = r.try_get::<Option<i64>, _>("overdue")?.unwrap_or(0);
             d.fine_fen += r.try_get::<Option<i64>, _>("fines")?.unwrap_or(0);
             d.confiscation_fen += r.try_get::<Option<i64>, _>("confiscations")?.unwrap_or(0);
-            let open = CaseStatus::from_code(&status).is_some_and(CaseStatus::is_open);
+            let open = is_open_code(&status);
             d.total += n;
             d.overdue += overdue;
             if open {

@@ -1,7 +1,7 @@
 //! Clue intake (R4–R10): every clue either joins the open case at its place (one place,
 //! one problem) or opens a new case; near a closed case it opens a recurrence (R14).
 
-use crate::cases::CaseFields;
+use crate::cases::{CaseFields, is_open_code};
 use crate::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -125,7 +125,7 @@ async fn nearby_cases(
         out.push(Nearby {
             id: r.try_get("id")?,
             number: r.try_get("number")?,
-            open: status != "closed" && status != "unfounded",
+            open: is_open_code(&status),
             distance_m: at.distance_m(p),
         });
     }
@@ -153,7 +153,7 @@ async fn same_address_cases(
             Ok(Nearby {
                 id: r.try_get("id")?,
                 number: r.try_get("number")?,
-                open: status != "closed" && status != "unfounded",
+                open: is_open_code(&status),
                 distance_m: 0.0,
             })
         })

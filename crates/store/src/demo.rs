@@ -412,9 +412,12 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
                 at,
             )
             .await?;
+        // A case with police but no filing receipt yet cannot close.
+        let mut awaiting_receipt = false;
         if matches!(kind, ProblemKind::Explosives | ProblemKind::OrganisedCrime)
             || rng.gen_bool(0.08)
         {
+            awaiting_receipt = true;
             store
                 .apply_action(
                     &office,
@@ -438,6 +441,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
                         at,
                     )
                     .await?;
+                awaiting_receipt = false;
             }
         }
         if stage < 55 {
@@ -508,8 +512,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         if stage < 72 {
             continue;
         }
-        let detail = store.case_detail(&office, id, at.date_naive()).await?;
-        if detail.state.police == minewatch_core::case::PoliceStage::Transferred {
+        if awaiting_receipt {
             continue;
         }
         store

@@ -5,7 +5,7 @@ use crate::auth::{self, ApiUser};
 use crate::error::WebError;
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
-use crate::{AppState, MAX_ATTACHMENT_BYTES, export};
+use crate::{AppState, export};
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -42,21 +42,35 @@ pub fn routes() -> Router<AppState> {
 
 type ApiResult = Result<Response, Response>;
 
-fn fail(lang: Lang) -> impl Fn(WebError) -> Response {
-    move |e| e.into_json(lang)
+/// Turns any store or web error into the JSON error answer in the user's language.
+trait OrJson<T> {
+    #[expect(
+        clippy::result_large_err,
+        reason = "the error is the finished response, returned once from a handler"
+    )]
+    fn or_json(self, lang: Lang) -> Result<T, Response>;
+}
+
+impl<T, E: Into<WebError>> OrJson<T> for Result<T, E> {
+    fn or_json(self, lang: Lang) -> Result<T, Response> {
+        self.map_err(|e| e.into().into_json(lang))
+    }
+}
+
+/// Names the field serde complained about, or `fallback`.
+fn json_error(e: &serde_json::Error, fallback: &str) -> WebError {
+    let msg = e.to_string();
+    let field = msg.split('`').nth(1).unwrap_or(fallback).to_string();
+    WebError::Field {
+        field,
+        message_zh: format!("请求内容有误：{msg}"),
+        message_en: msg,
+    }
 }
 
 /// Parses a JSON body, naming the field serde complained about.
 fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
-    serde_json::from_slice(body).map_err(|e| {
-        let msg = e.to_string();
-        let field = msg.split('`').nth(1).unwrap_or("body").to_string();
-        WebError::Field {
-            field,
-            message_zh: format!("请求内容有误：{msg}"),
-            message_en: msg,
-        }
-    })
+    serde_json::from_slice(body).map_err(|e| json_error(&e, "body"))
 }
 
 #[derive(Deserialize)]
@@ -71,11 +85,10 @@ async fn login(
     jar: CookieJar,
     body: Bytes,
 ) -> ApiResult {
-    let f = fail(lang);
-    let b: LoginBody = parse_body(&body).map_err(&f)?;
+    let b: LoginBody = parse_body(&body).or_json(lang)?;
     let (actor, cookie) = auth::login(&state, &b.username, &b.password)
         .await
-        .map_err(&f)?;
+        .or_json(lang)?;
     Ok((jar.add(cookie), Json(actor)).into_response())
 }
 
@@ -91,38 +104,12 @@ async fn me(ApiUser(actor): ApiUser) -> Json<Actor> {
 }
 
 async fn org(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let f = fail(lang);
     let c = actor.county_id;
-    let (code, name) = state
-        .store
-        .county(c)
-        .await
-        .map_err(WebError::from)
-        .map_err(&f)?;
-    let townships = state
-        .store
-        .townships(c)
-        .await
-        .map_err(WebError::from)
-        .map_err(&f)?;
-    let villages = state
-        .store
-        .villages(c, None)
-        .await
-        .map_err(WebError::from)
-        .map_err(&f)?;
-    let departments = state
-        .store
-        .departments(c)
-        .await
-        .map_err(WebError::from)
-        .map_err(&f)?;
-    let campaigns = state
-        .store
-        .campaigns(c)
-        .await
-        .map_err(WebError::from)
-        .map_err(&f)?;
+    let (code, name) = state.store.county(c).await.or_json(lang)?;
+    let townships = state.store.townships(c).await.or_json(lang)?;
+    let villages = state.store.villages(c, None).await.or_json(lang)?;
+    let departments = state.store.departments(c).await.or_json(lang)?;
+    let campaigns = state.store.campaigns(c).await.or_json(lang)?;
     Ok(Json(json!({
         "county": {"code": code, "name": name},
         "townships": townships, "villages": villages, "departments": departments, "campaigns": campaigns,
@@ -131,12 +118,7 @@ async fn org(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang)
 }
 
 async fn routing(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let rows = state
-        .store
-        .routing(actor.county_id)
-        .await
-        .map_err(WebError::from)
-        .map_err(fail(lang))?;
+    let rows = state.store.routing(actor.county_id).await.or_json(lang)?;
     Ok(Json(rows).into_response())
 }
 
@@ -152,17 +134,15 @@ async fn set_routing(
     Path(kind): Path<String>,
     body: Bytes,
 ) -> ApiResult {
-    let f = fail(lang);
     let kind = ProblemKind::from_code(&kind)
         .ok_or_else(|| WebError::field("kind", "未知问题类型", "unknown problem kind"))
-        .map_err(&f)?;
-    let b: RoutingBody = parse_body(&body).map_err(&f)?;
+        .or_json(lang)?;
+    let b: RoutingBody = parse_body(&body).or_json(lang)?;
     state
         .store
         .set_routing(&actor, kind, b.department_id, state.clock.now())
         .await
-        .map_err(WebError::from)
-        .map_err(&f)?;
+        .or_json(lang)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -172,9 +152,8 @@ async fn list_cases(
     lang: Lang,
     Query(q): Query<Fields>,
 ) -> ApiResult {
-    let f = fail(lang);
-    let filter = forms::case_filter(&q).map_err(&f)?;
-    let page = forms::page(&q).map_err(&f)?;
+    let filter = forms::case_filter(&q).or_json(lang)?;
+    let page = forms::page(&q).or_json(lang)?;
     let per_page = q
         .get("per_page")
         .and_then(|p| p.parse::<u32>().ok())
@@ -184,8 +163,7 @@ async fn list_cases(
         .store
         .list_cases(&actor, &filter, state.clock.today(), page, per_page)
         .await
-        .map_err(WebError::from)
-        .map_err(&f)?;
+        .or_json(lang)?;
     Ok(
         Json(json!({"total": total, "page": page, "per_page": per_page, "cases": rows}))
             .into_response(),
@@ -202,8 +180,7 @@ async fn case_detail(
         .store
         .case_detail(&actor, id, state.clock.today())
         .await
-        .map_err(WebError::from)
-        .map_err(fail(lang))?;
+        .or_json(lang)?;
     Ok(Json(d).into_response())
 }
 
@@ -214,8 +191,7 @@ async fn act(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> ApiResult {
-    let f = fail(lang);
-    let value: Value = parse_body(&body).map_err(&f)?;
+    let value: Value = parse_body(&body).or_json(lang)?;
     let attachments: Vec<String> = match value.get("attachments") {
         None | Some(Value::Null) => Vec::new(),
         Some(v) => serde_json::from_value(v.clone())
@@ -226,23 +202,17 @@ async fn act(
                     "must be a list of SHA-256 strings",
                 )
             })
-            .map_err(&f)?,
+            .or_json(lang)?,
     };
-    let action: CaseAction = serde_json::from_value(value).map_err(|e| {
-        let msg = e.to_string();
-        let field = msg.split('`').nth(1).unwrap_or("action").to_string();
-        f(WebError::Field {
-            field,
-            message_zh: format!("操作内容有误：{msg}"),
-            message_en: msg,
-        })
-    })?;
+    let action: CaseAction = serde_json::from_value(value)
+        .map_err(|e| json_error(&e, "action"))
+        .or_json(lang)?;
+
     let row = state
         .store
         .apply_action(&actor, id, &action, &attachments, state.clock.now())
         .await
-        .map_err(WebError::from)
-        .map_err(&f)?;
+        .or_json(lang)?;
     Ok(Json(row).into_response())
 }
 
@@ -252,14 +222,12 @@ async fn file_clue(
     lang: Lang,
     body: Bytes,
 ) -> ApiResult {
-    let f = fail(lang);
-    let clue: NewClue = parse_body(&body).map_err(&f)?;
+    let clue: NewClue = parse_body(&body).or_json(lang)?;
     let out = state
         .store
         .file_clue(&actor, &clue, state.clock.now())
         .await
-        .map_err(WebError::from)
-        .map_err(&f)?;
+        .or_json(lang)?;
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
@@ -268,12 +236,7 @@ async fn own_clues(
     ApiUser(actor): ApiUser,
     lang: Lang,
 ) -> ApiResult {
-    let rows = state
-        .store
-        .own_clues(&actor)
-        .await
-        .map_err(WebError::from)
-        .map_err(fail(lang))?;
+    let rows = state.store.own_clues(&actor).await.or_json(lang)?;
     Ok(Json(rows).into_response())
 }
 
@@ -287,53 +250,8 @@ async fn split_clue(
         .store
         .split_clue(&actor, id, state.clock.now())
         .await
-        .map_err(WebError::from)
-        .map_err(fail(lang))?;
+        .or_json(lang)?;
     Ok(Json(out).into_response())
-}
-
-/// Reads the `file` part of a multipart upload, refusing it once it passes the limit.
-pub(crate) async fn read_upload(
-    mp: &mut Multipart,
-    field_name: &str,
-) -> Result<Vec<(String, String, Vec<u8>)>, WebError> {
-    let mut files = Vec::new();
-    while let Some(mut field) = mp.next_field().await.map_err(|e| {
-        WebError::field(
-            field_name,
-            format!("上传中断：{e}"),
-            format!("upload failed: {e}"),
-        )
-    })? {
-        if field.name() != Some(field_name) {
-            continue;
-        }
-        let name = field.file_name().unwrap_or("file").to_string();
-        let media = field
-            .content_type()
-            .unwrap_or("application/octet-stream")
-            .to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|e| {
-            WebError::field(
-                field_name,
-                format!("上传中断：{e}"),
-                format!("upload failed: {e}"),
-            )
-        })? {
-            if bytes.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
-                return Err(WebError::TooLarge {
-                    field: field_name.to_string(),
-                    limit_bytes: MAX_ATTACHMENT_BYTES,
-                });
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if !bytes.is_empty() {
-            files.push((name, media, bytes));
-        }
-    }
-    Ok(files)
 }
 
 async fn upload(
@@ -342,14 +260,11 @@ async fn upload(
     lang: Lang,
     mut mp: Multipart,
 ) -> ApiResult {
-    let f = fail(lang);
-    let files = read_upload(&mut mp, "file").await.map_err(&f)?;
+    let (_, files) = crate::upload::read_multipart(&mut mp, "file")
+        .await
+        .or_json(lang)?;
     if files.is_empty() {
-        return Err(f(WebError::field(
-            "file",
-            "没有收到文件",
-            "no file received",
-        )));
+        return Err(WebError::field("file", "没有收到文件", "no file received").into_json(lang));
     }
     let mut out = Vec::new();
     for (name, media, bytes) in files {
@@ -358,8 +273,7 @@ async fn upload(
                 .store
                 .put_attachment(&actor, bytes, &name, &media, state.clock.now())
                 .await
-                .map_err(WebError::from)
-                .map_err(&f)?,
+                .or_json(lang)?,
         );
     }
     Ok((StatusCode::CREATED, Json(out)).into_response())
@@ -377,7 +291,7 @@ pub(crate) async fn attachment_response(state: &AppState, sha: &str) -> Result<R
                 id: sha.to_string(),
             })
         })??;
-    let media = if meta.media_type.parse::<mime_check::Mime>().is_ok() {
+    let media = if is_plain_media_type(&meta.media_type) {
         meta.media_type
     } else {
         "application/octet-stream".into()
@@ -395,21 +309,14 @@ pub(crate) async fn attachment_response(state: &AppState, sha: &str) -> Result<R
         .into_response())
 }
 
-/// Accepts only `type/subtype` media types, so a stored value cannot inject headers.
-mod mime_check {
-    pub struct Mime;
-    impl std::str::FromStr for Mime {
-        type Err = ();
-        fn from_str(s: &str) -> Result<Self, ()> {
-            let ok = s.split_once('/').is_some_and(|(a, b)| {
-                !a.is_empty()
-                    && !b.is_empty()
-                    && s.bytes()
-                        .all(|c| c.is_ascii_alphanumeric() || b"/+-.".contains(&c))
-            });
-            if ok { Ok(Mime) } else { Err(()) }
-        }
-    }
+/// Only `type/subtype` media types are echoed back, so a stored value cannot inject headers.
+fn is_plain_media_type(s: &str) -> bool {
+    s.split_once('/').is_some_and(|(a, b)| {
+        !a.is_empty()
+            && !b.is_empty()
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || b"/+-.".contains(&c))
+    })
 }
 
 async fn download(
@@ -418,7 +325,7 @@ async fn download(
     lang: Lang,
     Path(sha): Path<String>,
 ) -> ApiResult {
-    attachment_response(&state, &sha).await.map_err(fail(lang))
+    attachment_response(&state, &sha).await.or_json(lang)
 }
 
 async fn dashboard(
@@ -430,8 +337,7 @@ async fn dashboard(
         .store
         .dashboard(&actor, state.clock.today())
         .await
-        .map_err(WebError::from)
-        .map_err(fail(lang))?;
+        .or_json(lang)?;
     Ok(Json(d).into_response())
 }
 
@@ -474,7 +380,5 @@ async fn ledger_xlsx(
     lang: Lang,
     Query(q): Query<Fields>,
 ) -> ApiResult {
-    xlsx_response(&state, &actor, &q, lang)
-        .await
-        .map_err(fail(lang))
+    xlsx_response(&state, &actor, &q, lang).await.or_json(lang)
 }

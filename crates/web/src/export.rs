@@ -2,6 +2,7 @@
 //! rectification ledger offices file (明确责任单位、整改措施、整改时限).
 
 use crate::i18n::Lang;
+use minewatch_core::clock::display_stamp;
 use minewatch_core::{CaseStatus, ClueSource, Decision, ProblemKind, Severity};
 use minewatch_store::CaseRow;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
@@ -61,13 +62,6 @@ pub fn headers(lang: Lang) -> Vec<&'static str> {
     }
 }
 
-fn local(ts: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(ts).map_or_else(
-        |_| ts.to_string(),
-        |t| minewatch_core::clock::local_display(t.with_timezone(&chrono::Utc)),
-    )
-}
-
 /// One spreadsheet row of text cells (numbers are written as numbers separately).
 pub fn row_cells(c: &CaseRow, lang: Lang) -> Vec<String> {
     let zh = lang.is_zh();
@@ -121,8 +115,15 @@ pub fn ledger_xlsx(rows: &[CaseRow], lang: Lang) -> Result<Vec<u8>, XlsxError> {
             ws.write_number(r, 17, c.fine_fen as f64 / 100.0)?;
             ws.write_number(r, 18, c.confiscation_fen as f64 / 100.0)?;
         }
-        ws.write_string(r, 19, local(&c.opened_at))?;
-        ws.write_string(r, 20, c.closed_at.as_deref().map(local).unwrap_or_default())?;
+        ws.write_string(r, 19, display_stamp(&c.opened_at))?;
+        ws.write_string(
+            r,
+            20,
+            c.closed_at
+                .as_deref()
+                .map(display_stamp)
+                .unwrap_or_default(),
+        )?;
     }
     ws.set_freeze_panes(1, 0)?;
     let last = u32::try_from(rows.len()).unwrap_or(u32::MAX);

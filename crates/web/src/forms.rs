@@ -49,6 +49,19 @@ fn required_coded<T>(
     coded(f, name, parse)?.ok_or_else(|| WebError::field(name, "必须选择", "is required"))
 }
 
+/// Percent-encodes for a URL query, keeping unreserved characters and `/` readable.
+#[must_use]
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The ledger's filters from a query string.
 pub fn case_filter(q: &Fields) -> Result<CaseFilter, WebError> {
     Ok(CaseFilter {

@@ -12,6 +12,7 @@ mod forms;
 mod i18n;
 mod openapi;
 mod pages;
+mod upload;
 
 pub use error::WebError;
 pub use i18n::Lang;

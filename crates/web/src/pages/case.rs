@@ -1,6 +1,6 @@
 //! A case: its R11 fields, its timeline, and a form for each step the user may take now.
 
-use super::{error_page, is_office, layout, local_time, yuan};
+use super::{error_page, is_office, layout, yuan};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -10,7 +10,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use minewatch_core::case::{DisciplineStage, PoliceStage};
+use minewatch_core::clock::display_stamp;
 use minewatch_core::rights::may_act;
 use minewatch_core::{
     CaseAction, CaseStatus, ClueSource, Decision, MeasureStep, ProblemKind, Severity,
@@ -84,7 +84,7 @@ fn summary(d: &CaseDetail, lang: Lang) -> Markup {
             }
             h2 { (lang.t("线索", "Clues")) " (" (d.clues.len()) ")" }
             ul.clues { @for cl in &d.clues {
-                li { (ClueSource::from_code(&cl.source).map_or(cl.source.as_str(), |s| s.label(zh))) " · " (local_time(&cl.filed_at)) " · " (cl.description)
+                li { (ClueSource::from_code(&cl.source).map_or(cl.source.as_str(), |s| s.label(zh))) " · " (display_stamp(&cl.filed_at)) " · " (cl.description)
                     @if cl.merged { " " span.tag { (lang.t("已并入", "merged")) } }
                     @for a in &cl.attachments { " " a href=(format!("/attachments/{a}")) { (lang.t("附件", "file")) } } }
             } }
@@ -98,7 +98,7 @@ fn timeline(d: &CaseDetail, lang: Lang) -> Markup {
             h2 { (lang.t("办理记录", "Timeline")) }
             ol.timeline { @for e in &d.events {
                 li {
-                    span.when { (local_time(&e.at)) }
+                    span.when { (display_stamp(&e.at)) }
                     strong { (if lang.is_zh() { &e.label_zh } else { &e.label_en }) }
                     span.who { (e.actor) }
                     @if let Some(text) = payload_text(&e.payload) { div.what { (text) } }
@@ -142,11 +142,10 @@ fn allowed(actor: &Actor, a: &CaseAction) -> bool {
 /// One form per step the user may take now; each posts to `/cases/{id}/act`.
 fn forms_for(d: &CaseDetail, actor: &Actor, lang: Lang, today: chrono::NaiveDate) -> Markup {
     let zh = lang.is_zh();
-    let s = d.state.status;
     let e = String::new;
-    let probe = |a: CaseAction| {
-        allowed(actor, &a) && (status_fits(&a, &d.state) || d.state.apply(&a, today).is_ok())
-    };
+    // Offer a step when the role may take it and the case is at the point where it fits;
+    // its fields are checked on submit.
+    let probe = |a: CaseAction| allowed(actor, &a) && d.state.check_order(&a).is_ok();
     let id = d.case.id;
     let photo = html! { label { (lang.t("照片/材料", "Photos / documents")) input type="file" name="photo" multiple accept="image/*,application/pdf"; } };
     let form = |action: &str, title: &str, inner: Markup| {
@@ -183,9 +182,9 @@ fn forms_for(d: &CaseDetail, actor: &Actor, lang: Lang, today: chrono::NaiveDate
                     label { (lang.t("责任人", "Responsible person")) input name="responsible_person" required; }
                 }))
             }
-            @if s == CaseStatus::Rectifying && allowed(actor, &CaseAction::Measure { step: MeasureStep::CutPower, note: e() }) {
-                @let missing: Vec<&MeasureStep> = MeasureStep::ALL.iter().filter(|x| !d.state.steps_done.contains(x)).collect();
-                @if !missing.is_empty() {
+            @let missing: Vec<&MeasureStep> = MeasureStep::ALL.iter().filter(|x| !d.state.steps_done.contains(x)).collect();
+            @if let Some(first) = missing.first() {
+                @if probe(CaseAction::Measure { step: **first, note: e() }) {
                     (form("measure", lang.t("两断三清", "Cut / clear step"), html! {
                         label { (lang.t("步骤", "Step")) select name="step" { @for x in &missing { option value=(x.code()) { (x.label(zh)) } } } }
                         label { (lang.t("说明", "Note")) input name="note"; }
@@ -221,22 +220,22 @@ fn forms_for(d: &CaseDetail, actor: &Actor, lang: Lang, today: chrono::NaiveDate
             @if probe(CaseAction::Close { note: e() }) {
                 (form("close", lang.t("销号", "Close"), html! { label { (lang.t("销号说明", "Note")) input name="note"; } }))
             }
-            @if d.state.police == PoliceStage::NotTransferred && probe(CaseAction::TransferPolice { note: e() }) {
+            @if probe(CaseAction::TransferPolice { note: e() }) {
                 (form("transfer_police", lang.t("移送公安", "Transfer to police"), html! { label { (lang.t("移送理由", "Reason")) textarea name="note" required {} } }))
             }
-            @if d.state.police == PoliceStage::Transferred && allowed(actor, &CaseAction::PoliceFiled { receipt_no: e() }) {
+            @if probe(CaseAction::PoliceFiled { receipt_no: e() }) {
                 (form("police_filed", lang.t("登记公安立案回执", "Police filing receipt"), html! { label { (lang.t("回执号", "Receipt no.")) input name="receipt_no" required; } }))
             }
-            @if d.state.police == PoliceStage::Filed && allowed(actor, &CaseAction::Prosecuted { note: e() }) {
+            @if probe(CaseAction::Prosecuted { note: e() }) {
                 (form("prosecuted", lang.t("移送检察院", "To the procuratorate"), html! { label { (lang.t("说明", "Note")) input name="note"; } }))
             }
-            @if d.state.police == PoliceStage::Prosecuted && allowed(actor, &CaseAction::CourtJudged { result: e() }) {
+            @if probe(CaseAction::CourtJudged { result: e() }) {
                 (form("court_judged", lang.t("登记判决结果", "Court judgement"), html! { label { (lang.t("判决结果", "Judgement")) textarea name="result" required {} } }))
             }
-            @if d.state.discipline == DisciplineStage::NotTransferred && probe(CaseAction::TransferDiscipline { note: e() }) {
+            @if probe(CaseAction::TransferDiscipline { note: e() }) {
                 (form("transfer_discipline", lang.t("移送纪委监委", "Transfer to discipline inspection"), html! { label { (lang.t("移送理由", "Reason")) textarea name="note" required {} } }))
             }
-            @if d.state.discipline == DisciplineStage::Transferred && allowed(actor, &CaseAction::DisciplineConcluded { result: e() }) {
+            @if probe(CaseAction::DisciplineConcluded { result: e() }) {
                 (form("discipline_concluded", lang.t("纪检办结", "Discipline concluded"), html! { label { (lang.t("处理结果", "Result")) textarea name="result" required {} } }))
             }
             @if probe(CaseAction::LookBack { recurrence: false, note: e() }) {
@@ -261,33 +260,13 @@ fn forms_for(d: &CaseDetail, actor: &Actor, lang: Lang, today: chrono::NaiveDate
     }
 }
 
-/// Whether the case's status is one in which the step can be taken at all (fields aside).
-fn status_fits(a: &CaseAction, st: &minewatch_core::CaseState) -> bool {
-    use CaseStatus as S;
-    let s = st.status;
-    match a {
-        CaseAction::Verify { .. } => s == S::Registered,
-        CaseAction::Decide { .. } => s == S::Verified,
-        CaseAction::Seize { .. } | CaseAction::ReportRectified { .. } => s == S::Rectifying,
-        CaseAction::Penalty { .. } | CaseAction::Restore { .. } => {
-            matches!(s, S::Rectifying | S::AwaitingAcceptance)
-        }
-        CaseAction::Accept { .. } => s == S::AwaitingAcceptance,
-        CaseAction::TransferPolice { .. } | CaseAction::TransferDiscipline { .. } => {
-            !matches!(s, S::Registered | S::Unfounded)
-        }
-        CaseAction::LookBack { .. } => s == S::Closed,
-        _ => false,
-    }
-}
-
 /// Reads a multipart case form and stores its photos.
 async fn read_form(
     state: &AppState,
     actor: &Actor,
     mut mp: Multipart,
 ) -> Result<(Fields, Vec<String>), WebError> {
-    let (fields, files) = super::read_multipart(&mut mp).await?;
+    let (fields, files) = crate::upload::read_multipart(&mut mp, "photo").await?;
     let mut hashes = Vec::new();
     for (name, media, bytes) in files {
         hashes.push(bytes_to_attachment(state, actor, bytes, &name, &media).await?);

@@ -1,7 +1,7 @@
 //! Clue intake from a phone or a desk: place, time, what was seen, photos.
 
 use super::case::bytes_to_attachment;
-use super::{error_page, layout, local_time};
+use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
@@ -11,6 +11,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use minewatch_core::clock::display_stamp;
 use minewatch_core::{ClueSource, ProblemKind, Scope, Severity};
 use minewatch_store::{Actor, NewClue};
 
@@ -153,7 +154,7 @@ pub async fn submit(
     lang: Lang,
     mut mp: Multipart,
 ) -> Response {
-    let (fields, photos, read_error) = match super::read_multipart(&mut mp).await {
+    let (fields, photos, read_error) = match crate::upload::read_multipart(&mut mp, "photo").await {
         Ok((f, p)) => (f, p, None),
         Err(e) => (Fields::new(), Vec::new(), Some(e)),
     };
@@ -210,7 +211,7 @@ pub async fn mine(
         h1 { (lang.t("我报的线索", "My clues")) }
         @if let Some(n) = q.get("filed") { div.ok role="status" { (lang.t("已登记，案件编号 ", "Filed as case ")) (n) } }
         ul.clues { @for c in &rows {
-            li { (local_time(&c.filed_at)) " · " (ClueSource::from_code(&c.source).map_or(c.source.as_str(), |s| s.label(zh))) " · " (c.address) " · " (c.description)
+            li { (display_stamp(&c.filed_at)) " · " (ClueSource::from_code(&c.source).map_or(c.source.as_str(), |s| s.label(zh))) " · " (c.address) " · " (c.description)
                 @if c.merged { " " span.tag { (lang.t("已并入原有问题", "joined an open case")) } } }
         } }
     };

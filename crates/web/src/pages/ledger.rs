@@ -3,7 +3,7 @@
 use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::PageUser;
-use crate::forms::{self, Fields};
+use crate::forms::{self, Fields, url_encode};
 use crate::i18n::Lang;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -22,20 +22,9 @@ fn query_string(q: &Fields, page: Option<u32>) -> String {
     if let Some(p) = page {
         pairs.push(("page".into(), p.to_string()));
     }
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect::<String>()
-    };
     pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }

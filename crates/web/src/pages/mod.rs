@@ -193,56 +193,6 @@ async fn attachment(
     }
 }
 
-/// A file from a form: name, media type, bytes.
-pub(crate) type Upload = (String, String, Vec<u8>);
-
-/// Reads a multipart form: text fields, and files of the `photo` field up to the size limit.
-pub(crate) async fn read_multipart(
-    mp: &mut axum::extract::Multipart,
-) -> Result<(Fields, Vec<Upload>), WebError> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        WebError::field(
-            "photo",
-            format!("上传中断：{e}"),
-            format!("upload failed: {e}"),
-        )
-    };
-    let mut fields = Fields::new();
-    let mut files = Vec::new();
-    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "photo" {
-            let file_name = field.file_name().unwrap_or("photo").to_string();
-            let media = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(broken)? {
-                if bytes.len() + chunk.len() > crate::MAX_ATTACHMENT_BYTES {
-                    return Err(WebError::TooLarge {
-                        field: "photo".into(),
-                        limit_bytes: crate::MAX_ATTACHMENT_BYTES,
-                    });
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            if !bytes.is_empty() {
-                files.push((file_name, media, bytes));
-            }
-        } else {
-            fields.insert(
-                name,
-                field
-                    .text()
-                    .await
-                    .map_err(|_| WebError::field("form", "表单内容有误", "malformed form"))?,
-            );
-        }
-    }
-    Ok((fields, files))
-}
-
 /// Yuan for display from fen.
 pub(crate) fn yuan(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, (fen % 100).abs())
@@ -250,11 +200,4 @@ pub(crate) fn yuan(fen: i64) -> String {
 
 pub(crate) fn is_office(a: &Actor) -> bool {
     may_administer_county(a.role)
-}
-
-pub(crate) fn local_time(ts: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(ts).map_or_else(
-        |_| ts.to_string(),
-        |t| minewatch_core::clock::local_display(t.with_timezone(&chrono::Utc)),
-    )
 }
