@@ -6,8 +6,10 @@ use minewatch_core::deadline::Policy;
 use minewatch_core::{Clock, ManualClock, SystemClock};
 use minewatch_store::{Store, StoreConfig, demo};
 use minewatch_web::AppState;
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::sync::Arc;
+
+mod roster;
 
 #[derive(Parser)]
 #[command(
@@ -74,6 +76,21 @@ enum Command {
     },
     /// Build the demo county and print its log-ins.
     Demo,
+    /// Set up a real county.
+    County {
+        #[command(subcommand)]
+        command: CountyCommand,
+    },
+    /// The county's townships, villages and grids.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// People who log in.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Check the record.
     Audit {
         #[command(subcommand)]
@@ -87,6 +104,57 @@ enum Command {
         /// What the token is for (shown in the audit log).
         #[arg(long, default_value = "api client")]
         label: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CountyCommand {
+    /// Create a county with the member departments (names, duty lists) and default routing.
+    Init {
+        /// Short code that prefixes case numbers, e.g. QL.
+        #[arg(long)]
+        code: String,
+        /// The county's name, e.g. 青岚县.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add townships, villages and grids with their officials from a CSV roster (UTF-8 or
+    /// GBK; columns 乡镇(街道), 村(社区), 网格, 第一责任人, 直接责任人, 包村干部, 联系电话).
+    Import {
+        /// The county's code.
+        #[arg(long)]
+        county: String,
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from MINEWATCH_PASSWORD or the first line of stdin.
+    Add {
+        #[arg(long)]
+        county: String,
+        #[arg(long)]
+        username: String,
+        /// Name shown on pages and in the record.
+        #[arg(long)]
+        name: String,
+        /// admin, county_office, department, township, village, inspector or checkpoint.
+        #[arg(long)]
+        role: String,
+        /// Township name (township and village users).
+        #[arg(long)]
+        township: Option<String>,
+        /// Village name (village users).
+        #[arg(long)]
+        village: Option<String>,
+        /// Department code, e.g. natural_resources (department users).
+        #[arg(long)]
+        department: Option<String>,
     },
 }
 
@@ -170,6 +238,97 @@ async fn build_demo(store: &Store, clock: &dyn Clock, out: &mut impl Write) -> R
     Ok(())
 }
 
+/// Finds the township, village or department a new user answers for, by name or code.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "mirrors the command's flags one to one"
+)]
+async fn resolve_user(
+    store: &Store,
+    county_id: i64,
+    role: minewatch_core::Role,
+    username: &str,
+    name: &str,
+    township: Option<&str>,
+    village: Option<&str>,
+    department: Option<&str>,
+) -> Result<minewatch_store::NewUser> {
+    use minewatch_core::Role;
+    let townships = store.townships(county_id).await?;
+    let township_id = match township {
+        Some(t) => Some(
+            townships
+                .iter()
+                .find(|x| x.name == t)
+                .map(|x| x.id)
+                .with_context(|| format!("--township '{t}' is not in this county"))?,
+        ),
+        None => None,
+    };
+    let village_id = match village {
+        Some(v) => {
+            let matches: Vec<_> = store
+                .villages(county_id, township_id)
+                .await?
+                .into_iter()
+                .filter(|x| x.name == v)
+                .collect();
+            match matches.as_slice() {
+                [one] => Some(one.id),
+                [] => bail!(
+                    "--village '{v}' is not in {}",
+                    township.unwrap_or("this county")
+                ),
+                _ => bail!("--village '{v}' is in several townships: give --township"),
+            }
+        }
+        None => None,
+    };
+    let department_id = match department {
+        Some(d) => Some(
+            store
+                .departments(county_id)
+                .await?
+                .iter()
+                .find(|x| x.code == d)
+                .map(|x| x.id)
+                .with_context(|| {
+                    format!("--department '{d}' is not a department code of this county")
+                })?,
+        ),
+        None => None,
+    };
+    match role {
+        Role::Township if township_id.is_none() => bail!("a township user needs --township"),
+        Role::Village if village_id.is_none() => bail!("a village user needs --village"),
+        Role::Department if department_id.is_none() => {
+            bail!("a department user needs --department")
+        }
+        _ => {}
+    }
+    let village_township = match village_id {
+        Some(v) => store
+            .villages(county_id, None)
+            .await?
+            .iter()
+            .find(|x| x.id == v)
+            .map(|x| x.township_id),
+        None => None,
+    };
+    Ok(minewatch_store::NewUser {
+        county_id,
+        username: username.to_string(),
+        display_name: name.to_string(),
+        password_hash: String::new(),
+        role,
+        township_id: township_id
+            .or(village_township)
+            .filter(|_| matches!(role, Role::Township | Role::Village)),
+        village_id: village_id.filter(|_| role == Role::Village),
+        department_id: department_id.filter(|_| role == Role::Department),
+    })
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
@@ -224,6 +383,103 @@ async fn main() -> Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::County {
+            command: CountyCommand::Init { code, name },
+        } => {
+            let store = open(&cli).await?;
+            let id = store
+                .init_county(code, name, |_| (String::new(), String::new()))
+                .await?;
+            writeln!(
+                out,
+                "Created county {name} ({code}, id {id}) with {} departments and default routing.",
+                minewatch_core::org::DepartmentCode::ALL.len()
+            )?;
+        }
+        Command::Org {
+            command: OrgCommand::Import { county, file },
+        } => {
+            let store = open(&cli).await?;
+            let (county_id, _) = store
+                .county_by_code(county)
+                .await
+                .with_context(|| format!("no county with code '{county}'"))?;
+            let path = file.clone();
+            let (rows, encoding) =
+                tokio::task::spawn_blocking(move || roster::read(&path)).await??;
+            let s = store
+                .import_org(county_id, &rows, None, clock.now())
+                .await
+                .with_context(|| format!("{}: nothing was imported", file.display()))?;
+            writeln!(
+                out,
+                "{} ({encoding}, {} rows): added {} townships, {} villages, {} grids; updated {} grids.",
+                file.display(),
+                rows.len(),
+                s.townships_added,
+                s.villages_added,
+                s.grids_added,
+                s.grids_updated
+            )?;
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    county,
+                    username,
+                    name,
+                    role,
+                    township,
+                    village,
+                    department,
+                },
+        } => {
+            let store = open(&cli).await?;
+            let (county_id, _) = store
+                .county_by_code(county)
+                .await
+                .with_context(|| format!("no county with code '{county}'"))?;
+            let role = minewatch_core::Role::from_code(role).with_context(|| {
+                format!("--role '{role}' is not one of admin, county_office, department, township, village, inspector, checkpoint")
+            })?;
+            let new = resolve_user(
+                &store,
+                county_id,
+                role,
+                username,
+                name,
+                township.as_deref(),
+                village.as_deref(),
+                department.as_deref(),
+            )
+            .await?;
+            let password = match std::env::var("MINEWATCH_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => std::io::stdin()
+                    .lock()
+                    .lines()
+                    .next()
+                    .transpose()?
+                    .unwrap_or_default(),
+            };
+            if password.chars().count() < 8 {
+                bail!("the password must have at least 8 characters (MINEWATCH_PASSWORD or stdin)");
+            }
+            let hash =
+                tokio::task::spawn_blocking(move || minewatch_web::auth::hash_password(&password))
+                    .await?
+                    .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+            let id = store
+                .create_user(
+                    &minewatch_store::NewUser {
+                        password_hash: hash,
+                        ..new
+                    },
+                    clock.now(),
+                )
+                .await?;
+            writeln!(out, "Added user {username} (id {id}, {}).", role.code())?;
         }
         Command::Token { user, label } => {
             let store = open(&cli).await?;

@@ -113,15 +113,11 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         });
     }
     let mut rng = StdRng::seed_from_u64(20_260_301);
-    let county_id = store.create_county(DEMO_COUNTY_CODE, "青岚县").await?;
-    for code in DepartmentCode::ALL {
-        let liaison = invented_name(&mut rng);
-        let tel = phone(&mut rng);
-        store
-            .create_department(county_id, code, (&liaison, &tel))
-            .await?;
-    }
-    store.install_default_routing(county_id).await?;
+    let county_id = store
+        .init_county(DEMO_COUNTY_CODE, "青岚县", |_| {
+            (invented_name(&mut rng), phone(&mut rng))
+        })
+        .await?;
     store
         .create_campaign(
             county_id,

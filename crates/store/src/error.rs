@@ -31,6 +31,13 @@ pub enum StoreError {
     /// Input that names a field and says what is wrong with it.
     #[error("field '{field}': {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// A row of an imported file that names its line and field.
+    #[error("line {line}, field '{field}': {reason}")]
+    InvalidRow {
+        line: usize,
+        field: &'static str,
+        reason: String,
+    },
     #[error("not permitted: {0}")]
     Forbidden(&'static str),
     #[error(transparent)]

@@ -20,6 +20,7 @@ mod error;
 mod events;
 mod migrate;
 mod org;
+mod org_import;
 mod sql;
 mod users;
 
@@ -35,6 +36,7 @@ pub use org::{
     CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow, TownshipRow,
     VillageRow,
 };
+pub use org_import::{OrgImportSummary, OrgRow};
 pub use users::UserRow;
 
 use minewatch_core::deadline::Policy;

@@ -98,6 +98,22 @@ impl WebError {
                         e.to_string()
                     },
                 ),
+                StoreError::InvalidRow {
+                    line,
+                    field,
+                    reason,
+                } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_row",
+                    if zh {
+                        format!(
+                            "第 {line} 行“{}”不正确：{reason}",
+                            minewatch_core::case::field_label(field)
+                        )
+                    } else {
+                        e.to_string()
+                    },
+                ),
                 StoreError::Forbidden(why) => (
                     StatusCode::FORBIDDEN,
                     "forbidden",
