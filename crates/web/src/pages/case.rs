@@ -42,9 +42,23 @@ async fn render(
         Err(e) => return error_page(lang, Some(actor), &e.into()),
     };
     let status = error.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
+    // The grid's named officials answer for the place (R2).
+    let grids = match d.case.village_id {
+        Some(v) => state.store.grids(v).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
     let body = html! {
         @if let Some((_, msg)) = &error { div.error role="alert" { (msg) } }
         (summary(&d, lang))
+        @if !grids.is_empty() {
+            section.card {
+                h2 { (lang.t("网格责任人", "Grid officials")) }
+                div.scroll { table {
+                    thead { tr { th { (lang.t("网格", "Grid")) } th { (lang.t("第一责任人", "First responsible")) } th { (lang.t("直接责任人", "Directly responsible")) } th { (lang.t("包村干部", "Cadre in charge")) } th { (lang.t("联系电话", "Phone")) } } }
+                    tbody { @for g in &grids { tr { td { (g.name) } td { (g.first_responsible) } td { (g.directly_responsible) } td { (g.village_cadre) } td { (g.contact_phone) } } } }
+                } }
+            }
+        }
         (forms_for(&d, actor, lang, state.clock.today()))
         (timeline(&d, lang))
     };

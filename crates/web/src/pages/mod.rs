@@ -4,6 +4,7 @@ mod case;
 mod clue;
 mod dashboard;
 mod ledger;
+mod org;
 
 use crate::AppState;
 use crate::auth::{self, PageUser};
@@ -28,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/lang/{code}", get(set_lang))
         .route("/ledger", get(ledger::page))
+        .route("/org", get(org::page))
+        .route("/org/routing", post(org::save_routing))
         .route("/ledger.xlsx", get(ledger::xlsx))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/act", post(case::act))
@@ -76,6 +79,7 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             @if a.scope != minewatch_core::Scope::OwnCluesOnly {
                                 a href="/" { (lang.t("总览", "Dashboard")) }
                                 a href="/ledger" { (lang.t("台账", "Ledger")) }
+                                a href="/org" { (lang.t("组织分工", "Organisation")) }
                             }
                             @if minewatch_core::rights::may_file_clue(a.role) {
                                 a href="/clues/new" { (lang.t("登记线索", "New clue")) }
