@@ -81,6 +81,11 @@ enum Command {
         #[command(subcommand)]
         command: CountyCommand,
     },
+    /// Campaigns and their phases.
+    Campaign {
+        #[command(subcommand)]
+        command: CampaignCommand,
+    },
     /// The county's townships, villages and grids.
     Org {
         #[command(subcommand)]
@@ -117,6 +122,26 @@ enum CountyCommand {
         /// The county's name, e.g. 青岚县.
         #[arg(long)]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CampaignCommand {
+    /// Add a campaign (专项行动) with its phases.
+    Add {
+        #[arg(long)]
+        county: String,
+        #[arg(long)]
+        name: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+        /// A phase as NAME:YYYY-MM-DD:YYYY-MM-DD, in order; repeat for each phase.
+        #[arg(long = "phase")]
+        phases: Vec<String>,
     },
 }
 
@@ -236,6 +261,49 @@ async fn build_demo(store: &Store, clock: &dyn Clock, out: &mut impl Write) -> R
         writeln!(out, "  {user:<28} {:<12} {name}", role.code())?;
     }
     Ok(())
+}
+
+/// Checks a campaign's dates: each a real date, phases in order and inside the campaign.
+fn parse_campaign(
+    name: &str,
+    from: &str,
+    to: &str,
+    phases: &[String],
+) -> Result<minewatch_store::NewCampaign> {
+    let date = |flag: &str, v: &str| {
+        chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .with_context(|| format!("{flag} '{v}' is not a date YYYY-MM-DD"))
+    };
+    if name.trim().is_empty() {
+        bail!("--name must not be empty");
+    }
+    let (start, end) = (date("--from", from)?, date("--to", to)?);
+    if end < start {
+        bail!("--to {to} is before --from {from}");
+    }
+    let mut parsed = Vec::new();
+    let mut previous_start = start;
+    for (i, p) in phases.iter().enumerate() {
+        let parts: Vec<&str> = p.rsplitn(3, ':').collect();
+        let [pto, pfrom, pname] = parts.as_slice() else {
+            bail!("--phase #{} '{p}' is not NAME:YYYY-MM-DD:YYYY-MM-DD", i + 1)
+        };
+        let (a, b) = (date("--phase", pfrom)?, date("--phase", pto)?);
+        if pname.trim().is_empty() || b < a || a < previous_start || b > end {
+            bail!(
+                "--phase #{} '{p}' must be named, end after it starts, follow the phase before and lie within the campaign",
+                i + 1
+            );
+        }
+        previous_start = a;
+        parsed.push((pname.trim().to_string(), a.to_string(), b.to_string()));
+    }
+    Ok(minewatch_store::NewCampaign {
+        name: name.trim().to_string(),
+        starts_on: start.to_string(),
+        ends_on: end.to_string(),
+        phases: parsed,
+    })
 }
 
 /// Finds the township, village or department a new user answers for, by name or code.
@@ -395,6 +463,29 @@ async fn main() -> Result<()> {
                 out,
                 "Created county {name} ({code}, id {id}) with {} departments and default routing.",
                 minewatch_core::org::DepartmentCode::ALL.len()
+            )?;
+        }
+        Command::Campaign {
+            command:
+                CampaignCommand::Add {
+                    county,
+                    name,
+                    from,
+                    to,
+                    phases,
+                },
+        } => {
+            let store = open(&cli).await?;
+            let (county_id, _) = store
+                .county_by_code(county)
+                .await
+                .with_context(|| format!("no county with code '{county}'"))?;
+            let campaign = parse_campaign(name, from, to, phases)?;
+            let id = store.create_campaign(county_id, &campaign).await?;
+            writeln!(
+                out,
+                "Added campaign {name} (id {id}) with {} phases.",
+                campaign.phases.len()
             )?;
         }
         Command::Org {

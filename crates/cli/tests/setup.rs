@@ -322,3 +322,73 @@ fn an_acknowledged_write_survives_kill_9() {
         "kill -9 之前提交"
     );
 }
+
+#[test]
+fn a_campaign_is_added_with_checked_phases() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("c.db");
+    ok(&minewatch(
+        &db,
+        &["county", "init", "--code", "JS", "--name", "金山县"],
+        &[],
+    ));
+    let base = [
+        "campaign",
+        "add",
+        "--county",
+        "JS",
+        "--name",
+        "2027年打击非法采矿专项行动",
+        "--from",
+        "2027-03-01",
+        "--to",
+        "2027-12-31",
+    ];
+    let out = ok(&minewatch(
+        &db,
+        &[
+            &base[..],
+            &[
+                "--phase",
+                "动员部署:2027-03-01:2027-03-15",
+                "--phase",
+                "集中整治:2027-03-16:2027-10-31",
+            ],
+        ]
+        .concat(),
+        &[],
+    ));
+    assert!(out.contains("with 2 phases"), "{out}");
+    let e = err(&minewatch(
+        &db,
+        &[&base[..], &["--phase", "巩固提升:2027-11-01:2028-01-31"]].concat(),
+        &[],
+    ));
+    assert!(
+        e.contains("--phase #1") && e.contains("within the campaign"),
+        "{e}"
+    );
+    let e = err(&minewatch(
+        &db,
+        &[&base[..], &["--phase", "无日期"]].concat(),
+        &[],
+    ));
+    assert!(e.contains("is not NAME:YYYY-MM-DD:YYYY-MM-DD"), "{e}");
+    let e = err(&minewatch(
+        &db,
+        &[
+            "campaign",
+            "add",
+            "--county",
+            "JS",
+            "--name",
+            "x",
+            "--from",
+            "2027-03-01",
+            "--to",
+            "2027-02-01",
+        ],
+        &[],
+    ));
+    assert!(e.contains("is before --from"), "{e}");
+}

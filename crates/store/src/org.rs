@@ -328,15 +328,16 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn create_campaign(&self, county_id: i64, c: &NewCampaign) -> Result<i64> {
-        let id = insert_returning_id(
-            self,
-            sqlx::query("INSERT INTO campaign (county_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4) RETURNING id")
-                .bind(county_id)
-                .bind(c.name.clone())
-                .bind(c.starts_on.clone())
-                .bind(c.ends_on.clone()),
-        )
-        .await?;
+        // The campaign and its phases land together or not at all.
+        let mut tx = self.pool().begin().await?;
+        let id: i64 = sqlx::query("INSERT INTO campaign (county_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(county_id)
+            .bind(c.name.clone())
+            .bind(c.starts_on.clone())
+            .bind(c.ends_on.clone())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
         for (seq, (name, from, to)) in (1i64..).zip(&c.phases) {
             sqlx::query("INSERT INTO campaign_phase (campaign_id, seq, name, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id)
@@ -344,9 +345,10 @@ impl Store {
                 .bind(name.clone())
                 .bind(from.clone())
                 .bind(to.clone())
-                .execute(self.pool())
+                .execute(&mut *tx)
                 .await?;
         }
+        tx.commit().await?;
         Ok(id)
     }
 
