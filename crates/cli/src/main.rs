@@ -233,6 +233,14 @@ async fn open(cli: &Cli) -> Result<Store> {
     }))
 }
 
+async fn county_id(store: &Store, code: &str) -> Result<i64> {
+    let (id, _) = store
+        .county_by_code(code)
+        .await
+        .with_context(|| format!("no county with code '{code}'"))?;
+    Ok(id)
+}
+
 async fn build_demo(store: &Store, clock: &dyn Clock, out: &mut impl Write) -> Result<()> {
     let hash =
         tokio::task::spawn_blocking(|| minewatch_web::auth::hash_password(demo::DEMO_PASSWORD))
@@ -476,10 +484,7 @@ async fn main() -> Result<()> {
                 },
         } => {
             let store = open(&cli).await?;
-            let (county_id, _) = store
-                .county_by_code(county)
-                .await
-                .with_context(|| format!("no county with code '{county}'"))?;
+            let county_id = county_id(&store, county).await?;
             let campaign = parse_campaign(name, from, to, phases)?;
             let id = store.create_campaign(county_id, &campaign).await?;
             writeln!(
@@ -492,10 +497,7 @@ async fn main() -> Result<()> {
             command: OrgCommand::Import { county, file },
         } => {
             let store = open(&cli).await?;
-            let (county_id, _) = store
-                .county_by_code(county)
-                .await
-                .with_context(|| format!("no county with code '{county}'"))?;
+            let county_id = county_id(&store, county).await?;
             let path = file.clone();
             let (rows, encoding) =
                 tokio::task::spawn_blocking(move || roster::read(&path)).await??;
@@ -527,10 +529,7 @@ async fn main() -> Result<()> {
                 },
         } => {
             let store = open(&cli).await?;
-            let (county_id, _) = store
-                .county_by_code(county)
-                .await
-                .with_context(|| format!("no county with code '{county}'"))?;
+            let county_id = county_id(&store, county).await?;
             let role = minewatch_core::Role::from_code(role).with_context(|| {
                 format!("--role '{role}' is not one of admin, county_office, department, township, village, inspector, checkpoint")
             })?;
