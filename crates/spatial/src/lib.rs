@@ -1,6 +1,13 @@
 //! Geometry for minewatch. Coordinates are CGCS2000 / WGS84 longitude–latitude in degrees
 //! (the two agree to about a metre); distances are on the ellipsoid, in metres.
 
+pub mod area;
+pub mod crs;
+pub mod inputs;
+pub mod read;
+pub mod triage;
+pub mod zone;
+
 use geo::{Distance, Geodesic, Point};
 
 /// A point given as longitude and latitude in degrees (EPSG:4490 / EPSG:4326).
