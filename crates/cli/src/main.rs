@@ -10,6 +10,7 @@ use std::io::{BufRead, Write};
 use std::sync::Arc;
 
 mod roster;
+mod triage;
 
 #[derive(Parser)]
 #[command(
@@ -101,6 +102,9 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Triage satellite change patches against licences, zones and grids, from files to
+    /// a CSV or GeoJSON (no database needed).
+    Triage(Box<triage::TriageArgs>),
     /// Issue an API token for a machine client acting as an existing user.
     Token {
         /// The user the client acts as.
@@ -570,6 +574,10 @@ async fn main() -> Result<()> {
                 )
                 .await?;
             writeln!(out, "Added user {username} (id {id}, {}).", role.code())?;
+        }
+        Command::Triage(args) => {
+            let today = minewatch_core::clock::local_date(clock.now());
+            triage::run(args, today, &mut std::io::stderr())?;
         }
         Command::Token { user, label } => {
             let store = open(&cli).await?;

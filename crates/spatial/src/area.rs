@@ -1,7 +1,9 @@
 //! Areas on the ellipsoid, and the checks that make a polygon safe to measure.
 
 use geo::orient::Direction;
-use geo::{GeodesicArea, Geometry, MakeValid, MultiPolygon, Orient, Polygon, Validation};
+use geo::{
+    GeodesicArea, Geometry, MakeValid, MultiPolygon, Orient, Polygon, RemoveRepeatedPoints,
+};
 
 /// One 亩 is 10000/15 m².
 pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
@@ -68,9 +70,10 @@ pub fn to_area(geometry: Geometry<f64>, invalid: Invalid) -> Result<MultiPolygon
             }
         })?;
     }
-    let shape = match shape.check_validation() {
-        Ok(()) => shape,
-        Err(fault) => match invalid {
+    let shape = shape.remove_repeated_points();
+    let shape = match crate::validity::fault(&shape) {
+        None => shape,
+        Some(fault) => match invalid {
             Invalid::Refuse => {
                 return Err(format!(
                     "is not a valid polygon ({fault}); fix it or import with --repair"

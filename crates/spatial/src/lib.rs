@@ -1,11 +1,14 @@
 //! Geometry for minewatch. Coordinates are CGCS2000 / WGS84 longitude–latitude in degrees
 //! (the two agree to about a metre); distances are on the ellipsoid, in metres.
 
+pub use geo;
+
 pub mod area;
 pub mod crs;
 pub mod inputs;
 pub mod read;
 pub mod triage;
+pub mod validity;
 pub mod zone;
 
 use geo::{Distance, Geodesic, Point};

@@ -8,6 +8,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use encoding_rs::{Encoding, GBK, UTF_8};
+use geo::{LineString, MultiPolygon, Polygon};
 use shapefile::dbase::{self, FieldValue};
 
 use super::{Feature, RawLayer};
@@ -74,7 +75,13 @@ pub(crate) fn read(path: &Path, forced: Option<&'static Encoding>) -> Result<Raw
             features.push(Err((number, "has no geometry (null shape)".into())));
             continue;
         }
-        match geo::Geometry::<f64>::try_from(shape) {
+        let converted = match shape {
+            shapefile::Shape::Polygon(p) => Ok(organise(rings_of(p.into_inner(), |q| (q.x, q.y)))),
+            shapefile::Shape::PolygonM(p) => Ok(organise(rings_of(p.into_inner(), |q| (q.x, q.y)))),
+            shapefile::Shape::PolygonZ(p) => Ok(organise(rings_of(p.into_inner(), |q| (q.x, q.y)))),
+            other => geo::Geometry::<f64>::try_from(other),
+        };
+        match converted {
             Ok(geometry) => features.push(Ok(Feature {
                 number,
                 geometry,
@@ -89,6 +96,48 @@ pub(crate) fn read(path: &Path, forced: Option<&'static Encoding>) -> Result<Raw
         encoding: Some(encoding.name()),
         lonlat_by_definition: false,
     })
+}
+
+fn rings_of<P>(
+    rings: Vec<shapefile::PolygonRing<P>>,
+    xy: impl Fn(&P) -> (f64, f64),
+) -> Vec<LineString<f64>> {
+    rings
+        .into_iter()
+        .map(|r| r.into_inner().iter().map(&xy).collect::<Vec<_>>().into())
+        .collect()
+}
+
+/// Rings into polygons by orientation and containment, as GDAL does: the format says shells
+/// run clockwise and holes counter-clockwise, but files in the wild break that, and a
+/// counter-clockwise ring inside no shell is a shell, not an error.
+fn organise(rings: Vec<LineString<f64>>) -> geo::Geometry<f64> {
+    use geo::{Contains, Winding};
+    let (mut shells, mut holes): (Vec<LineString<f64>>, Vec<LineString<f64>>) =
+        rings.into_iter().partition(|r| !r.is_ccw());
+    if shells.is_empty() {
+        std::mem::swap(&mut shells, &mut holes);
+    }
+    let mut polygons: Vec<(Polygon<f64>, Vec<LineString<f64>>)> = shells
+        .into_iter()
+        .map(|s| (Polygon::new(s, vec![]), Vec::new()))
+        .collect();
+    for hole in holes {
+        let inside = hole.0.first().and_then(|c| {
+            polygons
+                .iter()
+                .position(|(shell, _)| shell.contains(&geo::Point::from(*c)))
+        });
+        match inside {
+            Some(i) => polygons[i].1.push(hole),
+            None => polygons.push((Polygon::new(hole, vec![]), Vec::new())),
+        }
+    }
+    let parts: Vec<Polygon<f64>> = polygons
+        .into_iter()
+        .map(|(shell, holes)| Polygon::new(shell.into_inner().0, holes))
+        .collect();
+    geo::Geometry::MultiPolygon(MultiPolygon(parts))
 }
 
 /// The file with the same stem and another extension, in either case (files from Windows
