@@ -136,12 +136,7 @@ pub fn run(args: &TriageArgs, today: NaiveDate, err: &mut impl Write) -> Result<
             Some(f) => inputs::grids(read_layer(f, &options)?, &fields),
             None => Ok(Vec::new()),
         });
-        (
-            join(patches),
-            join(licences),
-            join(zones),
-            join(grids),
-        )
+        (join(patches), join(licences), join(zones), join(grids))
     });
     let (patches, licences, zones, grids) = (patches?, licences?, zones?, grids?);
     let read_s = started.elapsed().as_secs_f64();
@@ -214,7 +209,10 @@ fn join<T>(
 fn parse_kind(text: &str) -> Result<ZoneKind> {
     ZoneKind::parse(text).ok_or_else(|| {
         let known: Vec<&str> = ZoneKind::ALL.iter().map(|k| k.code()).collect();
-        anyhow!("zone kind '{text}' is unknown (known: {})", known.join(", "))
+        anyhow!(
+            "zone kind '{text}' is unknown (known: {})",
+            known.join(", ")
+        )
     })
 }
 
@@ -256,8 +254,8 @@ fn write_atomically(
     body: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
 ) -> Result<()> {
     let tmp = path.with_extension("partial");
-    let file = std::fs::File::create(&tmp)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    let file =
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
     let mut w = std::io::BufWriter::new(file);
     body(&mut w)?;
     w.flush()?;
@@ -294,11 +292,21 @@ fn csv_row(t: &Triage) -> [String; 14] {
         village,
         grid,
         list(t.licences.iter().map(|l| l.id.clone()).collect()),
-        list(t.licences.iter().map(|l| format!("{:.6}", l.share)).collect()),
+        list(
+            t.licences
+                .iter()
+                .map(|l| format!("{:.6}", l.share))
+                .collect(),
+        ),
         list(t.licences.iter().map(|l| l.valid.to_string()).collect()),
         list(t.zones.iter().map(|z| z.id.clone()).collect()),
         list(t.zones.iter().map(|z| z.kind.code().to_string()).collect()),
-        list(t.zones.iter().map(|z| format!("{:.2}", z.area_m2)).collect()),
+        list(
+            t.zones
+                .iter()
+                .map(|z| format!("{:.2}", z.area_m2))
+                .collect(),
+        ),
         t.class.code().to_string(),
         t.class.label_zh().to_string(),
     ]
@@ -345,7 +353,9 @@ fn write_geojson(
                 "zone_areas_m2".into(),
                 json!(t.zones.iter().map(|z| z.area_m2).collect::<Vec<_>>()),
             );
-            let geometry = geojson::Geometry::from(&minewatch_spatial::geo::Geometry::MultiPolygon(p.shape.clone()));
+            let geometry = geojson::Geometry::from(
+                &minewatch_spatial::geo::Geometry::MultiPolygon(p.shape.clone()),
+            );
             json!({"type": "Feature", "properties": props, "geometry": geometry})
         })
         .collect();

@@ -1,23 +1,89 @@
 //! Areas on the ellipsoid, and the checks that make a polygon safe to measure.
 
 use geo::orient::Direction;
-use geo::{
-    GeodesicArea, Geometry, MakeValid, MultiPolygon, Orient, Polygon, RemoveRepeatedPoints,
-};
+use geo::{GeodesicArea, Geometry, MakeValid, MultiPolygon, Orient, Polygon, RemoveRepeatedPoints};
 
 /// One 亩 is 10000/15 m².
 pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
 
-/// Geodesic area in m² of a lon/lat multipolygon whose rings are oriented (see
+/// Area in m² on the ellipsoid of a lon/lat multipolygon whose rings are oriented (see
 /// [`to_area`]); a clockwise shell would make the geodesic formula return the rest of the
 /// Earth.
 #[must_use]
 pub fn area_m2(shape: &MultiPolygon<f64>) -> f64 {
-    shape
-        .0
-        .iter()
-        .map(GeodesicArea::geodesic_area_unsigned)
-        .sum()
+    shape.0.iter().map(polygon_area_m2).sum()
+}
+
+/// Polygons smaller than this (degrees of latitude or longitude) are measured on a local
+/// equal-area projection; larger ones by geodesic edges.
+const LOCAL_EXTENT_DEG: f64 = 0.01;
+
+/// Area of one polygon on the CGCS2000 (GRS80) ellipsoid.
+///
+/// Patches and their intersections are small: for them a cylindrical equal-area projection
+/// about their own latitude gives the ellipsoidal area of the same ring to better than 1e-7 (a
+/// straight edge there and a geodesic edge part by micrometres over 100 m), at a tenth of
+/// the cost of Karney's geodesic polygon, which stays the method for anything larger.
+#[must_use]
+pub fn polygon_area_m2(p: &Polygon<f64>) -> f64 {
+    use geo::BoundingRect;
+    let Some(r) = p.bounding_rect() else {
+        return 0.0;
+    };
+    if r.width() > LOCAL_EXTENT_DEG || r.height() > LOCAL_EXTENT_DEG {
+        return p.geodesic_area_unsigned();
+    }
+    let cea = LocalEqualArea::about(r.center().y);
+    let ring = |ls: &geo::LineString<f64>| cea.ring_area(ls).abs();
+    let holes: f64 = p.interiors().iter().map(ring).sum();
+    (ring(p.exterior()) - holes).max(0.0)
+}
+
+/// Lambert cylindrical equal-area on the GRS80 ellipsoid, true scale at one latitude.
+struct LocalEqualArea {
+    k0: f64,
+}
+
+const A: f64 = 6_378_137.0;
+const F: f64 = 1.0 / 298.257_222_101;
+
+impl LocalEqualArea {
+    fn about(lat_deg: f64) -> LocalEqualArea {
+        let e2 = F * (2.0 - F);
+        let s = lat_deg.to_radians().sin();
+        LocalEqualArea {
+            k0: lat_deg.to_radians().cos() / (1.0 - e2 * s * s).sqrt(),
+        }
+    }
+
+    /// Authalic `q` of a latitude (Snyder, Map Projections, eq. 3-12).
+    fn q(lat_deg: f64) -> f64 {
+        let e2 = F * (2.0 - F);
+        let e = e2.sqrt();
+        let s = lat_deg.to_radians().sin();
+        (1.0 - e2)
+            * (s / (1.0 - e2 * s * s) - (1.0 / (2.0 * e)) * ((1.0 - e * s) / (1.0 + e * s)).ln())
+    }
+
+    fn ring_area(&self, ring: &geo::LineString<f64>) -> f64 {
+        let pts: Vec<(f64, f64)> = ring
+            .0
+            .iter()
+            .map(|c| {
+                (
+                    A * self.k0 * c.x.to_radians(),
+                    A * Self::q(c.y) / (2.0 * self.k0),
+                )
+            })
+            .collect();
+        let Some(&(x0, y0)) = pts.first() else {
+            return 0.0;
+        };
+        // Shoelace about the first point keeps the products small.
+        pts.windows(2)
+            .map(|w| ((w[0].0 - x0) * (w[1].1 - y0) - (w[1].0 - x0) * (w[0].1 - y0)) / 2.0)
+            .sum()
+    }
 }
 
 /// m² to 亩.
@@ -143,6 +209,32 @@ mod tests {
         assert!((a - b).abs() < 1e-6);
         assert!((a - 1_001_700.0).abs() < 2_000.0, "{a}");
         assert!((mu(a) - a * 0.0015).abs() < 1e-6);
+    }
+
+    #[test]
+    fn local_equal_area_agrees_with_geodesic_edges() {
+        for (lon, lat, size) in [
+            (112.0, 36.0, 0.001),
+            (112.0, 36.0, 0.004),
+            (120.0, 50.0, 0.02),
+            (100.0, 20.0, 0.003),
+        ] {
+            let ring: Vec<(f64, f64)> = (0..40)
+                .map(|i| {
+                    let t = f64::from(i) / 40.0 * std::f64::consts::TAU;
+                    let r = size * (1.0 + 0.3 * (3.0 * t).sin());
+                    (lon + r * t.cos(), lat + r * t.sin())
+                })
+                .collect();
+            let p =
+                to_area(Polygon::new(ring.into(), vec![]).into(), Invalid::Refuse).expect("valid");
+            let local = polygon_area_m2(&p.0[0]);
+            let geodesic = p.0[0].geodesic_area_unsigned();
+            assert!(
+                (local - geodesic).abs() / geodesic < 1e-7,
+                "{size}: {local} vs {geodesic}"
+            );
+        }
     }
 
     #[test]

@@ -58,8 +58,14 @@ fn polygon_fault(p: &Polygon<f64>) -> Option<String> {
     let tree = RTree::bulk_load(entries);
     for (i, s) in segments.iter().enumerate() {
         let env = rstar::AABB::from_corners(
-            [s.line.start.x.min(s.line.end.x), s.line.start.y.min(s.line.end.y)],
-            [s.line.start.x.max(s.line.end.x), s.line.start.y.max(s.line.end.y)],
+            [
+                s.line.start.x.min(s.line.end.x),
+                s.line.start.y.min(s.line.end.y),
+            ],
+            [
+                s.line.start.x.max(s.line.end.x),
+                s.line.start.y.max(s.line.end.y),
+            ],
         );
         for e in tree.locate_in_envelope_intersecting(&env) {
             let j = e.data;
@@ -72,14 +78,23 @@ fn polygon_fault(p: &Polygon<f64>) -> Option<String> {
             };
             let same_ring = s.ring == t.ring;
             let n = ring_len[s.ring];
-            let adjacent = same_ring
-                && (t.index == s.index + 1 || (s.index == 0 && t.index + 1 == n));
+            let adjacent =
+                same_ring && (t.index == s.index + 1 || (s.index == 0 && t.index + 1 == n));
             match x {
                 LineIntersection::Collinear { intersection } => {
                     return Some(if same_ring {
-                        format!("ring {} doubles back on itself {}", s.ring + 1, at(intersection.start))
+                        format!(
+                            "ring {} doubles back on itself {}",
+                            s.ring + 1,
+                            at(intersection.start)
+                        )
                     } else {
-                        format!("rings {} and {} share an edge {}", s.ring + 1, t.ring + 1, at(intersection.start))
+                        format!(
+                            "rings {} and {} share an edge {}",
+                            s.ring + 1,
+                            t.ring + 1,
+                            at(intersection.start)
+                        )
                     });
                 }
                 LineIntersection::SinglePoint {
@@ -90,7 +105,11 @@ fn polygon_fault(p: &Polygon<f64>) -> Option<String> {
                         continue;
                     }
                     if same_ring {
-                        return Some(format!("ring {} crosses itself {}", s.ring + 1, at(intersection)));
+                        return Some(format!(
+                            "ring {} crosses itself {}",
+                            s.ring + 1,
+                            at(intersection)
+                        ));
                     }
                     if is_proper {
                         return Some(format!(
@@ -112,7 +131,11 @@ fn polygon_fault(p: &Polygon<f64>) -> Option<String> {
             .map(|c| shell.coordinate_position(c))
             .find(|pos| *pos != CoordPos::OnBoundary);
         if outside == Some(CoordPos::Outside) {
-            return Some(format!("hole {} lies outside the shell {}", h + 1, at(hole.0[0])));
+            return Some(format!(
+                "hole {} lies outside the shell {}",
+                h + 1,
+                at(hole.0[0])
+            ));
         }
     }
     None
@@ -149,24 +172,37 @@ mod tests {
 
     #[test]
     fn faults_are_named_with_their_place() {
-        let square = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
+        let square =
+            polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
         assert_eq!(fault(&MultiPolygon(vec![square.clone()])), None);
         let bow = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0)];
         let f = fault(&MultiPolygon(vec![bow])).expect("bow tie");
         assert!(f.starts_with("ring 1 crosses itself near (0.5"), "{f}");
-        let spike = polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)];
+        let spike =
+            polygon![(x: 0.0, y: 0.0), (x: 2.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0)];
         assert!(fault(&MultiPolygon(vec![spike])).is_some());
         let hole_out = Polygon::new(
             square.exterior().clone(),
-            vec![LineString::from(vec![(2.0, 2.0), (3.0, 2.0), (3.0, 3.0), (2.0, 2.0)])],
+            vec![LineString::from(vec![
+                (2.0, 2.0),
+                (3.0, 2.0),
+                (3.0, 3.0),
+                (2.0, 2.0),
+            ])],
         );
         let f = fault(&MultiPolygon(vec![hole_out])).expect("hole outside");
         assert!(f.contains("hole 1 lies outside"), "{f}");
-        let shifted = polygon![(x: 0.5, y: 0.5), (x: 1.5, y: 0.5), (x: 1.5, y: 1.5), (x: 0.5, y: 1.5)];
+        let shifted =
+            polygon![(x: 0.5, y: 0.5), (x: 1.5, y: 0.5), (x: 1.5, y: 1.5), (x: 0.5, y: 1.5)];
         let f = fault(&MultiPolygon(vec![square.clone(), shifted])).expect("overlap");
         assert!(f.contains("parts 1 and 2 overlap"), "{f}");
-        let apart = polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)];
-        assert_eq!(fault(&MultiPolygon(vec![square, apart])), None, "touching parts are valid");
+        let apart =
+            polygon![(x: 1.0, y: 0.0), (x: 2.0, y: 0.0), (x: 2.0, y: 1.0), (x: 1.0, y: 1.0)];
+        assert_eq!(
+            fault(&MultiPolygon(vec![square, apart])),
+            None,
+            "touching parts are valid"
+        );
     }
 
     #[test]
@@ -179,6 +215,9 @@ mod tests {
                 (r * t.cos(), r * t.sin())
             })
             .collect();
-        assert_eq!(fault(&MultiPolygon(vec![Polygon::new(ring.into(), vec![])])), None);
+        assert_eq!(
+            fault(&MultiPolygon(vec![Polygon::new(ring.into(), vec![])])),
+            None
+        );
     }
 }
