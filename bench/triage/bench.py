@@ -137,8 +137,8 @@ def read_minewatch(path):
             area = float(row["area_m2"])
             patches[pid] = (area, row["township"], row["village"])
             ids = [x for x in row["licence_ids"].split(";") if x]
-            shares = [float(x) for x in row["licence_shares"].split(";") if x]
-            lic[pid] = {i: s * area for i, s in zip(ids, shares)}
+            areas = [float(x) for x in row["licence_areas_m2"].split(";") if x]
+            lic[pid] = dict(zip(ids, areas))
             zids = [x for x in row["zone_ids"].split(";") if x]
             zareas = [float(x) for x in row["zone_areas_m2"].split(";") if x]
             zon[pid] = dict(zip(zids, zareas))

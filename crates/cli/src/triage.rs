@@ -14,7 +14,7 @@ use minewatch_spatial::area::{Invalid, mu};
 use minewatch_spatial::crs::Crs;
 use minewatch_spatial::inputs::{self, Fields};
 use minewatch_spatial::read::{ReadOptions, read_layer};
-use minewatch_spatial::triage::{PatchClass, Triage, Triager};
+use minewatch_spatial::triage::{LicenceTouch, PatchClass, Triage, Triager, ZoneTouch};
 use minewatch_spatial::zone::ZoneKind;
 
 #[derive(Args)]
@@ -264,7 +264,7 @@ fn write_atomically(
     Ok(())
 }
 
-pub const CSV_HEADER: [&str; 14] = [
+pub const CSV_HEADER: [&str; 15] = [
     "patch_id",
     "area_m2",
     "area_mu",
@@ -273,6 +273,7 @@ pub const CSV_HEADER: [&str; 14] = [
     "grid",
     "licence_ids",
     "licence_shares",
+    "licence_areas_m2",
     "licence_valid",
     "zone_ids",
     "zone_kinds",
@@ -281,9 +282,13 @@ pub const CSV_HEADER: [&str; 14] = [
     "class_zh",
 ];
 
-fn csv_row(t: &Triage) -> [String; 14] {
+fn csv_row(t: &Triage) -> [String; 15] {
     let (township, village, grid) = t.grid.clone().unwrap_or_default();
-    let list = |items: Vec<String>| items.join(";");
+    let licences = |f: &dyn Fn(&LicenceTouch) -> String| {
+        t.licences.iter().map(f).collect::<Vec<_>>().join(";")
+    };
+    let zones =
+        |f: &dyn Fn(&ZoneTouch) -> String| t.zones.iter().map(f).collect::<Vec<_>>().join(";");
     [
         t.patch_id.clone(),
         format!("{:.2}", t.area_m2),
@@ -291,22 +296,13 @@ fn csv_row(t: &Triage) -> [String; 14] {
         township,
         village,
         grid,
-        list(t.licences.iter().map(|l| l.id.clone()).collect()),
-        list(
-            t.licences
-                .iter()
-                .map(|l| format!("{:.6}", l.share))
-                .collect(),
-        ),
-        list(t.licences.iter().map(|l| l.valid.to_string()).collect()),
-        list(t.zones.iter().map(|z| z.id.clone()).collect()),
-        list(t.zones.iter().map(|z| z.kind.code().to_string()).collect()),
-        list(
-            t.zones
-                .iter()
-                .map(|z| format!("{:.2}", z.area_m2))
-                .collect(),
-        ),
+        licences(&|l| l.id.clone()),
+        licences(&|l| format!("{:.6}", l.share)),
+        licences(&|l| format!("{:.3}", l.share * t.area_m2)),
+        licences(&|l| l.valid.to_string()),
+        zones(&|z| z.id.clone()),
+        zones(&|z| z.kind.code().to_string()),
+        zones(&|z| format!("{:.3}", z.area_m2)),
         t.class.code().to_string(),
         t.class.label_zh().to_string(),
     ]

@@ -73,6 +73,17 @@ impl Faults {
     }
 }
 
+/// Every feature's polygon checked and oriented, on all cores: validity checks dominate
+/// reading when zones have tens of thousands of vertices.
+fn shapes(layer: &Layer, invalid: Invalid) -> Vec<Result<geo::MultiPolygon<f64>, String>> {
+    use rayon::prelude::*;
+    layer
+        .features
+        .par_iter()
+        .map(|f| to_area(f.geometry.clone(), invalid))
+        .collect()
+}
+
 fn field<'a>(f: &'a Feature, chosen: Option<&String>, usual: &[&str]) -> Option<&'a str> {
     match chosen {
         Some(name) => f.get(name),
@@ -118,9 +129,10 @@ fn check_unique(ids: &[(String, usize)], faults: &mut Faults, layer: &Layer) {
 /// Every feature without an id, with a bad date or a bad polygon.
 pub fn patches(layer: Layer, fields: &Fields) -> Result<Vec<Patch>, ReadErrors> {
     let mut faults = Faults::new(&layer);
+    let shapes = shapes(&layer, fields.invalid);
     let mut out = Vec::new();
     let mut ids = Vec::new();
-    for f in &layer.features {
+    for (f, shape) in layer.features.iter().zip(shapes) {
         let Some(id) = field(f, fields.patch_id.as_ref(), usual::PATCH_ID) else {
             faults.push(
                 f,
@@ -141,7 +153,7 @@ pub fn patches(layer: Layer, fields: &Fields) -> Result<Vec<Patch>, ReadErrors> 
                 }
             },
         };
-        match to_area(f.geometry.clone(), fields.invalid) {
+        match shape {
             Ok(shape) => {
                 ids.push((id.to_string(), f.number));
                 out.push(Patch {
@@ -164,9 +176,10 @@ pub fn patches(layer: Layer, fields: &Fields) -> Result<Vec<Patch>, ReadErrors> 
 /// Every feature without an id, with a bad date or a bad polygon.
 pub fn licences(layer: Layer, fields: &Fields) -> Result<Vec<Licence>, ReadErrors> {
     let mut faults = Faults::new(&layer);
+    let shapes = shapes(&layer, fields.invalid);
     let mut out = Vec::new();
     let mut ids = Vec::new();
-    for f in &layer.features {
+    for (f, shape) in layer.features.iter().zip(shapes) {
         let Some(id) = field(f, fields.licence_id.as_ref(), usual::LICENCE_ID) else {
             faults.push(
                 f,
@@ -208,7 +221,7 @@ pub fn licences(layer: Layer, fields: &Fields) -> Result<Vec<Licence>, ReadError
             .iter()
             .any(|w| s.contains(w))
         });
-        match to_area(f.geometry.clone(), fields.invalid) {
+        match shape {
             Ok(shape) => {
                 ids.push((id.to_string(), f.number));
                 out.push(Licence {
@@ -232,9 +245,10 @@ pub fn licences(layer: Layer, fields: &Fields) -> Result<Vec<Licence>, ReadError
 /// Every feature without an id, of an unknown kind, or with a bad polygon.
 pub fn zones(layer: Layer, fields: &Fields) -> Result<Vec<Zone>, ReadErrors> {
     let mut faults = Faults::new(&layer);
+    let shapes = shapes(&layer, fields.invalid);
     let mut out = Vec::new();
     let mut ids = Vec::new();
-    for f in &layer.features {
+    for (f, shape) in layer.features.iter().zip(shapes) {
         let Some(id) = field(f, fields.zone_id.as_ref(), usual::ZONE_ID) else {
             faults.push(
                 f,
@@ -265,7 +279,7 @@ pub fn zones(layer: Layer, fields: &Fields) -> Result<Vec<Zone>, ReadErrors> {
                 }
             },
         };
-        match to_area(f.geometry.clone(), fields.invalid) {
+        match shape {
             Ok(shape) => {
                 ids.push((id.to_string(), f.number));
                 out.push(Zone {
@@ -288,8 +302,9 @@ pub fn zones(layer: Layer, fields: &Fields) -> Result<Vec<Zone>, ReadErrors> {
 /// Every feature without a township or village, or with a bad polygon.
 pub fn grids(layer: Layer, fields: &Fields) -> Result<Vec<GridArea>, ReadErrors> {
     let mut faults = Faults::new(&layer);
+    let shapes = shapes(&layer, fields.invalid);
     let mut out = Vec::new();
-    for f in &layer.features {
+    for (f, shape) in layer.features.iter().zip(shapes) {
         let (Some(township), Some(village)) =
             (f.get_any(usual::TOWNSHIP), f.get_any(usual::VILLAGE))
         else {
@@ -304,7 +319,7 @@ pub fn grids(layer: Layer, fields: &Fields) -> Result<Vec<GridArea>, ReadErrors>
             continue;
         };
         let grid = f.get_any(usual::GRID).unwrap_or(village);
-        match to_area(f.geometry.clone(), fields.invalid) {
+        match shape {
             Ok(shape) => out.push(GridArea {
                 township: township.to_string(),
                 village: village.to_string(),

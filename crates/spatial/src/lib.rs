@@ -4,6 +4,7 @@
 pub use geo;
 
 pub mod area;
+pub mod clip;
 pub mod crs;
 pub mod inputs;
 pub mod read;

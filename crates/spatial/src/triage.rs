@@ -16,6 +16,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use crate::area::area_m2;
+use crate::clip;
 use crate::zone::ZoneKind;
 
 /// Pieces of big polygons hold at most this many vertices.
@@ -187,7 +188,7 @@ impl Indexed {
             .map(|s| {
                 let mut out = Vec::new();
                 for p in &s.0 {
-                    subdivide(p.clone(), &mut out, 0);
+                    subdivide(p.clone(), &mut out);
                 }
                 out
             })
@@ -214,16 +215,32 @@ impl Indexed {
     }
 
     /// For each owner the patch touches, the area of the patch inside it, in m².
-    fn meet(&self, patch: &MultiPolygon<f64>, bbox: Rect<f64>) -> Vec<(usize, f64)> {
+    fn meet(
+        &self,
+        patch: &MultiPolygon<f64>,
+        bbox: Rect<f64>,
+        patch_area: f64,
+    ) -> Vec<(usize, f64)> {
         let envelope =
             AABB::from_corners([bbox.min().x, bbox.min().y], [bbox.max().x, bbox.max().y]);
         let mut found: Vec<(usize, f64)> = Vec::new();
         for entry in self.tree.locate_in_envelope_intersecting(&envelope) {
             let piece = &self.pieces[entry.data];
-            if !patch.intersects(&piece.shape) {
+            let inside = match clip::against(&piece.shape, bbox) {
+                // The piece covers the patch's whole box, so the whole patch.
+                clip::Cover::Whole => Some(patch_area),
+                // Nothing of the piece inside the box: at most a touch on its edge.
+                clip::Cover::Nothing => (piece.shape.intersects(&bbox.to_polygon())
+                    && patch.intersects(&piece.shape))
+                .then_some(0.0),
+                clip::Cover::Part => {
+                    let a = area_m2(&patch.intersection(&piece.shape));
+                    (a > 0.0 || patch.intersects(&piece.shape)).then_some(a)
+                }
+            };
+            let Some(inside) = inside else {
                 continue;
-            }
-            let inside = area_m2(&patch.intersection(&piece.shape));
+            };
             match found.iter_mut().find(|(o, _)| *o == piece.owner) {
                 Some((_, a)) => *a += inside,
                 None => found.push((piece.owner, inside)),
@@ -234,32 +251,82 @@ impl Indexed {
     }
 }
 
-/// Cuts a polygon in halves along its longer side until each piece is small enough.
-fn subdivide(p: Polygon<f64>, out: &mut Vec<Polygon<f64>>, depth: u32) {
-    if p.coords_count() <= PIECE_VERTICES || depth > 24 {
+/// Cuts a polygon into pieces of at most [`PIECE_VERTICES`] vertices by halving its box
+/// along the longer side. The halving is Sutherland–Hodgman (linear time, areas exact but
+/// zero-width seams where a concave part is cut); only each final small piece goes through
+/// the polygon overlay, which removes the seams and leaves valid polygons.
+fn subdivide(p: Polygon<f64>, out: &mut Vec<Polygon<f64>>) {
+    if p.coords_count() <= PIECE_VERTICES {
         out.push(p);
         return;
     }
-    let Some(r) = p.bounding_rect() else {
+    let Some(cell) = p.bounding_rect() else {
         return;
     };
-    let (w, h) = (r.width(), r.height());
-    let (a, b) = if w >= h {
-        let mid = r.min().x + w / 2.0;
-        (
-            Rect::new(r.min(), geo::coord! { x: mid, y: r.max().y }),
-            Rect::new(geo::coord! { x: mid, y: r.min().y }, r.max()),
-        )
+    let rings: Vec<Vec<geo::Coord<f64>>> = std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .map(clip::open)
+        .collect();
+    split(rings, cell, out, 0);
+}
+
+fn split(
+    rings: Vec<Vec<geo::Coord<f64>>>,
+    cell: Rect<f64>,
+    out: &mut Vec<Polygon<f64>>,
+    depth: u32,
+) {
+    let count: usize = rings.iter().map(Vec::len).sum();
+    if count <= PIECE_VERTICES || depth > 24 {
+        // Even-odd over all rings: holes subtract from their shell, seams cancel out.
+        let parts = MultiPolygon(
+            rings
+                .into_iter()
+                .map(|mut r| {
+                    if let Some(&first) = r.first() {
+                        r.push(first);
+                    }
+                    Polygon::new(geo::LineString(r), vec![])
+                })
+                .collect(),
+        );
+        out.extend(parts.intersection(&cell.to_polygon()));
+        return;
+    }
+    let (min, max) = (cell.min(), cell.max());
+    let halves = if cell.width() >= cell.height() {
+        let mid = min.x + cell.width() / 2.0;
+        [
+            (
+                clip::Keep::West(mid),
+                Rect::new(min, geo::coord! { x: mid, y: max.y }),
+            ),
+            (
+                clip::Keep::East(mid),
+                Rect::new(geo::coord! { x: mid, y: min.y }, max),
+            ),
+        ]
     } else {
-        let mid = r.min().y + h / 2.0;
-        (
-            Rect::new(r.min(), geo::coord! { x: r.max().x, y: mid }),
-            Rect::new(geo::coord! { x: r.min().x, y: mid }, r.max()),
-        )
+        let mid = min.y + cell.height() / 2.0;
+        [
+            (
+                clip::Keep::South(mid),
+                Rect::new(min, geo::coord! { x: max.x, y: mid }),
+            ),
+            (
+                clip::Keep::North(mid),
+                Rect::new(geo::coord! { x: min.x, y: mid }, max),
+            ),
+        ]
     };
-    for half in [a, b] {
-        for part in p.intersection(&half.to_polygon()) {
-            subdivide(part, out, depth + 1);
+    for (keep, half) in halves {
+        let kept: Vec<Vec<geo::Coord<f64>>> = rings
+            .iter()
+            .map(|r| clip::cut(r, keep))
+            .filter(|r| r.len() >= 3 && clip::twice_area(r) != 0.0)
+            .collect();
+        if !kept.is_empty() {
+            split(kept, half, out, depth + 1);
         }
     }
 }
@@ -322,7 +389,7 @@ impl Triager {
 
         let licences: Vec<LicenceTouch> = self
             .licence_index
-            .meet(&patch.shape, bbox)
+            .meet(&patch.shape, bbox, area)
             .into_iter()
             .map(|(i, a)| LicenceTouch {
                 id: self.licences[i].id.clone(),
@@ -332,7 +399,7 @@ impl Triager {
             .collect();
         let zones: Vec<ZoneTouch> = self
             .zone_index
-            .meet(&patch.shape, bbox)
+            .meet(&patch.shape, bbox, area)
             .into_iter()
             .map(|(i, a)| ZoneTouch {
                 id: self.zones[i].id.clone(),
@@ -342,7 +409,7 @@ impl Triager {
             .collect();
         let grid = self
             .grid_index
-            .meet(&patch.shape, bbox)
+            .meet(&patch.shape, bbox, area)
             .into_iter()
             .max_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(Ordering::Equal))
             .map(|(i, _)| {
@@ -444,19 +511,74 @@ mod tests {
     fn subdivided_areas_add_up_to_the_whole() {
         let big = disc(112.5, 36.5, 0.2, 5000);
         let mut pieces = Vec::new();
-        subdivide(big.0[0].clone(), &mut pieces, 0);
+        subdivide(big.0[0].clone(), &mut pieces);
         assert!(pieces.len() > 16, "{} pieces", pieces.len());
         assert!(
             pieces
                 .iter()
                 .all(|p| p.coords_count() <= PIECE_VERTICES + 8)
         );
-        let whole = area_m2(&big);
-        let sum: f64 = pieces
-            .iter()
-            .map(|p| area_m2(&MultiPolygon(vec![p.clone()])))
-            .sum();
-        assert!((sum - whole).abs() / whole < 1e-7, "{sum} vs {whole}");
+        let whole = geo::Area::unsigned_area(&big);
+        let sum: f64 = pieces.iter().map(geo::Area::unsigned_area).sum();
+        assert!((sum - whole).abs() / whole < 1e-8, "{sum} vs {whole}");
+    }
+
+    #[test]
+    fn concave_shapes_are_cut_into_valid_pieces() {
+        // A comb: 400 teeth pointing north, so every east–west cut crosses the gaps.
+        // The base is densified as surveyed boundaries are: a single 36 km edge would be a
+        // geodesic that bulges 18 m north of the straight cuts.
+        let mut ring: Vec<(f64, f64)> = (0..=400)
+            .map(|i| (112.0 + f64::from(i) * 0.001, 36.0))
+            .collect();
+        for i in (0..400).rev() {
+            let x = 112.0 + f64::from(i) * 0.001;
+            ring.extend([
+                (x + 0.0008, 36.01),
+                (x + 0.0008, 36.2),
+                (x + 0.0002, 36.2),
+                (x + 0.0002, 36.01),
+            ]);
+        }
+        let comb =
+            to_area(Polygon::new(ring.into(), vec![]).into(), Invalid::Refuse).expect("comb");
+        let mut pieces = Vec::new();
+        subdivide(comb.0[0].clone(), &mut pieces);
+        assert!(pieces.len() > 8);
+        for p in &pieces {
+            let one = MultiPolygon(vec![p.clone()]);
+            assert_eq!(crate::validity::fault(&one), None, "a piece with a seam");
+        }
+        // Planar sums: pieces tile the polygon exactly. (On the ellipsoid a long cut along a
+        // parallel is a geodesic that bulges, but patches only ever meet short stretches.)
+        let sum: f64 = pieces.iter().map(geo::Area::unsigned_area).sum();
+        let whole = geo::Area::unsigned_area(&comb);
+        assert!((sum - whole).abs() / whole < 1e-8, "{sum} vs {whole}");
+        let across = Patch {
+            id: "across".into(),
+            shape: square(112.1, 36.005, 0.002),
+            later_date: None,
+        };
+        let direct = area_m2(&across.shape.intersection(&comb));
+        // A patch in a gap between teeth touches nothing.
+        let t = Triager::new(
+            vec![],
+            vec![Zone {
+                id: "comb".into(),
+                kind: ZoneKind::ForestLand,
+                shape: comb,
+            }],
+            vec![],
+            date("2026-01-01"),
+        );
+        let gap = Patch {
+            id: "gap".into(),
+            shape: square(112.2001, 36.1, 0.0000_5),
+            later_date: None,
+        };
+        assert!(t.triage(&gap).expect("triage").zones.is_empty());
+        let got = t.triage(&across).expect("triage").zones[0].area_m2;
+        assert!((got - direct).abs() / direct < 1e-6, "{got} vs {direct}");
     }
 
     #[test]
