@@ -21,6 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 PY = os.path.join(ROOT, "target", "bench-venv", "bin", "python")
 MINEWATCH = os.path.join(ROOT, "target", "release", "minewatch")
 TABLES = ["patches", "licences", "zones", "grids"]
+SQL = {}
 
 
 def sh(cmd, **kw):
@@ -120,6 +121,7 @@ CREATE TABLE r_grid AS
 \\copy r_licences TO '{prefix}.licences.csv' CSV HEADER
 \\copy r_zones TO '{prefix}.zones.csv' CSV HEADER
 """
+    SQL["tuned" if tuned else "straightforward"] = query
     sql_file = prefix + ".sql"
     with open(sql_file, "w") as f:
         f.write(query)
@@ -269,7 +271,9 @@ def write_results(path, rows, notes):
             continue
         seen.add((engine, variant))
         lines += [f"{size}, {engine} {variant}:", "```", cmd, "```"]
-    lines += ["", "The PostGIS SQL files are written beside the outputs (`*.sql`); see `bench.py`."]
+    lines += ["", "Data: `" + f"{PY} {HERE}/generate.py --size SIZE --out DIR" + "` (seeded, so every run has the same files).", ""]
+    for form, sql in SQL.items():
+        lines += [f"PostGIS {form}, the SQL file run by `psql -f` (paths as in the last size run):", "```sql", sql.strip(), "```"]
     if notes:
         lines += ["", "### Disagreements", ""] + [f"- {n}" for n in notes]
     with open(path, "w") as f:

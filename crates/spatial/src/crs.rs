@@ -149,10 +149,8 @@ impl Crs {
     /// When the datum is not CGCS2000/WGS84 or the projection is not transverse Mercator.
     pub fn from_wkt(wkt: &str) -> Result<Crs, CrsError> {
         let upper = wkt.to_ascii_uppercase();
-        if let Some(code) = authority_code(&upper) {
-            if let Ok(crs) = Crs::from_epsg(code) {
-                return Ok(crs);
-            }
+        if let Some(Ok(crs)) = authority_code(&upper).map(Crs::from_epsg) {
+            return Ok(crs);
         }
         let datum_ok = ["2000", "CGCS", "WGS_1984", "WGS 84", "WGS84"]
             .iter()

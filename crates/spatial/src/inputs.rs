@@ -115,10 +115,11 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 fn check_unique(ids: &[(String, usize)], faults: &mut Faults, layer: &Layer) {
     let mut seen = std::collections::HashMap::new();
     for (id, number) in ids {
-        if let Some(first) = seen.insert(id.as_str(), *number) {
-            if let Some(f) = layer.features.iter().find(|f| f.number == *number) {
-                faults.push(f, format!("id '{id}' is already used by feature {first}"));
-            }
+        let first = *seen.entry(id.as_str()).or_insert(*number);
+        if first != *number
+            && let Some(f) = layer.features.iter().find(|f| f.number == *number)
+        {
+            faults.push(f, format!("id '{id}' is already used by feature {first}"));
         }
     }
 }
