@@ -9,6 +9,7 @@ use minewatch_web::AppState;
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
+mod import;
 mod roster;
 mod triage;
 
@@ -102,6 +103,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Import a register layer (licences, zones, grid boundaries, …) or a patch batch.
+    Import(Box<import::ImportArgs>),
     /// Triage satellite change patches against licences, zones and grids, from files to
     /// a CSV or GeoJSON (no database needed).
     Triage(Box<triage::TriageArgs>),
@@ -574,6 +577,10 @@ async fn main() -> Result<()> {
                 )
                 .await?;
             writeln!(out, "Added user {username} (id {id}, {}).", role.code())?;
+        }
+        Command::Import(args) => {
+            let store = open(&cli).await?;
+            import::run(&store, args, clock.now(), &mut out).await?;
         }
         Command::Triage(args) => {
             let today = minewatch_core::clock::local_date(clock.now());

@@ -236,14 +236,33 @@ impl Store {
         self.check_place(actor, clue.township_id, clue.village_id)
             .await?;
         self.check_attachments(&clue.attachments).await?;
-        let policy = self.policy();
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
+        let outcome = self
+            .file_clue_tx(&mut tx, actor, clue, point, now, &at)
+            .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// Files a checked clue inside a write transaction (the caller commits): merges it into
+    /// an open case nearby, or opens a case (a recurrence when a closed one is near).
+    pub(crate) async fn file_clue_tx(
+        &self,
+        tx: &mut AnyConnection,
+        actor: &Actor,
+        clue: &NewClue,
+        point: Option<LonLat>,
+        now: DateTime<Utc>,
+        at: &str,
+    ) -> Result<ClueOutcome> {
+        let policy = self.policy();
+        let at = at.to_string();
 
         let candidates = match (point, clue.village_id) {
             (Some(p), _) => {
                 nearby_cases(
-                    &mut tx,
+                    &mut *tx,
                     actor.county_id,
                     p,
                     policy.recurrence_radius_m.max(policy.merge_radius_m),
@@ -251,7 +270,7 @@ impl Store {
                 .await?
             }
             (None, Some(v)) => {
-                same_address_cases(&mut tx, actor.county_id, v, clue.address.trim()).await?
+                same_address_cases(&mut *tx, actor.county_id, v, clue.address.trim()).await?
             }
             (None, None) => Vec::new(),
         };
@@ -269,7 +288,7 @@ impl Store {
             let recurrence = closed.map(|c| (c.id, c.number.clone()));
             let (id, number) = self
                 .open_case_tx(
-                    &mut tx,
+                    &mut *tx,
                     actor,
                     &fields,
                     now,
@@ -278,7 +297,7 @@ impl Store {
                 .await?;
             if let Some((old_id, old_number)) = &recurrence {
                 append(
-                    &mut tx,
+                    &mut *tx,
                     NewEvent {
                         at: &at,
                         actor: Some(actor.user_id),
@@ -323,7 +342,7 @@ impl Store {
         .try_get("id")?;
 
         append(
-            &mut tx,
+            &mut *tx,
             NewEvent {
                 at: &at,
                 actor: Some(actor.user_id),
@@ -345,7 +364,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(ClueOutcome {
             clue_id,
             case_id,

@@ -2,6 +2,8 @@
 //! of every role and a few hundred cases in every state and from every source. Every name
 //! is invented; none is a real person's.
 
+mod sky;
+
 use crate::org::{NewCampaign, NewGrid, NewUser};
 use crate::{Actor, NewClue, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
@@ -149,12 +151,15 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
     // Townships on a 5 × 2 grid of cells 0.1° wide around 112.2°E 36.5°N; villages inside.
     let mut townships = Vec::new();
     let mut villages: Vec<(i64, i64, f64, f64)> = Vec::new();
+    let mut cells: Vec<sky::VillageCell> = Vec::new();
     for (i, (name, kind)) in TOWNSHIPS.iter().enumerate() {
         let tid = store.create_township(county_id, name, kind).await?;
         let (cx, cy) = (112.0 + 0.1 * (i % 5) as f64, 36.4 + 0.1 * (i / 5) as f64);
         townships.push((tid, cx, cy));
-        let n = rng.gen_range(10..=14);
+        let n: usize = rng.gen_range(10..=14);
         let mut used = std::collections::HashSet::new();
+        // Villages tile the township's cell: rows of four, the last row stretched to fill.
+        let rows = n.div_ceil(4);
         while used.len() < n {
             let head = VILLAGE_HEADS.choose(&mut rng).copied().unwrap_or("新");
             let tail = VILLAGE_TAILS.choose(&mut rng).copied().unwrap_or("庄");
@@ -174,11 +179,25 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
                     },
                 )
                 .await?;
+            let j = used.len() - 1;
+            let (row, col) = (j / 4, j % 4);
+            let in_row = if row + 1 == rows { n - row * 4 } else { 4 };
+            let (w, h) = (0.1 / in_row as f64, 0.1 / rows as f64);
+            let (x0, y0) = (cx + col as f64 * w, cy + row as f64 * h);
             let (vx, vy) = (
-                cx + rng.gen_range(0.01..0.09),
-                cy + rng.gen_range(0.01..0.09),
+                x0 + rng.gen_range(0.01..0.09) * 10.0 * w,
+                y0 + rng.gen_range(0.01..0.09) * 10.0 * h,
             );
             villages.push((tid, vid, vx, vy));
+            cells.push(sky::VillageCell {
+                township: (*name).to_string(),
+                village: vname.clone(),
+                grid: format!("{vname}网格"),
+                x0,
+                y0,
+                x1: x0 + w,
+                y1: y0 + h,
+            });
             store
                 .create_grid(&NewGrid {
                     village_id: vid,
@@ -523,6 +542,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
             )
             .await?;
     }
+    sky::build(store, &office, &cells, &mut rng, now).await?;
     store.escalate_overdue(now).await?;
     Ok(DemoSummary {
         county_id,

@@ -38,6 +38,9 @@ pub enum StoreError {
         field: &'static str,
         reason: String,
     },
+    /// A file that cannot be imported, with every fault and its place.
+    #[error("{0}")]
+    BadFile(String),
     #[error("not permitted: {0}")]
     Forbidden(&'static str),
     #[error(transparent)]

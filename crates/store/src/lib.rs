@@ -21,6 +21,8 @@ mod events;
 mod migrate;
 mod org;
 mod org_import;
+mod patches;
+mod registers;
 mod sql;
 mod users;
 
@@ -37,6 +39,11 @@ pub use org::{
     VillageRow,
 };
 pub use org_import::{OrgImportSummary, OrgRow};
+pub use patches::{
+    NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImportSummary, PatchRow, VerificationReason,
+    VerificationRow, determination_label,
+};
+pub use registers::{RegisterFeature, RegisterImportSummary, RegisterLayer};
 pub use users::UserRow;
 
 use minewatch_core::deadline::Policy;

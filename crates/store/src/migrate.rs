@@ -10,12 +10,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "ledger",
-    sqlite: include_str!("../migrations/sqlite/0001_ledger.sql"),
-    postgres: include_str!("../migrations/postgres/0001_ledger.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "ledger",
+        sqlite: include_str!("../migrations/sqlite/0001_ledger.sql"),
+        postgres: include_str!("../migrations/postgres/0001_ledger.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "sky",
+        sqlite: include_str!("../migrations/sqlite/0002_sky.sql"),
+        postgres: include_str!("../migrations/postgres/0002_sky.sql"),
+    },
+];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
     let pool = store.pool();

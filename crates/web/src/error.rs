@@ -114,6 +114,15 @@ impl WebError {
                         e.to_string()
                     },
                 ),
+                StoreError::BadFile(faults) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "bad_file",
+                    if zh {
+                        format!("文件有误，未导入任何内容：\n{faults}")
+                    } else {
+                        format!("nothing imported: {faults}")
+                    },
+                ),
                 StoreError::Forbidden(why) => (
                     StatusCode::FORBIDDEN,
                     "forbidden",

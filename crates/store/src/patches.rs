@@ -1,0 +1,692 @@
+//! Satellite change patches in the ledger (R5): a batch is triaged against the county's
+//! registers and stored whole; each suspect patch becomes a clue routed to the village that
+//! holds it and the lead department of its kind, with the verification deadline. The
+//! village or township then files field evidence (举证) and the county reviews it.
+
+use chrono::{DateTime, Utc};
+use minewatch_core::rights::may_administer_county;
+use minewatch_core::{ClueSource, ProblemKind, Role, Scope, Severity};
+use minewatch_spatial::LonLat;
+use minewatch_spatial::area::mu;
+use minewatch_spatial::inputs::{self, Fields};
+use minewatch_spatial::read::Layer;
+use minewatch_spatial::text::{bbox, inner_point, to_geojson};
+use minewatch_spatial::triage::{PatchClass, Triage};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::clues::NewClue;
+use crate::events::{NewEvent, append, stamp};
+use crate::sql::Sql;
+use crate::{Actor, Result, Store, StoreError};
+
+/// What an import did.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatchImportSummary {
+    pub batch_id: i64,
+    pub patches: usize,
+    pub suspects: usize,
+    /// Suspect patches that joined an open case at the same place (R10).
+    pub merged: usize,
+    pub by_class: Vec<(String, usize)>,
+}
+
+/// A patch in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatchRow {
+    pub id: i64,
+    pub batch_id: i64,
+    pub batch_name: String,
+    pub patch_no: String,
+    pub later_date: Option<String>,
+    pub area_m2: f64,
+    pub class: String,
+    pub status: String,
+    pub township: Option<String>,
+    pub village: Option<String>,
+    pub case_id: Option<i64>,
+    pub case_number: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub geometry: String,
+}
+
+/// Field evidence for a patch as stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerificationRow {
+    pub id: i64,
+    pub determination: String,
+    pub reason: String,
+    pub permit_no: String,
+    pub note: String,
+    pub photos: Vec<String>,
+    pub filed_by: String,
+    pub filed_at: String,
+    pub review: String,
+    pub review_note: String,
+    pub reviewed_at: Option<String>,
+}
+
+/// A patch with its triage and evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatchDetail {
+    pub row: PatchRow,
+    pub triage: serde_json::Value,
+    pub grid_id: Option<i64>,
+    pub before_image: Option<String>,
+    pub after_image: Option<String>,
+    pub verifications: Vec<VerificationRow>,
+}
+
+macro_rules! reasons {
+    ($($variant:ident => $code:literal, $det:literal, $permit:literal, $zh:literal, $en:literal;)*) => {
+        /// The fixed list of reasons a determination may give.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum VerificationReason { $($variant),* }
+
+        impl VerificationReason {
+            pub const ALL: &'static [VerificationReason] = &[$(VerificationReason::$variant),*];
+
+            #[must_use]
+            pub fn code(self) -> &'static str { match self { $(VerificationReason::$variant => $code),* } }
+
+            #[must_use]
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some(VerificationReason::$variant),)* _ => None }
+            }
+
+            /// legal, illegal, pseudo_change or other.
+            #[must_use]
+            pub fn determination(self) -> &'static str { match self { $(VerificationReason::$variant => $det),* } }
+
+            /// A legal determination on this ground must name the licence or approval.
+            #[must_use]
+            pub fn needs_permit(self) -> bool { match self { $(VerificationReason::$variant => $permit),* } }
+
+            #[must_use]
+            pub fn label(self, zh: bool) -> &'static str {
+                match self { $(VerificationReason::$variant => if zh { $zh } else { $en }),* }
+            }
+        }
+    };
+}
+
+reasons! {
+    LicensedMining => "licensed_mining", "legal", true, "持证开采", "Licensed mining";
+    ApprovedProject => "approved_project", "legal", true, "批准的工程建设", "Approved construction";
+    ApprovedRestoration => "approved_restoration", "legal", true, "批准的生态修复治理", "Approved restoration";
+    Farming => "farming", "legal", false, "农业生产、宅基地等非采矿活动", "Farming or other non-mining use";
+    Unlicensed => "unlicensed", "illegal", false, "无证开采", "Mining without a licence";
+    Overstep => "overstep", "illegal", false, "越界开采", "Mining beyond the licence";
+    Expired => "expired", "illegal", false, "证照过期后开采", "Mining after the licence expired";
+    DisguisedAsProject => "disguised", "illegal", false, "以工程建设、修复名义变相采矿", "Mining disguised as a project";
+    InProtectedArea => "protected_area", "illegal", false, "在保护区域内开采", "Mining in a protected area";
+    NaturalChange => "natural_change", "pseudo_change", false, "自然变化（滑坡、水毁等）", "Natural change (landslide, flood)";
+    ImageArtefact => "image_artefact", "pseudo_change", false, "影像误差、季节变化", "Image artefact or seasonal change";
+    Other => "other", "other", false, "其他（须写明）", "Other (explain)";
+}
+
+/// Determinations and their labels.
+#[must_use]
+pub fn determination_label(code: &str, zh: bool) -> &'static str {
+    match (code, zh) {
+        ("legal", true) => "合法",
+        ("legal", false) => "Legal",
+        ("illegal", true) => "违法",
+        ("illegal", false) => "Illegal",
+        ("pseudo_change", true) => "伪变化",
+        ("pseudo_change", false) => "Pseudo-change",
+        (_, true) => "其他",
+        (_, false) => "Other",
+    }
+}
+
+/// Field evidence as filed.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewVerification {
+    pub reason: String,
+    #[serde(default)]
+    pub permit_no: String,
+    #[serde(default)]
+    pub note: String,
+    /// SHA-256 of photos uploaded before.
+    #[serde(default)]
+    pub photos: Vec<String>,
+}
+
+/// Status a patch may be filtered by.
+pub const PATCH_STATUSES: &[&str] = &["pending", "submitted", "returned", "accepted", "cleared"];
+
+/// Filters for the patch list.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PatchFilter {
+    #[serde(default)]
+    pub batch_id: Option<i64>,
+    #[serde(default)]
+    pub class: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+fn kind_of(class: PatchClass) -> ProblemKind {
+    match class {
+        PatchClass::OverstepsLicence => ProblemKind::BoundaryOverstep,
+        _ => ProblemKind::UnlicensedMining,
+    }
+}
+
+fn triage_json(t: &Triage) -> serde_json::Value {
+    serde_json::json!({
+        "licences": t.licences.iter().map(|l| serde_json::json!({"id": l.id, "share": l.share, "valid": l.valid})).collect::<Vec<_>>(),
+        "zones": t.zones.iter().map(|z| serde_json::json!({"id": z.id, "kind": z.kind.code(), "area_m2": z.area_m2})).collect::<Vec<_>>(),
+    })
+}
+
+impl Store {
+    /// Imports a batch of patches, all or nothing: triaged against the county's registers,
+    /// stored with the result, and each suspect patch filed as a clue at its village.
+    ///
+    /// # Errors
+    /// `Forbidden` unless county office; `Invalid` for a batch name already used or a county
+    /// without grid boundaries; `BadFile` naming every bad feature and every suspect patch
+    /// outside all grid boundaries.
+    pub async fn import_patches(
+        &self,
+        actor: &Actor,
+        batch_name: &str,
+        data: Layer,
+        fields: &Fields,
+        now: DateTime<Utc>,
+    ) -> Result<PatchImportSummary> {
+        if !may_administer_county(actor.role) {
+            return Err(StoreError::Forbidden("only the county office imports patches"));
+        }
+        let batch_name = batch_name.trim();
+        if batch_name.is_empty() {
+            return Err(StoreError::invalid("batch", "give the batch a name"));
+        }
+        let source = data.source.clone();
+        let crs = data.crs.to_string();
+        let patches = inputs::patches(data, fields).map_err(|e| StoreError::BadFile(e.to_string()))?;
+        let today = minewatch_core::clock::local_date(now);
+        let triager = self.triager(actor.county_id, today).await?;
+        let results = triager.triage_all(&patches, &|| {});
+        let mut triaged = Vec::with_capacity(results.len());
+        let mut faults = Vec::new();
+        for r in results {
+            match r {
+                Ok(t) => triaged.push(t),
+                Err(e) => faults.push(format!("{source}: {e}")),
+            }
+        }
+        let places = self.grid_places(actor.county_id).await?;
+        if places.is_empty() {
+            return Err(StoreError::invalid(
+                "grids",
+                "import the grid boundaries first (minewatch import grid …): patches are routed by them",
+            ));
+        }
+        for t in &triaged {
+            if t.class.suspect() && t.grid.is_none() {
+                faults.push(format!(
+                    "{source}: patch {}: lies outside every grid boundary of the county",
+                    t.patch_id
+                ));
+            }
+        }
+        if !faults.is_empty() {
+            return Err(StoreError::BadFile(faults.join("\n")));
+        }
+
+        let at = stamp(now);
+        let mut tx = self.begin_write(&at).await?;
+        let exists: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM patch_batch WHERE county_id = $1 AND name = $2",
+        )
+        .bind(actor.county_id)
+        .bind(batch_name.to_string())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if exists > 0 {
+            return Err(StoreError::invalid(
+                "batch",
+                format!("a batch named '{batch_name}' was imported before"),
+            ));
+        }
+        let batch_id: i64 = sqlx::query(
+            "INSERT INTO patch_batch (county_id, name, source_file, crs, patches, imported_by, imported_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(actor.county_id)
+        .bind(batch_name.to_string())
+        .bind(source.clone())
+        .bind(crs.clone())
+        .bind(i64::try_from(patches.len()).unwrap_or(i64::MAX))
+        .bind(actor.user_id)
+        .bind(at.clone())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+
+        let mut suspects = 0;
+        let mut merged = 0;
+        let mut by_class: std::collections::BTreeMap<&'static str, usize> = Default::default();
+        for (p, t) in patches.iter().zip(&triaged) {
+            *by_class.entry(t.class.code()).or_default() += 1;
+            let grid_id: Option<i64> = t.grid.as_ref().and_then(|g| g.2.parse().ok());
+            let place = grid_id.and_then(|g| places.get(&g).copied());
+            let (lon, lat) = inner_point(&p.shape);
+            let (x0, y0, x1, y1) = bbox(&p.shape);
+            let (mut clue_id, mut case_id) = (None, None);
+            let status = if t.class.suspect() { "pending" } else { "cleared" };
+            if let (true, Some((township_id, village_id))) = (t.class.suspect(), place) {
+                suspects += 1;
+                let clue = NewClue {
+                    source: ClueSource::SatellitePatch,
+                    township_id,
+                    village_id: Some(village_id),
+                    address: format!("卫片图斑 {}", p.id),
+                    lon: Some(lon),
+                    lat: Some(lat),
+                    observed_at: p.later_date.map(|d| format!("{d}T00:00:00Z")),
+                    description: format!(
+                        "{batch_name} 图斑 {}：{}，面积 {:.2} 亩（{:.0} m²）",
+                        p.id,
+                        t.class.label_zh(),
+                        mu(t.area_m2),
+                        t.area_m2
+                    ),
+                    problem_kind: kind_of(t.class),
+                    severity: if t.class == PatchClass::Protected {
+                        Severity::Key
+                    } else {
+                        Severity::General
+                    },
+                    reporter_name: String::new(),
+                    reporter_phone: String::new(),
+                    attachments: Vec::new(),
+                };
+                let point = LonLat::new(lon, lat)
+                    .map_err(|e| StoreError::BadFile(format!("patch {}: {e}", p.id)))?;
+                let outcome = self
+                    .file_clue_tx(&mut tx, actor, &clue, Some(point), now, &at)
+                    .await?;
+                merged += usize::from(outcome.merged);
+                clue_id = Some(outcome.clue_id);
+                case_id = Some(outcome.case_id);
+            }
+            sqlx::query(
+                "INSERT INTO patch (county_id, batch_id, patch_no, later_date, geometry, min_lon, min_lat, max_lon, max_lat, lon, lat, \
+                 area_m2, class, triage, township_id, village_id, grid_id, clue_id, case_id, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+            )
+            .bind(actor.county_id)
+            .bind(batch_id)
+            .bind(p.id.clone())
+            .bind(p.later_date.map(|d| d.to_string()))
+            .bind(to_geojson(&geo::Geometry::MultiPolygon(p.shape.clone())))
+            .bind(x0)
+            .bind(y0)
+            .bind(x1)
+            .bind(y1)
+            .bind(lon)
+            .bind(lat)
+            .bind(t.area_m2)
+            .bind(t.class.code())
+            .bind(triage_json(t).to_string())
+            .bind(place.map(|p| p.0))
+            .bind(place.map(|p| p.1))
+            .bind(grid_id)
+            .bind(clue_id)
+            .bind(case_id)
+            .bind(status)
+            .execute(&mut *tx)
+            .await?;
+        }
+        append(
+            &mut tx,
+            NewEvent {
+                at: &at,
+                actor: Some(actor.user_id),
+                county_id: actor.county_id,
+                case_id: None,
+                clue_id: None,
+                kind: "patch.batch_imported",
+                payload: serde_json::json!({
+                    "batch": batch_name, "source_file": source, "crs": crs,
+                    "patches": patches.len(), "suspects": suspects, "by_class": by_class,
+                })
+                .to_string(),
+                attachments: &[],
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(PatchImportSummary {
+            batch_id,
+            patches: patches.len(),
+            suspects,
+            merged,
+            by_class: by_class
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        })
+    }
+
+    /// Grid id → (township id, village id) for the county.
+    async fn grid_places(
+        &self,
+        county_id: i64,
+    ) -> Result<std::collections::HashMap<i64, (i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT gr.id, v.id AS village_id, t.id AS township_id FROM grid gr \
+             JOIN village v ON v.id = gr.village_id JOIN township t ON t.id = v.township_id \
+             JOIN register_feature f ON f.grid_id = gr.id AND f.active = 1 AND f.layer = 'grid' \
+             WHERE t.county_id = $1",
+        )
+        .bind(county_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    (r.try_get("township_id")?, r.try_get("village_id")?),
+                ))
+            })
+            .collect()
+    }
+
+    fn push_patch_scope(actor: &Actor, sql: &mut Sql) {
+        sql.push(" AND p.county_id = ").bind_i64(actor.county_id);
+        match actor.scope {
+            Scope::County => {}
+            Scope::Township(id) => {
+                sql.push(" AND p.township_id = ").bind_i64(id);
+            }
+            Scope::Village(id) => {
+                sql.push(" AND p.village_id = ").bind_i64(id);
+            }
+            Scope::Department(id) => {
+                sql.push(" AND c.lead_department_id = ").bind_i64(id);
+            }
+            Scope::OwnCluesOnly => {
+                sql.push(" AND 1 = 0");
+            }
+        }
+    }
+
+    const PATCH_SELECT: &'static str = "SELECT p.id, p.batch_id, b.name AS batch_name, p.patch_no, p.later_date, p.area_m2, p.class, p.status, \
+         t.name AS township, v.name AS village, p.case_id, c.case_number, p.lon, p.lat, p.geometry, p.triage, p.grid_id, \
+         p.before_image, p.after_image \
+         FROM patch p JOIN patch_batch b ON b.id = p.batch_id \
+         LEFT JOIN township t ON t.id = p.township_id LEFT JOIN village v ON v.id = p.village_id \
+         LEFT JOIN case_file c ON c.id = p.case_id WHERE 1 = 1";
+
+    fn patch_row(r: &sqlx::any::AnyRow) -> Result<PatchRow> {
+        Ok(PatchRow {
+            id: r.try_get("id")?,
+            batch_id: r.try_get("batch_id")?,
+            batch_name: r.try_get("batch_name")?,
+            patch_no: r.try_get("patch_no")?,
+            later_date: r.try_get("later_date")?,
+            area_m2: r.try_get("area_m2")?,
+            class: r.try_get("class")?,
+            status: r.try_get("status")?,
+            township: r.try_get("township")?,
+            village: r.try_get("village")?,
+            case_id: r.try_get("case_id")?,
+            case_number: r.try_get("case_number")?,
+            lon: r.try_get("lon")?,
+            lat: r.try_get("lat")?,
+            geometry: r.try_get("geometry")?,
+        })
+    }
+
+    /// Patches the actor may see.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn patches(&self, actor: &Actor, filter: &PatchFilter) -> Result<Vec<PatchRow>> {
+        let mut sql = Sql::new(Self::PATCH_SELECT);
+        Self::push_patch_scope(actor, &mut sql);
+        if let Some(b) = filter.batch_id {
+            sql.push(" AND p.batch_id = ").bind_i64(b);
+        }
+        if let Some(c) = filter.class.as_deref().filter(|c| !c.is_empty()) {
+            sql.push(" AND p.class = ").bind_text(c);
+        }
+        if let Some(s) = filter.status.as_deref().filter(|s| !s.is_empty()) {
+            sql.push(" AND p.status = ").bind_text(s);
+        }
+        sql.push(" ORDER BY p.batch_id DESC, p.id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(Self::patch_row).collect()
+    }
+
+    /// Batches of the county, newest first: (id, name, patches, imported_at).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn patch_batches(&self, county_id: i64) -> Result<Vec<(i64, String, i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT id, name, patches, imported_at FROM patch_batch WHERE county_id = $1 ORDER BY id DESC",
+        )
+        .bind(county_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("id")?,
+                    r.try_get("name")?,
+                    r.try_get("patches")?,
+                    r.try_get("imported_at")?,
+                ))
+            })
+            .collect()
+    }
+
+    /// One patch with its triage and evidence.
+    ///
+    /// # Errors
+    /// `NotFound` when absent or out of the actor's scope.
+    pub async fn patch(&self, actor: &Actor, id: i64) -> Result<PatchDetail> {
+        let mut sql = Sql::new(Self::PATCH_SELECT);
+        Self::push_patch_scope(actor, &mut sql);
+        sql.push(" AND p.id = ").bind_i64(id);
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        let r = rows
+            .first()
+            .ok_or_else(|| StoreError::not_found("patch", id))?;
+        let triage: String = r.try_get("triage")?;
+        let vrows = sqlx::query(
+            "SELECT pv.id, pv.determination, pv.reason, pv.permit_no, pv.note, pv.photos, u.display_name, pv.filed_at, \
+             pv.review, pv.review_note, pv.reviewed_at \
+             FROM patch_verification pv JOIN app_user u ON u.id = pv.filed_by WHERE pv.patch_id = $1 ORDER BY pv.id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        let verifications = vrows
+            .iter()
+            .map(|v| {
+                let photos: String = v.try_get("photos")?;
+                Ok(VerificationRow {
+                    id: v.try_get("id")?,
+                    determination: v.try_get("determination")?,
+                    reason: v.try_get("reason")?,
+                    permit_no: v.try_get("permit_no")?,
+                    note: v.try_get("note")?,
+                    photos: photos
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    filed_by: v.try_get("display_name")?,
+                    filed_at: v.try_get("filed_at")?,
+                    review: v.try_get("review")?,
+                    review_note: v.try_get("review_note")?,
+                    reviewed_at: v.try_get("reviewed_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(PatchDetail {
+            row: Self::patch_row(r)?,
+            triage: serde_json::from_str(&triage).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            grid_id: r.try_get("grid_id")?,
+            before_image: r.try_get("before_image")?,
+            after_image: r.try_get("after_image")?,
+            verifications,
+        })
+    }
+
+    /// Files field evidence for a patch: by its village or township (or the office).
+    ///
+    /// # Errors
+    /// `Forbidden` for other roles; `NotFound` out of scope; `Invalid` naming the field
+    /// (unknown reason, a legal ground without its licence number, "other" without a note,
+    /// a patch already accepted); unknown photos.
+    pub async fn verify_patch(
+        &self,
+        actor: &Actor,
+        id: i64,
+        v: &NewVerification,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !matches!(
+            actor.role,
+            Role::Village | Role::Township | Role::CountyOffice | Role::Admin
+        ) {
+            return Err(StoreError::Forbidden(
+                "field evidence is filed by the village, the township or the county office",
+            ));
+        }
+        let detail = self.patch(actor, id).await?;
+        let reason = VerificationReason::from_code(&v.reason)
+            .ok_or_else(|| StoreError::invalid("reason", "choose a reason from the list"))?;
+        if reason.needs_permit() && v.permit_no.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "permit_no",
+                "a legal determination on this ground must give the licence or approval number",
+            ));
+        }
+        if reason == VerificationReason::Other && v.note.trim().is_empty() {
+            return Err(StoreError::invalid("note", "say what the change is"));
+        }
+        if detail.row.status == "accepted" {
+            return Err(StoreError::invalid(
+                "patch",
+                "the county has accepted this patch's evidence",
+            ));
+        }
+        self.check_attachments(&v.photos).await?;
+        let at = stamp(now);
+        let mut tx = self.begin_write(&at).await?;
+        sqlx::query(
+            "INSERT INTO patch_verification (patch_id, county_id, determination, reason, permit_no, note, photos, filed_by, filed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(actor.county_id)
+        .bind(reason.determination())
+        .bind(reason.code())
+        .bind(v.permit_no.trim().to_string())
+        .bind(v.note.trim().to_string())
+        .bind(v.photos.join(","))
+        .bind(actor.user_id)
+        .bind(at.clone())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE patch SET status = 'submitted' WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            NewEvent {
+                at: &at,
+                actor: Some(actor.user_id),
+                county_id: actor.county_id,
+                case_id: detail.row.case_id,
+                clue_id: None,
+                kind: "patch.verified",
+                payload: serde_json::json!({
+                    "patch": detail.row.patch_no, "batch": detail.row.batch_name,
+                    "determination": reason.determination(), "reason": reason.code(),
+                    "permit_no": v.permit_no.trim(), "note": v.note.trim(),
+                })
+                .to_string(),
+                attachments: &v.photos,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The county accepts the latest evidence or sends it back with a note.
+    ///
+    /// # Errors
+    /// `Forbidden` unless county office; `Invalid` when there is no evidence awaiting
+    /// review, or a return without a note.
+    pub async fn review_patch(
+        &self,
+        actor: &Actor,
+        id: i64,
+        accept: bool,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !may_administer_county(actor.role) {
+            return Err(StoreError::Forbidden("only the county office reviews evidence"));
+        }
+        let detail = self.patch(actor, id).await?;
+        if detail.row.status != "submitted" {
+            return Err(StoreError::invalid("patch", "no evidence is awaiting review"));
+        }
+        if !accept && note.trim().is_empty() {
+            return Err(StoreError::invalid("review_note", "say why it goes back"));
+        }
+        let Some(latest) = detail.verifications.last() else {
+            return Err(StoreError::invalid("patch", "no evidence is awaiting review"));
+        };
+        let at = stamp(now);
+        let mut tx = self.begin_write(&at).await?;
+        let verdict = if accept { "accepted" } else { "returned" };
+        sqlx::query(
+            "UPDATE patch_verification SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5",
+        )
+        .bind(verdict)
+        .bind(note.trim().to_string())
+        .bind(actor.user_id)
+        .bind(at.clone())
+        .bind(latest.id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE patch SET status = $1 WHERE id = $2")
+            .bind(verdict)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        append(
+            &mut tx,
+            NewEvent {
+                at: &at,
+                actor: Some(actor.user_id),
+                county_id: actor.county_id,
+                case_id: detail.row.case_id,
+                clue_id: None,
+                kind: if accept { "patch.accepted" } else { "patch.returned" },
+                payload: serde_json::json!({"patch": detail.row.patch_no, "note": note.trim()}).to_string(),
+                attachments: &[],
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
