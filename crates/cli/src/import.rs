@@ -52,7 +52,10 @@ pub async fn run(
     out: &mut impl Write,
 ) -> Result<()> {
     let Some((actor, _)) = store.login_lookup(&args.user).await? else {
-        bail!("no active user '{}' (give --user, a county office user)", args.user)
+        bail!(
+            "no active user '{}' (give --user, a county office user)",
+            args.user
+        )
     };
     let options = ReadOptions {
         crs: args.crs.as_deref().map(Crs::parse).transpose()?,
@@ -71,7 +74,9 @@ pub async fn run(
         zone_id: args.id_field.clone(),
         zone_kind: None,
         default_zone_kind: match &args.zone_kind {
-            Some(k) => Some(ZoneKind::parse(k).ok_or_else(|| anyhow!("zone kind '{k}' is unknown"))?),
+            Some(k) => {
+                Some(ZoneKind::parse(k).ok_or_else(|| anyhow!("zone kind '{k}' is unknown"))?)
+            }
             None => None,
         },
         invalid: if args.repair {
@@ -108,7 +113,11 @@ pub async fn run(
     }
     let layer = RegisterLayer::from_code(&args.layer).ok_or_else(|| {
         let known: Vec<&str> = RegisterLayer::ALL.iter().map(|l| l.code()).collect();
-        anyhow!("unknown layer '{}': {} or patches", args.layer, known.join(", "))
+        anyhow!(
+            "unknown layer '{}': {} or patches",
+            args.layer,
+            known.join(", ")
+        )
     })?;
     let s = store
         .import_register(&actor, layer, layer_data, &fields, now)

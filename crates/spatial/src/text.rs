@@ -31,6 +31,5 @@ pub fn bbox(g: &MultiPolygon<f64>) -> (f64, f64, f64, f64) {
 #[must_use]
 pub fn inner_point(g: &MultiPolygon<f64>) -> (f64, f64) {
     use geo::InteriorPoint;
-    g.interior_point()
-        .map_or((0.0, 0.0), |p| (p.x(), p.y()))
+    g.interior_point().map_or((0.0, 0.0), |p| (p.x(), p.y()))
 }

@@ -40,8 +40,8 @@ pub use org::{
 };
 pub use org_import::{OrgImportSummary, OrgRow};
 pub use patches::{
-    NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImportSummary, PatchRow, VerificationReason,
-    VerificationRow, determination_label,
+    NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImportSummary, PatchRow,
+    VerificationReason, VerificationRow, determination_label,
 };
 pub use registers::{RegisterFeature, RegisterImportSummary, RegisterLayer};
 pub use users::UserRow;

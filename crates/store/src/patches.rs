@@ -199,7 +199,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PatchImportSummary> {
         if !may_administer_county(actor.role) {
-            return Err(StoreError::Forbidden("only the county office imports patches"));
+            return Err(StoreError::Forbidden(
+                "only the county office imports patches",
+            ));
         }
         let batch_name = batch_name.trim();
         if batch_name.is_empty() {
@@ -207,7 +209,8 @@ impl Store {
         }
         let source = data.source.clone();
         let crs = data.crs.to_string();
-        let patches = inputs::patches(data, fields).map_err(|e| StoreError::BadFile(e.to_string()))?;
+        let patches =
+            inputs::patches(data, fields).map_err(|e| StoreError::BadFile(e.to_string()))?;
         let today = minewatch_core::clock::local_date(now);
         let triager = self.triager(actor.county_id, today).await?;
         let results = triager.triage_all(&patches, &|| {});
@@ -240,14 +243,13 @@ impl Store {
 
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let exists: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM patch_batch WHERE county_id = $1 AND name = $2",
-        )
-        .bind(actor.county_id)
-        .bind(batch_name.to_string())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+        let exists: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM patch_batch WHERE county_id = $1 AND name = $2")
+                .bind(actor.county_id)
+                .bind(batch_name.to_string())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
         if exists > 0 {
             return Err(StoreError::invalid(
                 "batch",
@@ -279,7 +281,11 @@ impl Store {
             let (lon, lat) = inner_point(&p.shape);
             let (x0, y0, x1, y1) = bbox(&p.shape);
             let (mut clue_id, mut case_id) = (None, None);
-            let status = if t.class.suspect() { "pending" } else { "cleared" };
+            let status = if t.class.suspect() {
+                "pending"
+            } else {
+                "cleared"
+            };
             if let (true, Some((township_id, village_id))) = (t.class.suspect(), place) {
                 suspects += 1;
                 let clue = NewClue {
@@ -419,7 +425,7 @@ impl Store {
     }
 
     const PATCH_SELECT: &'static str = "SELECT p.id, p.batch_id, b.name AS batch_name, p.patch_no, p.later_date, p.area_m2, p.class, p.status, \
-         t.name AS township, v.name AS village, p.case_id, c.case_number, p.lon, p.lat, p.geometry, p.triage, p.grid_id, \
+         t.name AS township, v.name AS village, p.case_id, c.number AS case_number, p.lon, p.lat, p.geometry, p.triage, p.grid_id, \
          p.before_image, p.after_image \
          FROM patch p JOIN patch_batch b ON b.id = p.batch_id \
          LEFT JOIN township t ON t.id = p.township_id LEFT JOIN village v ON v.id = p.village_id \
@@ -535,7 +541,8 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
         Ok(PatchDetail {
             row: Self::patch_row(r)?,
-            triage: serde_json::from_str(&triage).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            triage: serde_json::from_str(&triage)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
             grid_id: r.try_get("grid_id")?,
             before_image: r.try_get("before_image")?,
             after_image: r.try_get("after_image")?,
@@ -641,17 +648,25 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         if !may_administer_county(actor.role) {
-            return Err(StoreError::Forbidden("only the county office reviews evidence"));
+            return Err(StoreError::Forbidden(
+                "only the county office reviews evidence",
+            ));
         }
         let detail = self.patch(actor, id).await?;
         if detail.row.status != "submitted" {
-            return Err(StoreError::invalid("patch", "no evidence is awaiting review"));
+            return Err(StoreError::invalid(
+                "patch",
+                "no evidence is awaiting review",
+            ));
         }
         if !accept && note.trim().is_empty() {
             return Err(StoreError::invalid("review_note", "say why it goes back"));
         }
         let Some(latest) = detail.verifications.last() else {
-            return Err(StoreError::invalid("patch", "no evidence is awaiting review"));
+            return Err(StoreError::invalid(
+                "patch",
+                "no evidence is awaiting review",
+            ));
         };
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
@@ -679,8 +694,13 @@ impl Store {
                 county_id: actor.county_id,
                 case_id: detail.row.case_id,
                 clue_id: None,
-                kind: if accept { "patch.accepted" } else { "patch.returned" },
-                payload: serde_json::json!({"patch": detail.row.patch_no, "note": note.trim()}).to_string(),
+                kind: if accept {
+                    "patch.accepted"
+                } else {
+                    "patch.returned"
+                },
+                payload: serde_json::json!({"patch": detail.row.patch_no, "note": note.trim()})
+                    .to_string(),
                 attachments: &[],
             },
         )
@@ -689,4 +709,3 @@ impl Store {
         Ok(())
     }
 }
-

@@ -6,7 +6,10 @@
 use chrono::{DateTime, TimeZone, Utc};
 use minewatch_core::org::DepartmentCode;
 use minewatch_core::{CaseAction, ClueSource, Decision, MeasureStep, ProblemKind, Role, Severity};
-use minewatch_store::{Actor, CaseFilter, NewClue, NewUser, Store, StoreConfig, StoreError};
+use minewatch_store::{Actor, CaseFilter, NewClue, NewUser, Store, StoreError};
+
+mod common;
+use common::{open_store, tamper};
 
 struct Fix {
     store: Store,
@@ -32,42 +35,6 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0)
         .single()
         .expect("valid")
-}
-
-async fn open_store(pg: bool, dir: &tempfile::TempDir) -> (Store, String) {
-    let location = if pg {
-        let base = std::env::var("MINEWATCH_TEST_PG")
-            .expect("MINEWATCH_TEST_PG is not set: run scripts/test, or scripts/pg-start and export its URL");
-        let name = format!("mw_test_{}", rand::random::<u64>());
-        sqlx::any::install_default_drivers();
-        let admin = sqlx::AnyPool::connect(&base)
-            .await
-            .expect("reach PostgreSQL");
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .expect("create test database");
-        admin.close().await;
-        let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
-        format!("{prefix}/{name}")
-    } else {
-        dir.path().join("ledger.db").to_string_lossy().into_owned()
-    };
-    let mut cfg = StoreConfig::new(location.clone());
-    cfg.blob_dir = Some(dir.path().join("blobs"));
-    let url = if pg {
-        location
-    } else {
-        format!("sqlite://{location}")
-    };
-    (Store::open(cfg).await.expect("open store"), url)
-}
-
-/// Changes rows behind the store's back, as someone with database access could.
-async fn tamper(url: &str, sql: &str) {
-    let pool = sqlx::AnyPool::connect(url).await.expect("connect");
-    sqlx::raw_sql(sql).execute(&pool).await.expect("tamper");
-    pool.close().await;
 }
 
 async fn fixture(pg: bool) -> Fix {

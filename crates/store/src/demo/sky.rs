@@ -75,7 +75,13 @@ pub(crate) async fn build(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let ring = vec![(c.x0, c.y0), (c.x1, c.y0), (c.x1, c.y1), (c.x0, c.y1), (c.x0, c.y0)];
+            let ring = vec![
+                (c.x0, c.y0),
+                (c.x1, c.y0),
+                (c.x1, c.y1),
+                (c.x0, c.y1),
+                (c.x0, c.y0),
+            ];
             feature(
                 i + 1,
                 Polygon::new(LineString::from(ring), vec![]),
@@ -88,7 +94,13 @@ pub(crate) async fn build(
         })
         .collect();
     store
-        .import_register(office, RegisterLayer::Grid, layer("grids", grids), &fields, now)
+        .import_register(
+            office,
+            RegisterLayer::Grid,
+            layer("grids", grids),
+            &fields,
+            now,
+        )
         .await?;
 
     let centre = |rng: &mut StdRng| {
@@ -122,16 +134,40 @@ pub(crate) async fn build(
         ));
     }
     store
-        .import_register(office, RegisterLayer::Licence, layer("licences", licences), &fields, now)
+        .import_register(
+            office,
+            RegisterLayer::Licence,
+            layer("licences", licences),
+            &fields,
+            now,
+        )
         .await?;
 
     let mut zone_sites = Vec::new();
     let zone_specs = [
         ("ZR-01", "自然保护地", "青岚山省级自然保护区", 1800.0, 900),
         ("HX-01", "生态保护红线", "青岚河水源涵养红线", 1200.0, 400),
-        ("JBNT-01", "永久基本农田", "东坪永久基本农田保护片", 900.0, 120),
-        ("ZD-01", "私挖滥采易发频发区", "北沟私挖滥采易发区", 1100.0, 60),
-        ("ZD-02", "废弃关闭矿井点位风险区", "老煤窑废弃井口风险区", 700.0, 40),
+        (
+            "JBNT-01",
+            "永久基本农田",
+            "东坪永久基本农田保护片",
+            900.0,
+            120,
+        ),
+        (
+            "ZD-01",
+            "私挖滥采易发频发区",
+            "北沟私挖滥采易发区",
+            1100.0,
+            60,
+        ),
+        (
+            "ZD-02",
+            "废弃关闭矿井点位风险区",
+            "老煤窑废弃井口风险区",
+            700.0,
+            40,
+        ),
     ];
     let mut zones = Vec::new();
     for (i, (id, kind, name, r, n)) in zone_specs.iter().enumerate() {
@@ -148,7 +184,13 @@ pub(crate) async fn build(
         ));
     }
     store
-        .import_register(office, RegisterLayer::Zone, layer("zones", zones), &fields, now)
+        .import_register(
+            office,
+            RegisterLayer::Zone,
+            layer("zones", zones),
+            &fields,
+            now,
+        )
         .await?;
 
     // 48 patches: inside licences, across their edges, in zones, and anywhere.
@@ -179,7 +221,13 @@ pub(crate) async fn build(
         ));
     }
     store
-        .import_patches(office, "2026年第一季度卫片", layer("patches", patches), &fields, now)
+        .import_patches(
+            office,
+            "2026年第一季度卫片",
+            layer("patches", patches),
+            &fields,
+            now,
+        )
         .await?;
     Ok(())
 }

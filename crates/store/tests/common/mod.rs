@@ -1,0 +1,41 @@
+//! What the store contract tests share: a store on SQLite or on a fresh PostgreSQL database.
+
+#![allow(dead_code, reason = "each test file uses a different part")]
+
+use minewatch_store::{Store, StoreConfig};
+
+pub async fn open_store(pg: bool, dir: &tempfile::TempDir) -> (Store, String) {
+    let location = if pg {
+        let base = std::env::var("MINEWATCH_TEST_PG")
+            .expect("MINEWATCH_TEST_PG is not set: run scripts/test, or scripts/pg-start and export its URL");
+        let name = format!("mw_test_{}", rand::random::<u64>());
+        sqlx::any::install_default_drivers();
+        let admin = sqlx::AnyPool::connect(&base)
+            .await
+            .expect("reach PostgreSQL");
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .expect("create test database");
+        admin.close().await;
+        let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
+        format!("{prefix}/{name}")
+    } else {
+        dir.path().join("ledger.db").to_string_lossy().into_owned()
+    };
+    let mut cfg = StoreConfig::new(location.clone());
+    cfg.blob_dir = Some(dir.path().join("blobs"));
+    let url = if pg {
+        location
+    } else {
+        format!("sqlite://{location}")
+    };
+    (Store::open(cfg).await.expect("open store"), url)
+}
+
+/// Changes rows behind the store's back, as someone with database access could.
+pub async fn tamper(url: &str, sql: &str) {
+    let pool = sqlx::AnyPool::connect(url).await.expect("connect");
+    sqlx::raw_sql(sql).execute(&pool).await.expect("tamper");
+    pool.close().await;
+}
