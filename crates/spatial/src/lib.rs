@@ -8,6 +8,7 @@ pub mod clip;
 pub mod crs;
 pub mod inputs;
 pub mod read;
+pub mod svg;
 pub mod text;
 pub mod triage;
 pub mod validity;

@@ -33,3 +33,16 @@ pub fn inner_point(g: &MultiPolygon<f64>) -> (f64, f64) {
     use geo::InteriorPoint;
     g.interior_point().map_or((0.0, 0.0), |p| (p.x(), p.y()))
 }
+
+/// A stored area for drawing: no checks, a damaged row just draws nothing.
+#[must_use]
+pub fn shape_from_geojson(text: &str) -> MultiPolygon<f64> {
+    let Ok(g) = text.parse::<geojson::Geometry>() else {
+        return MultiPolygon(vec![]);
+    };
+    match Geometry::<f64>::try_from(&g.value) {
+        Ok(Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+        Ok(Geometry::MultiPolygon(m)) => m,
+        _ => MultiPolygon(vec![]),
+    }
+}

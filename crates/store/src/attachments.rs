@@ -102,9 +102,13 @@ impl Store {
         let blobs = self.blobs().clone();
         let size =
             i64::try_from(bytes.len()).map_err(|_| StoreError::invalid("file", "too large"))?;
-        let sha = tokio::task::spawn_blocking(move || blobs.put(&bytes))
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("hashing task failed: {e}")))??;
+        let is_image = media_type.starts_with("image/");
+        let (sha, photo) = tokio::task::spawn_blocking(move || {
+            let sha = blobs.put(&bytes)?;
+            Ok::<_, StoreError>((sha, is_image.then(|| crate::photo::analyse(&bytes))))
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("hashing task failed: {e}")))??;
         let name: String = file_name
             .chars()
             .filter(|c| !c.is_control())
@@ -122,6 +126,19 @@ impl Store {
         .bind(actor.user_id)
         .execute(self.pool())
         .await?;
+        if let Some(p) = photo {
+            sqlx::query(
+                "INSERT INTO photo_meta (sha256, taken_at, lon, lat, phash) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (sha256) DO NOTHING",
+            )
+            .bind(sha.clone())
+            .bind(p.taken_at)
+            .bind(p.lon)
+            .bind(p.lat)
+            .bind(p.phash)
+            .execute(self.pool())
+            .await?;
+        }
         Ok(AttachmentMeta {
             sha256: sha,
             size_bytes: size,

@@ -22,8 +22,10 @@ mod migrate;
 mod org;
 mod org_import;
 mod patches;
+pub mod photo;
 mod registers;
 mod sql;
+mod truth;
 mod users;
 
 pub use actor::Actor;
@@ -44,6 +46,7 @@ pub use patches::{
     VerificationReason, VerificationRow, determination_label,
 };
 pub use registers::{RegisterFeature, RegisterImportSummary, RegisterLayer};
+pub use truth::{Finding, FindingKind, PHOTO_MAX_DISTANCE_M, SAME_PICTURE_BITS};
 pub use users::UserRow;
 
 use minewatch_core::deadline::Policy;

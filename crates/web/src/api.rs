@@ -358,7 +358,12 @@ pub(crate) async fn xlsx_response(
         .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?
         .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?;
     let name = format!("ledger-{}.xlsx", state.clock.today());
-    Ok((
+    Ok(xlsx_file(bytes, &name))
+}
+
+/// A workbook as a download.
+pub(crate) fn xlsx_file(bytes: Vec<u8>, name: &str) -> Response {
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -371,7 +376,7 @@ pub(crate) async fn xlsx_response(
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 async fn ledger_xlsx(

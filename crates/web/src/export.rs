@@ -142,3 +142,129 @@ pub fn ledger_xlsx(rows: &[CaseRow], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     }
     wb.save_to_buffer()
 }
+
+/// Patches as .xlsx: the list the county files with the batch (图斑核查台账).
+///
+/// # Errors
+/// When the writer fails.
+pub fn patches_workbook(
+    rows: &[minewatch_store::PatchRow],
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let zh = lang.is_zh();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.t("图斑核查", "Patches"))?;
+    let bold = Format::new().set_bold();
+    let headers: [&str; 11] = if zh {
+        [
+            "序号",
+            "图斑编号",
+            "批次",
+            "后时相",
+            "面积(亩)",
+            "面积(平方米)",
+            "乡镇(街道)",
+            "村(社区)",
+            "初判",
+            "核查状态",
+            "案件编号",
+        ]
+    } else {
+        [
+            "No.",
+            "Patch",
+            "Batch",
+            "Later image",
+            "Area (mu)",
+            "Area (m²)",
+            "Township",
+            "Village",
+            "Class",
+            "Status",
+            "Case",
+        ]
+    };
+    for (col, h) in (0u16..).zip(headers) {
+        ws.write_string_with_format(0, col, h, &bold)?;
+    }
+    for (i, p) in rows.iter().enumerate() {
+        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        ws.write_number(r, 0, f64::from(r))?;
+        ws.write_string(r, 1, &p.patch_no)?;
+        ws.write_string(r, 2, &p.batch_name)?;
+        ws.write_string(r, 3, p.later_date.as_deref().unwrap_or(""))?;
+        ws.write_number(
+            r,
+            4,
+            (minewatch_spatial::area::mu(p.area_m2) * 100.0).round() / 100.0,
+        )?;
+        ws.write_number(r, 5, p.area_m2.round())?;
+        ws.write_string(r, 6, p.township.as_deref().unwrap_or(""))?;
+        ws.write_string(r, 7, p.village.as_deref().unwrap_or(""))?;
+        let class = minewatch_spatial::triage::PatchClass::from_code(&p.class).map_or(
+            p.class.clone(),
+            |c| {
+                if zh {
+                    c.label_zh().to_string()
+                } else {
+                    c.code().to_string()
+                }
+            },
+        );
+        ws.write_string(r, 8, &class)?;
+        ws.write_string(r, 9, crate::pages::status_label(&p.status, zh))?;
+        ws.write_string(r, 10, p.case_number.as_deref().unwrap_or(""))?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let last = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    ws.autofilter(0, 0, last, 10)?;
+    for (col, width) in [
+        (1u16, 18.0),
+        (2, 22.0),
+        (3, 12.0),
+        (6, 12.0),
+        (7, 12.0),
+        (8, 14.0),
+        (9, 12.0),
+        (10, 18.0),
+    ] {
+        ws.set_column_width(col, width)?;
+    }
+    wb.save_to_buffer()
+}
+
+/// Truthfulness findings as .xlsx, one row each.
+///
+/// # Errors
+/// When the writer fails.
+pub fn findings_workbook(
+    list: &[minewatch_store::Finding],
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let zh = lang.is_zh();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.t("真实性核查", "Findings"))?;
+    let bold = Format::new().set_bold();
+    let headers = if zh {
+        ["序号", "图斑编号", "问题", "详情"]
+    } else {
+        ["No.", "Patch", "Finding", "Detail"]
+    };
+    for (col, h) in (0u16..).zip(headers) {
+        ws.write_string_with_format(0, col, h, &bold)?;
+    }
+    for (i, f) in list.iter().enumerate() {
+        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        ws.write_number(r, 0, f64::from(r))?;
+        ws.write_string(r, 1, &f.patch_no)?;
+        ws.write_string(r, 2, f.kind.label(zh))?;
+        ws.write_string(r, 3, if zh { &f.detail_zh } else { &f.detail_en })?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (col, width) in [(1u16, 18.0), (2, 30.0), (3, 70.0)] {
+        ws.set_column_width(col, width)?;
+    }
+    wb.save_to_buffer()
+}

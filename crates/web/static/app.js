@@ -28,4 +28,60 @@
       }, function () { locate.disabled = false; }, { enableHighAccuracy: true, timeout: 15000 });
     });
   } else if (locate) { locate.hidden = true; }
+  // Pan and zoom on SVG maps: wheel or pinch zooms about the pointer, drag pans,
+  // double-click resets. The map stays a plain SVG for print and without script.
+  Array.prototype.forEach.call(document.querySelectorAll("svg[data-pan-zoom]"), function (svg) {
+    var base = svg.getAttribute("viewBox").split(" ").map(Number);
+    var vb = base.slice();
+    function apply() { svg.setAttribute("viewBox", vb.join(" ")); }
+    function toSvg(clientX, clientY) {
+      var r = svg.getBoundingClientRect();
+      return [vb[0] + (clientX - r.left) / r.width * vb[2], vb[1] + (clientY - r.top) / r.height * vb[3]];
+    }
+    function zoom(factor, cx, cy) {
+      var p = toSvg(cx, cy);
+      var w = Math.min(base[2] * 2, Math.max(base[2] / 200, vb[2] * factor));
+      var k = w / vb[2];
+      vb = [p[0] - (p[0] - vb[0]) * k, p[1] - (p[1] - vb[1]) * k, vb[2] * k, vb[3] * k];
+      apply();
+    }
+    svg.addEventListener("wheel", function (e) {
+      e.preventDefault();
+      zoom(e.deltaY > 0 ? 1.25 : 0.8, e.clientX, e.clientY);
+    }, { passive: false });
+    var pointers = {}, last = null, pinch = null, moved = false;
+    svg.addEventListener("pointerdown", function (e) {
+      pointers[e.pointerId] = [e.clientX, e.clientY];
+      last = [e.clientX, e.clientY];
+      moved = false;
+    });
+    svg.addEventListener("pointermove", function (e) {
+      if (!pointers[e.pointerId]) return;
+      pointers[e.pointerId] = [e.clientX, e.clientY];
+      var ids = Object.keys(pointers);
+      if (ids.length === 2) {
+        var a = pointers[ids[0]], b = pointers[ids[1]];
+        var d = Math.hypot(a[0] - b[0], a[1] - b[1]);
+        if (pinch) zoom(pinch / d, (a[0] + b[0]) / 2, (a[1] + b[1]) / 2);
+        pinch = d;
+        moved = true;
+        return;
+      }
+      if (!last) return;
+      var r = svg.getBoundingClientRect();
+      var dx = (e.clientX - last[0]) / r.width * vb[2], dy = (e.clientY - last[1]) / r.height * vb[3];
+      if (Math.abs(e.clientX - last[0]) + Math.abs(e.clientY - last[1]) > 2) moved = true;
+      vb[0] -= dx; vb[1] -= dy;
+      last = [e.clientX, e.clientY];
+      apply();
+    });
+    function up(e) { delete pointers[e.pointerId]; pinch = null; last = null; }
+    svg.addEventListener("pointerup", up);
+    svg.addEventListener("pointercancel", up);
+    svg.addEventListener("pointerleave", up);
+    // A drag should not follow the link under the pointer.
+    svg.addEventListener("click", function (e) { if (moved) { e.preventDefault(); moved = false; } }, true);
+    svg.addEventListener("dblclick", function (e) { e.preventDefault(); vb = base.slice(); apply(); });
+    svg.style.touchAction = "none";
+  });
 })();

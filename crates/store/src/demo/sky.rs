@@ -200,11 +200,22 @@ pub(crate) async fn build(
             0 | 1 => {
                 let (lx, ly, lr, _) = licence_sites[rng.gen_range(0..licence_sites.len())];
                 let off = if i % 6 == 0 { 0.2 } else { 0.9 } * lr / M_PER_DEG;
-                (lx + off, ly, rng.gen_range(40.0..90.0))
+                let t: f64 = rng.gen_range(0.0..std::f64::consts::TAU);
+                (
+                    lx + off * t.cos(),
+                    ly + off * t.sin(),
+                    rng.gen_range(40.0..90.0),
+                )
             }
             2 => {
                 let (zx, zy, zr) = zone_sites[rng.gen_range(0..zone_sites.len())];
-                (zx + 0.3 * zr / M_PER_DEG, zy, rng.gen_range(40.0..110.0))
+                let t: f64 = rng.gen_range(0.0..std::f64::consts::TAU);
+                let d = rng.gen_range(0.1..0.6) * zr / M_PER_DEG;
+                (
+                    zx + d * t.cos(),
+                    zy + d * t.sin(),
+                    rng.gen_range(40.0..110.0),
+                )
             }
             _ => {
                 let (x, y) = centre(rng);

@@ -5,6 +5,9 @@ mod clue;
 mod dashboard;
 mod ledger;
 mod org;
+mod patches;
+
+pub(crate) use patches::status_label;
 
 use crate::AppState;
 use crate::auth::{self, PageUser};
@@ -35,6 +38,13 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/act", post(case::act))
         .route("/clues/new", get(clue::form).post(clue::submit))
+        .route("/patches", get(patches::list))
+        .route("/patches.xlsx", get(patches::xlsx))
+        .route("/patches/findings", get(patches::findings))
+        .route("/patches/findings.xlsx", get(patches::findings_xlsx))
+        .route("/patches/{id}", get(patches::detail))
+        .route("/patches/{id}/verify", post(patches::verify))
+        .route("/patches/{id}/review", post(patches::review))
         .route("/clues/mine", get(clue::mine))
         .route("/attachments/{sha}", get(attachment))
         .route(
@@ -79,6 +89,7 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             @if a.scope != minewatch_core::Scope::OwnCluesOnly {
                                 a href="/" { (lang.t("总览", "Dashboard")) }
                                 a href="/ledger" { (lang.t("台账", "Ledger")) }
+                                a href="/patches" { (lang.t("卫片图斑", "Patches")) }
                                 a href="/org" { (lang.t("组织分工", "Organisation")) }
                             }
                             @if minewatch_core::rights::may_file_clue(a.role) {

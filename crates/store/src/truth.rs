@@ -1,0 +1,434 @@
+//! Truthfulness checks on field evidence (R29, seed 003 §四(四)): one photo for several
+//! patches (一图多用), the same picture re-encoded, photos taken far from the patch or before
+//! the image that showed the change, different legality for the same place, suspect patches
+//! written off as natural or pseudo-change without the county's review, and licensed-mine
+//! patches judged legal without a field photo.
+//!
+//! Findings are derived from the stored evidence each time they are asked for, over the
+//! whole county (a reused photo may cross township lines), and shown to each user for the
+//! patches they can see.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use minewatch_spatial::LonLat;
+use minewatch_spatial::geo::{BoundingRect, Closest, ClosestPoint, Contains, Intersects, Point};
+use minewatch_spatial::text::shape_from_geojson;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::photo::distance;
+use crate::{Actor, PatchFilter, Result, Store};
+
+/// A photo farther than this from its patch is suspect.
+pub const PHOTO_MAX_DISTANCE_M: f64 = 500.0;
+/// Perceptual hashes this close are the same picture.
+pub const SAME_PICTURE_BITS: u32 = 6;
+
+/// What is wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    PhotoReused,
+    PhotoSimilar,
+    PhotoFar,
+    PhotoBeforeImage,
+    ConflictingDeterminations,
+    WrittenOffWithoutReview,
+    LicensedLegalWithoutPhoto,
+}
+
+impl FindingKind {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingKind::PhotoReused => "photo_reused",
+            FindingKind::PhotoSimilar => "photo_similar",
+            FindingKind::PhotoFar => "photo_far",
+            FindingKind::PhotoBeforeImage => "photo_before_image",
+            FindingKind::ConflictingDeterminations => "conflicting_determinations",
+            FindingKind::WrittenOffWithoutReview => "written_off_without_review",
+            FindingKind::LicensedLegalWithoutPhoto => "licensed_legal_without_photo",
+        }
+    }
+
+    #[must_use]
+    pub fn label(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (FindingKind::PhotoReused, true) => "举证照片一图多用",
+            (FindingKind::PhotoReused, false) => "One photo for several patches",
+            (FindingKind::PhotoSimilar, true) => "同一照片改存后重复使用",
+            (FindingKind::PhotoSimilar, false) => "Same picture re-encoded and reused",
+            (FindingKind::PhotoFar, true) => "照片拍摄位置远离图斑",
+            (FindingKind::PhotoFar, false) => "Photo taken far from the patch",
+            (FindingKind::PhotoBeforeImage, true) => "照片早于后时相影像",
+            (FindingKind::PhotoBeforeImage, false) => "Photo older than the later image",
+            (FindingKind::ConflictingDeterminations, true) => "相同区域合法性判定不一致",
+            (FindingKind::ConflictingDeterminations, false) => {
+                "Different legality for the same place"
+            }
+            (FindingKind::WrittenOffWithoutReview, true) => "疑似违法图斑填报为伪变化未经审核",
+            (FindingKind::WrittenOffWithoutReview, false) => {
+                "Suspect patch written off as pseudo-change without review"
+            }
+            (FindingKind::LicensedLegalWithoutPhoto, true) => "有证矿山图斑判合法但无实地照片",
+            (FindingKind::LicensedLegalWithoutPhoto, false) => {
+                "Licensed-mine patch judged legal without a field photo"
+            }
+        }
+    }
+}
+
+/// One finding on one patch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub patch_id: i64,
+    pub patch_no: String,
+    pub kind: FindingKind,
+    pub detail_zh: String,
+    pub detail_en: String,
+}
+
+impl Finding {
+    #[must_use]
+    pub fn message(&self, zh: bool) -> String {
+        format!(
+            "{}：{}",
+            self.kind.label(zh),
+            if zh { &self.detail_zh } else { &self.detail_en }
+        )
+    }
+}
+
+struct Evidence {
+    patch_id: i64,
+    patch_no: String,
+    class: String,
+    later_date: Option<String>,
+    shape: minewatch_spatial::geo::MultiPolygon<f64>,
+    determination: String,
+    reason: String,
+    photos: Vec<String>,
+    review: String,
+}
+
+struct Photo {
+    taken_at: Option<String>,
+    point: Option<(f64, f64)>,
+    phash: Option<String>,
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..10).unwrap_or(sha)
+}
+
+impl Store {
+    /// Findings on the patches the actor can see (one patch when `patch` is given).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn truth_findings(&self, actor: &Actor, patch: Option<i64>) -> Result<Vec<Finding>> {
+        let visible: HashSet<i64> = self
+            .patches(actor, &PatchFilter::default())
+            .await?
+            .into_iter()
+            .map(|p| p.id)
+            .collect();
+        let evidence = self.latest_evidence(actor.county_id).await?;
+        let photos = self.photo_meta(&evidence).await?;
+        let mut out = Vec::new();
+        let mut push = |e: &Evidence, kind, zh: String, en: String| {
+            out.push(Finding {
+                patch_id: e.patch_id,
+                patch_no: e.patch_no.clone(),
+                kind,
+                detail_zh: zh,
+                detail_en: en,
+            });
+        };
+
+        // Photos used for several patches: the same bytes, or the same picture.
+        let mut users: BTreeMap<&str, Vec<&Evidence>> = BTreeMap::new();
+        for e in &evidence {
+            for p in &e.photos {
+                users.entry(p.as_str()).or_default().push(e);
+            }
+        }
+        for (sha, list) in &users {
+            if list.len() < 2 {
+                continue;
+            }
+            for e in list {
+                let others: Vec<&str> = list
+                    .iter()
+                    .filter(|o| o.patch_id != e.patch_id)
+                    .map(|o| o.patch_no.as_str())
+                    .collect();
+                if others.is_empty() {
+                    continue;
+                }
+                push(
+                    e,
+                    FindingKind::PhotoReused,
+                    format!("照片 {} 也用于图斑 {}", short(sha), others.join("、")),
+                    format!(
+                        "photo {} is also used for {}",
+                        short(sha),
+                        others.join(", ")
+                    ),
+                );
+            }
+        }
+        let hashed: Vec<(&str, &str)> = users
+            .keys()
+            .filter_map(|sha| {
+                photos
+                    .get(*sha)
+                    .and_then(|p| p.phash.as_deref())
+                    .map(|h| (*sha, h))
+            })
+            .collect();
+        for (i, (sa, ha)) in hashed.iter().enumerate() {
+            for (sb, hb) in &hashed[i + 1..] {
+                let Some(d) = distance(ha, hb) else {
+                    continue;
+                };
+                if d > SAME_PICTURE_BITS {
+                    continue;
+                }
+                for (mine, theirs) in [(sa, sb), (sb, sa)] {
+                    let other_patches: Vec<&str> =
+                        users[*theirs].iter().map(|o| o.patch_no.as_str()).collect();
+                    for e in &users[*mine] {
+                        let others: Vec<&str> = other_patches
+                            .iter()
+                            .copied()
+                            .filter(|n| *n != e.patch_no)
+                            .collect();
+                        if others.is_empty() {
+                            continue;
+                        }
+                        push(
+                            e,
+                            FindingKind::PhotoSimilar,
+                            format!(
+                                "照片 {} 与图斑 {} 的照片 {} 是同一画面（相差 {d} 位）",
+                                short(mine),
+                                others.join("、"),
+                                short(theirs)
+                            ),
+                            format!(
+                                "photo {} shows the same picture as photo {} of {} ({d} bits apart)",
+                                short(mine),
+                                short(theirs),
+                                others.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+
+        // Where and when each photo was taken.
+        for e in &evidence {
+            for sha in &e.photos {
+                let Some(p) = photos.get(sha) else { continue };
+                if let Some((lon, lat)) = p.point {
+                    let d = distance_to(&e.shape, lon, lat);
+                    if d > PHOTO_MAX_DISTANCE_M {
+                        push(
+                            e,
+                            FindingKind::PhotoFar,
+                            format!("照片 {} 拍摄于距图斑 {:.0} 米处", short(sha), d),
+                            format!("photo {} was taken {:.0} m from the patch", short(sha), d),
+                        );
+                    }
+                }
+                if let (Some(t), Some(later)) = (&p.taken_at, &e.later_date) {
+                    if t.get(..10).is_some_and(|day| day < later.as_str()) {
+                        push(
+                            e,
+                            FindingKind::PhotoBeforeImage,
+                            format!(
+                                "照片 {} 拍摄于 {}，早于后时相 {later}",
+                                short(sha),
+                                &t[..10]
+                            ),
+                            format!(
+                                "photo {} was taken on {}, before the later image of {later}",
+                                short(sha),
+                                &t[..10]
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+
+        // Overlapping patches judged differently.
+        for (i, a) in evidence.iter().enumerate() {
+            for b in &evidence[i + 1..] {
+                if a.determination == b.determination
+                    || !boxes_meet(&a.shape, &b.shape)
+                    || !a.shape.intersects(&b.shape)
+                {
+                    continue;
+                }
+                for (x, y) in [(a, b), (b, a)] {
+                    push(
+                        x,
+                        FindingKind::ConflictingDeterminations,
+                        format!(
+                            "判为“{}”，与同一区域的图斑 {} 判为“{}”不一致",
+                            crate::determination_label(&x.determination, true),
+                            y.patch_no,
+                            crate::determination_label(&y.determination, true)
+                        ),
+                        format!(
+                            "judged {} while {} at the same place was judged {}",
+                            crate::determination_label(&x.determination, false),
+                            y.patch_no,
+                            crate::determination_label(&y.determination, false)
+                        ),
+                    );
+                }
+            }
+        }
+
+        // Determinations that do not fit what the triage found.
+        for e in &evidence {
+            let suspect = matches!(
+                e.class.as_str(),
+                "no_licence" | "protected" | "expired_licence"
+            );
+            if suspect && e.determination == "pseudo_change" && e.review != "accepted" {
+                push(
+                    e,
+                    FindingKind::WrittenOffWithoutReview,
+                    format!(
+                        "套合结果为“{}”，却填报为伪变化，县级未审核通过",
+                        class_zh(&e.class)
+                    ),
+                    format!(
+                        "triage found {}, evidence says pseudo-change, not accepted on review",
+                        e.class.replace('_', " ")
+                    ),
+                );
+            }
+            let licensed = matches!(e.class.as_str(), "inside_licence" | "oversteps_licence");
+            if licensed && e.determination == "legal" && e.photos.is_empty() {
+                push(
+                    e,
+                    FindingKind::LicensedLegalWithoutPhoto,
+                    format!("依据“{}”判为合法，没有实地照片", reason_zh(&e.reason)),
+                    "judged legal with no field photo: overlay alone".to_string(),
+                );
+            }
+        }
+
+        out.retain(|f| visible.contains(&f.patch_id) && patch.is_none_or(|p| p == f.patch_id));
+        out.sort_by(|a, b| (a.patch_no.as_str(), a.kind).cmp(&(b.patch_no.as_str(), b.kind)));
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Each patch's latest evidence, county-wide.
+    async fn latest_evidence(&self, county_id: i64) -> Result<Vec<Evidence>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.patch_no, p.class, p.later_date, p.geometry, v.determination, v.reason, v.photos, v.review \
+             FROM patch p JOIN patch_verification v ON v.patch_id = p.id \
+             WHERE p.county_id = $1 AND v.id = (SELECT MAX(v2.id) FROM patch_verification v2 WHERE v2.patch_id = p.id) \
+             ORDER BY p.id",
+        )
+        .bind(county_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let geometry: String = r.try_get("geometry")?;
+                let photos: String = r.try_get("photos")?;
+                Ok(Evidence {
+                    patch_id: r.try_get("id")?,
+                    patch_no: r.try_get("patch_no")?,
+                    class: r.try_get("class")?,
+                    later_date: r.try_get("later_date")?,
+                    shape: shape_from_geojson(&geometry),
+                    determination: r.try_get("determination")?,
+                    reason: r.try_get("reason")?,
+                    photos: photos
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                    review: r.try_get("review")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn photo_meta(&self, evidence: &[Evidence]) -> Result<HashMap<String, Photo>> {
+        let wanted: HashSet<&str> = evidence
+            .iter()
+            .flat_map(|e| e.photos.iter().map(String::as_str))
+            .collect();
+        let mut out = HashMap::new();
+        for sha in wanted {
+            let row =
+                sqlx::query("SELECT taken_at, lon, lat, phash FROM photo_meta WHERE sha256 = $1")
+                    .bind(sha.to_string())
+                    .fetch_optional(self.pool())
+                    .await?;
+            if let Some(r) = row {
+                let lon: Option<f64> = r.try_get("lon")?;
+                let lat: Option<f64> = r.try_get("lat")?;
+                out.insert(
+                    sha.to_string(),
+                    Photo {
+                        taken_at: r.try_get("taken_at")?,
+                        point: lon.zip(lat),
+                        phash: r.try_get("phash")?,
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn boxes_meet(
+    a: &minewatch_spatial::geo::MultiPolygon<f64>,
+    b: &minewatch_spatial::geo::MultiPolygon<f64>,
+) -> bool {
+    match (a.bounding_rect(), b.bounding_rect()) {
+        (Some(a), Some(b)) => {
+            a.min().x <= b.max().x
+                && b.min().x <= a.max().x
+                && a.min().y <= b.max().y
+                && b.min().y <= a.max().y
+        }
+        _ => false,
+    }
+}
+
+/// Metres from a point to a patch (0 inside it).
+fn distance_to(shape: &minewatch_spatial::geo::MultiPolygon<f64>, lon: f64, lat: f64) -> f64 {
+    let p = Point::new(lon, lat);
+    if shape.contains(&p) {
+        return 0.0;
+    }
+    let nearest = match shape.closest_point(&p) {
+        Closest::Intersection(q) | Closest::SinglePoint(q) => q,
+        Closest::Indeterminate => return f64::INFINITY,
+    };
+    match (LonLat::new(lon, lat), LonLat::new(nearest.x(), nearest.y())) {
+        (Ok(a), Ok(b)) => a.distance_m(b),
+        _ => f64::INFINITY,
+    }
+}
+
+fn class_zh(code: &str) -> &'static str {
+    minewatch_spatial::triage::PatchClass::from_code(code).map_or("未知", |c| c.label_zh())
+}
+
+fn reason_zh(code: &str) -> &'static str {
+    crate::VerificationReason::from_code(code).map_or("未知", |r| r.label(true))
+}
