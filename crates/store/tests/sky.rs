@@ -522,7 +522,262 @@ macro_rules! on_both {
     };
 }
 
+/// A picture of smooth random waves (like terrain from above), different per seed.
+fn picture(seed: u64) -> image::RgbImage {
+    let mut waves = Vec::new();
+    let mut s = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    let mut next = || {
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (s >> 33) as f64 / f64::from(u32::MAX)
+    };
+    for _ in 0..6 {
+        waves.push((next() * 0.08, next() * 0.08, next() * 6.3, next()));
+    }
+    image::RgbImage::from_fn(320, 240, |x, y| {
+        let v: f64 = waves
+            .iter()
+            .map(|(fx, fy, p, a)| a * ((f64::from(x) * fx + f64::from(y) * fy + p).sin()))
+            .sum();
+        let g = (128.0 + v * 40.0).clamp(0.0, 255.0) as u8;
+        image::Rgb([g, g / 2 + 60, 255 - g])
+    })
+}
+
+/// A JPEG with an EXIF block giving the time and GPS position a phone would write.
+fn jpeg(img: &image::RgbImage, quality: u8, taken: &str, lon: f64, lat: f64) -> Vec<u8> {
+    use exif::{Field, In, Rational, Tag, Value};
+    let mut body = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut body, quality)
+        .encode_image(img)
+        .expect("encode");
+    let dms = |v: f64| {
+        let d = v.trunc();
+        let m = ((v - d) * 60.0).trunc();
+        let s = ((v - d) * 60.0 - m) * 60.0;
+        Value::Rational(vec![
+            Rational {
+                num: d as u32,
+                denom: 1,
+            },
+            Rational {
+                num: m as u32,
+                denom: 1,
+            },
+            Rational {
+                num: (s * 1000.0).round() as u32,
+                denom: 1000,
+            },
+        ])
+    };
+    let fields = [
+        Field {
+            tag: Tag::DateTimeOriginal,
+            ifd_num: In::PRIMARY,
+            value: Value::Ascii(vec![taken.as_bytes().to_vec()]),
+        },
+        Field {
+            tag: Tag::GPSLatitudeRef,
+            ifd_num: In::PRIMARY,
+            value: Value::Ascii(vec![b"N".to_vec()]),
+        },
+        Field {
+            tag: Tag::GPSLatitude,
+            ifd_num: In::PRIMARY,
+            value: dms(lat),
+        },
+        Field {
+            tag: Tag::GPSLongitudeRef,
+            ifd_num: In::PRIMARY,
+            value: Value::Ascii(vec![b"E".to_vec()]),
+        },
+        Field {
+            tag: Tag::GPSLongitude,
+            ifd_num: In::PRIMARY,
+            value: dms(lon),
+        },
+    ];
+    let mut w = exif::experimental::Writer::new();
+    for f in &fields {
+        w.push_field(f);
+    }
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    w.write(&mut tiff, false).expect("exif");
+    let tiff = tiff.into_inner();
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    let len = u16::try_from(tiff.len() + 8).expect("small");
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(b"Exif\0\0");
+    out.extend_from_slice(&tiff);
+    out.extend_from_slice(&body[2..]);
+    out
+}
+
+async fn false_records_are_found(pg: bool) {
+    use minewatch_store::FindingKind as K;
+    let f = fixture(pg).await;
+    let s = &f.store;
+    registers(&f).await;
+    s.import_patches(&f.office, "Q1", batch(), &Fields::default(), t0())
+        .await
+        .expect("Q1");
+    // The next quarter shows change at the same place as P2, and a new patch in 二村.
+    let q2 = layer(vec![
+        (
+            rect(112.0135, 36.0035, 112.0145, 36.0045),
+            &[("TBBH", "P2b"), ("HSX", "2026-06-01")],
+        ),
+        (
+            rect(112.016, 36.006, 112.017, 36.007),
+            &[("TBBH", "P4"), ("HSX", "2026-06-01")],
+        ),
+    ]);
+    s.import_patches(&f.office, "Q2", q2, &Fields::default(), t0())
+        .await
+        .expect("Q2");
+    let all = s
+        .patches(&f.office, &PatchFilter::default())
+        .await
+        .expect("patches");
+    let id = |no: &str| all.iter().find(|p| p.patch_no == no).expect("patch").id;
+    let put = |bytes: Vec<u8>, name: &'static str| {
+        let s = s.clone();
+        let a = f.township_jia.clone();
+        async move {
+            s.put_attachment(&a, bytes, name, "image/jpeg", t0())
+                .await
+                .expect("photo")
+                .sha256
+        }
+    };
+    let verify = |patch: i64, actor: &Actor, reason: &str, permit: &str, photos: Vec<String>| {
+        let s = s.clone();
+        let a = actor.clone();
+        let v = NewVerification {
+            reason: reason.into(),
+            permit_no: permit.into(),
+            note: "现场核查".into(),
+            photos,
+        };
+        async move { s.verify_patch(&a, patch, &v, t0()).await.expect("verify") }
+    };
+
+    // A clean record: P3 in the reserve, photographed there after the image.
+    let at_p3 = put(
+        jpeg(&picture(3), 90, "2026:03:20 10:00:00", 112.0235, 36.0035),
+        "p3.jpg",
+    )
+    .await;
+    verify(id("P3"), &f.township_yi, "protected_area", "", vec![at_p3]).await;
+    assert_eq!(
+        s.truth_findings(&f.office, None).await.expect("q"),
+        vec![],
+        "a clean record raises nothing"
+    );
+
+    // P2 with a true photo; P2b (same place, next quarter) with the same picture re-encoded
+    // smaller, written off as natural change; P4 with P2's very photo.
+    let original = picture(2);
+    let at_p2 = put(
+        jpeg(&original, 92, "2026:03:10 09:00:00", 112.0135, 36.0035),
+        "p2.jpg",
+    )
+    .await;
+    let smaller =
+        image::imageops::resize(&original, 256, 192, image::imageops::FilterType::Triangle);
+    let reencoded = put(
+        jpeg(&smaller, 60, "2026:06:10 09:00:00", 112.0140, 36.0040),
+        "p2b.jpg",
+    )
+    .await;
+    verify(
+        id("P2"),
+        &f.township_jia,
+        "unlicensed",
+        "",
+        vec![at_p2.clone()],
+    )
+    .await;
+    verify(
+        id("P2b"),
+        &f.township_jia,
+        "natural_change",
+        "",
+        vec![reencoded],
+    )
+    .await;
+    verify(id("P4"), &f.township_jia, "unlicensed", "", vec![at_p2]).await;
+    // P1 inside the licence: judged legal from the overlay alone, and a photo 3 km away
+    // taken before the later image.
+    let far = put(
+        jpeg(&picture(9), 85, "2026:02:01 08:00:00", 112.0035, 36.0305),
+        "far.jpg",
+    )
+    .await;
+    verify(id("P1"), &f.village_1, "licensed_mining", "C-1", vec![]).await;
+
+    let found = s.truth_findings(&f.office, None).await.expect("q");
+    let has = |no: &str, kind: K| found.iter().any(|x| x.patch_no == no && x.kind == kind);
+    assert!(
+        has("P2", K::PhotoReused) && has("P4", K::PhotoReused),
+        "{found:#?}"
+    );
+    assert!(has("P2b", K::PhotoSimilar), "{found:#?}");
+    assert!(
+        has("P2", K::ConflictingDeterminations) && has("P2b", K::ConflictingDeterminations),
+        "{found:#?}"
+    );
+    assert!(has("P2b", K::WrittenOffWithoutReview), "{found:#?}");
+    assert!(has("P1", K::LicensedLegalWithoutPhoto), "{found:#?}");
+    assert!(
+        !has("P3", K::PhotoSimilar) && !found.iter().any(|x| x.patch_no == "P3"),
+        "{found:#?}"
+    );
+
+    // The far, early photo on a re-filed P4.
+    verify(id("P4"), &f.township_jia, "unlicensed", "", vec![far]).await;
+    let found = s
+        .truth_findings(&f.office, Some(id("P4")))
+        .await
+        .expect("q");
+    let far_finding = found
+        .iter()
+        .find(|x| x.kind == K::PhotoFar)
+        .expect("far photo found");
+    let metres: f64 = far_finding
+        .detail_en
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .expect("a distance");
+    assert!((2500.0..3500.0).contains(&metres), "{far_finding:?}");
+    assert!(
+        found.iter().any(|x| x.kind == K::PhotoBeforeImage),
+        "{found:#?}"
+    );
+    assert!(found.iter().all(|x| x.patch_no == "P4"));
+
+    // Unrelated pictures are far apart in the perceptual hash; the re-encoded copy is close.
+    let hash = |img: &image::RgbImage| {
+        minewatch_store::photo::analyse(&jpeg(img, 90, "2026:03:01 00:00:00", 112.0, 36.0))
+            .phash
+            .expect("hash")
+    };
+    let (h2, h3, h9) = (hash(&original), hash(&picture(3)), hash(&picture(9)));
+    let copy = hash(&smaller);
+    let d = minewatch_store::photo::distance;
+    assert!(d(&h2, &copy).expect("d") <= 4, "re-encoded copy");
+    for (a, b) in [(&h2, &h3), (&h2, &h9), (&h3, &h9)] {
+        assert!(d(a, b).expect("d") >= 16, "unrelated pictures {a} {b}");
+    }
+
+    // A township sees findings only on its own patches.
+    let theirs = s.truth_findings(&f.township_yi, None).await.expect("q");
+    assert!(theirs.iter().all(|x| x.patch_no == "P3"), "{theirs:#?}");
+}
+
 on_both!(
     patch_batches_are_triaged_and_routed,
-    field_evidence_and_review
+    field_evidence_and_review,
+    false_records_are_found,
 );
