@@ -249,6 +249,28 @@ impl Crs {
     }
 }
 
+impl Crs {
+    /// Lon/lat degrees into this system (Gauss-Krüger metres; lon/lat unchanged), for
+    /// exports to desktop GIS and for writing test files as surveyors would.
+    ///
+    /// # Errors
+    /// For GCJ-02/BD-09 targets (never written) and points outside the projection.
+    pub fn project(self, lon: f64, lat: f64) -> Result<(f64, f64), CrsError> {
+        match self.to_lonlat()? {
+            ToLonLat::Identity => Ok((lon, lat)),
+            ToLonLat::Projected(pair) => {
+                let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
+                proj4rs::transform::transform(&pair.1, &pair.0, &mut p)
+                    .map_err(|e| err(format!("({lon}, {lat}) cannot be projected: {e}")))?;
+                Ok((p.0, p.1))
+            }
+            ToLonLat::Gcj02 | ToLonLat::Bd09 => {
+                Err(err("coordinates are not written in GCJ-02 or BD-09"))
+            }
+        }
+    }
+}
+
 fn authority_code(upper: &str) -> Option<u16> {
     // The last AUTHORITY in WKT1 belongs to the outermost object (the CRS itself).
     let at = upper.rfind("AUTHORITY[\"EPSG\",")?;

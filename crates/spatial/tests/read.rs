@@ -10,7 +10,6 @@ use minewatch_spatial::crs::Crs;
 use minewatch_spatial::inputs::{self, Fields};
 use minewatch_spatial::read::{ReadOptions, read_layer};
 use minewatch_spatial::triage::{Patch, Triager};
-use proj4rs::proj::Proj;
 use shapefile::dbase::{self, FieldValue};
 use shapefile::{Point, Polygon, PolygonRing};
 
@@ -18,14 +17,9 @@ const PRJ_ZONE_39: &str = r#"PROJCS["CGCS2000_3_Degree_GK_Zone_39",GEOGCS["GCS_C
 
 /// lon/lat → CGCS2000 3° zone 39 with the zone number in the easting.
 fn to_zone_39(lon: f64, lat: f64) -> (f64, f64) {
-    let from = Proj::from_proj_string("+proj=longlat +ellps=GRS80 +no_defs").expect("proj");
-    let to = Proj::from_proj_string(
-        "+proj=tmerc +lat_0=0 +lon_0=117 +k=1 +x_0=39500000 +y_0=0 +ellps=GRS80 +units=m +no_defs",
-    )
-    .expect("proj");
-    let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
-    proj4rs::transform::transform(&from, &to, &mut p).expect("forward");
-    (p.0, p.1)
+    Crs::from_epsg(4527)
+        .and_then(|c| c.project(lon, lat))
+        .expect("forward")
 }
 
 /// A square village of ±0.01° around (lon, lat), clockwise as Shapefiles want.

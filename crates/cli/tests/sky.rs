@@ -1,0 +1,233 @@
+//! A real county's registers from the files it receives: grid boundaries as a GBK Shapefile
+//! in a Gauss-Krüger zone, licences as GeoJSON, then a patch batch that lands on the right
+//! village; a broken file imports nothing.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use minewatch_spatial::crs::Crs;
+use shapefile::dbase::{self, FieldValue};
+use shapefile::{Point, Polygon, PolygonRing};
+
+fn minewatch(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_minewatch"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .env("MINEWATCH_PASSWORD", "office-pass-1")
+        .output()
+        .expect("run minewatch")
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn sql(db: &Path, query: &str) -> String {
+    let o = Command::new("sqlite3")
+        .arg(db)
+        .arg(query)
+        .output()
+        .expect("sqlite3 (apt-get install sqlite3)");
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+const ROSTER: &str = "乡镇(街道),村(社区),网格,第一责任人,直接责任人,包村干部,联系电话\n\
+甲镇,一村,,赵甲,钱乙,孙丙,13900000001\n\
+甲镇,二村,,赵甲,李丁,孙丙,13900000002\n\
+乙街道,三社区,,周戊,吴己,郑庚,13900000003\n";
+
+/// Villages as squares of 0.01° side from 117.00°E, 36.20°N eastwards, in CGCS2000 3° zone
+/// 39 (EPSG:4527, zone number in the easting), attributes in GBK as ArcGIS writes them.
+fn write_villages(path: &Path) {
+    let zone = Crs::from_epsg(4527).expect("crs");
+    let table = dbase::TableWriterBuilder::with_encoding(dbase::encoding::EncodingRs::from(
+        encoding_rs::GBK,
+    ))
+    .add_character_field("XZMC".try_into().expect("name"), 40)
+    .add_character_field("CMC".try_into().expect("name"), 40);
+    let mut w = shapefile::Writer::from_path(path, table).expect("writer");
+    for (i, (town, village)) in [("甲镇", "一村"), ("甲镇", "二村"), ("乙街道", "三社区")]
+        .iter()
+        .enumerate()
+    {
+        let x0 = 117.0 + 0.01 * i as f64;
+        let corners = [
+            (x0, 36.2),
+            (x0, 36.21),
+            (x0 + 0.01, 36.21),
+            (x0 + 0.01, 36.2),
+            (x0, 36.2),
+        ];
+        let ring = corners
+            .iter()
+            .map(|&(lon, lat)| {
+                let (e, n) = zone.project(lon, lat).expect("project");
+                Point::new(e, n)
+            })
+            .collect();
+        let mut record = dbase::Record::default();
+        record.insert("XZMC".into(), FieldValue::Character(Some((*town).into())));
+        record.insert("CMC".into(), FieldValue::Character(Some((*village).into())));
+        w.write_shape_and_record(&Polygon::new(PolygonRing::Outer(ring)), &record)
+            .expect("write");
+    }
+}
+
+#[test]
+fn registers_and_a_batch_from_county_files() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("county.db");
+    ok(&minewatch(
+        &db,
+        &["county", "init", "--code", "JS", "--name", "金山县"],
+    ));
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(&roster, ROSTER).expect("roster");
+    ok(&minewatch(
+        &db,
+        &[
+            "org",
+            "import",
+            "--county",
+            "JS",
+            roster.to_str().expect("path"),
+        ],
+    ));
+    ok(&minewatch(
+        &db,
+        &[
+            "user",
+            "add",
+            "--county",
+            "JS",
+            "--username",
+            "office",
+            "--name",
+            "县办",
+            "--role",
+            "county_office",
+        ],
+    ));
+
+    let shp = dir.path().join("villages.shp");
+    write_villages(&shp);
+    let out = ok(&minewatch(
+        &db,
+        &[
+            "import",
+            "grid",
+            shp.to_str().expect("path"),
+            "--user",
+            "office",
+        ],
+    ));
+    assert!(
+        out.contains("EPSG:4527") && out.contains("GBK") && out.contains("3 features"),
+        "{out}"
+    );
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT v.name FROM register_feature f JOIN grid g ON g.id = f.grid_id JOIN village v ON v.id = g.village_id WHERE f.active = 1 ORDER BY f.id"
+        ),
+        "一村\n二村\n三社区"
+    );
+
+    // A truncated copy: refused with the file named, nothing changed.
+    let broken = dir.path().join("broken.shp");
+    for ext in ["shp", "shx", "dbf"] {
+        std::fs::copy(shp.with_extension(ext), broken.with_extension(ext)).expect("copy");
+    }
+    let bytes = std::fs::read(&broken).expect("read");
+    std::fs::write(&broken, &bytes[..bytes.len() - 40]).expect("truncate");
+    let o = minewatch(
+        &db,
+        &[
+            "import",
+            "grid",
+            broken.to_str().expect("path"),
+            "--user",
+            "office",
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("broken.shp") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT COUNT(*) FROM register_feature WHERE active = 1"
+        ),
+        "3"
+    );
+    assert_eq!(sql(&db, "SELECT COUNT(*) FROM register_import"), "1");
+
+    let licences = dir.path().join("licences.geojson");
+    std::fs::write(
+        &licences,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"许可证号":"C140000001","有效期止":"2030-12-31"},
+        "geometry":{"type":"Polygon","coordinates":[[[117.001,36.201],[117.005,36.201],[117.005,36.205],[117.001,36.205],[117.001,36.201]]]}}]}"#,
+    )
+    .expect("licences");
+    ok(&minewatch(
+        &db,
+        &[
+            "import",
+            "licence",
+            licences.to_str().expect("path"),
+            "--user",
+            "office",
+        ],
+    ));
+
+    let patches = dir.path().join("q1.geojson");
+    std::fs::write(
+        &patches,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"图斑编号":"JS-001","后时相":"2026-03-01"},"geometry":{"type":"Polygon","coordinates":[[[117.002,36.202],[117.003,36.202],[117.003,36.203],[117.002,36.202]]]}},
+        {"type":"Feature","properties":{"图斑编号":"JS-002","后时相":"2026-03-01"},"geometry":{"type":"Polygon","coordinates":[[[117.014,36.204],[117.015,36.204],[117.015,36.205],[117.014,36.204]]]}}]}"#,
+    )
+    .expect("patches");
+    let out = ok(&minewatch(
+        &db,
+        &[
+            "import",
+            "patches",
+            patches.to_str().expect("path"),
+            "--batch",
+            "2026年第一季度",
+            "--user",
+            "office",
+        ],
+    ));
+    assert!(
+        out.contains("2 patches") && out.contains("1 suspect patches filed"),
+        "{out}"
+    );
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT p.patch_no || ':' || p.class || ':' || COALESCE(v.name, '-') FROM patch p LEFT JOIN village v ON v.id = p.village_id ORDER BY p.id"
+        ),
+        "JS-001:inside_licence:一村\nJS-002:no_licence:二村"
+    );
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT c.source || ':' || v.name FROM case_file c JOIN village v ON v.id = c.village_id"
+        ),
+        "satellite_patch:二村"
+    );
+    let o = minewatch(&db, &["audit", "verify"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
