@@ -96,8 +96,9 @@ pub async fn run(
         let Some(batch) = &args.batch else {
             bail!("give the batch a name: --batch \"2026年第二季度卫片\"")
         };
+        let images = store_images(store, &actor, &args.file, &layer_data, &fields, now).await?;
         let s = store
-            .import_patches(&actor, batch, layer_data, &fields, now)
+            .import_patches_with_images(&actor, batch, layer_data, &fields, &images, now)
             .await
             .context("nothing was imported")?;
         let classes: Vec<String> = s.by_class.iter().map(|(c, n)| format!("{c} {n}")).collect();
@@ -132,4 +133,82 @@ pub async fn run(
         s.retired
     )?;
     Ok(())
+}
+
+/// Usual attribute names of a patch's earlier and later image files (paths relative to the
+/// batch file).
+const BEFORE_IMAGE: &[&str] = &["before_image", "QSXYX", "前时相影像"];
+const AFTER_IMAGE: &[&str] = &["after_image", "HSXYX", "后时相影像"];
+/// Image files larger than this are refused.
+const MAX_IMAGE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Reads every image the batch names, all before storing any, so a missing file stops the
+/// import with its name and the patch it belongs to.
+async fn store_images(
+    store: &Store,
+    actor: &minewatch_store::Actor,
+    batch_file: &std::path::Path,
+    layer: &minewatch_spatial::read::Layer,
+    fields: &Fields,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<minewatch_store::PatchImages> {
+    let dir = batch_file.parent().unwrap_or(std::path::Path::new("."));
+    let mut wanted = Vec::new();
+    let mut faults = Vec::new();
+    for f in &layer.features {
+        let id = match &fields.patch_id {
+            Some(name) => f.get(name),
+            None => f.get_any(minewatch_spatial::inputs::usual::PATCH_ID),
+        };
+        let Some(id) = id else { continue };
+        for (slot, names) in [(0, BEFORE_IMAGE), (1, AFTER_IMAGE)] {
+            let Some(name) = f.get_any(names) else {
+                continue;
+            };
+            let path = dir.join(name);
+            match std::fs::metadata(&path) {
+                Ok(m) if m.len() > MAX_IMAGE_BYTES => faults.push(format!(
+                    "{}: feature {}: image {name} is larger than 20 MB",
+                    layer.source, f.number
+                )),
+                Ok(_) => wanted.push((id.to_string(), slot, path)),
+                Err(e) => faults.push(format!(
+                    "{}: feature {}: image {name}: {e}",
+                    layer.source, f.number
+                )),
+            }
+        }
+    }
+    if !faults.is_empty() {
+        bail!("nothing was imported:\n{}", faults.join("\n"));
+    }
+    let mut images = minewatch_store::PatchImages::new();
+    for (id, slot, path) in wanted {
+        let bytes = tokio::fs::read(&path)
+            .await
+            .with_context(|| format!("reading {}", path.display()))?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("image");
+        let media = match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("png") => "image/png",
+            Some("jpg" | "jpeg") => "image/jpeg",
+            Some("tif" | "tiff") => "image/tiff",
+            _ => "application/octet-stream",
+        };
+        let sha = store
+            .put_attachment(actor, bytes, name, media, now)
+            .await?
+            .sha256;
+        let entry = images.entry(id).or_default();
+        if slot == 0 {
+            entry.0 = Some(sha);
+        } else {
+            entry.1 = Some(sha);
+        }
+    }
+    Ok(images)
 }

@@ -190,12 +190,80 @@ fn registers_and_a_batch_from_county_files() {
         ],
     ));
 
+    // Closed shafts surveyed as points guard a circle each.
+    let shafts = dir.path().join("shafts.geojson");
+    std::fs::write(
+        &shafts,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"JK-01","name":"老煤窑井口"},
+        "geometry":{"type":"Point","coordinates":[117.025,36.205]}}]}"#,
+    )
+    .expect("shafts");
+    let out = ok(&minewatch(
+        &db,
+        &[
+            "import",
+            "closed_mine",
+            shafts.to_str().expect("path"),
+            "--user",
+            "office",
+        ],
+    ));
+    assert!(out.contains("1 features"), "{out}");
+    let area: f64 = sql(
+        &db,
+        "SELECT area_m2 FROM register_feature WHERE layer = 'closed_mine'",
+    )
+    .parse()
+    .expect("area");
+    assert!(
+        (area - std::f64::consts::PI * 2500.0).abs() < 100.0,
+        "a 50 m circle: {area}"
+    );
+
+    // A batch naming an image that is not there stops before anything is stored.
+    let missing = dir.path().join("q0.geojson");
+    std::fs::write(
+        &missing,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"图斑编号":"JS-000","后时相影像":"nowhere.png"},
+        "geometry":{"type":"Polygon","coordinates":[[[117.002,36.202],[117.003,36.202],[117.003,36.203],[117.002,36.202]]]}}]}"#,
+    )
+    .expect("batch");
+    let o = minewatch(
+        &db,
+        &[
+            "import",
+            "patches",
+            missing.to_str().expect("path"),
+            "--batch",
+            "Q0",
+            "--user",
+            "office",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("feature 1: image nowhere.png"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(sql(&db, "SELECT COUNT(*) FROM patch_batch"), "0");
+
+    std::fs::write(
+        dir.path().join("JS-002-before.png"),
+        b"\x89PNG\r\n\x1a\n not really",
+    )
+    .expect("image");
+    std::fs::write(
+        dir.path().join("JS-002-after.png"),
+        b"\x89PNG\r\n\x1a\n still not",
+    )
+    .expect("image");
     let patches = dir.path().join("q1.geojson");
     std::fs::write(
         &patches,
         r#"{"type":"FeatureCollection","features":[
         {"type":"Feature","properties":{"图斑编号":"JS-001","后时相":"2026-03-01"},"geometry":{"type":"Polygon","coordinates":[[[117.002,36.202],[117.003,36.202],[117.003,36.203],[117.002,36.202]]]}},
-        {"type":"Feature","properties":{"图斑编号":"JS-002","后时相":"2026-03-01"},"geometry":{"type":"Polygon","coordinates":[[[117.014,36.204],[117.015,36.204],[117.015,36.205],[117.014,36.204]]]}}]}"#,
+        {"type":"Feature","properties":{"图斑编号":"JS-002","后时相":"2026-03-01","前时相影像":"JS-002-before.png","后时相影像":"JS-002-after.png"},"geometry":{"type":"Polygon","coordinates":[[[117.014,36.204],[117.015,36.204],[117.015,36.205],[117.014,36.204]]]}}]}"#,
     )
     .expect("patches");
     let out = ok(&minewatch(
@@ -227,6 +295,13 @@ fn registers_and_a_batch_from_county_files() {
             "SELECT c.source || ':' || v.name FROM case_file c JOIN village v ON v.id = c.village_id"
         ),
         "satellite_patch:二村"
+    );
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT COUNT(*) FROM patch p JOIN attachment a ON a.sha256 = p.after_image WHERE p.patch_no = 'JS-002' AND a.file_name = 'JS-002-after.png'"
+        ),
+        "1"
     );
     let o = minewatch(&db, &["audit", "verify"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

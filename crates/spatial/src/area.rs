@@ -92,6 +92,21 @@ pub fn mu(m2: f64) -> f64 {
     m2 / M2_PER_MU
 }
 
+/// A circle of `radius_m` metres around a point, as a 32-sided polygon: how a shaft or
+/// well head recorded as a point gets the area it guards.
+#[must_use]
+pub fn circle(lon: f64, lat: f64, radius_m: f64) -> Polygon<f64> {
+    let ky = radius_m / 110_574.0;
+    let kx = radius_m / (111_320.0 * lat.to_radians().cos().max(0.01));
+    let ring: Vec<(f64, f64)> = (0..=32)
+        .map(|i| {
+            let t = f64::from(i % 32) / 32.0 * std::f64::consts::TAU;
+            (lon + kx * t.cos(), lat + ky * t.sin())
+        })
+        .collect();
+    Polygon::new(ring.into(), vec![])
+}
+
 /// What to do with a polygon that is not valid (a self-crossing ring, a hole outside its
 /// shell): refuse it, naming the fault, or repair it the way GEOS's MakeValid would.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

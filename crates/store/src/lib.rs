@@ -42,8 +42,8 @@ pub use org::{
 };
 pub use org_import::{OrgImportSummary, OrgRow};
 pub use patches::{
-    NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImportSummary, PatchRow,
-    VerificationReason, VerificationRow, determination_label,
+    NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImages, PatchImportSummary,
+    PatchRow, VerificationReason, VerificationRow, determination_label,
 };
 pub use registers::{RegisterFeature, RegisterImportSummary, RegisterLayer};
 pub use truth::{Finding, FindingKind, PHOTO_MAX_DISTANCE_M, SAME_PICTURE_BITS};

@@ -20,6 +20,9 @@ use crate::events::{NewEvent, append, stamp};
 use crate::sql::Sql;
 use crate::{Actor, Result, Store, StoreError};
 
+/// Earlier and later images by patch number (SHA-256 of stored attachments).
+pub type PatchImages = std::collections::HashMap<String, (Option<String>, Option<String>)>;
+
 /// What an import did.
 #[derive(Debug, Clone, Serialize)]
 pub struct PatchImportSummary {
@@ -198,6 +201,29 @@ impl Store {
         fields: &Fields,
         now: DateTime<Utc>,
     ) -> Result<PatchImportSummary> {
+        self.import_patches_with_images(actor, batch_name, data, fields, &PatchImages::new(), now)
+            .await
+    }
+
+    /// As [`Store::import_patches`], with the earlier and later images of patches (SHA-256
+    /// of attachments stored before) by patch number.
+    ///
+    /// # Errors
+    /// As [`Store::import_patches`]; unknown attachments.
+    pub async fn import_patches_with_images(
+        &self,
+        actor: &Actor,
+        batch_name: &str,
+        data: Layer,
+        fields: &Fields,
+        images: &PatchImages,
+        now: DateTime<Utc>,
+    ) -> Result<PatchImportSummary> {
+        let shas: Vec<String> = images
+            .values()
+            .flat_map(|(a, b)| a.iter().chain(b.iter()).cloned())
+            .collect();
+        self.check_attachments(&shas).await?;
         if !may_administer_county(actor.role) {
             return Err(StoreError::Forbidden(
                 "only the county office imports patches",
@@ -324,8 +350,8 @@ impl Store {
             }
             sqlx::query(
                 "INSERT INTO patch (county_id, batch_id, patch_no, later_date, geometry, min_lon, min_lat, max_lon, max_lat, lon, lat, \
-                 area_m2, class, triage, township_id, village_id, grid_id, clue_id, case_id, status) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+                 area_m2, class, triage, township_id, village_id, grid_id, clue_id, case_id, status, before_image, after_image) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
             )
             .bind(actor.county_id)
             .bind(batch_id)
@@ -347,6 +373,8 @@ impl Store {
             .bind(clue_id)
             .bind(case_id)
             .bind(status)
+            .bind(images.get(&p.id).and_then(|i| i.0.clone()))
+            .bind(images.get(&p.id).and_then(|i| i.1.clone()))
             .execute(&mut *tx)
             .await?;
         }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use minewatch_core::rights::may_administer_county;
-use minewatch_spatial::area::area_m2;
+use minewatch_spatial::area::{area_m2, circle};
 use minewatch_spatial::inputs::{self, Fields};
 use minewatch_spatial::read::Layer;
 use minewatch_spatial::text::{area_from_geojson, bbox, to_geojson};
@@ -52,6 +52,9 @@ register_layers! {
     Zone => "zone", "保护区域与重点区域", "Constraint and key zones";
     Grid => "grid", "网格边界", "Grid boundaries";
 }
+
+/// A closed shaft given as a point guards a circle of this radius (metres).
+pub const SHAFT_RADIUS_M: f64 = 50.0;
 
 impl RegisterLayer {
     /// Layers that allow digging where they are valid (a patch inside one is not suspect).
@@ -164,8 +167,16 @@ impl Store {
             }
             RegisterLayer::ClosedMine | RegisterLayer::Zone => {
                 let mut f = fields.clone();
+                let mut data = data;
                 if layer == RegisterLayer::ClosedMine {
                     f.default_zone_kind = Some(ZoneKind::AbandonedShaftArea);
+                    // Shafts and well heads are surveyed as points: each guards a circle.
+                    for feature in &mut data.features {
+                        if let geo::Geometry::Point(p) = feature.geometry {
+                            feature.geometry =
+                                geo::Geometry::Polygon(circle(p.x(), p.y(), SHAFT_RADIUS_M));
+                        }
+                    }
                 }
                 inputs::zones(data, &f)
                     .map_err(bad)?
