@@ -45,7 +45,9 @@ pub use patches::{
     NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImages, PatchImportSummary,
     PatchRow, VerificationReason, VerificationRow, determination_label,
 };
-pub use registers::{RegisterFeature, RegisterImportSummary, RegisterLayer};
+pub use registers::{
+    RegisterFeature, RegisterImportRow, RegisterImportSummary, RegisterLayer, SHAFT_RADIUS_M,
+};
 pub use truth::{Finding, FindingKind, PHOTO_MAX_DISTANCE_M, SAME_PICTURE_BITS};
 pub use users::UserRow;
 

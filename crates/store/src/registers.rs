@@ -77,6 +77,21 @@ pub struct RegisterImportSummary {
     pub crs: String,
 }
 
+/// One import of a register file, kept with its source and coordinate system.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterImportRow {
+    pub id: i64,
+    pub layer: RegisterLayer,
+    pub source_file: String,
+    pub crs: String,
+    pub encoding: String,
+    pub features: i64,
+    /// Whether its features are the layer's current ones.
+    pub active: bool,
+    pub imported_at: String,
+    pub imported_by: String,
+}
+
 /// One stored register feature, for maps and lists.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegisterFeature {
@@ -341,6 +356,38 @@ impl Store {
                 g.grid, g.township, g.village
             ))),
         }
+    }
+
+    /// Every register import of the county, newest first.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn register_imports(&self, county_id: i64) -> Result<Vec<RegisterImportRow>> {
+        let rows = sqlx::query(
+            "SELECT i.id, i.layer, i.source_file, i.crs, i.encoding, i.features, i.imported_at, u.display_name, \
+             (SELECT COUNT(*) FROM register_feature f WHERE f.import_id = i.id AND f.active = 1) AS active \
+             FROM register_import i JOIN app_user u ON u.id = i.imported_by WHERE i.county_id = $1 ORDER BY i.id DESC",
+        )
+        .bind(county_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let code: String = r.try_get("layer")?;
+                Ok(RegisterImportRow {
+                    id: r.try_get("id")?,
+                    layer: RegisterLayer::from_code(&code)
+                        .ok_or_else(|| StoreError::Corrupt(format!("layer '{code}'")))?,
+                    source_file: r.try_get("source_file")?,
+                    crs: r.try_get("crs")?,
+                    encoding: r.try_get("encoding")?,
+                    features: r.try_get("features")?,
+                    active: r.try_get::<i64, _>("active")? > 0,
+                    imported_at: r.try_get("imported_at")?,
+                    imported_by: r.try_get("display_name")?,
+                })
+            })
+            .collect()
     }
 
     /// The active features of a layer (every layer when `None`).

@@ -92,6 +92,42 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "The ledger under the same filters as .xlsx",
         "",
     ),
+    (
+        "get",
+        "/api/v1/patches",
+        "Satellite patches within your jurisdiction with their triage class and status; filters batch_id, class, status",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/patches/findings",
+        "Truthfulness findings on field evidence (R29) for the patches you can see",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/patches/{id}",
+        "One patch: geometry, triage (licences and zones touched), evidence, findings",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/patches/{id}/verification",
+        "File field evidence (village, township, county office); reasons as in the form",
+        "{reason, permit_no, note, photos: [sha256]}",
+    ),
+    (
+        "post",
+        "/api/v1/patches/{id}/review",
+        "Accept the evidence or send it back with a note (county office)",
+        "{accept, note}",
+    ),
+    (
+        "get",
+        "/api/v1/registers",
+        "The county's active register features: licences, projects, closed mines, zones, grid boundaries (GeoJSON geometry)",
+        "",
+    ),
 ];
 
 fn operation(summary: &str, body: &str, path: &str) -> Value {

@@ -470,3 +470,184 @@ async fn every_documented_operation_is_served() {
     }
     assert!(checked >= 14, "checked {checked}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_patch_verified_in_the_field_and_reviewed_by_the_county() {
+    let s = start().await;
+    let office = login(&s, "office").await;
+    let (st, all) = json_of(
+        office
+            .get(format!("{}/api/v1/patches", s.base))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let all = all.as_array().expect("array").clone();
+    assert_eq!(all.len(), 48, "the demo batch");
+
+    // The first township with a patch awaiting evidence.
+    let mut found = None;
+    for n in 1..=10 {
+        let user = format!("town{n:02}");
+        let c = login(&s, &user).await;
+        let (_, mine) = json_of(
+            c.get(format!("{}/api/v1/patches?status=pending", s.base))
+                .send()
+                .await
+                .expect("list"),
+        )
+        .await;
+        if let Some(p) = mine.as_array().and_then(|a| a.first()).cloned() {
+            found = Some((user, c, p));
+            break;
+        }
+    }
+    let (user, town, patch) = found.expect("a township with a pending patch");
+    let id = patch["id"].as_i64().expect("id");
+    let url = format!("{}/api/v1/patches/{id}", s.base);
+
+    // Another township cannot see it.
+    let other = login(&s, if user == "town01" { "town02" } else { "town01" }).await;
+    let (st, _) = json_of(other.get(&url).send().await.expect("get")).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // Evidence with a photo; bad evidence first.
+    let (st, b) = json_of(
+        town.post(format!("{url}/verification"))
+            .json(&json!({"reason": "licensed_mining"}))
+            .send()
+            .await
+            .expect("verify"),
+    )
+    .await;
+    assert_eq!(
+        (st, b["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("permit_no"))
+    );
+    let (st, b) = json_of(
+        town.post(format!("{url}/verification"))
+            .header("content-type", "application/json")
+            .body("{\"reason\": ")
+            .send()
+            .await
+            .expect("verify"),
+    )
+    .await;
+    assert_eq!(
+        (st, b["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("body"))
+    );
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"not really a jpeg".to_vec())
+            .file_name("site.jpg")
+            .mime_str("image/jpeg")
+            .expect("mime"),
+    );
+    let (st, b) = json_of(
+        town.post(format!("{}/api/v1/attachments", s.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED);
+    let sha = b[0]["sha256"].as_str().expect("sha").to_string();
+    let (st, b) = json_of(
+        town.post(format!("{url}/verification"))
+            .json(&json!({"reason": "unlicensed", "note": "现场有新鲜采挖痕迹", "photos": [sha]}))
+            .send()
+            .await
+            .expect("verify"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    assert_eq!(b["patch"]["row"]["status"], "submitted");
+    assert_eq!(b["patch"]["verifications"][0]["determination"], "illegal");
+
+    // Only the county reviews.
+    let (st, _) = json_of(
+        town.post(format!("{url}/review"))
+            .json(&json!({"accept": true}))
+            .send()
+            .await
+            .expect("review"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, b) = json_of(
+        office
+            .post(format!("{url}/review"))
+            .json(&json!({"accept": true}))
+            .send()
+            .await
+            .expect("review"),
+    )
+    .await;
+    assert_eq!(
+        (st, b["row"]["status"].as_str()),
+        (StatusCode::OK, Some("accepted"))
+    );
+
+    // The pages and the export show it.
+    let page = login_page(&s, "office").await;
+    let html = page
+        .get(format!("{}/patches/{id}", s.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains(patch["patch_no"].as_str().expect("no"))
+            && html.contains("<svg")
+            && html.contains("审核通过")
+    );
+    for path in ["/patches", "/patches/findings", "/registers"] {
+        let r = page
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    let bytes = page
+        .get(format!("{}/patches.xlsx", s.base))
+        .send()
+        .await
+        .expect("xlsx")
+        .bytes()
+        .await
+        .expect("bytes");
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
+    let sheet = wb.worksheet_range("图斑核查").expect("sheet");
+    assert_eq!(sheet.rows().count(), 49, "header and 48 patches");
+    let accepted: Vec<_> = sheet
+        .rows()
+        .filter(|r| r.iter().any(|c| c.to_string() == "审核通过"))
+        .collect();
+    assert_eq!(accepted.len(), 1);
+}
+
+/// A browser-like client signed in through the log-in form.
+async fn login_page(s: &Server, user: &str) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(format!("{}/login", s.base))
+        .form(&[
+            ("username", user),
+            ("password", demo::DEMO_PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert!(r.status().is_success() || r.status().is_redirection());
+    c
+}

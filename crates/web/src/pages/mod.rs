@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cases/{id}/act", post(case::act))
         .route("/clues/new", get(clue::form).post(clue::submit))
         .route("/patches", get(patches::list))
+        .route("/registers", get(patches::registers_page))
         .route("/patches.xlsx", get(patches::xlsx))
         .route("/patches/findings", get(patches::findings))
         .route("/patches/findings.xlsx", get(patches::findings_xlsx))
@@ -90,6 +91,7 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                                 a href="/" { (lang.t("总览", "Dashboard")) }
                                 a href="/ledger" { (lang.t("台账", "Ledger")) }
                                 a href="/patches" { (lang.t("卫片图斑", "Patches")) }
+                                a href="/registers" { (lang.t("登记簿", "Registers")) }
                                 a href="/org" { (lang.t("组织分工", "Organisation")) }
                             }
                             @if minewatch_core::rights::may_file_clue(a.role) {

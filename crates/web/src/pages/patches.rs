@@ -659,3 +659,44 @@ pub async fn findings_xlsx(
         Err(e) => error_page(lang, Some(&actor), &e),
     }
 }
+
+pub async fn registers_page(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+) -> Response {
+    let zh = lang.is_zh();
+    let result: Result<Markup, WebError> = async {
+        let imports = state.store.register_imports(actor.county_id).await?;
+        let regs = registers(&state, actor.county_id).await?;
+        let svg = map_svg(lang, &regs, &[], None, None, lang.t("登记簿分布图", "Registers map"));
+        let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+        for (f, _) in &regs {
+            *counts.entry(f.layer.label(zh)).or_default() += 1;
+        }
+        Ok(html! {
+            h1 { (lang.t("登记簿", "Registers")) }
+            p { (lang.t("采矿、探矿许可证，批准的工程项目，关闭废弃矿山和井口，保护区域和重点区域，网格边界。用 minewatch import 导入；每次导入保留源文件名和坐标系。",
+                        "Mining and exploration licences, approved projects, closed mines and shafts, protected and key zones, grid boundaries. Imported with minewatch import; each import keeps its source file and coordinate system.")) }
+            p { @for (layer, n) in &counts { span.tag { (layer) " " (n) } " " } }
+            figure.map-frame { (PreEscaped(svg)) }
+            table.ledger {
+                thead { tr {
+                    th { (lang.t("图层", "Layer")) } th { (lang.t("源文件", "Source file")) } th { (lang.t("坐标系", "CRS")) }
+                    th { (lang.t("编码", "Encoding")) } th { (lang.t("要素数", "Features")) } th { (lang.t("导入时间", "Imported")) }
+                    th { (lang.t("导入人", "By")) } th { (lang.t("现行", "Current")) }
+                } }
+                tbody { @for i in &imports { tr {
+                    td { (i.layer.label(zh)) } td { (i.source_file) } td { (i.crs) } td { (i.encoding) }
+                    td.num { (i.features) } td { (display_stamp(&i.imported_at)) } td { (i.imported_by) }
+                    td { @if i.active { (lang.t("现行", "current")) } @else { (lang.t("已被替换", "replaced")) } }
+                } } }
+            }
+        })
+    }
+    .await;
+    match result {
+        Ok(body) => layout(lang, lang.t("登记簿", "Registers"), Some(&actor), body).into_response(),
+        Err(e) => error_page(lang, Some(&actor), &e),
+    }
+}
