@@ -611,11 +611,20 @@ impl Store {
         if reason == VerificationReason::Other && v.note.trim().is_empty() {
             return Err(StoreError::invalid("note", "say what the change is"));
         }
-        if detail.row.status == "accepted" {
-            return Err(StoreError::invalid(
-                "patch",
-                "the county has accepted this patch's evidence",
-            ));
+        match detail.row.status.as_str() {
+            "accepted" => {
+                return Err(StoreError::invalid(
+                    "patch",
+                    "the county has accepted this patch's evidence",
+                ));
+            }
+            "submitted" => {
+                return Err(StoreError::invalid(
+                    "patch",
+                    "evidence is awaiting the county's review",
+                ));
+            }
+            _ => {}
         }
         self.check_attachments(&v.photos).await?;
         let at = stamp(now);

@@ -243,23 +243,20 @@ impl Store {
                         );
                     }
                 }
-                if let (Some(t), Some(later)) = (&p.taken_at, &e.later_date) {
-                    if t.get(..10).is_some_and(|day| day < later.as_str()) {
-                        push(
-                            e,
-                            FindingKind::PhotoBeforeImage,
-                            format!(
-                                "照片 {} 拍摄于 {}，早于后时相 {later}",
-                                short(sha),
-                                &t[..10]
-                            ),
-                            format!(
-                                "photo {} was taken on {}, before the later image of {later}",
-                                short(sha),
-                                &t[..10]
-                            ),
-                        );
-                    }
+                if let (Some(day), Some(later)) = (
+                    p.taken_at.as_deref().and_then(|t| t.get(..10)),
+                    e.later_date.as_deref(),
+                ) && day < later
+                {
+                    push(
+                        e,
+                        FindingKind::PhotoBeforeImage,
+                        format!("照片 {} 拍摄于 {day}，早于后时相 {later}", short(sha)),
+                        format!(
+                            "photo {} was taken on {day}, before the later image of {later}",
+                            short(sha)
+                        ),
+                    );
                 }
             }
         }

@@ -30,7 +30,10 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry<f64> {
     ))
 }
 
-fn layer(features: Vec<(Geometry<f64>, &[(&str, &str)])>) -> Layer {
+/// A feature's shape and its attributes.
+type Item<'a> = (Geometry<f64>, &'a [(&'a str, &'a str)]);
+
+fn layer(features: Vec<Item<'_>>) -> Layer {
     Layer {
         source: "test.geojson".into(),
         crs: Crs::CGCS2000,
@@ -735,7 +738,28 @@ async fn false_records_are_found(pg: bool) {
         "{found:#?}"
     );
 
-    // The far, early photo on a re-filed P4.
+    // Evidence awaiting review cannot be replaced; sent back, P4 is re-filed with a far,
+    // early photo.
+    let e = s
+        .verify_patch(
+            &f.township_jia,
+            id("P4"),
+            &NewVerification {
+                reason: "unlicensed".into(),
+                permit_no: String::new(),
+                note: String::new(),
+                photos: vec![],
+            },
+            t0(),
+        )
+        .await;
+    assert!(
+        matches!(e, Err(StoreError::Invalid { field: "patch", .. })),
+        "{e:?}"
+    );
+    s.review_patch(&f.office, id("P4"), false, "照片与图斑不符", t0())
+        .await
+        .expect("return");
     verify(id("P4"), &f.township_jia, "unlicensed", "", vec![far]).await;
     let found = s
         .truth_findings(&f.office, Some(id("P4")))

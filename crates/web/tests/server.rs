@@ -630,7 +630,7 @@ async fn a_patch_verified_in_the_field_and_reviewed_by_the_county() {
     assert_eq!(sheet.rows().count(), 49, "header and 48 patches");
     let accepted: Vec<_> = sheet
         .rows()
-        .filter(|r| r.iter().any(|c| c.to_string() == "审核通过"))
+        .filter(|r| r.iter().any(|c| *c == "审核通过"))
         .collect();
     assert_eq!(accepted.len(), 1);
 }

@@ -31,7 +31,7 @@ const M_PER_DEG: f64 = 111_000.0;
 fn blob(rng: &mut StdRng, x: f64, y: f64, r: f64, n: usize, wobble: f64) -> Polygon<f64> {
     let kx = r / (M_PER_DEG * y.to_radians().cos());
     let ky = r / M_PER_DEG;
-    let phase: f64 = rng.gen_range(0.0..6.28);
+    let phase: f64 = rng.gen_range(0.0..std::f64::consts::TAU);
     let mut pts: Vec<(f64, f64)> = (0..n)
         .map(|i| {
             let t = i as f64 / n as f64 * std::f64::consts::TAU;

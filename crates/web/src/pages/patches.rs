@@ -160,6 +160,16 @@ fn legend(zh: bool) -> Vec<(Style, String)> {
     l
 }
 
+/// The legend as HTML under the map: readable on a phone, where text inside a scaled-down
+/// SVG would be a few pixels high.
+fn legend_html(zh: bool) -> Markup {
+    html! {
+        ul.legend { @for (style, text) in legend(zh) {
+            li { span.swatch style={"background:" (style.fill) ";border-color:" (style.stroke)} {} " " (text) }
+        } }
+    }
+}
+
 fn overlaps(a: Rect<f64>, b: Option<Rect<f64>>) -> bool {
     b.is_some_and(|b| {
         a.min().x <= b.max().x
@@ -215,7 +225,7 @@ fn map_svg(
     }
     Map {
         shapes,
-        legend: legend(zh),
+        legend: Vec::new(),
         frame,
         width: 800.0,
         caption: caption.to_string(),
@@ -327,10 +337,11 @@ async fn list_markup(
         }
         figure.map-frame {
             (PreEscaped(svg))
+            (legend_html(zh))
             figcaption { (lang.t("滚轮或双指缩放，拖动平移，双击复原；点击图斑查看详情。", "Wheel or pinch to zoom, drag to pan, double-click to reset; click a patch for its page.")) }
         }
         p { (rows.len()) " " (lang.t("个图斑", "patches")) }
-        table.ledger {
+        div.scroll { table.ledger {
             thead { tr {
                 th { (lang.t("图斑编号", "Patch")) } th { (lang.t("批次", "Batch")) } th { (lang.t("后时相", "Later image")) }
                 th { (lang.t("面积(亩)", "Area (mu)")) } th { (lang.t("乡镇", "Township")) } th { (lang.t("村", "Village")) }
@@ -347,7 +358,7 @@ async fn list_markup(
                 td { (status_label(&p.status, zh)) }
                 td { @if let (Some(id), Some(n)) = (p.case_id, &p.case_number) { a href={"/cases/" (id)} { (n) } } @else { "—" } }
             } } }
-        }
+        } }
     };
     Ok(layout(
         lang,
@@ -440,7 +451,7 @@ async fn detail_markup(
             dt { (lang.t("状态", "Status")) } dd { (status_label(&d.row.status, zh)) }
             dt { (lang.t("案件", "Case")) } dd { @if let (Some(cid), Some(n)) = (d.row.case_id, &d.row.case_number) { a href={"/cases/" (cid)} { (n) } } @else { "—" } }
         }
-        figure.map-frame { (PreEscaped(svg)) }
+        figure.map-frame { (PreEscaped(svg)) (legend_html(zh)) }
         @if d.before_image.is_some() || d.after_image.is_some() {
             div.pair {
                 @if let Some(b) = &d.before_image { figure { img src={"/attachments/" (b)} alt=(lang.t("前时相影像", "Earlier image")); figcaption { (lang.t("前时相", "Earlier image")) } } }
@@ -448,7 +459,7 @@ async fn detail_markup(
             }
         }
         h2 { (lang.t("套合结果", "Triage")) }
-        table.ledger {
+        div.scroll { table.ledger {
             thead { tr { th { (lang.t("涉及", "Touches")) } th { (lang.t("编号", "Id")) } th { (lang.t("占图斑面积", "Share of patch")) } th { (lang.t("有效", "Valid")) } } }
             tbody {
                 @for l in &licences { tr {
@@ -464,7 +475,7 @@ async fn detail_markup(
                 } }
                 @if licences.is_empty() && zones.is_empty() { tr { td colspan="4" { (lang.t("不涉及任何许可证或保护区域", "No licence or zone")) } } }
             }
-        }
+        } }
         h2 { (lang.t("举证与审核", "Evidence and review")) }
         @if d.verifications.is_empty() { p { (lang.t("尚未举证。", "No evidence yet.")) } }
         @for v in &d.verifications {
@@ -483,7 +494,7 @@ async fn detail_markup(
                 }
             }
         }
-        @if may_verify(actor) && d.row.status != "accepted" && d.row.status != "cleared" {
+        @if may_verify(actor) && matches!(d.row.status.as_str(), "pending" | "returned") {
             form.card method="post" action={"/patches/" (id) "/verify"} enctype="multipart/form-data" {
                 h3 { (lang.t("实地举证", "Field evidence")) }
                 label { (lang.t("判定及理由", "Determination and reason"))
@@ -623,14 +634,14 @@ pub async fn findings(
         p { a.button href="/patches/findings.xlsx" { (lang.t("导出 Excel", "Export .xlsx")) } }
         @if list.is_empty() { div.ok role="status" { (lang.t("未发现问题。", "No findings.")) } }
         @else {
-            table.ledger {
+            div.scroll { table.ledger {
                 thead { tr { th { (lang.t("图斑", "Patch")) } th { (lang.t("问题", "Finding")) } th { (lang.t("详情", "Detail")) } } }
                 tbody { @for f in &list { tr {
                     td { a href={"/patches/" (f.patch_id)} { (f.patch_no) } }
                     td { (f.kind.label(zh)) }
                     td { (if zh { &f.detail_zh } else { &f.detail_en }) }
                 } } }
-            }
+            } }
         }
     };
     layout(
@@ -679,8 +690,8 @@ pub async fn registers_page(
             p { (lang.t("采矿、探矿许可证，批准的工程项目，关闭废弃矿山和井口，保护区域和重点区域，网格边界。用 minewatch import 导入；每次导入保留源文件名和坐标系。",
                         "Mining and exploration licences, approved projects, closed mines and shafts, protected and key zones, grid boundaries. Imported with minewatch import; each import keeps its source file and coordinate system.")) }
             p { @for (layer, n) in &counts { span.tag { (layer) " " (n) } " " } }
-            figure.map-frame { (PreEscaped(svg)) }
-            table.ledger {
+            figure.map-frame { (PreEscaped(svg)) (legend_html(zh)) }
+            div.scroll { table.ledger {
                 thead { tr {
                     th { (lang.t("图层", "Layer")) } th { (lang.t("源文件", "Source file")) } th { (lang.t("坐标系", "CRS")) }
                     th { (lang.t("编码", "Encoding")) } th { (lang.t("要素数", "Features")) } th { (lang.t("导入时间", "Imported")) }
@@ -691,7 +702,7 @@ pub async fn registers_page(
                     td.num { (i.features) } td { (display_stamp(&i.imported_at)) } td { (i.imported_by) }
                     td { @if i.active { (lang.t("现行", "current")) } @else { (lang.t("已被替换", "replaced")) } }
                 } } }
-            }
+            } }
         })
     }
     .await;
