@@ -73,6 +73,7 @@ pub async fn run(
         licence_id: args.id_field.clone(),
         zone_id: args.id_field.clone(),
         zone_kind: None,
+        unknown_kind_as_default: false,
         default_zone_kind: match &args.zone_kind {
             Some(k) => {
                 Some(ZoneKind::parse(k).ok_or_else(|| anyhow!("zone kind '{k}' is unknown"))?)

@@ -49,7 +49,8 @@ pub struct TriageArgs {
     /// Attribute holding the zone kind (default: kind, type, 类型).
     #[arg(long)]
     pub zone_kind_field: Option<String>,
-    /// Kind of zones that carry none and whose file names none (default: nature_reserve).
+    /// Kind of zones that carry none, or one not in our list, and whose file names none
+    /// (default: nature_reserve).
     #[arg(long, default_value = "nature_reserve")]
     pub zone_kind: String,
     /// Judge licence validity on this date where a patch has no later image date
@@ -92,6 +93,7 @@ pub fn run(args: &TriageArgs, today: NaiveDate, err: &mut impl Write) -> Result<
         zone_id: args.zone_id_field.clone(),
         zone_kind: args.zone_kind_field.clone(),
         default_zone_kind: Some(default_kind),
+        unknown_kind_as_default: true,
         invalid: if args.repair {
             Invalid::Repair
         } else {

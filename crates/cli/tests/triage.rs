@@ -166,6 +166,39 @@ fn triage_writes_classes_shares_and_places() {
     assert!((area - 39_600.0).abs() < 400.0, "{area}");
     assert!((inside - area).abs() < 0.01, "{inside} vs {area}");
 
+    // A zone of a kind not in our list counts as the default kind (here, protected).
+    std::fs::write(
+        dir.path().join("wetland.geojson"),
+        collection(&[(
+            r#"{"名称":"青岚湿地","kind":"湿地公园"}"#.into(),
+            square(112.8, 36.8, 0.01),
+        )]),
+    )
+    .expect("write");
+    let out = triage(
+        dir.path(),
+        &[
+            "patches.geojson",
+            "--zones",
+            "wetland.geojson",
+            "--out",
+            "w.csv",
+            "-q",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("w.csv")).expect("csv");
+    assert!(
+        text.lines().any(|l| l.starts_with("P-reserve,")
+            && l.contains("青岚湿地")
+            && l.contains(",protected,")),
+        "{text}"
+    );
+
     let out = triage(
         dir.path(),
         &[

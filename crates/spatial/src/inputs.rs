@@ -42,6 +42,9 @@ pub struct Fields {
     pub zone_kind: Option<String>,
     /// The kind of a zone whose file carries none (e.g. a file of nature reserves).
     pub default_zone_kind: Option<ZoneKind>,
+    /// Give zones of a kind we do not know the default kind instead of refusing them
+    /// (batch triage of files from elsewhere; imports into the ledger stay strict).
+    pub unknown_kind_as_default: bool,
     pub invalid: Invalid,
 }
 
@@ -261,9 +264,10 @@ pub fn zones(layer: Layer, fields: &Fields) -> Result<Vec<Zone>, ReadErrors> {
             continue;
         };
         let kind = match field(f, fields.zone_kind.as_ref(), usual::ZONE_KIND) {
-            Some(t) => match ZoneKind::parse(t) {
-                Some(k) => k,
-                None => {
+            Some(t) => match (ZoneKind::parse(t), fields.default_zone_kind) {
+                (Some(k), _) => k,
+                (None, Some(k)) if fields.unknown_kind_as_default => k,
+                (None, _) => {
                     let known: Vec<&str> = ZoneKind::ALL.iter().map(|k| k.code()).collect();
                     faults.push(
                         f,

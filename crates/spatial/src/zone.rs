@@ -31,7 +31,7 @@ macro_rules! zone_kinds {
             pub fn parse(text: &str) -> Option<ZoneKind> {
                 let t = text.trim();
                 $(
-                    if t.eq_ignore_ascii_case($code) || t == $zh $(|| t == $alias)* {
+                    if t.eq_ignore_ascii_case($code) || t == $zh $(|| t.eq_ignore_ascii_case($alias))* {
                         return Some(ZoneKind::$variant);
                     }
                 )*
@@ -42,10 +42,10 @@ macro_rules! zone_kinds {
 }
 
 zone_kinds! {
-    NatureReserve, "nature_reserve", "自然保护地", true, ["自然保护区", "保护区", "风景名胜区", "森林公园", "地质公园"];
-    EcologicalRedLine, "ecological_red_line", "生态保护红线", true, ["生态红线", "红线"];
-    BasicFarmland, "basic_farmland", "永久基本农田", true, ["基本农田"];
-    ForestLand, "forest_land", "林地", true, ["公益林", "天然林"];
+    NatureReserve, "nature_reserve", "自然保护地", true, ["自然保护区", "保护区", "风景名胜区", "森林公园", "地质公园", "protected_area", "reserve", "protected"];
+    EcologicalRedLine, "ecological_red_line", "生态保护红线", true, ["生态红线", "红线", "red_line", "redline", "ecological_redline"];
+    BasicFarmland, "basic_farmland", "永久基本农田", true, ["基本农田", "farmland", "permanent_farmland"];
+    ForestLand, "forest_land", "林地", true, ["公益林", "天然林", "forest"];
     IllegalHotspot, "illegal_hotspot", "私挖滥采易发频发区", false, ["易发区"];
     ClosureArea, "closure_area", "整合关闭矿山核定实施区", false, ["关闭矿山区"];
     RetainedMineArea, "retained_mine_area", "有证保留矿山批准设置区", false, ["保留矿山区"];

@@ -105,8 +105,24 @@ pub struct RegisterFeature {
     pub withdrawn: bool,
     /// The grid a boundary feature outlines.
     pub grid_id: Option<i64>,
+    /// Every attribute of the source file, as text.
+    pub attributes: std::collections::BTreeMap<String, String>,
     pub geometry: String,
     pub area_m2: f64,
+}
+
+impl RegisterFeature {
+    /// The first of several attribute names present (county files name fields many ways).
+    #[must_use]
+    pub fn attribute(&self, names: &[&str]) -> Option<&str> {
+        names.iter().find_map(|n| {
+            self.attributes
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                .map(|(_, v)| v.as_str())
+                .filter(|v| !v.trim().is_empty())
+        })
+    }
 }
 
 /// A row about to be written.
@@ -400,7 +416,7 @@ impl Store {
         layer: Option<RegisterLayer>,
     ) -> Result<Vec<RegisterFeature>> {
         let rows = sqlx::query(
-            "SELECT id, layer, external_id, name, kind, valid_from, valid_to, withdrawn, grid_id, geometry, area_m2 \
+            "SELECT id, layer, external_id, name, kind, valid_from, valid_to, withdrawn, grid_id, attributes, geometry, area_m2 \
              FROM register_feature WHERE county_id = $1 AND active = 1 AND ($2 = '' OR layer = $2) ORDER BY id",
         )
         .bind(county_id)
@@ -421,6 +437,8 @@ impl Store {
                     valid_to: r.try_get("valid_to")?,
                     withdrawn: r.try_get::<i64, _>("withdrawn")? != 0,
                     grid_id: r.try_get("grid_id")?,
+                    attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?)
+                        .unwrap_or_default(),
                     geometry: r.try_get("geometry")?,
                     area_m2: r.try_get("area_m2")?,
                 })

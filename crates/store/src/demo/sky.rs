@@ -127,6 +127,16 @@ pub(crate) async fn build(
             &[
                 ("licence_id", format!("C1401272019{:06}", 120 + i)),
                 ("name", format!("青岚县第{}石料厂", i + 1)),
+                ("holder", format!("青岚县第{}石料有限公司", i + 1)),
+                (
+                    "mineral",
+                    ["建筑石料用灰岩", "砖瓦用页岩", "建筑用砂"][i % 3].to_string(),
+                ),
+                (
+                    "elevation",
+                    format!("+{}m至+{}m", 900 + 10 * i, 1100 + 10 * i),
+                ),
+                ("scale", format!("{}万吨/年", 5 + i % 4 * 5)),
                 ("valid_from", "2019-07-01".into()),
                 ("valid_to", to.into()),
                 ("status", status.into()),

@@ -127,6 +127,7 @@ fn legend(zh: bool) -> Vec<(Style, String)> {
         valid_to: None,
         withdrawn: false,
         grid_id: None,
+        attributes: std::collections::BTreeMap::new(),
         geometry: String::new(),
         area_m2: 0.0,
     };
@@ -691,6 +692,26 @@ pub async fn registers_page(
                         "Mining and exploration licences, approved projects, closed mines and shafts, protected and key zones, grid boundaries. Imported with minewatch import; each import keeps its source file and coordinate system.")) }
             p { @for (layer, n) in &counts { span.tag { (layer) " " (n) } " " } }
             figure.map-frame { (PreEscaped(svg)) (legend_html(zh)) }
+            h2 { (lang.t("许可证和批准项目", "Licences and approved projects")) }
+            div.scroll { table.ledger {
+                thead { tr {
+                    th { (lang.t("类别", "Layer")) } th { (lang.t("证号", "Number")) } th { (lang.t("名称", "Name")) }
+                    th { (lang.t("权利人", "Holder")) } th { (lang.t("矿种", "Mineral")) } th { (lang.t("开采标高", "Elevation")) }
+                    th { (lang.t("生产规模", "Scale")) } th { (lang.t("有效期", "Valid")) } th { (lang.t("状态", "Status")) }
+                    th { (lang.t("面积(亩)", "Area (mu)")) }
+                } }
+                tbody { @for (f, _) in regs.iter().filter(|(f, _)| f.layer.permits_digging()) { tr {
+                    td { (f.layer.label(zh)) } td { (f.external_id) } td { (f.name) }
+                    td { (f.attribute(&["holder", "采矿权人", "探矿权人", "KCQR", "建设单位"]).unwrap_or("—")) }
+                    td { (f.attribute(&["mineral", "开采矿种", "矿种", "KZ"]).unwrap_or("—")) }
+                    td { (f.attribute(&["elevation", "开采标高", "开采深度", "KCBG"]).unwrap_or("—")) }
+                    td { (f.attribute(&["scale", "生产规模", "SCGM"]).unwrap_or("—")) }
+                    td { (f.valid_from.as_deref().unwrap_or("…")) " — " (f.valid_to.as_deref().unwrap_or("…")) }
+                    td { @if f.withdrawn { (lang.t("已注销/吊销", "withdrawn")) } @else { (f.attribute(&["status", "状态", "ZT"]).unwrap_or("—")) } }
+                    td.num { (format!("{:.2}", mu(f.area_m2))) }
+                } } }
+            } }
+            h2 { (lang.t("导入记录", "Imports")) }
             div.scroll { table.ledger {
                 thead { tr {
                     th { (lang.t("图层", "Layer")) } th { (lang.t("源文件", "Source file")) } th { (lang.t("坐标系", "CRS")) }
