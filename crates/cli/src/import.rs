@@ -5,10 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Args;
-use minewatch_spatial::area::Invalid;
-use minewatch_spatial::crs::Crs;
 use minewatch_spatial::inputs::Fields;
-use minewatch_spatial::read::{ReadOptions, read_layer};
+use minewatch_spatial::read::read_layer;
 use minewatch_spatial::zone::ZoneKind;
 use minewatch_store::{RegisterLayer, Store};
 
@@ -25,15 +23,8 @@ pub struct ImportArgs {
     /// The county office user the import is recorded under.
     #[arg(long, env = "MINEWATCH_USER", default_value = "admin")]
     pub user: String,
-    /// Coordinate system, overriding the .prj (EPSG:NNNN, GCJ02).
-    #[arg(long)]
-    pub crs: Option<String>,
-    /// Attribute encoding of a Shapefile without .cpg (GBK, UTF-8).
-    #[arg(long)]
-    pub encoding: Option<String>,
-    /// Repair invalid polygons instead of refusing the file.
-    #[arg(long)]
-    pub repair: bool,
+    #[command(flatten)]
+    pub files: crate::files::FileOptions,
     /// Attribute holding the id (licence number, zone id, patch number).
     #[arg(long)]
     pub id_field: Option<String>,
@@ -57,16 +48,7 @@ pub async fn run(
             args.user
         )
     };
-    let options = ReadOptions {
-        crs: args.crs.as_deref().map(Crs::parse).transpose()?,
-        encoding: match &args.encoding {
-            Some(label) => Some(
-                encoding_rs::Encoding::for_label(label.as_bytes())
-                    .ok_or_else(|| anyhow!("unknown encoding '{label}'"))?,
-            ),
-            None => None,
-        },
-    };
+    let options = args.files.read_options()?;
     let fields = Fields {
         patch_id: args.id_field.clone(),
         later_date: args.date_field.clone(),
@@ -80,11 +62,7 @@ pub async fn run(
             }
             None => None,
         },
-        invalid: if args.repair {
-            Invalid::Repair
-        } else {
-            Invalid::Refuse
-        },
+        invalid: args.files.invalid(),
     };
     let path = args.file.clone();
     let layer_data = tokio::task::spawn_blocking(move || read_layer(&path, &options))

@@ -9,6 +9,7 @@ use minewatch_web::AppState;
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
+mod files;
 mod import;
 mod roster;
 mod triage;

@@ -10,10 +10,9 @@ use anyhow::{Context, Result, anyhow, bail};
 use chrono::NaiveDate;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use minewatch_spatial::area::{Invalid, mu};
-use minewatch_spatial::crs::Crs;
+use minewatch_spatial::area::mu;
 use minewatch_spatial::inputs::{self, Fields};
-use minewatch_spatial::read::{ReadOptions, read_layer};
+use minewatch_spatial::read::read_layer;
 use minewatch_spatial::triage::{LicenceTouch, PatchClass, Triage, Triager, ZoneTouch};
 use minewatch_spatial::zone::ZoneKind;
 
@@ -57,16 +56,8 @@ pub struct TriageArgs {
     /// (default: today).
     #[arg(long)]
     pub date: Option<String>,
-    /// Coordinate system of every input, overriding .prj files and guessing
-    /// (EPSG:NNNN, GCJ02, BD09).
-    #[arg(long)]
-    pub crs: Option<String>,
-    /// Attribute encoding of Shapefiles without a .cpg (default: detected; GBK, UTF-8).
-    #[arg(long)]
-    pub encoding: Option<String>,
-    /// Repair invalid polygons (as GEOS MakeValid) instead of refusing the file.
-    #[arg(long)]
-    pub repair: bool,
+    #[command(flatten)]
+    pub files: crate::files::FileOptions,
     /// No progress bar or summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -75,16 +66,7 @@ pub struct TriageArgs {
 pub fn run(args: &TriageArgs, today: NaiveDate, err: &mut impl Write) -> Result<()> {
     let started = Instant::now();
     let format = OutFormat::of(&args.out)?;
-    let options = ReadOptions {
-        crs: args.crs.as_deref().map(Crs::parse).transpose()?,
-        encoding: match &args.encoding {
-            Some(label) => Some(
-                encoding_rs::Encoding::for_label(label.as_bytes())
-                    .ok_or_else(|| anyhow!("unknown encoding '{label}'"))?,
-            ),
-            None => None,
-        },
-    };
+    let options = args.files.read_options()?;
     let default_kind = parse_kind(&args.zone_kind)?;
     let fields = Fields {
         patch_id: args.patch_id_field.clone(),
@@ -94,11 +76,7 @@ pub fn run(args: &TriageArgs, today: NaiveDate, err: &mut impl Write) -> Result<
         zone_kind: args.zone_kind_field.clone(),
         default_zone_kind: Some(default_kind),
         unknown_kind_as_default: true,
-        invalid: if args.repair {
-            Invalid::Repair
-        } else {
-            Invalid::Refuse
-        },
+        invalid: args.files.invalid(),
     };
     let date = match &args.date {
         Some(d) => inputs::parse_date(d).ok_or_else(|| anyhow!("--date '{d}' is not a date"))?,

@@ -55,26 +55,32 @@ fn nice(target: f64) -> f64 {
         .unwrap_or(p)
 }
 
+/// The smallest box holding all the boxes.
+pub fn extent(rects: impl Iterator<Item = Rect<f64>>) -> Option<Rect<f64>> {
+    rects.reduce(|a, b| {
+        Rect::new(
+            Coord {
+                x: a.min().x.min(b.min().x),
+                y: a.min().y.min(b.min().y),
+            },
+            Coord {
+                x: a.max().x.max(b.max().x),
+                y: a.max().y.max(b.max().y),
+            },
+        )
+    })
+}
+
 impl Map<'_> {
     /// The SVG document.
     #[must_use]
     pub fn render(&self) -> String {
         let frame = self.frame.or_else(|| {
-            self.shapes
-                .iter()
-                .filter_map(|s| s.geometry.bounding_rect())
-                .reduce(|a, b| {
-                    Rect::new(
-                        Coord {
-                            x: a.min().x.min(b.min().x),
-                            y: a.min().y.min(b.min().y),
-                        },
-                        Coord {
-                            x: a.max().x.max(b.max().x),
-                            y: a.max().y.max(b.max().y),
-                        },
-                    )
-                })
+            extent(
+                self.shapes
+                    .iter()
+                    .filter_map(|s| s.geometry.bounding_rect()),
+            )
         });
         let Some(frame) = frame else {
             return String::from(

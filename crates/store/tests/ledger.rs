@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use minewatch_core::org::DepartmentCode;
 use minewatch_core::{CaseAction, ClueSource, Decision, MeasureStep, ProblemKind, Role, Severity};
-use minewatch_store::{Actor, CaseFilter, NewClue, NewUser, Store, StoreError};
+use minewatch_store::{Actor, CaseFilter, NewClue, Store, StoreError};
 
 mod common;
 use common::{open_store, tamper};
@@ -74,23 +74,17 @@ async fn fixture(pg: bool) -> Fix {
     let depts = store.departments(county).await.expect("depts");
     let dept = |c: DepartmentCode| depts.iter().find(|d| d.code == c.code()).map(|d| d.id);
     let mk = async |name: &str, role: Role, township_id, village_id, department_id| {
-        let id = store
-            .create_user(
-                &NewUser {
-                    county_id: county,
-                    username: name.into(),
-                    display_name: name.into(),
-                    password_hash: "-".into(),
-                    role,
-                    township_id,
-                    village_id,
-                    department_id,
-                },
-                t0(),
-            )
-            .await
-            .expect("user");
-        store.actor(id).await.expect("actor")
+        common::user(
+            &store,
+            county,
+            name,
+            role,
+            township_id,
+            village_id,
+            department_id,
+            t0(),
+        )
+        .await
     };
     Fix {
         office: mk("office", Role::CountyOffice, None, None, None).await,

@@ -10,8 +10,7 @@ use minewatch_spatial::crs::Crs;
 use minewatch_spatial::inputs::Fields;
 use minewatch_spatial::read::{Feature, Layer};
 use minewatch_store::{
-    Actor, CaseFilter, NewGrid, NewUser, NewVerification, PatchFilter, RegisterLayer, Store,
-    StoreError,
+    Actor, CaseFilter, NewGrid, NewVerification, PatchFilter, RegisterLayer, Store, StoreError,
 };
 
 mod common;
@@ -113,23 +112,17 @@ async fn fixture(pg: bool) -> Fix {
         .await
         .expect("routing");
     let mk = async |name: &str, role: Role, township_id, village_id| {
-        let id = store
-            .create_user(
-                &NewUser {
-                    county_id: county,
-                    username: name.into(),
-                    display_name: name.into(),
-                    password_hash: "-".into(),
-                    role,
-                    township_id,
-                    village_id,
-                    department_id: None,
-                },
-                t0(),
-            )
-            .await
-            .expect("user");
-        store.actor(id).await.expect("actor")
+        common::user(
+            &store,
+            county,
+            name,
+            role,
+            township_id,
+            village_id,
+            None,
+            t0(),
+        )
+        .await
     };
     Fix {
         office: mk("office", Role::CountyOffice, None, None).await,

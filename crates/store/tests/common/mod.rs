@@ -2,7 +2,9 @@
 
 #![allow(dead_code, reason = "each test file uses a different part")]
 
-use minewatch_store::{Store, StoreConfig};
+use chrono::{DateTime, Utc};
+use minewatch_core::Role;
+use minewatch_store::{Actor, NewUser, Store, StoreConfig};
 
 pub async fn open_store(pg: bool, dir: &tempfile::TempDir) -> (Store, String) {
     let location = if pg {
@@ -38,4 +40,35 @@ pub async fn tamper(url: &str, sql: &str) {
     let pool = sqlx::AnyPool::connect(url).await.expect("connect");
     sqlx::raw_sql(sql).execute(&pool).await.expect("tamper");
     pool.close().await;
+}
+
+/// A user of the county and the actor they act as.
+#[expect(clippy::too_many_arguments, reason = "a user row is this many facts")]
+pub async fn user(
+    store: &Store,
+    county_id: i64,
+    name: &str,
+    role: Role,
+    township_id: Option<i64>,
+    village_id: Option<i64>,
+    department_id: Option<i64>,
+    at: DateTime<Utc>,
+) -> Actor {
+    let id = store
+        .create_user(
+            &NewUser {
+                county_id,
+                username: name.into(),
+                display_name: name.into(),
+                password_hash: "-".into(),
+                role,
+                township_id,
+                village_id,
+                department_id,
+            },
+            at,
+        )
+        .await
+        .expect("user");
+    store.actor(id).await.expect("actor")
 }

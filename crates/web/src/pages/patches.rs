@@ -7,7 +7,7 @@ use maud::{Markup, PreEscaped, html};
 use minewatch_core::clock::display_stamp;
 use minewatch_spatial::area::mu;
 use minewatch_spatial::geo::{BoundingRect, Coord, MultiPolygon, Rect};
-use minewatch_spatial::svg::{Map, Shape, Style};
+use minewatch_spatial::svg::{Map, Shape, Style, extent};
 use minewatch_spatial::text::shape_from_geojson;
 use minewatch_spatial::triage::PatchClass;
 use minewatch_spatial::zone::ZoneKind;
@@ -289,21 +289,7 @@ async fn list_markup(
     let frame = if is_office(actor) || actor.role == minewatch_core::Role::Inspector {
         None
     } else {
-        shapes
-            .iter()
-            .filter_map(|(_, s)| s.bounding_rect())
-            .reduce(|a, b| {
-                Rect::new(
-                    Coord {
-                        x: a.min().x.min(b.min().x),
-                        y: a.min().y.min(b.min().y),
-                    },
-                    Coord {
-                        x: a.max().x.max(b.max().x),
-                        y: a.max().y.max(b.max().y),
-                    },
-                )
-            })
+        extent(shapes.iter().filter_map(|(_, s)| s.bounding_rect()))
     };
     let svg = map_svg(
         lang,
