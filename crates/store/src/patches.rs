@@ -157,6 +157,28 @@ pub struct NewVerification {
     pub photos: Vec<String>,
 }
 
+impl NewVerification {
+    /// The reason, once the fields fit it: a legal ground names its licence or approval, and
+    /// "other" says what the change is.
+    ///
+    /// # Errors
+    /// `Invalid` naming the field.
+    pub fn check(&self) -> Result<VerificationReason> {
+        let reason = VerificationReason::from_code(&self.reason)
+            .ok_or_else(|| StoreError::invalid("reason", "choose a reason from the list"))?;
+        if reason.needs_permit() && self.permit_no.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "permit_no",
+                "a legal determination on this ground must give the licence or approval number",
+            ));
+        }
+        if reason == VerificationReason::Other && self.note.trim().is_empty() {
+            return Err(StoreError::invalid("note", "say what the change is"));
+        }
+        Ok(reason)
+    }
+}
+
 /// Status a patch may be filtered by.
 pub const PATCH_STATUSES: &[&str] = &["pending", "submitted", "returned", "accepted", "cleared"];
 
@@ -600,17 +622,7 @@ impl Store {
             ));
         }
         let detail = self.patch(actor, id).await?;
-        let reason = VerificationReason::from_code(&v.reason)
-            .ok_or_else(|| StoreError::invalid("reason", "choose a reason from the list"))?;
-        if reason.needs_permit() && v.permit_no.trim().is_empty() {
-            return Err(StoreError::invalid(
-                "permit_no",
-                "a legal determination on this ground must give the licence or approval number",
-            ));
-        }
-        if reason == VerificationReason::Other && v.note.trim().is_empty() {
-            return Err(StoreError::invalid("note", "say what the change is"));
-        }
+        let reason = v.check()?;
         match detail.row.status.as_str() {
             "accepted" => {
                 return Err(StoreError::invalid(

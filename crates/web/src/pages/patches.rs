@@ -527,14 +527,19 @@ pub async fn verify(
             note: get("note"),
             photos: Vec::new(),
         };
+        // Check the form before storing any photo, so a bad form leaves nothing behind.
+        v.check()?;
+        if photos
+            .iter()
+            .any(|(_, media, _)| !media.starts_with("image/"))
+        {
+            return Err(WebError::field(
+                "photo",
+                "举证照片须为图片",
+                "field photos must be images",
+            ));
+        }
         for (name, media, bytes) in photos {
-            if !media.starts_with("image/") {
-                return Err(WebError::field(
-                    "photo",
-                    "举证照片须为图片",
-                    "field photos must be images",
-                ));
-            }
             let sha =
                 super::case::bytes_to_attachment(&state, &actor, bytes, &name, &media).await?;
             v.photos.push(sha);
