@@ -134,7 +134,7 @@ fn polygon_fault(p: &Polygon<f64>) -> Option<String> {
             return Some(format!(
                 "hole {} lies outside the shell {}",
                 h + 1,
-                at(hole.0[0])
+                hole.0.first().map_or_else(String::new, |c| at(*c))
             ));
         }
     }
@@ -157,7 +157,11 @@ fn parts_overlap(shape: &MultiPolygon<f64>) -> Option<String> {
             }
             let common = shape.0[i].intersection(&shape.0[j]);
             if common.unsigned_area() > 0.0 {
-                let c = common.0.first().map_or(a.min(), |p| p.exterior().0[0]);
+                let c = common
+                    .0
+                    .first()
+                    .and_then(|p| p.exterior().0.first().copied())
+                    .unwrap_or(a.min());
                 return Some(format!("parts {} and {} overlap {}", i + 1, j + 1, at(c)));
             }
         }
