@@ -615,6 +615,38 @@ async fn a_patch_verified_in_the_field_and_reviewed_by_the_county() {
             .expect("page");
         assert_eq!(r.status(), StatusCode::OK, "{path}");
     }
+    // The batch carried earlier and later images for its first patches.
+    let first = all
+        .iter()
+        .find(|p| p["patch_no"] == "QL2026Q1-001")
+        .and_then(|p| p["id"].as_i64())
+        .expect("QL2026Q1-001");
+    let html = page
+        .get(format!("{}/patches/{first}", s.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        html.contains("前时相") && html.contains("后时相影像"),
+        "images shown"
+    );
+    let src = html
+        .split("img src=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an image");
+    let img = page
+        .get(format!("{}{src}", s.base))
+        .send()
+        .await
+        .expect("image");
+    assert_eq!(img.status(), StatusCode::OK);
+    let png = img.bytes().await.expect("bytes");
+    assert!(png.starts_with(b"\x89PNG"), "a real PNG");
+
     let bytes = page
         .get(format!("{}/patches.xlsx", s.base))
         .send()

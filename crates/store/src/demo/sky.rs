@@ -241,14 +241,67 @@ pub(crate) async fn build(
             ],
         ));
     }
+    // The first six patches carry their earlier and later images, as batches from the
+    // provincial platform do: hillside before, a fresh scar after.
+    let mut images = crate::PatchImages::new();
+    for i in 0..6 {
+        let seed = rng.r#gen::<u32>();
+        let mut shas = [None, None];
+        for (k, scarred) in [(0, false), (1, true)] {
+            let png = terrain_png(seed, scarred);
+            let name = format!(
+                "QL2026Q1-{:03}-{}.png",
+                i + 1,
+                if scarred { "after" } else { "before" }
+            );
+            shas[k] = Some(
+                store
+                    .put_attachment(office, png, &name, "image/png", now)
+                    .await?
+                    .sha256,
+            );
+        }
+        let [before, after] = shas;
+        images.insert(format!("QL2026Q1-{:03}", i + 1), (before, after));
+    }
     store
-        .import_patches(
+        .import_patches_with_images(
             office,
             "2026年第一季度卫片",
             layer("patches", patches),
             &fields,
+            &images,
             now,
         )
         .await?;
     Ok(())
+}
+
+/// A 240×160 picture of green hillside from above; with `scarred`, bare earth dug out in
+/// the middle.
+fn terrain_png(seed: u32, scarred: bool) -> Vec<u8> {
+    let f = f64::from(seed % 1000) / 1000.0;
+    let img = image::RgbImage::from_fn(240, 160, |x, y| {
+        let (x, y) = (f64::from(x), f64::from(y));
+        let shade = ((x * 0.05 + f * 6.0).sin() + (y * 0.07 + f * 3.0).cos()) * 18.0;
+        let dx = (x - 120.0) / 55.0;
+        let dy = (y - 80.0) / 35.0;
+        if scarred && dx * dx + dy * dy < 1.0 + 0.2 * (x * 0.3).sin() {
+            let v = (170.0 + shade) as u8;
+            image::Rgb([v, (f64::from(v) * 0.8) as u8, (f64::from(v) * 0.6) as u8])
+        } else {
+            image::Rgb([
+                (60.0 + shade) as u8,
+                (120.0 + shade) as u8,
+                (50.0 + shade / 2.0) as u8,
+            ])
+        }
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    // Writing a PNG into memory only fails on a broken encoder; the demo then simply has
+    // no images.
+    if img.write_to(&mut out, image::ImageFormat::Png).is_err() {
+        return Vec::new();
+    }
+    out.into_inner()
 }
