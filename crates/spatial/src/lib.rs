@@ -5,6 +5,7 @@ pub use geo;
 
 pub mod area;
 pub mod clip;
+pub mod coverage;
 pub mod crs;
 pub mod inputs;
 pub mod read;
