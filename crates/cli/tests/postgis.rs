@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
-use std::path::Path;
 use std::process::Command;
 
 /// A small deterministic generator, so every run checks the same county.
