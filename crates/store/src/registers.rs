@@ -415,12 +415,32 @@ impl Store {
         county_id: i64,
         layer: Option<RegisterLayer>,
     ) -> Result<Vec<RegisterFeature>> {
+        self.register_features_in(county_id, layer, None).await
+    }
+
+    /// The active features whose box meets `(min_lon, min_lat, max_lon, max_lat)` (every
+    /// feature when `None`): a patch's map needs only its surroundings, not the county.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn register_features_in(
+        &self,
+        county_id: i64,
+        layer: Option<RegisterLayer>,
+        frame: Option<(f64, f64, f64, f64)>,
+    ) -> Result<Vec<RegisterFeature>> {
+        let (x0, y0, x1, y1) = frame.unwrap_or((-180.0, -90.0, 180.0, 90.0));
         let rows = sqlx::query(
             "SELECT id, layer, external_id, name, kind, valid_from, valid_to, withdrawn, grid_id, attributes, geometry, area_m2 \
-             FROM register_feature WHERE county_id = $1 AND active = 1 AND ($2 = '' OR layer = $2) ORDER BY id",
+             FROM register_feature WHERE county_id = $1 AND active = 1 AND ($2 = '' OR layer = $2) \
+             AND max_lon >= $3 AND min_lon <= $4 AND max_lat >= $5 AND min_lat <= $6 ORDER BY id",
         )
         .bind(county_id)
         .bind(layer.map_or("", RegisterLayer::code).to_string())
+        .bind(x0)
+        .bind(x1)
+        .bind(y0)
+        .bind(y1)
         .fetch_all(self.pool())
         .await?;
         rows.iter()

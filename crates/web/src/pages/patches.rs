@@ -237,10 +237,12 @@ fn map_svg(
 async fn registers(
     state: &AppState,
     county_id: i64,
+    frame: Option<Rect<f64>>,
 ) -> Result<Vec<(RegisterFeature, MultiPolygon<f64>)>, WebError> {
+    let frame = frame.map(|r| (r.min().x, r.min().y, r.max().x, r.max().y));
     Ok(state
         .store
-        .register_features(county_id, None)
+        .register_features_in(county_id, None, frame)
         .await?
         .into_iter()
         .map(|f| {
@@ -280,7 +282,7 @@ async fn list_markup(
     let filter = filter_of(q);
     let rows = state.store.patches(actor, &filter).await?;
     let batches = state.store.patch_batches(actor.county_id).await?;
-    let regs = registers(state, actor.county_id).await?;
+    let regs = registers(state, actor.county_id, None).await?;
     let shapes: Vec<(PatchRow, MultiPolygon<f64>)> = rows
         .iter()
         .map(|p| (p.clone(), shape_from_geojson(&p.geometry)))
@@ -387,17 +389,6 @@ async fn detail_markup(
     let zh = lang.is_zh();
     let d: PatchDetail = state.store.patch(actor, id).await?;
     let shape = shape_from_geojson(&d.row.geometry);
-    let regs = registers(state, actor.county_id).await?;
-    let others: Vec<(PatchRow, MultiPolygon<f64>)> = state
-        .store
-        .patches(actor, &PatchFilter::default())
-        .await?
-        .into_iter()
-        .map(|p| {
-            let s = shape_from_geojson(&p.geometry);
-            (p, s)
-        })
-        .collect();
     let frame = shape.bounding_rect().map(|r| {
         // Landscape, about 1.5 : 1 on the ground, with room around the patch.
         let h = r.height().max(r.width()).max(0.003) * 3.0;
@@ -414,6 +405,28 @@ async fn detail_markup(
             },
         )
     });
+    let regs = registers(state, actor.county_id, frame).await?;
+    // Neighbours near the frame only: parsing every patch of the county would be wasted
+    // on a phone's page.
+    let near = |p: &PatchRow| {
+        frame.is_none_or(|f| {
+            p.lon >= f.min().x - 0.01
+                && p.lon <= f.max().x + 0.01
+                && p.lat >= f.min().y - 0.01
+                && p.lat <= f.max().y + 0.01
+        })
+    };
+    let others: Vec<(PatchRow, MultiPolygon<f64>)> = state
+        .store
+        .patches(actor, &PatchFilter::default())
+        .await?
+        .into_iter()
+        .filter(|p| p.id == id || near(p))
+        .map(|p| {
+            let s = shape_from_geojson(&p.geometry);
+            (p, s)
+        })
+        .collect();
     let svg = map_svg(lang, &regs, &others, Some(id), frame, &d.row.patch_no);
     let findings = state.store.truth_findings(actor, Some(id)).await?;
     let licences = d.triage["licences"].as_array().cloned().unwrap_or_default();
@@ -671,7 +684,7 @@ pub async fn registers_page(
     let zh = lang.is_zh();
     let result: Result<Markup, WebError> = async {
         let imports = state.store.register_imports(actor.county_id).await?;
-        let regs = registers(&state, actor.county_id).await?;
+        let regs = registers(&state, actor.county_id, None).await?;
         let svg = map_svg(lang, &regs, &[], None, None, lang.t("登记簿分布图", "Registers map"));
         let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
         for (f, _) in &regs {
