@@ -10,6 +10,7 @@ pub mod chain;
 pub mod clock;
 pub mod clue;
 pub mod deadline;
+pub mod duty;
 pub mod kind;
 pub mod org;
 pub mod rights;
