@@ -120,6 +120,56 @@ impl Default for DutyCycles {
     }
 }
 
+/// Everything a county sets about patrol duty; the defaults follow the seeds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DutySettings {
+    pub cycles: DutyCycles,
+    /// The first day every grid owes a daily report.
+    pub reports_from: NaiveDate,
+    /// This many missed days in a row escalate a grid to the county office.
+    pub escalate_after: u32,
+    /// A zone counts as patrolled within this many metres of a track (R19).
+    pub coverage_m: f64,
+    /// "Should have found" looks back this many days before a discovery (R26).
+    pub lookback_days: u32,
+    /// A track passing this close to a discovered site counts as having been there.
+    pub near_m: f64,
+}
+
+impl DutySettings {
+    #[must_use]
+    pub fn starting(reports_from: NaiveDate) -> Self {
+        DutySettings {
+            cycles: DutyCycles::default(),
+            reports_from,
+            escalate_after: 3,
+            coverage_m: 200.0,
+            lookback_days: 7,
+            near_m: 300.0,
+        }
+    }
+
+    /// Refuses settings that would make the duty meaningless, naming the field.
+    ///
+    /// # Errors
+    /// `(field, reason)` for the first bad value.
+    pub fn check(&self) -> Result<(), (&'static str, &'static str)> {
+        if self.escalate_after == 0 || self.escalate_after > 60 {
+            return Err(("escalate_after", "must be 1–60 days"));
+        }
+        if !(10.0..=5000.0).contains(&self.coverage_m) {
+            return Err(("coverage_m", "must be 10–5000 m"));
+        }
+        if self.lookback_days == 0 || self.lookback_days > 90 {
+            return Err(("lookback_days", "must be 1–90 days"));
+        }
+        if !(10.0..=5000.0).contains(&self.near_m) {
+            return Err(("near_m", "must be 10–5000 m"));
+        }
+        Ok(())
+    }
+}
+
 /// Periods in `from..=to` with no patrol on record: `done` are the days a patrol was made.
 #[must_use]
 pub fn periods_missed(

@@ -84,6 +84,23 @@ macro_rules! problem_kinds {
             pub fn label(self, zh: bool) -> &'static str {
                 match self { $( ProblemKind::$variant => if zh { $zh } else { $en }, )* }
             }
+
+            /// Digging in the ground that a grid patrolling its area should have seen (R26):
+            /// mining of every sort and farmland dug up, not trade, haulage or paperwork.
+            #[must_use]
+            pub fn is_digging(self) -> bool {
+                matches!(
+                    self,
+                    ProblemKind::UnlicensedMining
+                        | ProblemKind::BoundaryOverstep
+                        | ProblemKind::UnlicensedExploration
+                        | ProblemKind::DisguisedMining
+                        | ProblemKind::HiddenMining
+                        | ProblemKind::ClosedMineTheft
+                        | ProblemKind::RiverSand
+                        | ProblemKind::FarmlandDestruction
+                )
+            }
         }
     };
 }

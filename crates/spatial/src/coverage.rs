@@ -35,13 +35,25 @@ pub fn is_night(at: DateTime<Utc>) -> bool {
 /// When the file is not GPX, has no track, or a point is not a longitude/latitude.
 pub fn read_tracks(path: &std::path::Path) -> Result<Vec<Track>, ReadError> {
     let file = path.display().to_string();
-    let fail = |feature, reason: String| ReadError {
+    let bytes = std::fs::read(path).map_err(|e| ReadError {
         file: file.clone(),
+        feature: None,
+        reason: format!("cannot open: {e}"),
+    })?;
+    parse_tracks(&file, &bytes)
+}
+
+/// Reads every track of GPX bytes (an upload); `file` names it in errors.
+///
+/// # Errors
+/// As [`read_tracks`].
+pub fn parse_tracks(file: &str, bytes: &[u8]) -> Result<Vec<Track>, ReadError> {
+    let fail = |feature, reason: String| ReadError {
+        file: file.to_string(),
         feature,
         reason,
     };
-    let f = std::fs::File::open(path).map_err(|e| fail(None, format!("cannot open: {e}")))?;
-    let doc = gpx::read(std::io::BufReader::new(f))
+    let doc = gpx::read(std::io::Cursor::new(bytes))
         .map_err(|e| fail(None, format!("is not valid GPX: {e}")))?;
     let mut tracks = Vec::new();
     for (i, t) in doc.tracks.iter().enumerate() {
@@ -153,6 +165,52 @@ pub fn coverage(zone: &MultiPolygon<f64>, runs: &[Vec<(f64, f64)>], distance_m: 
     (covered / zone_area).clamp(0.0, 1.0)
 }
 
+/// Length of a track in metres (the sum of its legs on the local frame of each leg).
+#[must_use]
+pub fn length_m(points: &[TrackPoint]) -> f64 {
+    points
+        .windows(2)
+        .map(|w| {
+            let local = Local::about(w[0].lon, w[0].lat);
+            let b = local.to(Coord {
+                x: w[1].lon,
+                y: w[1].lat,
+            });
+            b.x.hypot(b.y)
+        })
+        .sum()
+}
+
+/// Share of the points that fall in the night watch.
+#[must_use]
+pub fn night_share(points: &[TrackPoint]) -> f64 {
+    if points.is_empty() {
+        return 0.0;
+    }
+    let night = points
+        .iter()
+        .filter(|p| p.time.is_some_and(is_night))
+        .count();
+    night as f64 / points.len() as f64
+}
+
+/// Shortest distance in metres from a site to a track (to its legs, not just its fixes).
+#[must_use]
+pub fn distance_to_track_m(lon: f64, lat: f64, points: &[TrackPoint]) -> Option<f64> {
+    use geo::{Distance, Euclidean, Point};
+    let local = Local::about(lon, lat);
+    let site = Point::new(0.0, 0.0);
+    let pts: Vec<Coord<f64>> = points
+        .iter()
+        .map(|p| local.to(Coord { x: p.lon, y: p.lat }))
+        .collect();
+    match pts.len() {
+        0 => None,
+        1 => Some(Euclidean.distance(site, Point(pts[0]))),
+        _ => Some(Euclidean.distance(&site, &LineString(pts))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +246,29 @@ mod tests {
             m(-out_m, -out_m),
         ];
         corners[..=sides].to_vec()
+    }
+
+    #[test]
+    fn distances_lengths_and_night_share() {
+        let kx = 111_320.0 * 36.5_f64.to_radians().cos();
+        let at = |x: f64, y: f64, h: u32| TrackPoint {
+            lon: 112.3 + x / kx,
+            lat: 36.5 + y / M_PER_DEG_LAT,
+            time: Some(
+                Utc.with_ymd_and_hms(2026, 5, 1, h, 0, 0)
+                    .single()
+                    .expect("time"),
+            ),
+        };
+        // 02:00 UTC is 10:00 in Beijing (day); 14:00 UTC is 22:00 (night).
+        let track = [at(0.0, 0.0, 2), at(1000.0, 0.0, 2), at(1000.0, 1000.0, 14)];
+        assert!((length_m(&track) - 2000.0).abs() < 2.0);
+        assert!((night_share(&track) - 1.0 / 3.0).abs() < 1e-9);
+        // 300 m north of the middle of the first leg: the leg, not its ends, is nearest.
+        let d = distance_to_track_m(112.3 + 500.0 / kx, 36.5 + 300.0 / M_PER_DEG_LAT, &track)
+            .expect("distance");
+        assert!((d - 300.0).abs() < 1.0, "{d}");
+        assert_eq!(distance_to_track_m(112.3, 36.5, &[]), None);
     }
 
     #[test]

@@ -622,6 +622,9 @@ impl Store {
             },
         )
         .await?;
+        if matches!(action, CaseAction::Verify { founded: true, .. }) {
+            crate::ground::leads::raise_tx(&mut tx, county_id, case_id, now, &at).await?;
+        }
         tx.commit().await?;
         Ok(next)
     }

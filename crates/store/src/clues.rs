@@ -75,7 +75,7 @@ struct Nearby {
     distance_m: f64,
 }
 
-fn place(clue: &NewClue) -> Result<Option<LonLat>> {
+pub(crate) fn place(clue: &NewClue) -> Result<Option<LonLat>> {
     match (clue.lon, clue.lat) {
         (Some(lon), Some(lat)) => LonLat::new(lon, lat)
             .map(Some)
@@ -161,7 +161,7 @@ async fn same_address_cases(
 }
 
 impl Store {
-    async fn check_place(
+    pub(crate) async fn check_place(
         &self,
         actor: &Actor,
         township_id: i64,

@@ -18,6 +18,7 @@ mod clues;
 pub mod demo;
 mod error;
 mod events;
+mod ground;
 mod migrate;
 mod org;
 mod org_import;
@@ -36,6 +37,21 @@ pub use cases::{
 };
 pub use clues::{ClueOutcome, ClueRow, NewClue};
 pub use error::StoreError;
+pub use ground::GridPlace;
+pub use ground::calendar::{CALENDAR_PERIODS, Duty, DutyLine, PeriodCell, PeriodState};
+pub use ground::compliance::{Compliance, UnitCompliance};
+pub use ground::coverage::{CoverageReport, UnitCoverage, ZoneCoverage};
+pub use ground::leads::{
+    Conclusion, LeadEvidence, LeadReport, LeadRow, LeadTrack, SHOULD_HAVE_FOUND,
+};
+pub use ground::patrols::{
+    NewPatrolRecord, PatrolFilter, PatrolLevel, PatrolRow, PatrolStep, Signature,
+};
+pub use ground::reports::{
+    DayMark, GridDays, LATE_LIMIT_DAYS, NewFinding, ReportBoard, ReportBody, ZeroReportOutcome,
+    ZeroReportRow,
+};
+pub use ground::tracks::{MAX_TRACK_POINTS, NewTrack, TrackRow};
 pub use org::{
     CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow, TownshipRow,
     VillageRow,

@@ -23,6 +23,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_sky.sql"),
         postgres: include_str!("../migrations/postgres/0002_sky.sql"),
     },
+    Migration {
+        version: 3,
+        name: "ground",
+        sqlite: include_str!("../migrations/sqlite/0003_ground.sql"),
+        postgres: include_str!("../migrations/postgres/0003_ground.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {

@@ -754,6 +754,13 @@ impl Store {
             },
         )
         .await?;
+        // Digging confirmed from the sky may show what the grid's patrols missed (R26).
+        if accept
+            && latest.determination == "illegal"
+            && let Some(case_id) = detail.row.case_id
+        {
+            crate::ground::leads::raise_tx(&mut tx, actor.county_id, case_id, now, &at).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

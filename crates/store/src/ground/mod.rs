@@ -1,0 +1,242 @@
+//! The ground (R2, R16–R19, R26): what each unit owes (duty settings and calendar), the
+//! grids' daily zero reports, patrol records with their sign-offs, GPS tracks and the
+//! coverage of the zones, the compliance figures, and the "should have found" leads.
+
+pub(crate) mod calendar;
+pub(crate) mod compliance;
+pub(crate) mod coverage;
+pub(crate) mod leads;
+pub(crate) mod patrols;
+pub(crate) mod reports;
+pub(crate) mod tracks;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use minewatch_core::duty::DutySettings;
+use minewatch_core::rights::may_administer_county;
+use minewatch_core::{Role, Scope};
+use serde::Serialize;
+use sqlx::{AnyConnection, Row};
+
+use crate::events::{NewEvent, append, stamp};
+use crate::{Actor, Result, Store, StoreError};
+
+/// A grid with the village and township it belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridPlace {
+    pub grid_id: i64,
+    pub grid: String,
+    pub village_id: i64,
+    pub village: String,
+    pub township_id: i64,
+    pub township: String,
+    pub first_responsible: String,
+    pub directly_responsible: String,
+    pub village_cadre: String,
+}
+
+fn grid_place(r: &sqlx::any::AnyRow) -> Result<GridPlace> {
+    Ok(GridPlace {
+        grid_id: r.try_get("grid_id")?,
+        grid: r.try_get("grid")?,
+        village_id: r.try_get("village_id")?,
+        village: r.try_get("village")?,
+        township_id: r.try_get("township_id")?,
+        township: r.try_get("township")?,
+        first_responsible: r.try_get("first_responsible")?,
+        directly_responsible: r.try_get("directly_responsible")?,
+        village_cadre: r.try_get("village_cadre")?,
+    })
+}
+
+const GRID_PLACE: &str = "SELECT gr.id AS grid_id, gr.name AS grid, v.id AS village_id, v.name AS village, \
+     t.id AS township_id, t.name AS township, gr.first_responsible, gr.directly_responsible, gr.village_cadre \
+     FROM grid gr JOIN village v ON v.id = gr.village_id JOIN township t ON t.id = v.township_id \
+     WHERE t.county_id = $1";
+
+/// Which part of the county a user answers for on the ground: the county roles all of it,
+/// a township or village its own, others nothing.
+pub(crate) fn ground_scope(actor: &Actor) -> Option<(Option<i64>, Option<i64>)> {
+    match (actor.role, actor.scope) {
+        (Role::Admin | Role::CountyOffice | Role::Inspector, _) => Some((None, None)),
+        (Role::Township, Scope::Township(t)) => Some((Some(t), None)),
+        (Role::Village, Scope::Village(v)) => Some((None, Some(v))),
+        _ => None,
+    }
+}
+
+pub(crate) fn in_scope(actor: &Actor, township_id: i64, village_id: Option<i64>) -> bool {
+    match ground_scope(actor) {
+        Some((None, None)) => true,
+        Some((Some(t), _)) => t == township_id,
+        Some((None, Some(v))) => village_id == Some(v),
+        None => false,
+    }
+}
+
+impl Store {
+    /// Every grid in the user's part of the county, in roster order.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn ground_grids(&self, actor: &Actor) -> Result<Vec<GridPlace>> {
+        let Some((t, v)) = ground_scope(actor) else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(&format!(
+            "{GRID_PLACE} AND ($2 < 0 OR t.id = $2) AND ($3 < 0 OR v.id = $3) ORDER BY t.id, v.id, gr.id"
+        ))
+        .bind(actor.county_id)
+        .bind(t.unwrap_or(-1))
+        .bind(v.unwrap_or(-1))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(grid_place).collect()
+    }
+
+    /// The township and village a user belongs to, if any.
+    pub(crate) async fn own_place(&self, actor: &Actor) -> Result<(Option<i64>, Option<i64>)> {
+        match actor.scope {
+            Scope::Township(t) => Ok((Some(t), None)),
+            Scope::Village(v) => {
+                let t: i64 = sqlx::query("SELECT township_id FROM village WHERE id = $1")
+                    .bind(v)
+                    .fetch_one(self.pool())
+                    .await?
+                    .try_get("township_id")?;
+                Ok((Some(t), Some(v)))
+            }
+            _ => Ok((None, None)),
+        }
+    }
+
+    pub(crate) async fn grid_place(&self, county_id: i64, grid_id: i64) -> Result<GridPlace> {
+        let row = sqlx::query(&format!("{GRID_PLACE} AND gr.id = $2"))
+            .bind(county_id)
+            .bind(grid_id)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or_else(|| StoreError::not_found("grid", grid_id))?;
+        grid_place(&row)
+    }
+
+    /// The county's duty settings; until the office saves its own, the seeds' defaults
+    /// with reports owed from the start of the first campaign (or from `today`).
+    ///
+    /// # Errors
+    /// On database failure or a corrupt stored row.
+    pub async fn duty_settings(&self, county_id: i64, today: NaiveDate) -> Result<DutySettings> {
+        let mut conn = self.pool().acquire().await?;
+        duty_settings_in(&mut conn, county_id, today).await
+    }
+
+    /// Saves the county's duty settings (county office only), logged as an event.
+    ///
+    /// # Errors
+    /// `Forbidden` for other roles; `Invalid` naming the bad setting.
+    pub async fn set_duty_settings(
+        &self,
+        actor: &Actor,
+        settings: &DutySettings,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !may_administer_county(actor.role) {
+            return Err(StoreError::Forbidden(
+                "only the county office sets patrol duty",
+            ));
+        }
+        settings
+            .check()
+            .map_err(|(field, reason)| StoreError::invalid(field, reason))?;
+        let cycles = serde_json::to_string(&settings.cycles)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let at = stamp(now);
+        let mut tx = self.begin_write(&at).await?;
+        sqlx::query("DELETE FROM duty_setting WHERE county_id = $1")
+            .bind(actor.county_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO duty_setting (county_id, cycles, reports_from, escalate_after, coverage_m, lookback_days, near_m, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(actor.county_id)
+        .bind(cycles)
+        .bind(settings.reports_from.to_string())
+        .bind(i64::from(settings.escalate_after))
+        .bind(settings.coverage_m)
+        .bind(i64::from(settings.lookback_days))
+        .bind(settings.near_m)
+        .bind(actor.user_id)
+        .bind(at.clone())
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            NewEvent {
+                at: &at,
+                actor: Some(actor.user_id),
+                county_id: actor.county_id,
+                case_id: None,
+                clue_id: None,
+                kind: "duty.settings",
+                payload: serde_json::to_string(settings)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                attachments: &[],
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+pub(crate) async fn duty_settings_in(
+    conn: &mut AnyConnection,
+    county_id: i64,
+    today: NaiveDate,
+) -> Result<DutySettings> {
+    let row = sqlx::query(
+        "SELECT cycles, reports_from, escalate_after, coverage_m, lookback_days, near_m FROM duty_setting WHERE county_id = $1",
+    )
+    .bind(county_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(r) = row else {
+        let first: Option<String> =
+            sqlx::query("SELECT MIN(starts_on) AS d FROM campaign WHERE county_id = $1")
+                .bind(county_id)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get("d")?;
+        let from = first
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+            .unwrap_or(today);
+        return Ok(DutySettings::starting(from));
+    };
+    let corrupt = |what: &str| StoreError::Corrupt(format!("duty_setting {county_id}: {what}"));
+    let cycles: String = r.try_get("cycles")?;
+    let from: String = r.try_get("reports_from")?;
+    Ok(DutySettings {
+        cycles: serde_json::from_str(&cycles).map_err(|_| corrupt("cycles"))?,
+        reports_from: NaiveDate::parse_from_str(&from, "%Y-%m-%d")
+            .map_err(|_| corrupt("reports_from"))?,
+        escalate_after: u32::try_from(r.try_get::<i64, _>("escalate_after")?)
+            .map_err(|_| corrupt("escalate_after"))?,
+        coverage_m: r.try_get("coverage_m")?,
+        lookback_days: u32::try_from(r.try_get::<i64, _>("lookback_days")?)
+            .map_err(|_| corrupt("lookback_days"))?,
+        near_m: r.try_get("near_m")?,
+    })
+}
+
+pub(crate) fn parse_day(field: &'static str, text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| StoreError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
+}
+
+/// Comma-separated ids as stored in a text column.
+pub(crate) fn id_list(text: &str) -> Vec<i64> {
+    text.split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
+}
