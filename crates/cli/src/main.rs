@@ -273,8 +273,25 @@ async fn build_demo(store: &Store, clock: &dyn Clock, out: &mut impl Write) -> R
         "Demo log-ins (password for all: {}):",
         demo::DEMO_PASSWORD
     )?;
+    let villages: Vec<&str> = summary
+        .logins
+        .iter()
+        .filter(|(u, role, _)| *role == minewatch_core::Role::Village && u != "village01")
+        .map(|(u, _, _)| u.as_str())
+        .collect();
     for (user, role, name) in &summary.logins {
+        if villages.contains(&user.as_str()) {
+            continue;
+        }
         writeln!(out, "  {user:<28} {:<12} {name}", role.code())?;
+    }
+    if let (Some(first), Some(last)) = (villages.first(), villages.last()) {
+        writeln!(
+            out,
+            "  {:<28} {:<12} one grid official per village",
+            format!("{first} … {last}"),
+            "village"
+        )?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! of every role and a few hundred cases in every state and from every source. Every name
 //! is invented; none is a real person's.
 
+mod ground;
 mod sky;
 
 use crate::org::{NewCampaign, NewGrid, NewUser};
@@ -26,6 +27,8 @@ pub struct DemoSummary {
     /// (username, role, display name)
     pub logins: Vec<(String, Role, String)>,
     pub already_present: bool,
+    /// The planted "should have found" case (see `demo/ground.rs`).
+    pub planted_case: Option<i64>,
 }
 
 const TOWNSHIPS: [(&str, &str); 10] = [
@@ -112,6 +115,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
                 .map(|u| (u.username, u.role, u.display_name))
                 .collect(),
             already_present: true,
+            planted_case: None,
         });
     }
     let mut rng = StdRng::seed_from_u64(20_260_301);
@@ -270,15 +274,34 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         );
     }
     let (v_t, v_id, _, _) = villages[0];
-    let _village = add_user(
-        "village01",
-        Role::Village,
-        Some(v_t),
-        Some(v_id),
-        None,
-        format!("{}(村网格员)", invented_name(&mut rng)),
-    )
-    .await?;
+    let mut village_users = vec![
+        add_user(
+            "village01",
+            Role::Village,
+            Some(v_t),
+            Some(v_id),
+            None,
+            format!("{}(村网格员)", invented_name(&mut rng)),
+        )
+        .await?,
+    ];
+    // The ground has its own random stream, so adding it left the rest of the demo as it was.
+    let mut ground_rng = StdRng::seed_from_u64(20_260_517);
+    for (i, (t, v, _, _)) in villages.iter().enumerate().skip(1) {
+        let village = cells.get(i).map_or("", |c| c.village.as_str());
+        let name = format!("{}({village}网格员)", invented_name(&mut ground_rng));
+        village_users.push(
+            add_user(
+                &format!("village{:02}", i + 1),
+                Role::Village,
+                Some(*t),
+                Some(*v),
+                None,
+                name,
+            )
+            .await?,
+        );
+    }
     let mut dept_users = std::collections::HashMap::new();
     for code in [
         DepartmentCode::NaturalResources,
@@ -323,6 +346,18 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         format!("{}(动态检查卡点)", invented_name(&mut rng)),
     )
     .await?;
+
+    let ground = ground::Ground {
+        store,
+        office: &office,
+        townships: &townships,
+        township_users: &township_users,
+        villages: &villages,
+        village_users: &village_users,
+        cells: &cells,
+        now,
+    };
+    ground::reports(&ground, &mut ground_rng).await?;
 
     // Cases over the last 120 days, each taken to a randomly drawn stage.
     let mut cases = 0;
@@ -542,7 +577,10 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
             )
             .await?;
     }
-    sky::build(store, &office, &cells, &mut rng, now).await?;
+    let sites = sky::build(store, &office, &cells, &mut rng, now).await?;
+    ground::patrols(&ground, &mut ground_rng).await?;
+    ground::tracks(&ground, &sites).await?;
+    let planted = ground::planted_case(&ground, &sites, &mut ground_rng).await?;
     store.escalate_overdue(now).await?;
     Ok(DemoSummary {
         county_id,
@@ -551,5 +589,6 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         cases,
         logins,
         already_present: false,
+        planted_case: Some(planted),
     })
 }

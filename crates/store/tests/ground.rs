@@ -42,7 +42,10 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry<f64> {
     ))
 }
 
-fn layer(features: Vec<(Geometry<f64>, Vec<(&str, &str)>)>) -> Layer {
+/// A feature's shape and its attributes.
+type Item<'a> = (Geometry<f64>, Vec<(&'a str, &'a str)>);
+
+fn layer(features: Vec<Item<'_>>) -> Layer {
     Layer {
         source: "test.geojson".into(),
         crs: Crs::CGCS2000,
@@ -216,9 +219,9 @@ fn nothing() -> ReportBody {
     }
 }
 
-fn invalid_field(e: StoreError) -> &'static str {
-    match e {
-        StoreError::Invalid { field, .. } => field,
+fn invalid_field<T: std::fmt::Debug>(r: Result<T, StoreError>) -> &'static str {
+    match r {
+        Err(StoreError::Invalid { field, .. }) => field,
         other => panic!("expected Invalid, got {other:?}"),
     }
 }
@@ -271,21 +274,18 @@ async fn zero_reports_board_and_escalation(pg: bool) {
     // "Nothing found" after a finding the same day, or twice, is refused with the field.
     let e = s
         .file_zero_report(&f.village_1, f.grid_1, d(3), &nothing(), at(3))
-        .await
-        .unwrap_err();
+        .await;
     assert_eq!(invalid_field(e), "date");
     s.file_zero_report(&f.village_1, f.grid_1, d(4), &nothing(), at(4))
         .await
         .expect("4th");
     let e = s
         .file_zero_report(&f.village_1, f.grid_1, d(4), &nothing(), at(4))
-        .await
-        .unwrap_err();
+        .await;
     assert_eq!(invalid_field(e), "date");
     let e = s
         .file_zero_report(&f.village_1, f.grid_1, d(7), &nothing(), at(6))
-        .await
-        .unwrap_err();
+        .await;
     assert_eq!(invalid_field(e), "date", "a day to come");
     // A finding with neither place nor address is refused and stores nothing.
     let bare = ReportBody::Finding(NewFinding {
@@ -299,8 +299,7 @@ async fn zero_reports_board_and_escalation(pg: bool) {
     });
     let e = s
         .file_zero_report(&f.village_1, f.grid_1, d(6), &bare, at(6))
-        .await
-        .unwrap_err();
+        .await;
     assert_eq!(invalid_field(e), "address");
     let late = s
         .file_zero_report(&f.village_1, f.grid_1, d(5), &nothing(), at(6))
@@ -422,13 +421,9 @@ async fn patrol_records_are_signed_in_order(pg: bool) {
             },
             at(5),
         )
-        .await
-        .unwrap_err();
+        .await;
     assert_eq!(invalid_field(e), "situation");
-    let e = s
-        .add_patrol_record(&f.village_2, &record, at(5))
-        .await
-        .unwrap_err();
+    let e = s.add_patrol_record(&f.village_2, &record, at(5)).await;
     assert_eq!(invalid_field(e), "village", "二村 does not patrol 一村");
     let id = s
         .add_patrol_record(&f.village_1, &record, at(5))
@@ -447,8 +442,7 @@ async fn patrol_records_are_signed_in_order(pg: bool) {
     // Confirmation waits for both signatures; each post signs only its own step.
     let e = s
         .sign_patrol_record(&f.town_jia, id, PatrolStep::TownshipConfirms, at(5))
-        .await
-        .unwrap_err();
+        .await;
     assert_eq!(invalid_field(e), "step");
     assert!(matches!(
         s.sign_patrol_record(&f.village_1, id, PatrolStep::CadreSigns, at(5))
@@ -465,8 +459,7 @@ async fn patrol_records_are_signed_in_order(pg: bool) {
         .expect("head");
     let e = s
         .sign_patrol_record(&f.village_1, id, PatrolStep::HeadSigns, at(5))
-        .await
-        .unwrap_err();
+        .await;
     assert_eq!(invalid_field(e), "step");
     s.sign_patrol_record(&f.town_jia, id, PatrolStep::CadreSigns, at(5))
         .await
@@ -586,17 +579,11 @@ async fn tracks_give_coverage(pg: bool) {
     assert_eq!(id, again);
     let mut one = loop_track(night, 50.0, 4);
     one.points.truncate(1);
-    let e = s
-        .add_track(&f.village_1, &new(one, None), at(4))
-        .await
-        .unwrap_err();
+    let e = s.add_track(&f.village_1, &new(one, None), at(4)).await;
     assert_eq!(invalid_field(e), "points");
     let mut timeless = loop_track(night, 50.0, 4);
     timeless.points[3].time = None;
-    let e = s
-        .add_track(&f.village_1, &new(timeless, None), at(4))
-        .await
-        .unwrap_err();
+    let e = s.add_track(&f.village_1, &new(timeless, None), at(4)).await;
     assert_eq!(invalid_field(e), "points");
 
     let r = s
@@ -861,10 +848,7 @@ async fn should_have_found_raises_one_lead(pg: bool) {
         s.answer_lead(&f.office, lead.id, "说明", at(9)).await,
         Err(StoreError::Forbidden(_))
     ));
-    let e = s
-        .answer_lead(&f.town_jia, lead.id, "  ", at(9))
-        .await
-        .unwrap_err();
+    let e = s.answer_lead(&f.town_jia, lead.id, "  ", at(9)).await;
     assert_eq!(invalid_field(e), "answer");
     let answered = s
         .answer_lead(&f.town_jia, lead.id, "网格员巡查未到沟内深处", at(9))
@@ -887,13 +871,72 @@ async fn should_have_found_raises_one_lead(pg: bool) {
         .await
         .expect("conclude");
     assert_eq!(done.conclusion, "accountable");
-    let e = s
-        .answer_lead(&f.town_jia, lead.id, "补充", at(10))
-        .await
-        .unwrap_err();
+    let e = s.answer_lead(&f.town_jia, lead.id, "补充", at(10)).await;
     assert_eq!(invalid_field(e), "answer");
     // Raising, answering and concluding are in the hash chain, which still verifies.
     let report = s.audit_verify().await.expect("audit");
+    assert!(report.is_ok(), "{report:?}");
+}
+
+async fn demo_plants_exactly_one_lead(pg: bool) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = open_store(pg, &dir).await;
+    let now = Utc
+        .with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
+        .single()
+        .expect("t");
+    let summary = minewatch_store::demo::build(&store, now, "-")
+        .await
+        .expect("demo");
+    let planted = summary.planted_case.expect("the demo plants a case");
+    let users = store.users(summary.county_id).await.expect("users");
+    let id_of = |name: &str| {
+        users
+            .iter()
+            .find(|u| u.username == name)
+            .map(|u| u.id)
+            .expect(name)
+    };
+    let inspector = store.actor(id_of("inspector")).await.expect("actor");
+    let leads = store.leads(&inspector, Some(planted)).await.expect("leads");
+    assert_eq!(leads.len(), 1, "exactly one lead for the planted case");
+    let lead = &leads[0];
+    assert_eq!(lead.evidence.source, "satellite_patch");
+    assert_eq!(
+        lead.evidence.reports.len(),
+        7,
+        "nothing found on each of the seven days before the image"
+    );
+    assert!(lead.evidence.reports.iter().all(|r| !r.late));
+    assert_eq!(
+        lead.evidence.tracks.len(),
+        1,
+        "the night patrol 150 m from the site"
+    );
+    // The rest of the demo raises none: its cases were confirmed where no grid said otherwise.
+    assert_eq!(store.leads(&inspector, None).await.expect("leads").len(), 1);
+    // The board shows the lapsed grid escalated, and the diligent township without misses.
+    let office = store.actor(id_of("office")).await.expect("actor");
+    let today = NaiveDate::from_ymd_opt(2026, 6, 1).expect("d");
+    let board = store
+        .report_board(&office, today - Duration::days(14), today, now)
+        .await
+        .expect("board");
+    let escalated: Vec<&str> = board
+        .grids
+        .iter()
+        .filter(|g| g.escalated)
+        .map(|g| g.place.township.as_str())
+        .collect();
+    assert_eq!(escalated, ["石门乡"]);
+    assert!(
+        board
+            .grids
+            .iter()
+            .filter(|g| g.place.township == "西岭镇")
+            .all(|g| g.missed_in_a_row == 0)
+    );
+    let report = store.audit_verify().await.expect("audit");
     assert!(report.is_ok(), "{report:?}");
 }
 
@@ -913,4 +956,5 @@ on_both!(
     patrol_records_are_signed_in_order,
     tracks_give_coverage,
     should_have_found_raises_one_lead,
+    demo_plants_exactly_one_lead,
 );

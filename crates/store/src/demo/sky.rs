@@ -25,10 +25,17 @@ pub(crate) struct VillageCell {
     pub y1: f64,
 }
 
-const M_PER_DEG: f64 = 111_000.0;
+pub(crate) const M_PER_DEG: f64 = 111_000.0;
 
 /// A ring of `n` points around (x, y) with radius `r` metres, wobbling by `wobble`.
-fn blob(rng: &mut StdRng, x: f64, y: f64, r: f64, n: usize, wobble: f64) -> Polygon<f64> {
+pub(crate) fn blob(
+    rng: &mut StdRng,
+    x: f64,
+    y: f64,
+    r: f64,
+    n: usize,
+    wobble: f64,
+) -> Polygon<f64> {
     let kx = r / (M_PER_DEG * y.to_radians().cos());
     let ky = r / M_PER_DEG;
     let phase: f64 = rng.gen_range(0.0..std::f64::consts::TAU);
@@ -43,7 +50,7 @@ fn blob(rng: &mut StdRng, x: f64, y: f64, r: f64, n: usize, wobble: f64) -> Poly
     Polygon::new(LineString::from(pts), vec![])
 }
 
-fn feature(number: usize, p: Polygon<f64>, attrs: &[(&str, String)]) -> Feature {
+pub(crate) fn feature(number: usize, p: Polygon<f64>, attrs: &[(&str, String)]) -> Feature {
     Feature {
         number,
         geometry: Geometry::Polygon(p),
@@ -54,7 +61,7 @@ fn feature(number: usize, p: Polygon<f64>, attrs: &[(&str, String)]) -> Feature 
     }
 }
 
-fn layer(name: &str, features: Vec<Feature>) -> Layer {
+pub(crate) fn layer(name: &str, features: Vec<Feature>) -> Layer {
     Layer {
         source: format!("demo/{name}"),
         crs: Crs::CGCS2000,
@@ -63,13 +70,19 @@ fn layer(name: &str, features: Vec<Feature>) -> Layer {
     }
 }
 
+/// Where the demo put its licences and zones: (lon, lat, radius in metres, kind).
+pub(crate) struct Sites {
+    pub licences: Vec<(f64, f64, f64)>,
+    pub zones: Vec<(f64, f64, f64, &'static str)>,
+}
+
 pub(crate) async fn build(
     store: &Store,
     office: &Actor,
     cells: &[VillageCell],
     rng: &mut StdRng,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Sites> {
     let fields = Fields::default();
     let grids = cells
         .iter()
@@ -154,6 +167,7 @@ pub(crate) async fn build(
         .await?;
 
     let mut zone_sites = Vec::new();
+    let mut zone_sites_kinds = Vec::new();
     let zone_specs = [
         ("ZR-01", "自然保护地", "青岚山省级自然保护区", 1800.0, 900),
         ("HX-01", "生态保护红线", "青岚河水源涵养红线", 1200.0, 400),
@@ -183,6 +197,7 @@ pub(crate) async fn build(
     for (i, (id, kind, name, r, n)) in zone_specs.iter().enumerate() {
         let (x, y) = centre(rng);
         zone_sites.push((x, y, *r));
+        zone_sites_kinds.push((x, y, *r, *kind));
         zones.push(feature(
             i + 1,
             blob(rng, x, y, *r, *n, 0.3),
@@ -274,7 +289,13 @@ pub(crate) async fn build(
             now,
         )
         .await?;
-    Ok(())
+    Ok(Sites {
+        licences: licence_sites
+            .iter()
+            .map(|&(x, y, r, _)| (x, y, r))
+            .collect(),
+        zones: zone_sites_kinds,
+    })
 }
 
 /// A 240×160 picture of green hillside from above; with `scarred`, bare earth dug out in

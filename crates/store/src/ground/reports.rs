@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use minewatch_core::clock::local_date;
 use minewatch_core::{ClueSource, ProblemKind, Role, Severity};
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::{GridPlace, duty_settings_in, id_list, in_scope};
 use crate::clues::{NewClue, place};
@@ -158,6 +158,73 @@ fn row_to_report(r: &sqlx::any::AnyRow) -> Result<ZeroReportRow> {
     })
 }
 
+/// Stores a new report and logs it, inside the caller's write transaction.
+#[expect(clippy::too_many_arguments, reason = "a report row is this many facts")]
+pub(crate) async fn insert_report_tx(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    grid: &GridPlace,
+    date: NaiveDate,
+    nothing_found: bool,
+    note: &str,
+    clue: Option<&ClueOutcome>,
+    late: bool,
+    at: &str,
+) -> Result<i64> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO zero_report (county_id, township_id, village_id, grid_id, report_date, nothing_found, note, clue_ids, late, filed_by, filed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(actor.county_id)
+    .bind(grid.township_id)
+    .bind(grid.village_id)
+    .bind(grid.grid_id)
+    .bind(date.to_string())
+    .bind(i64::from(nothing_found))
+    .bind(note.to_string())
+    .bind(clue.map(|c| c.clue_id.to_string()).unwrap_or_default())
+    .bind(i64::from(late))
+    .bind(actor.user_id)
+    .bind(at.to_string())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?;
+    log_report(conn, actor, grid, date, nothing_found, late, clue, at).await?;
+    Ok(id)
+}
+
+#[expect(clippy::too_many_arguments, reason = "what the event says")]
+async fn log_report(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    grid: &GridPlace,
+    date: NaiveDate,
+    nothing_found: bool,
+    late: bool,
+    clue: Option<&ClueOutcome>,
+    at: &str,
+) -> Result<()> {
+    append(
+        conn,
+        NewEvent {
+            at,
+            actor: Some(actor.user_id),
+            county_id: actor.county_id,
+            case_id: clue.map(|c| c.case_id),
+            clue_id: clue.map(|c| c.clue_id),
+            kind: "zero_report.filed",
+            payload: serde_json::json!({
+                "grid": grid.grid, "village": grid.village, "date": date.to_string(),
+                "nothing_found": nothing_found, "late": late,
+            })
+            .to_string(),
+            attachments: &[],
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Files a grid's report for `date` (today, or late for an earlier day).
     ///
@@ -248,6 +315,10 @@ impl Store {
             ),
             None => None,
         };
+        let existing_id: Option<i64> = match &existing {
+            Some(r) => Some(r.try_get("id")?),
+            None => None,
+        };
         let report_id = match (existing, body) {
             (Some(r), ReportBody::NothingFound { .. }) => {
                 let nothing: i64 = r.try_get("nothing_found")?;
@@ -276,47 +347,36 @@ impl Store {
             }
             (None, _) => {
                 let (nothing, note) = match body {
-                    ReportBody::NothingFound { note } => (1_i64, note.trim().to_string()),
-                    ReportBody::Finding(_) => (0, String::new()),
+                    ReportBody::NothingFound { note } => (true, note.trim()),
+                    ReportBody::Finding(_) => (false, ""),
                 };
-                sqlx::query(
-                    "INSERT INTO zero_report (county_id, township_id, village_id, grid_id, report_date, nothing_found, note, clue_ids, late, filed_by, filed_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                insert_report_tx(
+                    &mut tx,
+                    actor,
+                    &grid,
+                    date,
+                    nothing,
+                    note,
+                    outcome_clue.as_ref(),
+                    late,
+                    &at,
                 )
-                .bind(actor.county_id)
-                .bind(grid.township_id)
-                .bind(grid.village_id)
-                .bind(grid_id)
-                .bind(date.to_string())
-                .bind(nothing)
-                .bind(note)
-                .bind(outcome_clue.as_ref().map(|c| c.clue_id.to_string()).unwrap_or_default())
-                .bind(i64::from(late))
-                .bind(actor.user_id)
-                .bind(at.clone())
-                .fetch_one(&mut *tx)
                 .await?
-                .try_get("id")?
             }
         };
-        append(
-            &mut tx,
-            NewEvent {
-                at: &at,
-                actor: Some(actor.user_id),
-                county_id: actor.county_id,
-                case_id: outcome_clue.as_ref().map(|c| c.case_id),
-                clue_id: outcome_clue.as_ref().map(|c| c.clue_id),
-                kind: "zero_report.filed",
-                payload: serde_json::json!({
-                    "grid": grid.grid, "village": grid.village, "date": date.to_string(),
-                    "nothing_found": matches!(body, ReportBody::NothingFound { .. }), "late": late,
-                })
-                .to_string(),
-                attachments: &[],
-            },
-        )
-        .await?;
+        if existing_id.is_some() {
+            log_report(
+                &mut tx,
+                actor,
+                &grid,
+                date,
+                false,
+                late,
+                outcome_clue.as_ref(),
+                &at,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(ZeroReportOutcome {
             report_id,
