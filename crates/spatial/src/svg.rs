@@ -27,10 +27,22 @@ pub struct Shape<'a> {
     pub href: Option<String>,
 }
 
-/// A map to draw: shapes in drawing order (first at the bottom), and a legend.
+/// A line on the map (a patrol track), drawn above the shapes.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// (lon, lat) in order.
+    pub points: Vec<(f64, f64)>,
+    pub stroke: &'static str,
+    pub stroke_width: f64,
+    pub dashed: bool,
+    pub title: String,
+}
+
+/// A map to draw: shapes in drawing order (first at the bottom), lines, and a legend.
 #[derive(Debug, Clone, Default)]
 pub struct Map<'a> {
     pub shapes: Vec<Shape<'a>>,
+    pub lines: Vec<Line>,
     pub legend: Vec<(Style, String)>,
     /// The area to show; the extent of all shapes when `None`.
     pub frame: Option<Rect<f64>>,
@@ -76,10 +88,15 @@ impl Map<'_> {
     #[must_use]
     pub fn render(&self) -> String {
         let frame = self.frame.or_else(|| {
+            let line_boxes = self
+                .lines
+                .iter()
+                .filter_map(|l| geo::LineString::from(l.points.clone()).bounding_rect());
             extent(
                 self.shapes
                     .iter()
-                    .filter_map(|s| s.geometry.bounding_rect()),
+                    .filter_map(|s| s.geometry.bounding_rect())
+                    .chain(line_boxes),
             )
         });
         let Some(frame) = frame else {
@@ -138,6 +155,25 @@ impl Map<'_> {
                 }
                 None => out.push_str(&path),
             }
+        }
+        for l in &self.lines {
+            let mut d = String::new();
+            for (i, &(x, y)) in l.points.iter().enumerate() {
+                let (x, y) = px(Coord { x, y });
+                let _ = write!(d, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
+            }
+            let dash = if l.dashed {
+                r#" stroke-dasharray="6 4""#
+            } else {
+                ""
+            };
+            let _ = write!(
+                out,
+                r#"<path class="map-line" d="{d}" fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round" vector-effect="non-scaling-stroke"{dash}><title>{}</title></path>"#,
+                l.stroke,
+                l.stroke_width,
+                escape(&l.title)
+            );
         }
         out.push_str("</g>");
         // Scale bar: about a fifth of the width.
@@ -201,6 +237,13 @@ mod tests {
                 title: "图斑 <P1>".into(),
                 href: Some("/patches/1".into()),
             }],
+            lines: vec![Line {
+                points: vec![(112.0, 36.0), (112.01, 36.01)],
+                stroke: "#123",
+                stroke_width: 2.0,
+                dashed: true,
+                title: "夜间巡查".into(),
+            }],
             legend: vec![(style, "无证".into())],
             frame: None,
             width: 600.0,
@@ -208,6 +251,7 @@ mod tests {
         };
         let svg = map.render();
         assert!(svg.starts_with("<svg"));
+        assert!(svg.contains(r#"class="map-line""#) && svg.contains("夜间巡查"));
         assert!(svg.contains("<title>图斑 &lt;P1&gt;</title>"));
         assert!(svg.contains(r#"<a href="/patches/1">"#));
         // 0.011° at 36°N is about 990 m over 600 px: a 100 m bar of about 61 px.
@@ -215,6 +259,6 @@ mod tests {
             svg.contains(r#"width="60.6" height="4""#) && svg.contains("100 m"),
             "{svg}"
         );
-        assert_eq!(svg.matches("<path").count(), 1);
+        assert_eq!(svg.matches("<path").count(), 2, "the shape and the line");
     }
 }

@@ -268,3 +268,291 @@ pub fn findings_workbook(
     }
     wb.save_to_buffer()
 }
+
+/// Patrol records as seed 002's 隐患排查报表: one sheet per township, its title and stamp
+/// line, then 序号, 村, 排查详细地址, 现场情况, 发现隐患, 整改措施, 包村干部签字, 村委负责人签字, 备注.
+///
+/// # Errors
+/// When the writer fails.
+pub fn patrol_form_workbook(
+    rows: &[minewatch_store::PatrolRow],
+    county: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let zh = lang.is_zh();
+    let mut wb = Workbook::new();
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(rust_xlsxwriter::FormatAlign::Center);
+    let bold = Format::new()
+        .set_bold()
+        .set_border(rust_xlsxwriter::FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Center);
+    let cell = Format::new()
+        .set_border(rust_xlsxwriter::FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let headers: [&str; 9] = if zh {
+        [
+            "序号",
+            "村",
+            "排查详细地址",
+            "现场情况",
+            "发现隐患",
+            "整改措施",
+            "包村干部签字",
+            "村委负责人签字",
+            "备注",
+        ]
+    } else {
+        [
+            "No.",
+            "Village",
+            "Address",
+            "Situation",
+            "Hazards",
+            "Measures",
+            "包村干部 signature",
+            "Village head signature",
+            "Remarks",
+        ]
+    };
+    let mut townships: Vec<&str> = Vec::new();
+    for r in rows {
+        if !townships.contains(&r.township.as_str()) {
+            townships.push(&r.township);
+        }
+    }
+    if townships.is_empty() {
+        townships.push("");
+    }
+    let sign = |s: &minewatch_store::Signature| match &s.signed_at {
+        Some(at) => format!(
+            "{}（{} {}）",
+            s.name,
+            if zh { "已签" } else { "signed" },
+            display_stamp(at)
+        ),
+        None => format!("{}（{}）", s.name, if zh { "未签" } else { "not signed" }),
+    };
+    for t in townships {
+        let ws = wb.add_worksheet();
+        let name: String = if t.is_empty() {
+            lang.t("隐患排查报表", "Patrol form").to_string()
+        } else {
+            t.chars().take(31).collect()
+        };
+        ws.set_name(&name)?;
+        ws.merge_range(
+            0,
+            0,
+            0,
+            8,
+            &format!(
+                "{county}{}",
+                lang.t(
+                    "严厉打击非法违法采矿等行为专项行动隐患排查报表",
+                    " — campaign against illegal mining: patrol and hazard form"
+                )
+            ),
+            &title,
+        )?;
+        let mine: Vec<&minewatch_store::PatrolRow> =
+            rows.iter().filter(|r| r.township == t).collect();
+        let (first, last) = (
+            mine.first().map_or("", |r| r.patrolled_on.as_str()),
+            mine.last().map_or("", |r| r.patrolled_on.as_str()),
+        );
+        ws.write_string(
+            1,
+            0,
+            format!(
+                "{t}{}",
+                lang.t("人民政府（盖章）", " township government (seal)")
+            ),
+        )?;
+        ws.write_string(
+            1,
+            6,
+            format!("{}{first} — {last}", lang.t("排查日期：", "Dates: ")),
+        )?;
+        for (col, h) in (0u16..).zip(headers) {
+            ws.write_string_with_format(2, col, h, &bold)?;
+        }
+        for (i, p) in mine.iter().enumerate() {
+            let r = u32::try_from(i + 3).unwrap_or(u32::MAX);
+            let mut remarks = vec![
+                p.patrolled_on.clone(),
+                minewatch_store::PatrolLevel::from_code(&p.level)
+                    .map_or(p.level.clone(), |l| l.label(zh).to_string()),
+            ];
+            if p.night {
+                remarks.push(lang.t("夜间巡查", "night").into());
+            }
+            remarks.push(
+                if p.confirmed.signed_at.is_some() {
+                    lang.t("乡镇已确认", "confirmed by the township")
+                } else {
+                    lang.t("乡镇未确认", "not yet confirmed")
+                }
+                .into(),
+            );
+            if let Some(n) = &p.case_number {
+                remarks.push(format!("{}{n}", lang.t("已登记案件 ", "case ")));
+            }
+            if !p.remarks.is_empty() {
+                remarks.push(p.remarks.clone());
+            }
+            let values = [
+                (i + 1).to_string(),
+                p.village.clone(),
+                p.address.clone(),
+                p.situation.clone(),
+                p.hazards.clone(),
+                p.measures.clone(),
+                sign(&p.cadre),
+                sign(&p.head),
+                remarks.join("；"),
+            ];
+            for (col, v) in (0u16..).zip(values) {
+                ws.write_string_with_format(r, col, &v, &cell)?;
+            }
+        }
+        for (col, width) in [
+            (0u16, 6.0),
+            (1, 12.0),
+            (2, 22.0),
+            (3, 28.0),
+            (4, 22.0),
+            (5, 22.0),
+            (6, 18.0),
+            (7, 18.0),
+            (8, 26.0),
+        ] {
+            ws.set_column_width(col, width)?;
+        }
+        ws.set_freeze_panes(3, 0)?;
+        ws.set_landscape();
+    }
+    wb.save_to_buffer()
+}
+
+/// Compliance figures (R16, R17, R19): a sheet of townships and a sheet of villages.
+///
+/// # Errors
+/// When the writer fails.
+pub fn compliance_workbook(
+    c: &minewatch_store::Compliance,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let zh = lang.is_zh();
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold().set_text_wrap();
+    let pct = Format::new().set_num_format("0.0%");
+    let headers: [&str; 16] = if zh {
+        [
+            "乡镇(街道)",
+            "村(社区)",
+            "网格数",
+            "应报(网格·天)",
+            "已报",
+            "其中补报",
+            "未报",
+            "无发现",
+            "有发现",
+            "本级巡查应完成(期)",
+            "已完成",
+            "全域巡查应完成(周)",
+            "已完成",
+            "履职达标",
+            "区域覆盖率",
+            "夜间覆盖率",
+        ]
+    } else {
+        [
+            "Township",
+            "Village",
+            "Grids",
+            "Reports due",
+            "Filed",
+            "Late",
+            "Missing",
+            "Nothing found",
+            "Findings",
+            "Patrols owed",
+            "Done",
+            "Full cover owed",
+            "Done",
+            "Duty met",
+            "Coverage",
+            "Night coverage",
+        ]
+    };
+    for (sheet, list) in [
+        (lang.t("乡镇", "Townships"), &c.townships),
+        (lang.t("村", "Villages"), &c.villages),
+    ] {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet)?;
+        ws.write_string(
+            0,
+            0,
+            format!(
+                "{}{} — {}（{}{}）",
+                lang.t("统计期间：", "Period: "),
+                c.from,
+                c.to,
+                lang.t("计至 ", "counted to "),
+                c.counted_to
+            ),
+        )?;
+        for (col, h) in (0u16..).zip(headers) {
+            ws.write_string_with_format(1, col, h, &bold)?;
+        }
+        for (i, u) in list.iter().enumerate() {
+            let r = u32::try_from(i + 2).unwrap_or(u32::MAX);
+            ws.write_string(r, 0, &u.township)?;
+            ws.write_string(r, 1, &u.village)?;
+            let nums = [
+                u.grids as f64,
+                u.reports_due as f64,
+                u.filed as f64,
+                u.late as f64,
+                u.missing as f64,
+                u.nothing_found as f64,
+                u.with_findings as f64,
+                u.patrol_owed as f64,
+                u.patrol_met as f64,
+                u.full_cover_owed as f64,
+                u.full_cover_met as f64,
+            ];
+            for (col, v) in (2u16..).zip(nums) {
+                ws.write_number(r, col, v)?;
+            }
+            ws.write_string(
+                r,
+                13,
+                if u.duty_met() {
+                    lang.t("是", "yes")
+                } else {
+                    lang.t("否", "no")
+                },
+            )?;
+            match (u.coverage_any, u.coverage_night) {
+                (Some(a), Some(n)) => {
+                    ws.write_number_with_format(r, 14, a, &pct)?;
+                    ws.write_number_with_format(r, 15, n, &pct)?;
+                }
+                _ => {
+                    ws.write_string(r, 14, lang.t("无重点区域", "no zones"))?;
+                }
+            }
+        }
+        ws.set_freeze_panes(2, 2)?;
+        ws.set_column_width(0, 12.0)?;
+        ws.set_column_width(1, 12.0)?;
+    }
+    wb.save_to_buffer()
+}

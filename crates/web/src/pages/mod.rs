@@ -2,10 +2,15 @@
 
 mod case;
 mod clue;
+mod daily;
 mod dashboard;
+mod duty;
+mod leads;
 mod ledger;
 mod org;
 mod patches;
+mod patrols;
+mod tracks;
 
 pub(crate) use patches::status_label;
 
@@ -22,6 +27,7 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
 use maud::{DOCTYPE, Markup, html};
+use minewatch_core::Role;
 use minewatch_core::rights::may_administer_county;
 use minewatch_store::Actor;
 
@@ -47,6 +53,24 @@ pub fn routes() -> Router<AppState> {
         .route("/patches/{id}/verify", post(patches::verify))
         .route("/patches/{id}/review", post(patches::review))
         .route("/clues/mine", get(clue::mine))
+        .route("/daily", get(daily::page))
+        .route("/daily/nothing", post(daily::nothing))
+        .route("/daily/finding", post(daily::finding))
+        .route("/patrols", get(patrols::list))
+        .route("/patrols.xlsx", get(patrols::xlsx))
+        .route("/patrols/new", get(patrols::form).post(patrols::submit))
+        .route("/patrols/{id}", get(patrols::detail))
+        .route("/patrols/{id}/sign", post(patrols::sign))
+        .route("/tracks", get(tracks::page))
+        .route("/tracks/gpx", post(tracks::upload_gpx))
+        .route("/coverage", get(tracks::coverage))
+        .route("/duty", get(duty::page))
+        .route("/duty/settings", post(duty::save_settings))
+        .route("/compliance.xlsx", get(duty::xlsx))
+        .route("/leads", get(leads::list))
+        .route("/leads/{id}", get(leads::detail))
+        .route("/leads/{id}/answer", post(leads::answer))
+        .route("/leads/{id}/conclude", post(leads::conclude))
         .route("/attachments/{sha}", get(attachment))
         .route(
             "/static/app.css",
@@ -93,6 +117,15 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                                 a href="/patches" { (lang.t("卫片图斑", "Patches")) }
                                 a href="/registers" { (lang.t("登记簿", "Registers")) }
                                 a href="/org" { (lang.t("组织分工", "Organisation")) }
+                            }
+                            @if matches!(a.role, Role::Village | Role::Township | Role::CountyOffice | Role::Admin | Role::Inspector) {
+                                a href="/daily" { (lang.t("每日报告", "Daily reports")) }
+                            }
+                            @if a.scope != minewatch_core::Scope::OwnCluesOnly {
+                                a href="/patrols" { (lang.t("巡查", "Patrols")) }
+                            }
+                            @if matches!(a.role, Role::Township | Role::CountyOffice | Role::Admin | Role::Inspector) {
+                                a href="/leads" { (lang.t("问责线索", "Leads")) }
                             }
                             @if minewatch_core::rights::may_file_clue(a.role) {
                                 a href="/clues/new" { (lang.t("登记线索", "New clue")) }

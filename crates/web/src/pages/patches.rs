@@ -226,6 +226,7 @@ fn map_svg(
     }
     Map {
         shapes,
+        lines: Vec::new(),
         legend: Vec::new(),
         frame,
         width: 800.0,

@@ -1,0 +1,184 @@
+//! 问责线索 (R26): "should have found" leads for the inspectors, with the reports and tracks
+//! they rest on; the township answers, the inspectors conclude.
+
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use minewatch_core::clock::display_stamp;
+use minewatch_core::{ClueSource, Role, Scope};
+use minewatch_store::{Actor, Conclusion, LeadRow};
+
+use super::{error_page, layout};
+use crate::AppState;
+use crate::auth::PageUser;
+use crate::error::WebError;
+use crate::forms::Fields;
+use crate::i18n::Lang;
+
+fn source_label(code: &str, zh: bool) -> &str {
+    ClueSource::from_code(code).map_or(code, |s| s.label(zh))
+}
+
+fn evidence(lang: Lang, l: &LeadRow) -> Markup {
+    let zh = lang.is_zh();
+    html! {
+        p { (lang.t("发现途径：", "Found by: ")) (source_label(&l.evidence.source, zh))
+            @if let Some(p) = &l.evidence.patch_no { " " (p) } " · " (lang.t("发现日期 ", "discovered ")) (l.evidence.discovered_on)
+            " · " (lang.t("回溯 ", "looking back ")) (l.evidence.window_from) " — " (l.evidence.window_to) }
+        @if !l.evidence.reports.is_empty() {
+            p { strong { (lang.t("期间报告“无发现”", "Reported “nothing found”")) " (" (l.evidence.reports.len()) ")" } }
+            ul.reports { @for r in &l.evidence.reports { li { (r.date) " · " (r.filed_by) @if r.late { " " span.tag { (lang.t("补报", "late")) } } } } }
+        }
+        @if !l.evidence.tracks.is_empty() {
+            p { strong { (lang.t("期间巡查轨迹经过现场附近", "Patrol tracks passed near the site")) " (" (l.evidence.tracks.len()) ")" } }
+            ul.tracks { @for t in &l.evidence.tracks { li { (display_stamp(&t.started_at)) " · " (t.user) " · " (lang.t("距现场 ", "")) (t.distance_m) (lang.t(" 米", " m from the site")) } } }
+        }
+    }
+}
+
+async fn list_markup(state: &AppState, actor: &Actor, lang: Lang) -> Result<Markup, WebError> {
+    let zh = lang.is_zh();
+    let leads = state.store.leads(actor, None).await?;
+    let body = html! {
+        h1 { (lang.t("问责线索：应发现未发现", "Accountability leads: should have found")) }
+        p.muted { (lang.t("卫片或举报核实为非法开挖，而所在网格此前每日报告“无发现”或巡查轨迹经过现场附近的，自动生成问责线索。", "Raised when a patch or tip is confirmed as illegal digging in a grid that reported “nothing found”, or patrolled near the site, in the days before.")) }
+        @if leads.is_empty() { p { (lang.t("暂无问责线索。", "No leads.")) } }
+        div.scroll { table.leads {
+            thead { tr { th { (lang.t("编号", "No.")) } th { (lang.t("案件", "Case")) } th { (lang.t("乡镇", "Township")) } th { (lang.t("村 / 网格", "Village / grid")) }
+                th { (lang.t("发现日期", "Discovered")) } th { (lang.t("无发现报告", "Nothing-found reports")) } th { (lang.t("附近轨迹", "Tracks nearby")) } th { (lang.t("说明", "Answer")) } th { (lang.t("结论", "Conclusion")) } } }
+            tbody { @for l in &leads {
+                tr { td { a href={"/leads/" (l.id)} { "#" (l.id) } } td { a href={"/cases/" (l.case_id)} { (l.case_number) } }
+                    td { (l.township) } td { (l.village) " / " (l.grid) } td { (l.discovered_on) }
+                    td.num { (l.evidence.reports.len()) } td.num { (l.evidence.tracks.len()) }
+                    td { @if l.answer.is_empty() { span.tag.warn { (lang.t("待说明", "awaiting answer")) } } @else { span.tag.done { (lang.t("已说明", "answered")) } } }
+                    td { (Conclusion::label(&l.conclusion, zh)) } }
+            } }
+        } }
+    };
+    Ok(layout(
+        lang,
+        lang.t("问责线索", "Accountability leads"),
+        Some(actor),
+        body,
+    ))
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+) -> Response {
+    match list_markup(&state, &actor, lang).await {
+        Ok(m) => m.into_response(),
+        Err(e) => error_page(lang, Some(&actor), &e),
+    }
+}
+
+async fn detail_markup(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+    id: i64,
+) -> Result<Markup, WebError> {
+    let zh = lang.is_zh();
+    let l = state.store.lead(actor, id).await?;
+    let may_answer = actor.scope == Scope::Township(l.township_id) && l.conclusion.is_empty();
+    let may_conclude =
+        matches!(actor.role, Role::Inspector | Role::Admin) && l.conclusion.is_empty();
+    let body = html! {
+        h1 { (lang.t("问责线索", "Accountability lead")) " #" (l.id) }
+        dl.fields {
+            dt { (lang.t("案件", "Case")) } dd { a href={"/cases/" (l.case_id)} { (l.case_number) } " " (l.case_finding) }
+            dt { (lang.t("乡镇", "Township")) } dd { (l.township) }
+            dt { (lang.t("村 / 网格", "Village / grid")) } dd { (l.village) " / " (l.grid) }
+            dt { (lang.t("生成时间", "Raised")) } dd { (display_stamp(&l.raised_at)) }
+        }
+        section.card { h2 { (lang.t("依据", "Evidence")) } (evidence(lang, &l)) }
+        section.card {
+            h2 { (lang.t("乡镇说明", "Township's answer")) }
+            @if l.answer.is_empty() { p.muted { (lang.t("尚未说明", "Not answered yet")) } }
+            @else { p { (l.answer) } p.muted { (l.answered_by.as_deref().unwrap_or("")) " " (l.answered_at.as_deref().map(display_stamp).unwrap_or_default()) } }
+            @if may_answer {
+                form method="post" action={"/leads/" (l.id) "/answer"} {
+                    label { (lang.t("情况说明", "What happened")) textarea name="answer" required { (l.answer) } }
+                    button type="submit" { (lang.t("提交说明", "Submit answer")) }
+                }
+            }
+        }
+        section.card {
+            h2 { (lang.t("纪检监察结论", "Inspectors' conclusion")) }
+            @if !l.conclusion.is_empty() { p { strong { (Conclusion::label(&l.conclusion, zh)) } " · " (l.conclusion_note) } p.muted { (l.concluded_by.as_deref().unwrap_or("")) " " (l.concluded_at.as_deref().map(display_stamp).unwrap_or_default()) } }
+            @if may_conclude {
+                form method="post" action={"/leads/" (l.id) "/conclude"} {
+                    label { (lang.t("结论", "Conclusion")) select name="conclusion" {
+                        option value="accountable" { (Conclusion::label("accountable", zh)) }
+                        option value="excused" { (Conclusion::label("excused", zh)) } } }
+                    label { (lang.t("理由", "Reason")) textarea name="note" required {} }
+                    button type="submit" { (lang.t("作出结论", "Conclude")) }
+                }
+            }
+        }
+        p { a href="/leads" { (lang.t("返回问责线索", "Back to leads")) } }
+    };
+    Ok(layout(
+        lang,
+        lang.t("问责线索", "Accountability lead"),
+        Some(actor),
+        body,
+    ))
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+) -> Response {
+    match detail_markup(&state, &actor, lang, id).await {
+        Ok(m) => m.into_response(),
+        Err(e) => error_page(lang, Some(&actor), &e),
+    }
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let text = f.get("answer").cloned().unwrap_or_default();
+    match state
+        .store
+        .answer_lead(&actor, id, &text, state.clock.now())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/leads/{id}")).into_response(),
+        Err(e) => error_page(lang, Some(&actor), &e.into()),
+    }
+}
+
+pub async fn conclude(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+    Form(f): Form<Fields>,
+) -> Response {
+    let result: Result<_, WebError> = async {
+        let c = f
+            .get("conclusion")
+            .and_then(|c| Conclusion::from_code(c))
+            .ok_or_else(|| WebError::field("conclusion", "必须选择", "is required"))?;
+        let note = f.get("note").cloned().unwrap_or_default();
+        Ok(state
+            .store
+            .conclude_lead(&actor, id, c, &note, state.clock.now())
+            .await?)
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/leads/{id}")).into_response(),
+        Err(e) => error_page(lang, Some(&actor), &e),
+    }
+}
