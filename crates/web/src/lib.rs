@@ -5,6 +5,7 @@
 //! client a stable `{code, message}` (JSON) or a page, in the user's language, never SQL.
 
 mod api;
+mod api_ground;
 pub mod auth;
 mod error;
 mod export;

@@ -128,6 +128,108 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "The county's active register features: licences, projects, closed mines, zones, grid boundaries (GeoJSON geometry)",
         "",
     ),
+    (
+        "get",
+        "/api/v1/zero-reports",
+        "Daily reports board of your grids: each day's mark, runs of misses, escalation; from, to",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/zero-reports",
+        "File a grid's daily report: nothing found, or one finding that becomes a clue; an earlier date is filed late",
+        "{grid_id, date?, note?, finding?: {description, problem_kind, address?, lon?, lat?, photos?}}",
+    ),
+    (
+        "get",
+        "/api/v1/patrols",
+        "Patrol records (隐患排查报表 lines); from, to, township, village, level",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/patrols",
+        "File a patrol record at your level; a hazard with a problem_kind is filed as a clue",
+        "{village_id, patrolled_on, night?, address, situation, hazards?, measures?, remarks?, problem_kind?, lon?, lat?, photos?, track_id?}",
+    ),
+    (
+        "get",
+        "/api/v1/patrols/{id}",
+        "One patrol record with its signatures",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/patrols/{id}/sign",
+        "Sign (head: village committee head; cadre: 包村干部) or confirm (township)",
+        "{step: head|cadre|confirm}",
+    ),
+    (
+        "get",
+        "/api/v1/tracks",
+        "Patrol tracks of your area; from, to",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/tracks",
+        "Store a recorded track; a repeated client_ref returns the stored one",
+        "{township_id?, village_id?, name?, client_ref?, points: [[lon, lat, epoch_ms]]}",
+    ),
+    (
+        "get",
+        "/api/v1/coverage",
+        "Coverage of each zone by tracks, day and night, per township and village; from, to, distance",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/compliance",
+        "Reports due/filed/late/missing, patrol duty met, coverage per township and village; from, to",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/duty/calendar",
+        "Each unit's recent duty periods: met, missed or open",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/duty/settings",
+        "The county's duty cycles and limits",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/duty/settings",
+        "Set duty cycles and limits (county office)",
+        "{cycles: {county, township, township_full_cover, village, grid_report}, reports_from, escalate_after, coverage_m, lookback_days, near_m}",
+    ),
+    (
+        "get",
+        "/api/v1/leads",
+        "Should-have-found accountability leads (inspectors, county office, the township concerned)",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/leads/{id}",
+        "One lead with its evidence",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/leads/{id}/answer",
+        "The township answers a lead",
+        "{answer}",
+    ),
+    (
+        "post",
+        "/api/v1/leads/{id}/conclusion",
+        "The inspectors conclude a lead",
+        "{conclusion: accountable|excused, note}",
+    ),
 ];
 
 fn operation(summary: &str, body: &str, path: &str) -> Value {

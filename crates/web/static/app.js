@@ -84,4 +84,87 @@
     svg.addEventListener("dblclick", function (e) { e.preventDefault(); vb = base.slice(); apply(); });
     svg.style.touchAction = "none";
   });
+
+  // Patrol track recorder (R19): positions are kept on the phone (localStorage) while the
+  // patrol goes on, and each finished track waits in a queue until the server has it, so a
+  // patrol in a valley without signal loses nothing. A retry never stores a track twice: the
+  // server knows each recording by its `client_ref`.
+  var rec = document.getElementById("track-recorder");
+  if (rec) {
+    var CUR = "mw-track-current", QUEUE = "mw-track-queue";
+    var statusEl = rec.querySelector("[data-status]");
+    var startBtn = rec.querySelector("[data-start]");
+    var stopBtn = rec.querySelector("[data-stop]");
+    var pendingEl = rec.querySelector("[data-pending]");
+    var townshipSel = document.getElementById("track-township");
+    var watch = null, sending = false, note = "";
+    var load = function (k, d) { try { return JSON.parse(localStorage.getItem(k)) || d; } catch (e) { return d; } };
+    var save = function (k, v) { localStorage.setItem(k, JSON.stringify(v)); };
+    var show = function () {
+      var cur = load(CUR, null), q = load(QUEUE, []);
+      statusEl.textContent = note || (cur ? rec.dataset.recording + " " + cur.points.length : rec.dataset.idle);
+      startBtn.hidden = !!cur;
+      stopBtn.hidden = !cur;
+      pendingEl.textContent = q.length ? rec.dataset.pending + " " + q.length : "";
+    };
+    var follow = function () {
+      if (!navigator.geolocation || watch !== null) { return; }
+      watch = navigator.geolocation.watchPosition(function (p) {
+        var c = load(CUR, null);
+        if (!c) { return; }
+        c.points.push([p.coords.longitude, p.coords.latitude, p.timestamp || Date.now()]);
+        save(CUR, c);
+        note = "";
+        show();
+      }, function (e) { note = rec.dataset.error + " " + e.message; show(); },
+      { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 });
+    };
+    var flush = function () {
+      var q = load(QUEUE, []);
+      if (sending || !q.length) { show(); return; }
+      sending = true;
+      var t = q[0];
+      var done = function (keep) {
+        sending = false;
+        if (!keep) { save(QUEUE, load(QUEUE, []).filter(function (x) { return x.ref !== t.ref; })); }
+        show();
+        if (!keep && load(QUEUE, []).length) { flush(); }
+      };
+      fetch("/api/v1/tracks", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ client_ref: t.ref, township_id: t.township_id, points: t.points })
+      }).then(function (r) {
+        if (r.ok) { note = rec.dataset.sent; done(false); return; }
+        if (r.status === 401 || r.status >= 500) { done(true); return; }
+        // Refused for good (e.g. too few positions): say why, keep a copy, stop retrying.
+        r.json().then(function (j) { note = rec.dataset.failed + " " + (j.message || r.status); })
+          .catch(function () { note = rec.dataset.failed + " " + r.status; })
+          .then(function () {
+            var failed = load("mw-track-failed", []); failed.push(t); save("mw-track-failed", failed);
+            done(false);
+          });
+      }).catch(function () { done(true); });
+    };
+    startBtn.addEventListener("click", function () {
+      if (!load(CUR, null)) {
+        save(CUR, { ref: "phone-" + Date.now() + "-" + Math.random().toString(36).slice(2),
+                    township_id: townshipSel ? Number(townshipSel.value) : null, points: [] });
+      }
+      note = "";
+      follow();
+      show();
+    });
+    stopBtn.addEventListener("click", function () {
+      if (watch !== null) { navigator.geolocation.clearWatch(watch); watch = null; }
+      var c = load(CUR, null);
+      localStorage.removeItem(CUR);
+      if (c && c.points.length) { var q = load(QUEUE, []); q.push(c); save(QUEUE, q); }
+      flush();
+    });
+    window.addEventListener("online", flush);
+    if (load(CUR, null)) { follow(); }
+    show();
+    flush();
+  }
 })();

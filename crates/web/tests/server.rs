@@ -485,7 +485,11 @@ async fn a_patch_verified_in_the_field_and_reviewed_by_the_county() {
     .await;
     assert_eq!(st, StatusCode::OK);
     let all = all.as_array().expect("array").clone();
-    assert_eq!(all.len(), 48, "the demo batch");
+    assert_eq!(
+        all.len(),
+        49,
+        "the quarterly batch of 48 and the planted monthly patch"
+    );
 
     // The first township with a patch awaiting evidence.
     let mut found = None;
@@ -659,12 +663,16 @@ async fn a_patch_verified_in_the_field_and_reviewed_by_the_county() {
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
     let sheet = wb.worksheet_range("图斑核查").expect("sheet");
-    assert_eq!(sheet.rows().count(), 49, "header and 48 patches");
+    assert_eq!(sheet.rows().count(), 50, "header and 49 patches");
     let accepted: Vec<_> = sheet
         .rows()
         .filter(|r| r.iter().any(|c| *c == "审核通过"))
         .collect();
-    assert_eq!(accepted.len(), 1);
+    assert_eq!(
+        accepted.len(),
+        2,
+        "the one reviewed here and the demo's planted patch"
+    );
 }
 
 /// A browser-like client signed in through the log-in form.
