@@ -178,10 +178,10 @@ impl Store {
                         && (village_id.is_none() || z.village_id == village_id)
                 })
                 .collect();
-            let area: f64 = zs.iter().map(|z| z.area_m2).sum();
+            let area: f64 = zs.iter().fold(0.0, |a, z| a + z.area_m2);
             let weigh = |f: fn(&ZoneCoverage) -> f64| {
                 if area > 0.0 {
-                    zs.iter().map(|z| f(z) * z.area_m2).sum::<f64>() / area
+                    zs.iter().fold(0.0, |a, z| a + f(z) * z.area_m2) / area
                 } else {
                     0.0
                 }
@@ -205,7 +205,7 @@ impl Store {
                 any: weigh(|z| z.any),
                 tracks: ts.len(),
                 night_tracks: ts.iter().filter(|t| t.night_share >= 0.5).count(),
-                km: ts.iter().map(|t| t.length_m).sum::<f64>() / 1000.0,
+                km: ts.iter().fold(0.0, |a, t| a + t.length_m) / 1000.0,
             }
         };
         let mine_places = self.ground_grids(actor).await?;

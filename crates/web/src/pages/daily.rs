@@ -60,16 +60,21 @@ fn symbol(m: DayMark) -> &'static str {
 
 pub(crate) fn board_table(lang: Lang, board: &ReportBoard) -> Markup {
     let zh = lang.is_zh();
+    let county = {
+        let mut t: Vec<i64> = board.grids.iter().map(|g| g.place.township_id).collect();
+        t.dedup();
+        t.len() > 1
+    };
     html! {
         div.scroll { table.board {
             thead { tr {
-                th { (lang.t("乡镇", "Township")) } th { (lang.t("村", "Village")) } th { (lang.t("网格", "Grid")) }
+                @if county { th { (lang.t("乡镇", "Township")) } } th { (lang.t("村 · 网格", "Village · grid")) }
                 @for (d, _) in board.grids.first().map(|g| g.days.as_slice()).unwrap_or(&[]) { th.day { (d.format("%m-%d")) } }
                 th { (lang.t("连续未报", "Missed in a row")) }
             } }
             tbody { @for g in &board.grids {
                 tr.escalated[g.escalated] {
-                    td { (g.place.township) } td { (g.place.village) } td { (g.place.grid) }
+                    @if county { td.unit { (g.place.township) } } td.unit { (g.place.village) br; span.muted { (g.place.grid) } }
                     @for (d, m) in &g.days {
                         td class={"mark mark-" (m.code())} title={(d) " " (m.label(zh))} { (symbol(*m)) }
                     }
@@ -96,7 +101,7 @@ fn grid_panel(lang: Lang, g: &GridDays, today: NaiveDate, from: NaiveDate) -> Ma
     html! {
         section.card.report data-grid=(gid) {
             h2 { (g.place.grid) " · " (today.format("%Y-%m-%d")) }
-            p.muted { (lang.t("网格长", "Grid head")) "：" (g.place.first_responsible) "　" (lang.t("网格员", "Grid official")) "：" (g.place.directly_responsible) }
+            p.muted { (lang.t("直接责任人", "Directly responsible")) "：" (g.place.directly_responsible) "　" (lang.t("包村干部", "Cadre in charge")) "：" (g.place.village_cadre) }
             @match today_mark {
                 Some(DayMark::NothingFound) => { div.ok role="status" { (lang.t("今日已报：无发现", "Reported today: nothing found")) } }
                 Some(DayMark::Findings) => { div.ok role="status" { (lang.t("今日已报：有发现", "Reported today: findings")) } }
@@ -156,7 +161,9 @@ async fn page_markup(
     let now = state.clock.now();
     let today = local_date(now);
     let to = parse_day(q, "to")?.unwrap_or(today);
-    let from = parse_day(q, "from")?.unwrap_or(to - Duration::days(6));
+    // A village sees two weeks on its phone; the board of many grids, one.
+    let span = if actor.role == Role::Village { 13 } else { 6 };
+    let from = parse_day(q, "from")?.unwrap_or(to - Duration::days(span));
     let mut board = state.store.report_board(actor, from, to, now).await?;
     let township: Option<i64> = q.get("township").and_then(|t| t.parse().ok());
     if let Some(t) = township {
@@ -188,7 +195,7 @@ async fn page_markup(
                 h2 { (lang.t("昨日未报", "Not reported yesterday")) " (" (yesterday) ") : " (missing.len()) }
                 @if missing.is_empty() { p { (lang.t("全部网格均已上报。", "Every grid reported.")) } }
                 ul.missing { @for g in &missing {
-                    li { (g.place.township) " " (g.place.village) " " (g.place.grid) " · " (lang.t("网格员", "official")) " " (g.place.directly_responsible)
+                    li { (g.place.township) " " (g.place.village) " " (g.place.grid) " · " (lang.t("直接责任人", "directly responsible")) " " (g.place.directly_responsible)
                         @if g.missed_in_a_row > 1 { " · " span.tag.warn { (lang.t("连续", "")) (g.missed_in_a_row) (lang.t("天未报", " days missed")) } } }
                 } }
             }

@@ -22,6 +22,26 @@ pub async fn page(
         Ok(d) => d,
         Err(e) => return error_page(lang, Some(&actor), &e.into()),
     };
+    // The ground's figures for the last seven finished days (R16, R17, R19).
+    let today = state.clock.today();
+    let ground_from = today - chrono::Duration::days(7);
+    let compliance = state
+        .store
+        .compliance(
+            &actor,
+            ground_from,
+            today - chrono::Duration::days(1),
+            today,
+        )
+        .await
+        .ok()
+        .filter(|c| !c.townships.is_empty());
+    let leads_open = state
+        .store
+        .leads(&actor, None)
+        .await
+        .map(|l| l.iter().filter(|x| x.conclusion.is_empty()).count())
+        .ok();
     let max_open = d
         .by_township
         .iter()
@@ -37,6 +57,23 @@ pub async fn page(
             a.tile.warn href="/ledger?overdue=1" { strong { (d.overdue) } span { (lang.t("已逾期", "Overdue")) } }
             a.tile href="/ledger?status=closed" { strong { (d.closed) } span { (lang.t("已销号", "Closed")) } }
             div.tile { strong { (yuan(d.fine_fen + d.confiscation_fen)) } span { (lang.t("罚没(元)", "Fines & confiscations (yuan)")) } }
+            @if let Some(c) = &compliance {
+                a.tile.warn[c.townships.iter().any(|t| t.missing > 0)] href="/daily" {
+                    strong { (c.townships.iter().map(|t| t.missing).sum::<i64>()) }
+                    span { (lang.t("近7天零报告未报(网格·天)", "Daily reports missing, last 7 days")) } }
+            }
+            @if let Some(n) = leads_open {
+                a.tile.warn[n > 0] href="/leads" { strong { (n) } span { (lang.t("待结论问责线索", "Open accountability leads")) } }
+            }
+        }
+        @if let Some(c) = &compliance {
+            section.card.ground {
+                h2 { (lang.t("巡查履职（近7天）", "Patrol duty (last 7 days)")) " "
+                    a href={"/compliance.xlsx?from=" (c.from) "&to=" (c.to)} { (lang.t("导出 Excel", "Export .xlsx")) } " · "
+                    a href="/duty" { (lang.t("巡查日历", "Duty calendar")) } " · "
+                    a href="/coverage" { (lang.t("覆盖率", "Coverage")) } }
+                (super::duty::compliance_table(lang, c, false))
+            }
         }
         section.card {
             h2 { (lang.t("各乡镇(街道)情况", "By township")) }

@@ -89,11 +89,11 @@ async fn page_markup(
         }
         div.scroll { table.calendar {
             thead { tr { th { (lang.t("单位", "Unit")) } th { (lang.t("职责", "Duty")) }
-                @for p in shown.first().map(|l| l.periods.as_slice()).unwrap_or(&[]).iter().map(|_| ()).enumerate() { th { (lang.t("期", "P")) (p.0 + 1) } } } }
+                th colspan=(minewatch_store::CALENDAR_PERIODS) { (lang.t("各期（本期在前）", "Periods (current first)")) } } }
             tbody { @for l in &shown {
                 tr data-duty=(format!("{:?}", l.duty)) {
-                    td { (l.unit) } td { (l.duty.label(zh)) " (" (cycle_label(l.cycle, zh)) ")" }
-                    @for p in &l.periods {
+                    td.unit { (l.unit) } td.unit { (l.duty.label(zh)) br; span.muted { (cycle_label(l.cycle, zh)) } }
+                    @for p in l.periods.iter().rev().filter(|p| p.state != minewatch_store::PeriodState::NotDue) {
                         td class={"period period-" (p.state.code())} title={(p.start) " — " (p.end)} {
                             (p.start.format("%m-%d")) br; (p.state.label(zh)) }
                     }

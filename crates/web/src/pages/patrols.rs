@@ -63,7 +63,7 @@ async fn list_markup(
     let body = html! {
         h1 { (lang.t("巡查记录（隐患排查报表）", "Patrol records")) }
         @if let Some(m) = q.get("ok") { div.ok role="status" { (m) } }
-        p { a.button href="/patrols/new" { (lang.t("填写巡查记录", "New patrol record")) } " "
+        p { @if actor.role != Role::Inspector { a.button href="/patrols/new" { (lang.t("填写巡查记录", "New patrol record")) } " " }
             a.button.secondary href="/tracks" { (lang.t("巡查轨迹", "Patrol tracks")) } " "
             a.button.secondary href="/duty" { (lang.t("巡查日历", "Duty calendar")) } }
         form.filters method="get" action="/patrols" {

@@ -365,8 +365,8 @@ async fn coverage_markup(
         } }
         h2 { (lang.t("各乡镇", "Townships")) }
         (unit_table(lang, &r.townships, false))
-        h2 { (lang.t("各村", "Villages")) }
-        (unit_table(lang, &r.villages, true))
+        h2 { (lang.t("各村（有重点区域或巡查轨迹的）", "Villages (with zones or tracks)")) }
+        (unit_table(lang, &r.villages.iter().filter(|u| u.zones > 0 || u.tracks > 0).cloned().collect::<Vec<_>>(), true))
     };
     Ok(layout(
         lang,
