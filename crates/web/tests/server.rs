@@ -691,3 +691,338 @@ async fn login_page(s: &Server, user: &str) -> reqwest::Client {
     assert!(r.status().is_success() || r.status().is_redirection());
     c
 }
+
+/// A GPX file of one track: a ring of `n` fixes `r_m` metres round (lon, lat), a minute
+/// apart from `start` (RFC 3339).
+fn gpx_ring(
+    lon: f64,
+    lat: f64,
+    r_m: f64,
+    n: usize,
+    start: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let kx = 111_320.0 * lat.to_radians().cos();
+    let mut pts = String::new();
+    for i in 0..=n {
+        let a = std::f64::consts::TAU * i as f64 / n as f64;
+        let t = start + chrono::Duration::minutes(i as i64);
+        pts.push_str(&format!(
+            r#"<trkpt lat="{:.7}" lon="{:.7}"><time>{}</time></trkpt>"#,
+            lat + r_m * a.sin() / 110_574.0,
+            lon + r_m * a.cos() / kx,
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ));
+    }
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>环线</name><trkseg>{pts}</trkseg></trk></gpx>"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ground_over_http() {
+    let s = start().await;
+    let village = login(&s, "village01").await;
+
+    // The day's report: the board shows it open, one tap files it, a second is refused.
+    let (st, board) = json_of(
+        village
+            .get(format!("{}/api/v1/zero-reports", s.base))
+            .send()
+            .await
+            .expect("board"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let grid = &board["grids"][0];
+    let grid_id = grid["place"]["grid_id"].as_i64().expect("grid");
+    assert_eq!(
+        grid["days"]
+            .as_array()
+            .expect("days")
+            .last()
+            .expect("today")[1],
+        "open"
+    );
+    let post = || {
+        village
+            .post(format!("{}/api/v1/zero-reports", s.base))
+            .json(&json!({"grid_id": grid_id}))
+    };
+    let (st, out) = json_of(post().send().await.expect("report")).await;
+    assert_eq!(st, StatusCode::CREATED, "{out}");
+    assert_eq!(out["late"], false);
+    let (st, err) = json_of(post().send().await.expect("again")).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["field"], "date");
+
+    // The phone's queue posts a track; the retry after a lost answer is the same track.
+    let now_ms = 1_780_279_200_000.0; // 2026-06-01T02:00:00Z
+    let track = json!({"client_ref": "phone-abc", "points": [[112.01, 36.41, now_ms], [112.011, 36.411, now_ms + 60_000.0]]});
+    let (st, a) = json_of(
+        village
+            .post(format!("{}/api/v1/tracks", s.base))
+            .json(&track)
+            .send()
+            .await
+            .expect("track"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{a}");
+    let (_, b) = json_of(
+        village
+            .post(format!("{}/api/v1/tracks", s.base))
+            .json(&track)
+            .send()
+            .await
+            .expect("retry"),
+    )
+    .await;
+    assert_eq!(a["id"], b["id"]);
+    let (st, err) = json_of(
+        village
+            .post(format!("{}/api/v1/tracks", s.base))
+            .json(&json!({"points": [[112.01, 36.41, -5.0], [112.0, 36.4, now_ms]]}))
+            .send()
+            .await
+            .expect("bad time"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["field"], "points");
+
+    // A GPX loop round a key zone, walked at night, uploaded by the county office for the
+    // township that holds it: all of the zone is within 5 km, little within 100 m.
+    let office = login(&s, "office").await;
+    let (_, zones) = json_of(
+        office
+            .get(format!(
+                "{}/api/v1/coverage?from=2026-05-31&to=2026-06-01",
+                s.base
+            ))
+            .send()
+            .await
+            .expect("coverage"),
+    )
+    .await;
+    let zone = zones["zones"]
+        .as_array()
+        .expect("zones")
+        .iter()
+        .find(|z| z["kind_label"] == "私挖滥采易发频发区")
+        .expect("the demo's hot-spot zone")
+        .clone();
+    let (_, registers) = json_of(
+        office
+            .get(format!("{}/api/v1/registers", s.base))
+            .send()
+            .await
+            .expect("registers"),
+    )
+    .await;
+    let feature = registers
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["id"] == zone["id"])
+        .expect("zone feature");
+    let geometry: Value =
+        serde_json::from_str(feature["geometry"].as_str().expect("geojson")).expect("json");
+    let outer = if geometry["type"] == "MultiPolygon" {
+        &geometry["coordinates"][0][0]
+    } else {
+        &geometry["coordinates"][0]
+    };
+    let ring = outer.as_array().expect("ring");
+    let (n, sx, sy) = ring.iter().fold((0.0, 0.0, 0.0), |(n, x, y), p| {
+        (
+            n + 1.0,
+            x + p[0].as_f64().expect("x"),
+            y + p[1].as_f64().expect("y"),
+        )
+    });
+    let night = chrono::Utc
+        .with_ymd_and_hms(2026, 5, 31, 13, 0, 0)
+        .single()
+        .expect("t"); // 21:00 Beijing
+    let gpx = gpx_ring(sx / n, sy / n, 1800.0, 72, night);
+    let page = login_page(&s, "office").await;
+    let upload = |bytes: Vec<u8>, name: &str| {
+        let form = reqwest::multipart::Form::new()
+            .text("township_id", zone["township_id"].to_string())
+            .part(
+                "gpx",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        page.post(format!("{}/tracks/gpx", s.base))
+            .multipart(form)
+            .send()
+    };
+    let r = upload(gpx.into_bytes(), "loop.gpx").await.expect("upload");
+    assert!(
+        r.status().is_success() || r.status().is_redirection(),
+        "{}",
+        r.status()
+    );
+    let zone_id = zone["id"].clone();
+    let cover = |d: u32| {
+        let office = office.clone();
+        let base = s.base.clone();
+        let zone_id = zone_id.clone();
+        async move {
+            let (_, c) = json_of(
+                office
+                    .get(format!(
+                        "{base}/api/v1/coverage?from=2026-05-31&to=2026-06-01&distance={d}"
+                    ))
+                    .send()
+                    .await
+                    .expect("coverage"),
+            )
+            .await;
+            c["zones"]
+                .as_array()
+                .expect("zones")
+                .iter()
+                .find(|z| z["id"] == zone_id)
+                .expect("zone")
+                .clone()
+        }
+    };
+    let wide = cover(5000).await;
+    assert!(wide["any"].as_f64().expect("any") > 0.999, "{wide}");
+    assert!(
+        (wide["night"].as_f64().expect("night") - wide["any"].as_f64().expect("any")).abs() < 1e-9,
+        "walked at night"
+    );
+    let narrow = cover(100).await;
+    assert!(narrow["any"].as_f64().expect("any") < 0.5, "{narrow}");
+    // A malformed GPX is refused naming the file, and stores no track.
+    let (_, before) = json_of(
+        office
+            .get(format!("{}/api/v1/tracks", s.base))
+            .send()
+            .await
+            .expect("tracks"),
+    )
+    .await;
+    let r = upload(b"<gpx><trk><trkseg><trkpt lat=\"x\"".to_vec(), "broken.gpx")
+        .await
+        .expect("upload");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.text().await.expect("page");
+    assert!(
+        text.contains("broken.gpx") && text.contains("GPX"),
+        "{text}"
+    );
+    let (_, after) = json_of(
+        office
+            .get(format!("{}/api/v1/tracks", s.base))
+            .send()
+            .await
+            .expect("tracks"),
+    )
+    .await;
+    assert_eq!(
+        before.as_array().map(Vec::len),
+        after.as_array().map(Vec::len)
+    );
+
+    // The patrol form as the seed lays it out.
+    let town = login_page(&s, "town01").await;
+    let bytes = town
+        .get(format!(
+            "{}/patrols.xlsx?from=2026-05-18&to=2026-06-01",
+            s.base
+        ))
+        .send()
+        .await
+        .expect("xlsx")
+        .bytes()
+        .await
+        .expect("bytes");
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
+    assert_eq!(
+        wb.sheet_names(),
+        ["东川镇"],
+        "a township sees its own sheet"
+    );
+    let sheet = wb.worksheet_range("东川镇").expect("sheet");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert!(rows[0][0].contains("隐患排查报表"), "{:?}", rows[0]);
+    assert!(rows[1][0].starts_with("东川镇人民政府（盖章）"));
+    assert_eq!(
+        rows[2],
+        [
+            "序号",
+            "村",
+            "排查详细地址",
+            "现场情况",
+            "发现隐患",
+            "整改措施",
+            "包村干部签字",
+            "村委负责人签字",
+            "备注"
+        ]
+    );
+    assert!(rows.len() > 10, "two weeks of the township's patrols");
+
+    // Leads: the planted one is 西岭镇's; others see none or may not look.
+    let (st, _) = json_of(
+        village
+            .get(format!("{}/api/v1/leads", s.base))
+            .send()
+            .await
+            .expect("leads"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (_, mine) = json_of(
+        login(&s, "town01")
+            .await
+            .get(format!("{}/api/v1/leads", s.base))
+            .send()
+            .await
+            .expect("leads"),
+    )
+    .await;
+    assert_eq!(mine.as_array().map(Vec::len), Some(0));
+    let west = login(&s, "town02").await;
+    let (_, leads) = json_of(
+        west.get(format!("{}/api/v1/leads", s.base))
+            .send()
+            .await
+            .expect("leads"),
+    )
+    .await;
+    let lead_id = leads[0]["id"].as_i64().expect("the planted lead");
+    assert_eq!(
+        leads[0]["evidence"]["reports"].as_array().map(Vec::len),
+        Some(7)
+    );
+    let (st, answered) = json_of(
+        west.post(format!("{}/api/v1/leads/{lead_id}/answer", s.base))
+            .json(&json!({"answer": "网格员未深入沟内"}))
+            .send()
+            .await
+            .expect("answer"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{answered}");
+    let inspector = login(&s, "inspector").await;
+    let (st, done) = json_of(
+        inspector
+            .post(format!("{}/api/v1/leads/{lead_id}/conclusion", s.base))
+            .json(&json!({"conclusion": "accountable", "note": "巡查流于形式"}))
+            .send()
+            .await
+            .expect("conclude"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{done}");
+    assert_eq!(done["conclusion"], "accountable");
+}
