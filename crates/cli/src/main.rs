@@ -76,6 +76,10 @@ enum Command {
         /// Mark cookies Secure (set when served over HTTPS).
         #[arg(long, env = "MINEWATCH_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// For browser tests only: let `POST /__test/clock` move the clock fixed by `--now`
+        /// (to see "the next morning"). Never on a real installation.
+        #[arg(long)]
+        test_clock: bool,
     },
     /// Build the demo county and print its log-ins.
     Demo,
@@ -444,7 +448,18 @@ async fn main() -> Result<()> {
             addr,
             demo,
             secure_cookies,
+            test_clock,
         } => {
+            let (clock, clock_control) = match (test_clock, cli.now.as_deref()) {
+                (true, Some(t)) => {
+                    let at = chrono::DateTime::parse_from_rfc3339(t)
+                        .with_context(|| format!("--now '{t}' is not an RFC 3339 time"))?;
+                    let manual = ManualClock::new(at.with_timezone(&chrono::Utc));
+                    (Arc::new(manual.clone()) as Arc<dyn Clock>, Some(manual))
+                }
+                (true, None) => bail!("--test-clock needs a fixed clock: give --now"),
+                (false, _) => (clock.clone(), None),
+            };
             let store = open(&cli).await?;
             if *demo {
                 build_demo(&store, clock.as_ref(), &mut out).await?;
@@ -459,6 +474,7 @@ async fn main() -> Result<()> {
                 store,
                 clock,
                 secure_cookies: *secure_cookies,
+                clock_control,
             };
             minewatch_web::serve(state, listener, async {
                 let _ = tokio::signal::ctrl_c().await;

@@ -36,16 +36,48 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Browser tests move the clock through `POST /__test/clock`; `None` everywhere else.
+    pub clock_control: Option<minewatch_core::ManualClock>,
 }
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
+    let test_clock = if state.clock_control.is_some() {
+        Router::new().route("/__test/clock", axum::routing::post(set_test_clock))
+    } else {
+        Router::new()
+    };
     Router::new()
         .merge(pages::routes())
+        .merge(test_clock)
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// Moves the test clock to `now` (RFC 3339); routed only when the server was started for
+/// browser tests with a fixed clock.
+async fn set_test_clock(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Form(f): axum::extract::Form<std::collections::HashMap<String, String>>,
+) -> (axum::http::StatusCode, String) {
+    let Some(control) = &state.clock_control else {
+        return (axum::http::StatusCode::NOT_FOUND, String::new());
+    };
+    match f
+        .get("now")
+        .map(|t| chrono::DateTime::parse_from_rfc3339(t))
+    {
+        Some(Ok(at)) => {
+            control.set(at.with_timezone(&chrono::Utc));
+            (axum::http::StatusCode::OK, at.to_rfc3339())
+        }
+        _ => (
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "now: an RFC 3339 time".into(),
+        ),
+    }
 }
 
 /// Serves until the listener fails or `shutdown` resolves; runs the overdue sweep hourly.

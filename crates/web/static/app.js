@@ -95,7 +95,7 @@
     var statusEl = rec.querySelector("[data-status]");
     var startBtn = rec.querySelector("[data-start]");
     var stopBtn = rec.querySelector("[data-stop]");
-    var pendingEl = rec.querySelector("[data-pending]");
+    var pendingEl = rec.querySelector("[data-queue]");
     var townshipSel = document.getElementById("track-township");
     var watch = null, sending = false, note = "";
     var load = function (k, d) { try { return JSON.parse(localStorage.getItem(k)) || d; } catch (e) { return d; } };

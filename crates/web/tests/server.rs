@@ -43,6 +43,7 @@ async fn start() -> Server {
         store: store.clone(),
         clock: Arc::new(ManualClock::new(now)),
         secure_cookies: false,
+        clock_control: None,
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(minewatch_web::serve(state, listener, async move {

@@ -67,7 +67,7 @@ async fn page_markup(
                         @for t in &townships { option value=(t.id) { (t.name) } } } }
                 }
                 p { strong data-status="1" { (lang.t("未在记录", "Not recording")) } }
-                p.warn data-pending="1" {}
+                p.warn data-queue="1" {}
                 button.big type="button" data-start="1" { (lang.t("开始记录轨迹", "Start recording")) }
                 button.big.secondary type="button" data-stop="1" hidden { (lang.t("结束并上传", "Stop and upload")) }
             }
