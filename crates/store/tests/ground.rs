@@ -633,6 +633,22 @@ async fn tracks_give_coverage(pg: bool) {
         .await
         .expect("coverage");
     assert!(other.zones.is_empty());
+    // The hot spot was walked at night in the week ending 3 May; this week only by day.
+    let cal = s.duty_calendar(&f.town_jia, d(6)).await.expect("calendar");
+    let hot = cal
+        .iter()
+        .find(|l| l.duty == Duty::HotspotNight)
+        .expect("the hot spot's night duty");
+    assert!(hot.unit.contains("北沟易发区"), "{}", hot.unit);
+    let states: Vec<PeriodState> = hot.periods.iter().rev().take(2).map(|p| p.state).collect();
+    assert_eq!(states, [PeriodState::Open, PeriodState::Met]);
+    assert!(
+        s.duty_calendar(&f.town_yi, d(6))
+            .await
+            .expect("calendar")
+            .iter()
+            .all(|l| l.duty != Duty::HotspotNight)
+    );
     let c = s
         .compliance(&f.town_jia, d(1), d(6), d(6))
         .await

@@ -1026,4 +1026,32 @@ async fn the_ground_over_http() {
     .await;
     assert_eq!(st, StatusCode::OK, "{done}");
     assert_eq!(done["conclusion"], "accountable");
+    // The case page tells the inspectors, and not the lead department, about the lead.
+    let case_id = leads[0]["case_id"].as_i64().expect("case");
+    let page = login_page(&s, "inspector")
+        .await
+        .get(format!("{}/cases/{case_id}", s.base))
+        .send()
+        .await
+        .expect("case")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains(&format!("/leads/{lead_id}")),
+        "the inspector sees the lead"
+    );
+    let page = login_page(&s, "dept_natural_resources")
+        .await
+        .get(format!("{}/cases/{case_id}", s.base))
+        .send()
+        .await
+        .expect("case")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        page.contains("QL202605-001") && !page.contains("/leads/"),
+        "the department sees the case, not the lead"
+    );
 }

@@ -5,7 +5,11 @@ use chrono::{Duration, NaiveDate};
 use minewatch_core::duty::Cycle;
 use serde::Serialize;
 
+use minewatch_spatial::coverage::{Track, coverage, split_by_watch};
+use minewatch_spatial::zone::ZoneKind;
+
 use super::compliance::{fully_covered, patrol_days, patrolled};
+use super::coverage::day_span_utc;
 use super::duty_settings_in;
 use crate::{Actor, Result, Store};
 
@@ -57,6 +61,8 @@ pub enum Duty {
     Township,
     TownshipFullCover,
     Village,
+    /// A hot spot (私挖滥采易发频发区) walked at night at least weekly (seed 001: 全天候、夜间巡查).
+    HotspotNight,
 }
 
 impl Duty {
@@ -71,6 +77,8 @@ impl Duty {
             (Duty::TownshipFullCover, false) => "Township covers every village",
             (Duty::Village, true) => "村级排查",
             (Duty::Village, false) => "Village patrol",
+            (Duty::HotspotNight, true) => "易发区夜间巡查",
+            (Duty::HotspotNight, false) => "Hot spot patrolled at night",
         }
     }
 }
@@ -194,6 +202,43 @@ impl Store {
                 Some(t),
                 g.township.clone(),
                 &|a, b| fully_covered(&days, t, &own, a, b),
+            ));
+        }
+        // Hot spots: some of the zone within the coverage distance of a night track, weekly.
+        let week_start = recent(Cycle::Weekly, today, CALENDAR_PERIODS)
+            .first()
+            .map_or(today, |p| p.0);
+        let (from, to) = day_span_utc(week_start, today);
+        let tracks = self.tracks(actor, from, to, true).await?;
+        for (zone, shape, grid) in self.placed_zones(actor).await? {
+            let Some(g) = grid else { continue };
+            if ZoneKind::parse(&zone.kind) != Some(ZoneKind::IllegalHotspot)
+                || !super::in_scope(actor, g.township_id, Some(g.village_id))
+            {
+                continue;
+            }
+            let walked_at_night = |a: NaiveDate, b: NaiveDate| {
+                let (start, end) = day_span_utc(a, b);
+                let within: Vec<Track> = tracks
+                    .iter()
+                    .map(|t| Track {
+                        name: String::new(),
+                        points: t
+                            .points
+                            .iter()
+                            .filter(|p| p.time.is_some_and(|at| at >= start && at < end))
+                            .copied()
+                            .collect(),
+                    })
+                    .collect();
+                coverage(&shape, &split_by_watch(&within, true), settings.coverage_m) > 0.0
+            };
+            out.push(line(
+                Duty::HotspotNight,
+                Cycle::Weekly,
+                Some(g.township_id),
+                format!("{} {} {}", g.township, zone.external_id, zone.name),
+                &walked_at_night,
             ));
         }
         let mut seen_villages = Vec::new();

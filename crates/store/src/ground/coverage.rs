@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::tracks::TrackRow;
 use super::{duty_settings_in, in_scope};
-use crate::registers::RegisterLayer;
+use crate::registers::{RegisterFeature, RegisterLayer};
 use crate::{Actor, Result, Store, StoreError};
 
 /// One zone's coverage.
@@ -63,6 +63,13 @@ pub struct CoverageReport {
     /// The tracks of the period in the user's area, for the map.
     pub tracks: Vec<TrackRow>,
 }
+
+/// A zone, its shape, and the grid it lies in (if any).
+pub(crate) type PlacedZone = (
+    RegisterFeature,
+    geo::MultiPolygon<f64>,
+    Option<super::GridPlace>,
+);
 
 pub(crate) fn day_span_utc(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
     let start = |d: NaiveDate| {
@@ -120,25 +127,11 @@ impl Store {
         let night_runs = split_by_watch(&walked, true);
         let all_runs: Vec<Vec<(f64, f64)>> = day_runs.iter().chain(&night_runs).cloned().collect();
 
-        let grid_shapes: Vec<(i64, geo::MultiPolygon<f64>)> = self
-            .register_features(actor.county_id, Some(RegisterLayer::Grid))
-            .await?
-            .into_iter()
-            .filter_map(|f| f.grid_id.map(|g| (g, shape_from_geojson(&f.geometry))))
-            .collect();
-        let places = self.ground_grids(&self.county_view(actor)).await?;
-        let zones = self
-            .register_features(actor.county_id, Some(RegisterLayer::Zone))
-            .await?;
+        let zones = self.placed_zones(actor).await?;
         let mut out: Vec<ZoneCoverage> = zones
             .par_iter()
-            .map(|z| {
-                let shape = shape_from_geojson(&z.geometry);
-                let (x, y) = inner_point(&shape);
-                let grid = grid_shapes
-                    .iter()
-                    .find(|(_, s)| s.contains(&geo::Point::new(x, y)))
-                    .and_then(|(g, _)| places.iter().find(|p| p.grid_id == *g));
+            .map(|(z, shape, grid)| {
+                let grid = grid.as_ref();
                 ZoneCoverage {
                     id: z.id,
                     external_id: z.external_id.clone(),
@@ -151,9 +144,9 @@ impl Store {
                     village_id: grid.map(|g| g.village_id),
                     village: grid.map(|g| g.village.clone()).unwrap_or_default(),
                     area_m2: z.area_m2,
-                    day: coverage(&shape, &day_runs, distance_m),
-                    night: coverage(&shape, &night_runs, distance_m),
-                    any: coverage(&shape, &all_runs, distance_m),
+                    day: coverage(shape, &day_runs, distance_m),
+                    night: coverage(shape, &night_runs, distance_m),
+                    any: coverage(shape, &all_runs, distance_m),
                     geometry: z.geometry.clone(),
                 }
             })
@@ -233,6 +226,32 @@ impl Store {
             villages,
             tracks: mine,
         })
+    }
+
+    /// Every zone of the zone register with its shape and the grid holding a point inside it.
+    pub(crate) async fn placed_zones(&self, actor: &Actor) -> Result<Vec<PlacedZone>> {
+        let grid_shapes: Vec<(i64, geo::MultiPolygon<f64>)> = self
+            .register_features(actor.county_id, Some(RegisterLayer::Grid))
+            .await?
+            .into_iter()
+            .filter_map(|f| f.grid_id.map(|g| (g, shape_from_geojson(&f.geometry))))
+            .collect();
+        let places = self.ground_grids(&self.county_view(actor)).await?;
+        Ok(self
+            .register_features(actor.county_id, Some(RegisterLayer::Zone))
+            .await?
+            .into_iter()
+            .map(|z| {
+                let shape = shape_from_geojson(&z.geometry);
+                let (x, y) = inner_point(&shape);
+                let grid = grid_shapes
+                    .iter()
+                    .find(|(_, s)| s.contains(&geo::Point::new(x, y)))
+                    .and_then(|(g, _)| places.iter().find(|p| p.grid_id == *g))
+                    .cloned();
+                (z, shape, grid)
+            })
+            .collect())
     }
 
     /// The same user seeing the whole county: zones and grids are placed county-wide

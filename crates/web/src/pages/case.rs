@@ -47,9 +47,16 @@ async fn render(
         Some(v) => state.store.grids(v).await.unwrap_or_default(),
         None => Vec::new(),
     };
+    // Leads on this case, for those who may see them (others get an empty list).
+    let leads = state.store.leads(actor, Some(id)).await.unwrap_or_default();
     let body = html! {
         @if let Some((_, msg)) = &error { div.error role="alert" { (msg) } }
         (summary(&d, lang))
+        @for l in &leads {
+            div.warn.lead { (lang.t("应发现未发现：", "Should have found: ")) (l.village) " " (l.grid)
+                (lang.t(" 在发现前报告“无发现” ", " reported “nothing found” ")) (l.evidence.reports.len()) (lang.t(" 次、附近巡查轨迹 ", " times, tracks nearby: ")) (l.evidence.tracks.len())
+                " · " a href={"/leads/" (l.id)} { (lang.t("问责线索 #", "lead #")) (l.id) } }
+        }
         @if !grids.is_empty() {
             section.card {
                 h2 { (lang.t("网格责任人", "Grid officials")) }
