@@ -14,6 +14,7 @@ pub mod duty;
 pub mod kind;
 pub mod org;
 pub mod rights;
+pub mod workdays;
 
 pub use case::{CaseAction, CaseState, CaseStatus, Decision, MeasureStep, Refusal};
 pub use clock::{Clock, ManualClock, SystemClock};
