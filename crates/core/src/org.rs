@@ -20,10 +20,13 @@ pub enum Role {
     Inspector,
     /// Checkpoint staff (检查卡点): files clues, sees only their own.
     Checkpoint,
+    /// The reward officer (举报奖励专员): the only role that sees who tipped (R4), each view
+    /// logged; computes, and records payment of, rewards.
+    RewardOfficer,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Admin,
         Role::CountyOffice,
         Role::Department,
@@ -31,6 +34,7 @@ impl Role {
         Role::Village,
         Role::Inspector,
         Role::Checkpoint,
+        Role::RewardOfficer,
     ];
 
     #[must_use]
@@ -43,6 +47,7 @@ impl Role {
             Role::Village => "village",
             Role::Inspector => "inspector",
             Role::Checkpoint => "checkpoint",
+            Role::RewardOfficer => "reward_officer",
         }
     }
 
@@ -68,6 +73,8 @@ impl Role {
             (Role::Inspector, false) => "Discipline inspector",
             (Role::Checkpoint, true) => "检查卡点",
             (Role::Checkpoint, false) => "Checkpoint",
+            (Role::RewardOfficer, true) => "举报奖励专员",
+            (Role::RewardOfficer, false) => "Reward officer",
         }
     }
 }
@@ -104,7 +111,9 @@ impl Scope {
     #[must_use]
     pub fn of(role: Role, jurisdiction: Jurisdiction) -> Scope {
         match role {
-            Role::Admin | Role::CountyOffice | Role::Inspector => Scope::County,
+            Role::Admin | Role::CountyOffice | Role::Inspector | Role::RewardOfficer => {
+                Scope::County
+            }
             Role::Checkpoint => Scope::OwnCluesOnly,
             Role::Department | Role::Township | Role::Village => match jurisdiction {
                 Jurisdiction::County => Scope::OwnCluesOnly,

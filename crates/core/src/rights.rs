@@ -41,14 +41,14 @@ pub fn may_act(role: Role, action: &CaseAction) -> bool {
             action,
             A::DisciplineConcluded { .. } | A::LookBack { .. } | A::Note { .. }
         ),
-        Role::Checkpoint => false,
+        Role::Checkpoint | Role::RewardOfficer => false,
     }
 }
 
 /// May `role` file clues at all (where is checked by the store)?
 #[must_use]
 pub fn may_file_clue(role: Role) -> bool {
-    !matches!(role, Role::Inspector)
+    !matches!(role, Role::Inspector | Role::RewardOfficer)
 }
 
 /// Undoing a merge, editing routing and other county-wide settings.
@@ -60,7 +60,10 @@ pub fn may_administer_county(role: Role) -> bool {
 /// Read the whole county's figures and ledger.
 #[must_use]
 pub fn sees_county(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::CountyOffice | Role::Inspector)
+    matches!(
+        role,
+        Role::Admin | Role::CountyOffice | Role::Inspector | Role::RewardOfficer
+    )
 }
 
 #[cfg(test)]

@@ -236,10 +236,11 @@ mod tests {
             .expect("notice");
         assert_eq!(ok.len(), 2);
         assert_eq!(ok[0].1, DayKind::Workday);
-        let bad = parse_notice(
+        let Err(bad) = parse_notice(
             "2031-05-01,holiday\n2031-13-01,holiday\n2031-05-06,上班\n2031-05-03,maybe",
-        )
-        .unwrap_err();
+        ) else {
+            panic!("bad lines must be refused");
+        };
         assert_eq!(bad.len(), 3, "{bad:?}");
         assert!(bad[0].starts_with("line 2"));
         assert!(bad[1].contains("weekday"));

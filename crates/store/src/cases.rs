@@ -625,6 +625,9 @@ impl Store {
         if matches!(action, CaseAction::Verify { founded: true, .. }) {
             crate::ground::leads::raise_tx(&mut tx, county_id, case_id, now, &at).await?;
         }
+        if matches!(action, CaseAction::Verify { .. }) {
+            crate::public::tips::start_answer_clock(&mut tx, county_id, case_id, now).await?;
+        }
         tx.commit().await?;
         Ok(next)
     }

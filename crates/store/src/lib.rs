@@ -24,6 +24,7 @@ mod org;
 mod org_import;
 mod patches;
 pub mod photo;
+mod public;
 mod registers;
 mod sql;
 mod truth;
@@ -60,6 +61,11 @@ pub use org_import::{OrgImportSummary, OrgRow};
 pub use patches::{
     NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImages, PatchImportSummary,
     PatchRow, VerificationReason, VerificationRow, determination_label,
+};
+pub use public::calendar::CalendarDay;
+pub use public::tips::{
+    DUPLICATE_HOURS, MAX_TIP_CHARS, MAX_TIP_PHOTOS, NewTip, TipChannel, TipLapse, TipPolicy,
+    TipProgress, TipReceipt, TipRow, TipStep, Tipster, normalise_code,
 };
 pub use registers::{
     RegisterFeature, RegisterImportRow, RegisterImportSummary, RegisterLayer, SHAFT_RADIUS_M,

@@ -29,6 +29,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_ground.sql"),
         postgres: include_str!("../migrations/postgres/0003_ground.sql"),
     },
+    Migration {
+        version: 4,
+        name: "public",
+        sqlite: include_str!("../migrations/sqlite/0004_public.sql"),
+        postgres: include_str!("../migrations/postgres/0004_public.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {

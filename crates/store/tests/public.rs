@@ -1,0 +1,503 @@
+//! The public in the store, on SQLite and PostgreSQL: the holiday notice, tips placed,
+//! routed and merged, their clocks in working days across a holiday and an adjusted
+//! weekend, the tipster's progress by code and secret, and the identity seen only by the
+//! reward officer with every view logged.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use geo::{Geometry, LineString, Polygon};
+use minewatch_core::org::DepartmentCode;
+use minewatch_core::{CaseAction, ProblemKind, Role};
+use minewatch_spatial::crs::Crs;
+use minewatch_spatial::inputs::Fields;
+use minewatch_spatial::read::{Feature, Layer};
+use minewatch_store::{Actor, NewGrid, NewTip, RegisterLayer, Store, StoreError, TipChannel};
+
+mod common;
+use common::open_store;
+
+/// `hour`:00 in Beijing on `y-m-d`.
+fn bj(y: i32, m: u32, d: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, hour, 0, 0)
+        .single()
+        .expect("valid")
+        - chrono::Duration::hours(8)
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+}
+
+/// An invented notice for the test (not the State Council's): Sunday 27 September worked,
+/// 1–7 October off, Saturday 10 October worked.
+const NOTICE: &str = "# 测试用放假安排（虚构）\n2026-09-27,上班,调休\n2026-10-01,放假,国庆\n2026-10-02,放假,国庆\n2026-10-05,放假,国庆\n2026-10-06,放假,国庆\n2026-10-07,放假,国庆\n2026-10-10,上班,调休\n";
+
+struct Fix {
+    store: Store,
+    _dir: tempfile::TempDir,
+    county: i64,
+    office: Actor,
+    town_jia: Actor,
+    town_yi: Actor,
+    reward: Actor,
+    inspector: Actor,
+    department: Actor,
+    t_jia: i64,
+    v1: i64,
+}
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry<f64> {
+    Geometry::Polygon(Polygon::new(
+        LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+        vec![],
+    ))
+}
+
+async fn fixture(pg: bool) -> Fix {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, _) = open_store(pg, &dir).await;
+    let county = store.create_county("TS", "测试县").await.expect("county");
+    let t_jia = store
+        .create_township(county, "甲镇", "township")
+        .await
+        .expect("t");
+    let t_yi = store
+        .create_township(county, "乙街道", "street")
+        .await
+        .expect("t");
+    let v1 = store
+        .create_village(t_jia, "一村", "village")
+        .await
+        .expect("v");
+    let v3 = store
+        .create_village(t_yi, "三社区", "community")
+        .await
+        .expect("v");
+    for (village_id, name) in [(v1, "一村网格"), (v3, "三社区网格")] {
+        store
+            .create_grid(&NewGrid {
+                village_id,
+                name: name.into(),
+                first_responsible: "甲".into(),
+                directly_responsible: "乙".into(),
+                village_cadre: "丙".into(),
+                contact_phone: String::new(),
+            })
+            .await
+            .expect("grid");
+    }
+    for code in DepartmentCode::ALL {
+        store
+            .create_department(county, code, ("联络员", "0000"))
+            .await
+            .expect("dept");
+    }
+    store
+        .install_default_routing(county)
+        .await
+        .expect("routing");
+    let departments = store.departments(county).await.expect("departments");
+    let nr = departments
+        .iter()
+        .find(|d| d.code == "natural_resources")
+        .map(|d| d.id);
+    let at = bj(2026, 9, 1, 9);
+    let mk = async |name: &str, role: Role, t: Option<i64>, dep: Option<i64>| {
+        common::user(&store, county, name, role, t, None, dep, at).await
+    };
+    let office = mk("office", Role::CountyOffice, None, None).await;
+    let fix = Fix {
+        town_jia: mk("tj", Role::Township, Some(t_jia), None).await,
+        town_yi: mk("ty", Role::Township, Some(t_yi), None).await,
+        reward: mk("reward", Role::RewardOfficer, None, None).await,
+        inspector: mk("inspector", Role::Inspector, None, None).await,
+        department: mk("dep", Role::Department, None, nr).await,
+        office,
+        store,
+        _dir: dir,
+        county,
+        t_jia,
+        v1,
+    };
+    let grids = Layer {
+        source: "grids.geojson".into(),
+        crs: Crs::CGCS2000,
+        encoding: None,
+        features: [
+            (
+                rect(112.00, 36.00, 112.05, 36.05),
+                [("乡镇", "甲镇"), ("村", "一村"), ("网格", "一村网格")],
+            ),
+            (
+                rect(112.05, 36.00, 112.10, 36.05),
+                [("乡镇", "乙街道"), ("村", "三社区"), ("网格", "三社区网格")],
+            ),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (geometry, attrs))| Feature {
+            number: i + 1,
+            geometry,
+            attributes: attrs
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect::<BTreeMap<_, _>>(),
+        })
+        .collect(),
+    };
+    fix.store
+        .import_register(
+            &fix.office,
+            RegisterLayer::Grid,
+            grids,
+            &Fields::default(),
+            at,
+        )
+        .await
+        .expect("grid boundaries");
+    fix
+}
+
+fn tip(lon: Option<f64>, lat: Option<f64>, text: &str) -> NewTip {
+    NewTip {
+        channel: TipChannel::Web,
+        description: text.into(),
+        problem_kind: ProblemKind::UnlicensedMining,
+        township_id: None,
+        village_id: None,
+        address: "后山".into(),
+        lon,
+        lat,
+        observed_at: None,
+        photos: vec![],
+        name: "王某".into(),
+        phone: "13900001111".into(),
+        source_hash: "device-1".into(),
+        call_at: None,
+    }
+}
+
+fn invalid_field<T: std::fmt::Debug>(r: Result<T, StoreError>) -> &'static str {
+    match r {
+        Err(StoreError::Invalid { field, .. }) => field,
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+async fn notice_and_clocks_across_a_holiday(pg: bool) {
+    let f = fixture(pg).await;
+    let s = &f.store;
+    assert!(matches!(
+        s.import_holiday_notice(&f.town_jia, NOTICE, bj(2026, 9, 1, 9))
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    match s
+        .import_holiday_notice(
+            &f.office,
+            "2026-10-01,放假\n2026-10-09,上班\n",
+            bj(2026, 9, 1, 9),
+        )
+        .await
+    {
+        Err(StoreError::BadFile(m)) => {
+            assert!(m.contains("line 2") && m.contains("weekday"), "{m}")
+        }
+        other => panic!("expected BadFile, got {other:?}"),
+    }
+    assert!(
+        s.calendar_days(f.county).await.expect("days").is_empty(),
+        "a bad notice stores nothing"
+    );
+    assert_eq!(
+        s.import_holiday_notice(&f.office, NOTICE, bj(2026, 9, 1, 9))
+            .await
+            .expect("notice"),
+        7
+    );
+
+    // Wednesday 30 September, 20:00: the next working day is Thursday 8 October.
+    let receipt = s
+        .submit_tip(
+            f.county,
+            None,
+            &tip(Some(112.02), Some(36.02), "后山夜里有挖掘机挖矿"),
+            bj(2026, 9, 30, 20),
+        )
+        .await
+        .expect("tip");
+    assert_eq!(receipt.accept_by, day("2026-10-08"));
+    assert!(receipt.tracking_code.starts_with("JB") && receipt.tracking_code.len() == 10);
+    let list = s.tips(&f.town_jia, day("2026-10-08")).await.expect("tips");
+    assert_eq!(list.len(), 1, "routed to 甲镇, which holds the point");
+    assert_eq!(list[0].village, "一村");
+    assert_eq!(list[0].due_soon, ["accept"]);
+    assert!(
+        s.tips(&f.town_yi, day("2026-10-08"))
+            .await
+            .expect("tips")
+            .is_empty()
+    );
+    assert_eq!(
+        s.tips(&f.department, day("2026-10-08"))
+            .await
+            .expect("tips")
+            .len(),
+        1,
+        "the lead department of the kind"
+    );
+    // Friday 9 October it is late, and in the accountability list.
+    let late = s.tips(&f.office, day("2026-10-09")).await.expect("tips");
+    assert_eq!(late[0].late, ["accept"]);
+    let lapses = s
+        .tip_lapses(&f.inspector, day("2026-10-09"))
+        .await
+        .expect("lapses");
+    assert_eq!(
+        lapses.iter().map(|l| l.kind).collect::<Vec<_>>(),
+        ["not_accepted"]
+    );
+    // Accepted late on the 9th: it stays a lapse, with the day it was done.
+    let id = late[0].id;
+    let t = s
+        .accept_tip(&f.town_jia, id, bj(2026, 10, 9, 10))
+        .await
+        .expect("accept");
+    // Ten working days from Friday 9th, counting the worked Saturday 10th: Thursday 22nd.
+    assert_eq!(t.verify_by.as_deref(), Some("2026-10-22"));
+    assert_eq!(
+        invalid_field(s.accept_tip(&f.office, id, bj(2026, 10, 9, 11)).await),
+        "tip"
+    );
+    let lapses = s
+        .tip_lapses(&f.office, day("2026-10-12"))
+        .await
+        .expect("lapses");
+    assert_eq!(lapses.len(), 1);
+    assert!(lapses[0].done_at.is_some());
+    // Checked on the 12th; the answer is due five working days later, then given.
+    assert_eq!(
+        invalid_field(
+            s.answer_tip(&f.office, id, "已查处", bj(2026, 10, 12, 9))
+                .await
+        ),
+        "answer"
+    );
+    s.apply_action(
+        &f.town_jia,
+        t.case_id,
+        &CaseAction::Verify {
+            founded: true,
+            note: "属实".into(),
+        },
+        &[],
+        bj(2026, 10, 12, 10),
+    )
+    .await
+    .expect("verify");
+    let t = s.tip(&f.office, id, day("2026-10-12")).await.expect("tip");
+    assert_eq!(t.answer_by.as_deref(), Some("2026-10-19"));
+    assert!(matches!(
+        s.answer_tip(&f.town_jia, id, "x", bj(2026, 10, 13, 9))
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    s.answer_tip(
+        &f.office,
+        id,
+        "经核查属实，已责令停止开采并立案查处。",
+        bj(2026, 10, 13, 9),
+    )
+    .await
+    .expect("answer");
+
+    // The tipster sees the steps and the answer with the code and the secret — typed sloppily.
+    let typed = format!(
+        "{}-{}",
+        &receipt.tracking_code[..5].to_lowercase(),
+        &receipt.tracking_code[5..]
+    );
+    let p = s
+        .tip_progress(&typed, &receipt.secret.to_lowercase())
+        .await
+        .expect("progress");
+    assert_eq!(p.finding, Some("founded"));
+    assert!(p.answer.contains("立案查处"));
+    assert!(
+        p.steps.iter().all(|st| st.done_at.is_some()),
+        "{:?}",
+        p.steps
+    );
+    assert!(matches!(
+        s.tip_progress(&receipt.tracking_code, "WRONG123").await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn tips_are_placed_merged_and_refused_clearly(pg: bool) {
+    let f = fixture(pg).await;
+    let s = &f.store;
+    let now = bj(2026, 9, 1, 10);
+    let first = s
+        .submit_tip(
+            f.county,
+            None,
+            &tip(Some(112.03), Some(36.03), "河滩有人挖沙"),
+            now,
+        )
+        .await
+        .expect("tip");
+    // The same tip again within a day: refused, nothing stored.
+    assert_eq!(
+        invalid_field(
+            s.submit_tip(
+                f.county,
+                None,
+                &tip(Some(112.03), Some(36.03), "河滩有人挖沙"),
+                now
+            )
+            .await
+        ),
+        "description"
+    );
+    // Another tip 50 m away joins the open case (one place, one problem).
+    let second = s
+        .submit_tip(
+            f.county,
+            None,
+            &tip(Some(112.0305), Some(36.0303), "河滩夜里有车拉沙"),
+            now,
+        )
+        .await
+        .expect("tip");
+    let tips = s.tips(&f.office, day("2026-09-01")).await.expect("tips");
+    assert_eq!(tips.len(), 2);
+    assert_eq!(
+        tips[0].case_id, tips[1].case_id,
+        "{} and {}",
+        first.tracking_code, second.tracking_code
+    );
+    // Outside every grid and no township: the place is asked for.
+    assert_eq!(
+        invalid_field(
+            s.submit_tip(
+                f.county,
+                None,
+                &tip(Some(113.5), Some(37.5), "远处挖矿"),
+                now
+            )
+            .await
+        ),
+        "township"
+    );
+    assert_eq!(
+        invalid_field(
+            s.submit_tip(f.county, None, &tip(None, None, "不知道在哪"), now)
+                .await
+        ),
+        "township"
+    );
+    let mut by_address = tip(None, None, "一村后山有人挖矿");
+    by_address.township_id = Some(f.t_jia);
+    by_address.village_id = Some(f.v1);
+    s.submit_tip(f.county, None, &by_address, now)
+        .await
+        .expect("by address");
+    assert_eq!(
+        invalid_field(
+            s.submit_tip(f.county, None, &tip(None, None, &"很".repeat(2001)), now)
+                .await
+        ),
+        "description"
+    );
+    // The hotline needs the office's operator, who is recorded.
+    let mut call = tip(Some(112.01), Some(36.01), "电话举报：沟里有人炸石头");
+    call.channel = TipChannel::Hotline;
+    assert!(matches!(
+        s.submit_tip(f.county, None, &call, now).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert!(matches!(
+        s.submit_tip(f.county, Some(&f.town_jia), &call, now).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    call.call_at = Some(now - chrono::Duration::minutes(5));
+    s.submit_tip(f.county, Some(&f.office), &call, now)
+        .await
+        .expect("hotline");
+    let tips = s.tips(&f.office, day("2026-09-01")).await.expect("tips");
+    assert!(
+        tips.iter()
+            .any(|t| t.channel == "hotline" && t.operator.as_deref() == Some("office"))
+    );
+}
+
+async fn only_the_reward_officer_sees_who_tipped(pg: bool) {
+    let f = fixture(pg).await;
+    let s = &f.store;
+    let now = bj(2026, 9, 1, 10);
+    s.submit_tip(
+        f.county,
+        None,
+        &tip(Some(112.02), Some(36.02), "有人私挖"),
+        now,
+    )
+    .await
+    .expect("tip");
+    let id = s.tips(&f.office, day("2026-09-01")).await.expect("tips")[0].id;
+    for who in [&f.office, &f.town_jia, &f.inspector, &f.department] {
+        assert!(
+            matches!(
+                s.tipster(who, id, "核对", now).await,
+                Err(StoreError::Forbidden(_))
+            ),
+            "{}",
+            who.username
+        );
+    }
+    assert_eq!(
+        invalid_field(s.tipster(&f.reward, id, " ", now).await),
+        "purpose"
+    );
+    let who = s
+        .tipster(&f.reward, id, "核定奖励，联系举报人", now)
+        .await
+        .expect("identity")
+        .expect("given");
+    assert_eq!(who.phone, "13900001111");
+    let views = s.tipster_views(&f.inspector).await.expect("views");
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].1, "reward");
+    assert!(views[0].3.contains("核定奖励"));
+    // The ledger's own copy of the clue carries no identity.
+    let tip = &s.tips(&f.office, day("2026-09-01")).await.expect("tips")[0];
+    let detail = s
+        .case_detail(&f.office, tip.case_id, day("2026-09-01"))
+        .await
+        .expect("case");
+    let text = serde_json::to_string(&detail).expect("json");
+    assert!(
+        !text.contains("13900001111") && !text.contains("王某"),
+        "{text}"
+    );
+    let report = s.audit_verify().await.expect("audit");
+    assert!(report.is_ok(), "{report:?}");
+}
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(false).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(true).await } )*
+        }
+    };
+}
+
+on_both!(
+    notice_and_clocks_across_a_holiday,
+    tips_are_placed_merged_and_refused_clearly,
+    only_the_reward_officer_sees_who_tipped,
+);
