@@ -3,6 +3,7 @@
 //! is invented; none is a real person's.
 
 mod ground;
+mod public;
 mod sky;
 
 use crate::org::{NewCampaign, NewGrid, NewUser};
@@ -337,6 +338,15 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         format!("{}(县纪委监委)", invented_name(&mut rng)),
     )
     .await?;
+    let _reward = add_user(
+        "reward",
+        Role::RewardOfficer,
+        None,
+        None,
+        None,
+        format!("{}(举报奖励专员)", invented_name(&mut ground_rng)),
+    )
+    .await?;
     let _checkpoint = add_user(
         "checkpoint",
         Role::Checkpoint,
@@ -581,6 +591,15 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
     ground::patrols(&ground, &mut ground_rng).await?;
     ground::tracks(&ground, &sites).await?;
     let planted = ground::planted_case(&ground, &sites, &mut ground_rng).await?;
+    public::tips(
+        store,
+        county_id,
+        &township_users,
+        &villages,
+        &mut ground_rng,
+        now,
+    )
+    .await?;
     store.escalate_overdue(now).await?;
     Ok(DemoSummary {
         county_id,

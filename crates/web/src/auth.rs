@@ -141,6 +141,25 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// The signed-in user of an API call when there is one (public endpoints that an
+/// operator may also call signed in).
+impl axum::extract::OptionalFromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let lang = Lang::from_request_parts(parts, state)
+            .await
+            .unwrap_or_default();
+        actor_from_parts(parts, state)
+            .await
+            .map(|a| a.map(ApiUser))
+            .map_err(|e| e.into_json(lang))
+    }
+}
+
 /// The signed-in user of a page; a redirect to the log-in page otherwise.
 pub struct PageUser(pub Actor);
 

@@ -21,6 +21,13 @@ pub enum WebError {
         field: String,
         limit_bytes: usize,
     },
+    /// A public limit was hit: say so, and when to try again.
+    RateLimited {
+        field: String,
+        retry_after_s: u64,
+        message_zh: String,
+        message_en: String,
+    },
 }
 
 impl From<StoreError> for WebError {
@@ -74,6 +81,19 @@ impl WebError {
                         "field '{field}': file larger than {} MB",
                         limit_bytes / (1024 * 1024)
                     )
+                },
+            ),
+            WebError::RateLimited {
+                message_zh,
+                message_en,
+                ..
+            } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                if zh {
+                    message_zh.clone()
+                } else {
+                    message_en.clone()
                 },
             ),
             WebError::Store(e) => match e {
@@ -160,7 +180,9 @@ impl WebError {
     pub fn into_json(self, lang: Lang) -> Response {
         let (status, code, message) = self.parts(lang);
         let field = match &self {
-            WebError::Field { field, .. } | WebError::TooLarge { field, .. } => Some(field.clone()),
+            WebError::Field { field, .. }
+            | WebError::TooLarge { field, .. }
+            | WebError::RateLimited { field, .. } => Some(field.clone()),
             WebError::Store(StoreError::Invalid { field, .. }) => Some((*field).to_string()),
             WebError::Store(StoreError::Refused(
                 minewatch_core::Refusal::MissingField { field }
@@ -168,11 +190,22 @@ impl WebError {
             )) => Some((*field).to_string()),
             _ => None,
         };
-        (
+        let retry = match &self {
+            WebError::RateLimited { retry_after_s, .. } => {
+                axum::http::HeaderValue::from_str(&retry_after_s.to_string()).ok()
+            }
+            _ => None,
+        };
+        let mut resp = (
             status,
             axum::Json(serde_json::json!({"code": code, "message": message, "field": field})),
         )
-            .into_response()
+            .into_response();
+        if let Some(v) = retry {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
+        }
+        resp
     }
 }
 

@@ -6,7 +6,9 @@
 
 mod api;
 mod api_ground;
+mod api_public;
 pub mod auth;
+pub mod desk;
 mod error;
 mod export;
 mod forms;
@@ -53,7 +55,26 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::Extension(public_desk()))
         .with_state(state)
+}
+
+/// The public desk's limits, tidied every ten minutes so idle addresses are forgotten.
+fn public_desk() -> std::sync::Arc<desk::Desk> {
+    let desk = std::sync::Arc::new(desk::Desk::default());
+    if let Ok(rt) = tokio::runtime::Handle::try_current() {
+        let weak = std::sync::Arc::downgrade(&desk);
+        rt.spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+                match weak.upgrade() {
+                    Some(d) => d.tidy(),
+                    None => break,
+                }
+            }
+        });
+    }
+    desk
 }
 
 /// Moves the test clock to `now` (RFC 3339); routed only when the server was started for
@@ -103,9 +124,12 @@ pub async fn serve(
             }
         })
     };
-    let result = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     sweeper.abort();
     result
 }

@@ -230,6 +230,60 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "The inspectors conclude a lead",
         "{conclusion: accountable|excused, note}",
     ),
+    (
+        "post",
+        "/api/v1/public/tips",
+        "A tip from the public, no account (web, wechat; hotline signed in as the office's operator); limited per address and device (X-Device-Id); answers the tracking code and the secret",
+        "{county?, channel?, description, problem_kind?, township_id?, village_id?, address?, lon?, lat?, observed_at?, photos?: [{name, data (base64)}], name?, phone?, call_at?}",
+    ),
+    (
+        "post",
+        "/api/v1/public/tips/track",
+        "A tip's progress by its tracking code and secret: steps, finding, answer, reward",
+        "{code, secret}",
+    ),
+    (
+        "get",
+        "/api/v1/tips",
+        "Tips in your area with their working-day clocks (late, due soon)",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/tips/lapses",
+        "Tip steps not taken in time (举报不受理/不核实/未答复)",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/tips/{id}/accept",
+        "Accept (受理) a tip: township or county office",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/tips/{id}/answer",
+        "Answer the tipster after the case was checked (county office)",
+        "{answer}",
+    ),
+    (
+        "post",
+        "/api/v1/tips/{id}/tipster",
+        "Who tipped: the reward officer only, with the purpose; each view is logged",
+        "{purpose}",
+    ),
+    (
+        "get",
+        "/api/v1/calendar",
+        "The working-day calendar: holidays and worked weekend days entered",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/calendar",
+        "Enter a year's holiday notice (county office); replaces those years",
+        "{notice: \"YYYY-MM-DD,放假|上班,name\\n…\"}",
+    ),
 ];
 
 fn operation(summary: &str, body: &str, path: &str) -> Value {

@@ -349,9 +349,30 @@ fn row_to_tip(r: &sqlx::any::AnyRow, today: NaiveDate, cal: &WorkCalendar) -> Re
 }
 
 impl Store {
+    /// The county the public pages serve: the only one, or the one with `code`.
+    ///
+    /// # Errors
+    /// `NotFound` for an unknown code, or when several counties share the installation and
+    /// none is named.
+    pub async fn public_county(&self, code: Option<&str>) -> Result<(i64, String)> {
+        if let Some(c) = code.filter(|c| !c.is_empty()) {
+            return self.county_by_code(c).await;
+        }
+        let rows = sqlx::query("SELECT id, name FROM county ORDER BY id LIMIT 2")
+            .fetch_all(self.pool())
+            .await?;
+        match rows.as_slice() {
+            [only] => Ok((only.try_get("id")?, only.try_get("name")?)),
+            _ => Err(StoreError::not_found("county", "(name the county)")),
+        }
+    }
+
     /// The county's public desk: an inactive user (it cannot log in) in whose name tips
     /// from the public are filed.
-    pub(crate) async fn public_actor(&self, county_id: i64, now: DateTime<Utc>) -> Result<Actor> {
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn public_actor(&self, county_id: i64, now: DateTime<Utc>) -> Result<Actor> {
         let username = format!("__public_{county_id}");
         let existing = sqlx::query("SELECT id FROM app_user WHERE username = $1")
             .bind(username.clone())

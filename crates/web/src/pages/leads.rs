@@ -39,6 +39,10 @@ fn evidence(lang: Lang, l: &LeadRow) -> Markup {
 async fn list_markup(state: &AppState, actor: &Actor, lang: Lang) -> Result<Markup, WebError> {
     let zh = lang.is_zh();
     let leads = state.store.leads(actor, None).await?;
+    let lapses = state
+        .store
+        .tip_lapses(actor, minewatch_core::clock::local_date(state.clock.now()))
+        .await?;
     let body = html! {
         h1 { (lang.t("问责线索：应发现未发现", "Accountability leads: should have found")) }
         p.muted { (lang.t("卫片或举报核实为非法开挖，而所在网格此前每日报告“无发现”或巡查轨迹经过现场附近的，自动生成问责线索。", "Raised when a patch or tip is confirmed as illegal digging in a grid that reported “nothing found”, or patrolled near the site, in the days before.")) }
@@ -52,6 +56,17 @@ async fn list_markup(state: &AppState, actor: &Actor, lang: Lang) -> Result<Mark
                     td.num { (l.evidence.reports.len()) } td.num { (l.evidence.tracks.len()) }
                     td { @if l.answer.is_empty() { span.tag.warn { (lang.t("待说明", "awaiting answer")) } } @else { span.tag.done { (lang.t("已说明", "answered")) } } }
                     td { (Conclusion::label(&l.conclusion, zh)) } }
+            } }
+        } }
+    };
+    let body = html! {
+        (body)
+        h2 { (lang.t("举报不受理、不核实、未按时答复", "Tips not accepted, checked or answered in time")) " (" (lapses.len()) ")" }
+        div.scroll { table.lapses {
+            thead { tr { th { (lang.t("举报", "Tip")) } th { (lang.t("案件", "Case")) } th { (lang.t("乡镇", "Township")) } th { (lang.t("问题", "Lapse")) } th { (lang.t("时限", "Due")) } th { (lang.t("办理", "Done")) } } }
+            tbody { @for l in &lapses {
+                tr { td { a href={"/tips/" (l.tip_id)} { (l.tracking_code) } } td { a href={"/cases/" (l.case_id)} { (l.case_number) } } td { (l.township) }
+                    td { (minewatch_store::TipLapse::label(l.kind, zh)) } td { (l.due_on) } td { (l.done_at.as_deref().map(display_stamp).unwrap_or_else(|| lang.t("仍未办理", "not yet").into())) } }
             } }
         } }
     };

@@ -10,6 +10,8 @@ mod ledger;
 mod org;
 mod patches;
 mod patrols;
+pub(crate) mod public;
+mod tips;
 mod tracks;
 
 pub(crate) use patches::status_label;
@@ -67,6 +69,15 @@ pub fn routes() -> Router<AppState> {
         .route("/duty", get(duty::page))
         .route("/duty/settings", post(duty::save_settings))
         .route("/compliance.xlsx", get(duty::xlsx))
+        .route("/tip", get(public::form).post(public::submit))
+        .route("/tip/track", get(public::track_form).post(public::track))
+        .route("/tips", get(tips::list))
+        .route("/tips/identity-log", get(tips::identity_log))
+        .route("/tips/{id}", get(tips::detail))
+        .route("/tips/{id}/accept", post(tips::accept))
+        .route("/tips/{id}/answer", post(tips::answer))
+        .route("/tips/{id}/tipster", post(tips::tipster))
+        .route("/calendar", get(tips::calendar).post(tips::save_calendar))
         .route("/leads", get(leads::list))
         .route("/leads/{id}", get(leads::detail))
         .route("/leads/{id}/answer", post(leads::answer))
@@ -126,6 +137,9 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             }
                             @if matches!(a.role, Role::Township | Role::CountyOffice | Role::Admin | Role::Inspector) {
                                 a href="/leads" { (lang.t("问责线索", "Leads")) }
+                            }
+                            @if a.scope != minewatch_core::Scope::OwnCluesOnly {
+                                a href="/tips" { (lang.t("群众举报", "Tips")) }
                             }
                             @if minewatch_core::rights::may_file_clue(a.role) {
                                 a href="/clues/new" { (lang.t("登记线索", "New clue")) }
