@@ -1067,7 +1067,13 @@ async fn a_public_tip_is_followed_and_its_tipster_seen_by_the_reward_officer_onl
         "photos": [{"name": "site.png", "data": "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="}]
     });
     let (st, receipt) = json_of(
-        citizen.post(format!("{}/api/v1/public/tips", s.base)).header("x-device-id", "wx-device-1").json(&tip).send().await.expect("tip"),
+        citizen
+            .post(format!("{}/api/v1/public/tips", s.base))
+            .header("x-device-id", "wx-device-1")
+            .json(&tip)
+            .send()
+            .await
+            .expect("tip"),
     )
     .await;
     assert_eq!(st, StatusCode::CREATED, "{receipt}");
@@ -1088,14 +1094,27 @@ async fn a_public_tip_is_followed_and_its_tipster_seen_by_the_reward_officer_onl
     assert_eq!(err["field"], "photo");
     // The tipster follows it with the code and the secret; a wrong secret learns nothing.
     let (st, progress) = json_of(
-        citizen.post(format!("{}/api/v1/public/tips/track", s.base)).json(&json!({"code": code, "secret": secret})).send().await.expect("track"),
+        citizen
+            .post(format!("{}/api/v1/public/tips/track", s.base))
+            .json(&json!({"code": code, "secret": secret}))
+            .send()
+            .await
+            .expect("track"),
     )
     .await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(progress["steps"][0]["code"], "received");
-    assert!(!progress.to_string().contains("QL-2026"), "no case number for the public");
+    assert!(
+        !progress.to_string().contains("QL-2026"),
+        "no case number for the public"
+    );
     let (st, _) = json_of(
-        citizen.post(format!("{}/api/v1/public/tips/track", s.base)).json(&json!({"code": code, "secret": "WRONGSEC"})).send().await.expect("track"),
+        citizen
+            .post(format!("{}/api/v1/public/tips/track", s.base))
+            .json(&json!({"code": code, "secret": "WRONGSEC"}))
+            .send()
+            .await
+            .expect("track"),
     )
     .await;
     assert_eq!(st, StatusCode::NOT_FOUND);
@@ -1103,41 +1122,103 @@ async fn a_public_tip_is_followed_and_its_tipster_seen_by_the_reward_officer_onl
     // The office sees it routed with its clock; the phone number is nowhere but with the
     // reward officer — not in the tips list, the case, the ledger export or the pages.
     let office = login(&s, "office").await;
-    let (_, tips) = json_of(office.get(format!("{}/api/v1/tips", s.base)).send().await.expect("tips")).await;
-    let row = tips.as_array().expect("tips").iter().find(|t| t["tracking_code"] == code.as_str()).expect("the tip").clone();
-    let (tip_id, case_id) = (row["id"].as_i64().expect("id"), row["case_id"].as_i64().expect("case"));
-    assert_eq!(row["accept_by"], "2026-06-02", "Monday 1 June: the next working day");
-    for user in ["office", "town01", "inspector", "dept_natural_resources", "admin"] {
+    let (_, tips) = json_of(
+        office
+            .get(format!("{}/api/v1/tips", s.base))
+            .send()
+            .await
+            .expect("tips"),
+    )
+    .await;
+    let row = tips
+        .as_array()
+        .expect("tips")
+        .iter()
+        .find(|t| t["tracking_code"] == code.as_str())
+        .expect("the tip")
+        .clone();
+    let (tip_id, case_id) = (
+        row["id"].as_i64().expect("id"),
+        row["case_id"].as_i64().expect("case"),
+    );
+    assert_eq!(
+        row["accept_by"], "2026-06-02",
+        "Monday 1 June: the next working day"
+    );
+    for user in [
+        "office",
+        "town01",
+        "inspector",
+        "dept_natural_resources",
+        "admin",
+    ] {
         let c = login(&s, user).await;
         for path in [
             "/api/v1/tips".to_string(),
             format!("/api/v1/cases/{case_id}"),
             "/api/v1/cases?per_page=500".to_string(),
         ] {
-            let text = c.get(format!("{}{path}", s.base)).send().await.expect("get").text().await.expect("text");
+            let text = c
+                .get(format!("{}{path}", s.base))
+                .send()
+                .await
+                .expect("get")
+                .text()
+                .await
+                .expect("text");
             assert!(!text.contains(phone), "{user} {path}");
         }
         let page = login_page(&s, user).await;
-        for path in [format!("/tips/{tip_id}"), format!("/cases/{case_id}"), "/tips".to_string()] {
-            let text = page.get(format!("{}{path}", s.base)).send().await.expect("page").text().await.expect("html");
+        for path in [
+            format!("/tips/{tip_id}"),
+            format!("/cases/{case_id}"),
+            "/tips".to_string(),
+        ] {
+            let text = page
+                .get(format!("{}{path}", s.base))
+                .send()
+                .await
+                .expect("page")
+                .text()
+                .await
+                .expect("html");
             assert!(!text.contains(phone), "{user} {path}");
         }
         let (st, _) = json_of(
-            c.post(format!("{}/api/v1/tips/{tip_id}/tipster", s.base)).json(&json!({"purpose": "看看"})).send().await.expect("tipster"),
+            c.post(format!("{}/api/v1/tips/{tip_id}/tipster", s.base))
+                .json(&json!({"purpose": "看看"}))
+                .send()
+                .await
+                .expect("tipster"),
         )
         .await;
         assert_eq!(st, StatusCode::FORBIDDEN, "{user}");
     }
     let reward = login(&s, "reward").await;
     let (st, who) = json_of(
-        reward.post(format!("{}/api/v1/tips/{tip_id}/tipster", s.base)).json(&json!({"purpose": "核定奖励"})).send().await.expect("tipster"),
+        reward
+            .post(format!("{}/api/v1/tips/{tip_id}/tipster", s.base))
+            .json(&json!({"purpose": "核定奖励"}))
+            .send()
+            .await
+            .expect("tipster"),
     )
     .await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(who["phone"], phone);
     let inspector = login_page(&s, "inspector").await;
-    let log = inspector.get(format!("{}/tips/identity-log", s.base)).send().await.expect("log").text().await.expect("html");
-    assert!(log.contains("核定奖励") && log.contains("举报奖励专员"), "the view is logged with its purpose");
+    let log = inspector
+        .get(format!("{}/tips/identity-log", s.base))
+        .send()
+        .await
+        .expect("log")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        log.contains("核定奖励") && log.contains("举报奖励专员"),
+        "the view is logged with its purpose"
+    );
 
     // A flood from one address is answered clearly, with when to retry.
     let mut limited = None;
@@ -1150,15 +1231,27 @@ async fn a_public_tip_is_followed_and_its_tipster_seen_by_the_reward_officer_onl
             .await
             .expect("tip");
         if r.status() == StatusCode::TOO_MANY_REQUESTS {
-            let retry: u64 = r.headers()["retry-after"].to_str().expect("header").parse().expect("seconds");
+            let retry: u64 = r.headers()["retry-after"]
+                .to_str()
+                .expect("header")
+                .parse()
+                .expect("seconds");
             let body: Value = r.json().await.expect("json");
             limited = Some((n, retry, body));
             break;
         }
     }
     let (n, retry, body) = limited.expect("the address limit is reached");
-    assert_eq!(n, 3, "five attempts from one address (the two above counted), then refused");
+    assert_eq!(
+        n, 3,
+        "five attempts from one address (the two above counted), then refused"
+    );
     assert!(retry >= 1);
     assert_eq!(body["code"], "rate_limited");
-    assert!(body["message"].as_str().expect("message").contains("秒后再试"));
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("秒后再试")
+    );
 }
