@@ -127,10 +127,11 @@ impl Store {
         .execute(self.pool())
         .await?;
         if let Some(p) = photo {
-            sqlx::query(
+            sqlx::query(&crate::sql::with_point(
                 "INSERT INTO photo_meta (sha256, taken_at, lon, lat, phash) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (sha256) DO NOTHING",
-            )
+                p.lon.is_some() && p.lat.is_some(),
+            ))
             .bind(sha.clone())
             .bind(p.taken_at)
             .bind(p.lon)

@@ -305,11 +305,12 @@ impl Store {
         let state = CaseState::opened(verify_by);
         let state_json =
             serde_json::to_string(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let id: i64 = sqlx::query(
+        let id: i64 = sqlx::query(&crate::sql::with_point(
             "INSERT INTO case_file (county_id, number, township_id, village_id, address, lon, lat, finding, problem_kind, severity, \
              source, lead_department_id, status, due_on, state_json, recurrence_of, opened_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
-        )
+            f.lon.is_some() && f.lat.is_some(),
+        ))
         .bind(actor.county_id)
         .bind(number.clone())
         .bind(f.township_id)

@@ -315,11 +315,12 @@ impl Store {
             (id, number, false, recurrence.map(|r| r.1))
         };
 
-        let clue_id: i64 = sqlx::query(
+        let clue_id: i64 = sqlx::query(&crate::sql::with_point(
             "INSERT INTO clue (county_id, source, township_id, village_id, address, lon, lat, observed_at, description, problem_kind, \
              reporter_name, reporter_phone, attachments, filed_by, filed_at, case_id, merged) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
-        )
+            point.is_some(),
+        ))
         .bind(actor.county_id)
         .bind(clue.source.code())
         .bind(clue.township_id)

@@ -63,6 +63,7 @@ pub use patches::{
     PatchRow, VerificationReason, VerificationRow, determination_label,
 };
 pub use public::calendar::CalendarDay;
+pub use public::rewards::{RewardRow, RewardRule, RewardTotals};
 pub use public::tips::{
     DUPLICATE_HOURS, MAX_TIP_CHARS, MAX_TIP_PHOTOS, NewTip, TipChannel, TipLapse, TipPolicy,
     TipProgress, TipReceipt, TipRow, TipStep, Tipster, normalise_code,

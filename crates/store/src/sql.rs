@@ -63,6 +63,19 @@ impl Sql {
     }
 }
 
+/// The text of a statement that binds optional coordinates, distinct for rows without them.
+/// sqlx's Any driver sends a missing `f64` to PostgreSQL as a typed `float4` NULL, and
+/// PostgreSQL fixes a cached statement's parameter types at its first run: a statement first
+/// run without a point would then refuse every later point ("incorrect binary data format").
+/// Two texts make two cached statements, each with one set of types.
+pub(crate) fn with_point(sql: &str, has_point: bool) -> std::borrow::Cow<'_, str> {
+    if has_point {
+        std::borrow::Cow::Borrowed(sql)
+    } else {
+        std::borrow::Cow::Owned(format!("{sql} /* without a point */"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -485,6 +485,170 @@ async fn only_the_reward_officer_sees_who_tipped(pg: bool) {
     assert!(report.is_ok(), "{report:?}");
 }
 
+async fn rewards_follow_the_rule_table(pg: bool) {
+    let f = fixture(pg).await;
+    let s = &f.store;
+    let now = bj(2026, 9, 1, 10);
+    let first = s
+        .submit_tip(
+            f.county,
+            None,
+            &tip(Some(112.02), Some(36.02), "有人私挖"),
+            now,
+        )
+        .await
+        .expect("tip");
+    let mut later = tip(Some(112.0201), Some(36.0201), "同一处又有人在挖");
+    later.source_hash = "device-2".into();
+    s.submit_tip(f.county, None, &later, now + chrono::Duration::hours(1))
+        .await
+        .expect("second tip");
+    assert!(
+        s.rewards(&f.office).await.expect("rewards").is_empty(),
+        "nothing before the check"
+    );
+    let case_id = s.tips(&f.office, day("2026-09-01")).await.expect("tips")[0].case_id;
+    s.apply_action(
+        &f.town_jia,
+        case_id,
+        &CaseAction::Verify {
+            founded: true,
+            note: "属实".into(),
+        },
+        &[],
+        now + chrono::Duration::hours(3),
+    )
+    .await
+    .expect("verify");
+    let rewards = s.rewards(&f.office).await.expect("rewards");
+    assert_eq!(rewards.len(), 1, "the first tip on the case only");
+    assert_eq!(rewards[0].tracking_code, first.tracking_code);
+    assert_eq!(
+        (rewards[0].amount_fen, rewards[0].status),
+        (50_000, "due"),
+        "500 yuan for digging"
+    );
+    // The case recovers a fine of 100,000 yuan: 1 % of it is added.
+    let at = now + chrono::Duration::days(1);
+    s.apply_action(
+        &f.office,
+        case_id,
+        &CaseAction::Decide {
+            decision: minewatch_core::Decision::Ban,
+            measures: "取缔".into(),
+            deadline: day("2026-09-20"),
+            responsible_unit: "甲镇".into(),
+            responsible_person: "某".into(),
+        },
+        &[],
+        at,
+    )
+    .await
+    .expect("decide");
+    s.apply_action(
+        &f.office,
+        case_id,
+        &CaseAction::Penalty {
+            fine_fen: 10_000_000,
+            confiscation_fen: 0,
+            document_no: "罚〔2026〕1号".into(),
+        },
+        &[],
+        at,
+    )
+    .await
+    .expect("penalty");
+    assert_eq!(
+        s.rewards(&f.reward).await.expect("rewards")[0].amount_fen,
+        150_000
+    );
+    // The office lowers the cap for this kind; a township may not.
+    let rule = minewatch_store::RewardRule {
+        problem_kind: ProblemKind::UnlicensedMining,
+        base_fen: 50_000,
+        share_permille: 10,
+        cap_fen: 100_000,
+    };
+    assert!(matches!(
+        s.set_reward_rule(&f.town_jia, &rule, at).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let bad = minewatch_store::RewardRule {
+        cap_fen: 10_000,
+        ..rule
+    };
+    assert_eq!(
+        invalid_field(s.set_reward_rule(&f.office, &bad, at).await),
+        "cap_fen"
+    );
+    s.set_reward_rule(&f.office, &rule, at).await.expect("rule");
+    let tip_id = s.rewards(&f.office).await.expect("rewards")[0].tip_id;
+    assert!(matches!(
+        s.approve_reward(&f.reward, tip_id, at).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let approved = s
+        .approve_reward(&f.office, tip_id, at)
+        .await
+        .expect("approve");
+    assert_eq!(
+        (approved.amount_fen, approved.status),
+        (100_000, "approved")
+    );
+    // Approved amounts stay as approved when the rule changes later.
+    s.set_reward_rule(
+        &f.office,
+        &minewatch_store::RewardRule {
+            cap_fen: 2_000_000,
+            ..rule
+        },
+        at,
+    )
+    .await
+    .expect("rule");
+    assert_eq!(
+        s.rewards(&f.office).await.expect("rewards")[0].amount_fen,
+        100_000
+    );
+    let p = s
+        .tip_progress(&first.tracking_code, &first.secret)
+        .await
+        .expect("progress");
+    assert_eq!(
+        (p.reward_status, p.reward_fen),
+        (Some("approved"), Some(100_000))
+    );
+    assert!(matches!(
+        s.pay_reward(&f.office, tip_id, "凭证1", at).await,
+        Err(StoreError::Forbidden(_))
+    ));
+    assert_eq!(
+        invalid_field(s.pay_reward(&f.reward, tip_id, " ", at).await),
+        "payment_ref"
+    );
+    s.pay_reward(&f.reward, tip_id, "财政转账 2026-0901", at)
+        .await
+        .expect("pay");
+    assert_eq!(
+        invalid_field(s.pay_reward(&f.reward, tip_id, "again", at).await),
+        "tip"
+    );
+    let p = s
+        .tip_progress(&first.tracking_code, &first.secret)
+        .await
+        .expect("progress");
+    assert_eq!(p.reward_status, Some("paid"));
+    let totals = s.reward_totals(&f.office).await.expect("totals");
+    assert_eq!(
+        (totals.paid, totals.paid_fen, totals.due, totals.approved),
+        (1, 100_000, 0, 0)
+    );
+    assert!(matches!(
+        s.rewards(&f.town_jia).await,
+        Err(StoreError::Forbidden(_))
+    ));
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -500,4 +664,5 @@ on_both!(
     notice_and_clocks_across_a_holiday,
     tips_are_placed_merged_and_refused_clearly,
     only_the_reward_officer_sees_who_tipped,
+    rewards_follow_the_rule_table,
 );

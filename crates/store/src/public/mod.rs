@@ -3,4 +3,5 @@
 //! identity kept apart from the ledger.
 
 pub(crate) mod calendar;
+pub(crate) mod rewards;
 pub(crate) mod tips;
