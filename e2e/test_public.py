@@ -109,11 +109,34 @@ def test_citizen_tip_clocks_across_a_holiday_and_tracking(browser):
     finally:
         set_clock(browser, START)
 
+    # The reward: computed from the rule table, approved by the office, paid by the reward
+    # officer — who alone may open the tipster's phone number, saying why.
+    office, opage = open_as(browser, "office")
+    opage.goto(f"{BASE}/rewards")
+    row = opage.locator(f"tr[data-tip='{code}']")
+    assert "500.00" in row.inner_text(), row.inner_text()
+    row.locator("form[action$='/approve'] button").click()
+    opage.wait_for_url(f"{BASE}/rewards")
+    assert "已核定" in opage.locator(f"tr[data-tip='{code}']").inner_text()
+    office.close()
+    officer, rpage = open_as(browser, "reward")
+    rpage.goto(f"{BASE}/rewards")
+    rpage.locator(f"tr[data-tip='{code}'] input[name=payment_ref]").fill("财政转账 0601-01")
+    rpage.locator(f"tr[data-tip='{code}'] form[action$='/pay'] button").click()
+    rpage.wait_for_url(f"{BASE}/rewards")
+    assert "已发放" in rpage.locator(f"tr[data-tip='{code}']").inner_text()
+    rpage.click(f"tr[data-tip='{code}'] a:text-is('{code}')")
+    rpage.fill("input[name=purpose]", "发放奖励，联系举报人")
+    rpage.click("form[action$='/tipster'] button")
+    assert "13722223333" in rpage.locator("dl.identity").inner_text()
+    officer.close()
+
     page.goto(f"{BASE}/tip/track")
     page.fill("input[name=code]", code)
     page.fill("input[name=secret]", secret)
     page.click("form[action='/tip/track'] button[type=submit]")
     progress = page.locator(".progress").inner_text()
     assert "情况属实" in progress and "立案查处" in progress, progress
+    assert "已发放 500.00" in progress, progress
     page.screenshot(path="e2e/out/tip-tracked-phone.png", full_page=True)
     citizen.close()

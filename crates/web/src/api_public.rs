@@ -34,6 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/tips/{id}/answer", post(answer))
         .route("/tips/{id}/tipster", post(tipster))
         .route("/calendar", get(calendar).put(set_calendar))
+        .route("/rewards", get(rewards))
+        .route("/rewards/rules", get(rules).put(set_rule))
+        .route("/rewards/{tip_id}/approve", post(approve))
+        .route("/rewards/{tip_id}/payment", post(pay))
 }
 
 #[expect(
@@ -287,4 +291,73 @@ async fn set_calendar(
         .await
         .map_err(fail(lang))?;
     Ok(Json(serde_json::json!({"days": count})).into_response())
+}
+
+async fn rewards(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
+    let rows = state.store.rewards(&actor).await.map_err(fail(lang))?;
+    let totals = state
+        .store
+        .reward_totals(&actor)
+        .await
+        .map_err(fail(lang))?;
+    Ok(Json(serde_json::json!({"rewards": rows, "totals": totals})).into_response())
+}
+
+async fn rules(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
+    let rows = state
+        .store
+        .reward_rules(actor.county_id)
+        .await
+        .map_err(fail(lang))?;
+    Ok(Json(rows).into_response())
+}
+
+async fn set_rule(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    b: Result<Json<minewatch_store::RewardRule>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult {
+    let r = body(lang, b)?;
+    state
+        .store
+        .set_reward_rule(&actor, &r, state.clock.now())
+        .await
+        .map_err(fail(lang))?;
+    Ok(Json(r).into_response())
+}
+
+async fn approve(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(tip_id): Path<i64>,
+) -> ApiResult {
+    let row = state
+        .store
+        .approve_reward(&actor, tip_id, state.clock.now())
+        .await
+        .map_err(fail(lang))?;
+    Ok(Json(row).into_response())
+}
+
+#[derive(Deserialize)]
+struct PaymentBody {
+    payment_ref: String,
+}
+
+async fn pay(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(tip_id): Path<i64>,
+    b: Result<Json<PaymentBody>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult {
+    let p = body(lang, b)?;
+    let row = state
+        .store
+        .pay_reward(&actor, tip_id, &p.payment_ref, state.clock.now())
+        .await
+        .map_err(fail(lang))?;
+    Ok(Json(row).into_response())
 }

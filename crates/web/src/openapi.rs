@@ -284,6 +284,36 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "Enter a year's holiday notice (county office); replaces those years",
         "{notice: \"YYYY-MM-DD,放假|上班,name\\n…\"}",
     ),
+    (
+        "get",
+        "/api/v1/rewards",
+        "Rewards earned by confirmed tips (the first tip on a case) and the totals due, approved and paid",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/rewards/rules",
+        "The reward rule of every problem kind",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/rewards/rules",
+        "Set one kind's reward rule (county office); money in fen",
+        "{problem_kind, base_fen, share_permille, cap_fen}",
+    ),
+    (
+        "post",
+        "/api/v1/rewards/{tip_id}/approve",
+        "Approve a reward; its amount and basis are fixed (county office)",
+        "",
+    ),
+    (
+        "post",
+        "/api/v1/rewards/{tip_id}/payment",
+        "Record the payment of an approved reward (reward officer)",
+        "{payment_ref}",
+    ),
 ];
 
 fn operation(summary: &str, body: &str, path: &str) -> Value {

@@ -443,6 +443,7 @@ async fn every_documented_operation_is_served() {
                 "{}{}",
                 s.base,
                 path.replace("{id}", "1")
+                    .replace("{tip_id}", "1")
                     .replace("{kind}", "explosives")
                     .replace("{sha}", &"0".repeat(64))
             );

@@ -42,6 +42,8 @@ pub async fn page(
         .await
         .map(|l| l.iter().filter(|x| x.conclusion.is_empty()).count())
         .ok();
+    // Rewards for those who handle them (R4).
+    let rewards = state.store.reward_totals(&actor).await.ok();
     let max_open = d
         .by_township
         .iter()
@@ -61,6 +63,10 @@ pub async fn page(
                 a.tile.warn[c.townships.iter().any(|t| t.missing > 0)] href="/daily" {
                     strong { (c.townships.iter().map(|t| t.missing).sum::<i64>()) }
                     span { (lang.t("近7天零报告未报(网格·天)", "Daily reports missing, last 7 days")) } }
+            }
+            @if let Some(r) = rewards {
+                a.tile href="/rewards" { strong { (yuan(r.due_fen)) " / " (yuan(r.approved_fen)) " / " (yuan(r.paid_fen)) }
+                    span { (lang.t("举报奖励 待核定/已核定/已发放(元)", "Rewards due / approved / paid (yuan)")) } }
             }
             @if let Some(n) = leads_open {
                 a.tile.warn[n > 0] href="/leads" { strong { (n) } span { (lang.t("待结论问责线索", "Open accountability leads")) } }
