@@ -55,6 +55,26 @@ pub fn look_back_dates(closed_on: NaiveDate) -> Vec<NaiveDate> {
         .collect()
 }
 
+/// The share of closed cases drawn at random for an unannounced look-back (R14, "四不两直").
+pub const RANDOM_LOOK_BACK_SHARE: f64 = 0.1;
+
+/// The random look-back of a case closed on `closed_on`: drawn when `roll` (uniform in
+/// 0..1) falls under `share`, on a day 30–365 days after closing picked by `day_roll`
+/// (uniform in 0..1). The caller draws the rolls, so the rule stays testable.
+#[must_use]
+pub fn random_look_back(
+    closed_on: NaiveDate,
+    share: f64,
+    roll: f64,
+    day_roll: f64,
+) -> Option<NaiveDate> {
+    if roll.is_nan() || roll >= share {
+        return None;
+    }
+    let days = 30 + (day_roll.clamp(0.0, 1.0) * 335.0).round() as i64;
+    closed_on.checked_add_signed(chrono::Duration::days(days))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +90,25 @@ mod tests {
         assert!(p.should_escalate(d("2026-03-05"), d("2026-03-06")));
         assert_eq!(days_overdue(d("2026-03-05"), d("2026-03-08")), 3);
         assert_eq!(days_overdue(d("2026-03-05"), d("2026-03-01")), 0);
+    }
+
+    #[test]
+    fn a_random_share_is_drawn_within_a_year() {
+        let closed = d("2026-03-01");
+        assert_eq!(random_look_back(closed, 0.1, 0.5, 0.5), None);
+        assert_eq!(
+            random_look_back(closed, 0.1, 0.05, 0.0),
+            Some(d("2026-03-31"))
+        );
+        assert_eq!(
+            random_look_back(closed, 0.1, 0.05, 1.0),
+            Some(d("2027-03-01"))
+        );
+        assert_eq!(
+            random_look_back(closed, 0.0, 0.0, 0.5),
+            None,
+            "a share of 0 draws none"
+        );
     }
 
     #[test]

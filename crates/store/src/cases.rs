@@ -589,10 +589,23 @@ impl Store {
                 .await?;
         }
         if closed_at.is_some() {
-            for due in look_back_dates(today) {
-                sqlx::query("INSERT INTO look_back (case_id, due_on) VALUES ($1, $2)")
+            let (roll, day_roll): (f64, f64) = {
+                use rand::Rng;
+                let mut rng = rand::thread_rng();
+                (rng.r#gen(), rng.r#gen())
+            };
+            let random = minewatch_core::deadline::random_look_back(
+                today,
+                minewatch_core::deadline::RANDOM_LOOK_BACK_SHARE,
+                roll,
+                day_roll,
+            );
+            let scheduled = look_back_dates(today).into_iter().map(|d| (d, "schedule"));
+            for (due, drawn) in scheduled.chain(random.map(|d| (d, "random"))) {
+                sqlx::query("INSERT INTO look_back (case_id, due_on, drawn) VALUES ($1, $2, $3)")
                     .bind(case_id)
                     .bind(due.to_string())
+                    .bind(drawn)
                     .execute(&mut *tx)
                     .await?;
             }
@@ -600,7 +613,7 @@ impl Store {
         if let CaseAction::LookBack { recurrence, note } = action {
             sqlx::query(
                 "UPDATE look_back SET done_at = $1, recurrence = $2, note = $3 WHERE id = \
-                 (SELECT MIN(id) FROM look_back WHERE case_id = $4 AND done_at IS NULL)",
+                 (SELECT id FROM look_back WHERE case_id = $4 AND done_at IS NULL ORDER BY due_on, id LIMIT 1)",
             )
             .bind(at.clone())
             .bind(i64::from(*recurrence))

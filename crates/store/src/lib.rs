@@ -19,6 +19,7 @@ pub mod demo;
 mod error;
 mod events;
 mod ground;
+mod lookbacks;
 mod migrate;
 mod org;
 mod org_import;
@@ -53,6 +54,7 @@ pub use ground::reports::{
     ZeroReportRow,
 };
 pub use ground::tracks::{MAX_TRACK_POINTS, NewTrack, TrackRow};
+pub use lookbacks::{LookBackRow, TownshipLookBacks};
 pub use org::{
     CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow, TownshipRow,
     VillageRow,

@@ -649,6 +649,112 @@ async fn rewards_follow_the_rule_table(pg: bool) {
     ));
 }
 
+async fn look_backs_are_tasks_and_recurrences_count(pg: bool) {
+    let f = fixture(pg).await;
+    let s = &f.store;
+    let now = bj(2026, 3, 2, 10);
+    s.submit_tip(
+        f.county,
+        None,
+        &tip(Some(112.03), Some(36.03), "河滩挖沙"),
+        now,
+    )
+    .await
+    .expect("tip");
+    let case_id = s.tips(&f.office, day("2026-03-02")).await.expect("tips")[0].case_id;
+    let steps = [
+        CaseAction::Verify {
+            founded: true,
+            note: "属实".into(),
+        },
+        CaseAction::Decide {
+            decision: minewatch_core::Decision::Rectify,
+            measures: "恢复原状".into(),
+            deadline: day("2026-03-20"),
+            responsible_unit: "甲镇".into(),
+            responsible_person: "某".into(),
+        },
+        CaseAction::ReportRectified {
+            note: "已恢复".into(),
+        },
+        CaseAction::Accept {
+            passed: true,
+            note: "验收合格".into(),
+        },
+        CaseAction::Close {
+            note: "销号".into(),
+        },
+    ];
+    for a in &steps {
+        s.apply_action(&f.office, case_id, a, &[], now)
+            .await
+            .expect("step");
+    }
+    // Closed 2 March: look-backs at 1, 3 and 6 months, and perhaps one drawn at random.
+    let all = s
+        .look_backs(&f.town_jia, day("2026-03-02"), day("2027-12-31"))
+        .await
+        .expect("look-backs");
+    let scheduled: Vec<&str> = all
+        .iter()
+        .filter(|l| l.drawn == "schedule")
+        .map(|l| l.due_on.as_str())
+        .collect();
+    assert_eq!(scheduled, ["2026-04-02", "2026-06-02", "2026-09-02"]);
+    assert!(all.iter().filter(|l| l.drawn == "random").count() <= 1);
+    assert!(
+        s.look_backs(&f.town_yi, day("2026-03-02"), day("2027-12-31"))
+            .await
+            .expect("look-backs")
+            .is_empty()
+    );
+    // On 10 April the first is overdue; the township sees it as a task.
+    let due = s
+        .look_backs(&f.town_jia, day("2026-04-10"), day("2026-04-10"))
+        .await
+        .expect("due");
+    assert!(due.iter().any(|l| l.due_on == "2026-04-02" && l.overdue));
+    s.apply_action(
+        &f.town_jia,
+        case_id,
+        &CaseAction::LookBack {
+            recurrence: false,
+            note: "未见复采".into(),
+        },
+        &[],
+        bj(2026, 4, 10, 10),
+    )
+    .await
+    .expect("look back");
+    let due = s
+        .look_backs(&f.town_jia, day("2026-04-10"), day("2026-04-10"))
+        .await
+        .expect("due");
+    assert!(
+        due.iter()
+            .any(|l| l.due_on == "2026-04-02" && l.done_at.is_some() && !l.overdue),
+        "the earliest is the one done"
+    );
+    // A new tip at the closed site is a recurrence and counts against 甲镇.
+    s.submit_tip(
+        f.county,
+        None,
+        &tip(Some(112.0302), Some(36.0301), "河滩又有人挖沙"),
+        bj(2026, 5, 1, 10),
+    )
+    .await
+    .expect("tip");
+    let record = s
+        .look_back_record(&f.office, day("2026-05-01"))
+        .await
+        .expect("record");
+    let jia = record.iter().find(|r| r.township == "甲镇").expect("甲镇");
+    assert_eq!(
+        (jia.closed, jia.recurrences, jia.done, jia.overdue),
+        (1, 1, 1, 0)
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -665,4 +771,5 @@ on_both!(
     tips_are_placed_merged_and_refused_clearly,
     only_the_reward_officer_sees_who_tipped,
     rewards_follow_the_rule_table,
+    look_backs_are_tasks_and_recurrences_count,
 );

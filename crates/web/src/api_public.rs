@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tips/{id}/answer", post(answer))
         .route("/tips/{id}/tipster", post(tipster))
         .route("/calendar", get(calendar).put(set_calendar))
+        .route("/lookbacks", get(look_backs))
         .route("/rewards", get(rewards))
         .route("/rewards/rules", get(rules).put(set_rule))
         .route("/rewards/{tip_id}/approve", post(approve))
@@ -360,4 +361,23 @@ async fn pay(
         .await
         .map_err(fail(lang))?;
     Ok(Json(row).into_response())
+}
+
+async fn look_backs(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+) -> ApiResult {
+    let today = local_date(state.clock.now());
+    let tasks = state
+        .store
+        .look_backs(&actor, today, today + chrono::Duration::days(30))
+        .await
+        .map_err(fail(lang))?;
+    let record = state
+        .store
+        .look_back_record(&actor, today)
+        .await
+        .map_err(fail(lang))?;
+    Ok(Json(serde_json::json!({"look_backs": tasks, "by_township": record})).into_response())
 }

@@ -314,6 +314,12 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "Record the payment of an approved reward (reward officer)",
         "{payment_ref}",
     ),
+    (
+        "get",
+        "/api/v1/lookbacks",
+        "Look-backs due in your area (scheduled and drawn at random, overdue marked) and per township the recurrences",
+        "",
+    ),
 ];
 
 fn operation(summary: &str, body: &str, path: &str) -> Value {

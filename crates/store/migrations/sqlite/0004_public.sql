@@ -90,3 +90,6 @@ CREATE TABLE reward (
     paid_at TEXT,
     payment_ref TEXT NOT NULL DEFAULT ''
 );
+
+-- Look-backs drawn at random besides the schedule (R14): 'schedule' or 'random'.
+ALTER TABLE look_back ADD COLUMN drawn TEXT NOT NULL DEFAULT 'schedule';

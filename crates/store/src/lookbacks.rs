@@ -1,0 +1,118 @@
+//! 回头看 as tasks (R14): every look-back due in the user's part of the county — scheduled at
+//! 1, 3 and 6 months after closing, or drawn at random — with the overdue ones marked, and
+//! per township the recurrences (死灰复燃) that count against it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::sql::Sql;
+use crate::{Actor, Result, Store};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LookBackRow {
+    pub case_id: i64,
+    pub case_number: String,
+    pub township: String,
+    pub village: String,
+    pub address: String,
+    pub due_on: String,
+    /// "schedule" or "random".
+    pub drawn: String,
+    pub done_at: Option<String>,
+    pub recurrence: bool,
+    pub overdue: bool,
+}
+
+/// A township's look-back record.
+#[derive(Debug, Clone, Serialize)]
+pub struct TownshipLookBacks {
+    pub township: String,
+    pub closed: i64,
+    pub due: i64,
+    pub done: i64,
+    pub overdue: i64,
+    /// New cases opened at a closed case's place: they count against the township.
+    pub recurrences: i64,
+}
+
+impl Store {
+    /// Look-backs of closed cases in the user's scope due up to `until` (all done ones too).
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn look_backs(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<LookBackRow>> {
+        let mut sql = Sql::new(
+            "SELECT c.id, c.number, t.name AS township, COALESCE(v.name, '') AS village, c.address, l.due_on, l.drawn, l.done_at, l.recurrence \
+             FROM look_back l JOIN case_file c ON c.id = l.case_id JOIN township t ON t.id = c.township_id \
+             LEFT JOIN village v ON v.id = c.village_id WHERE 1 = 1",
+        );
+        actor.push_case_scope(&mut sql);
+        sql.push(" AND l.due_on <= ").bind_text(until.to_string());
+        sql.push(" ORDER BY l.due_on, c.id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                let due: String = r.try_get("due_on")?;
+                let done: Option<String> = r.try_get("done_at")?;
+                let overdue = done.is_none()
+                    && NaiveDate::parse_from_str(&due, "%Y-%m-%d").is_ok_and(|d| d < today);
+                Ok(LookBackRow {
+                    case_id: r.try_get("id")?,
+                    case_number: r.try_get("number")?,
+                    township: r.try_get("township")?,
+                    village: r.try_get("village")?,
+                    address: r.try_get("address")?,
+                    due_on: due,
+                    drawn: r.try_get("drawn")?,
+                    done_at: done,
+                    recurrence: r.try_get::<Option<i64>, _>("recurrence")?.unwrap_or(0) != 0,
+                    overdue,
+                })
+            })
+            .collect()
+    }
+
+    /// Per township: closed cases, look-backs due by `today`, done, overdue, recurrences.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn look_back_record(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+    ) -> Result<Vec<TownshipLookBacks>> {
+        let mut sql = Sql::new(
+            "SELECT t.name AS township, \
+             SUM(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) AS closed, \
+             SUM(CASE WHEN c.recurrence_of IS NOT NULL THEN 1 ELSE 0 END) AS recurrences \
+             FROM case_file c JOIN township t ON t.id = c.township_id WHERE 1 = 1",
+        );
+        actor.push_case_scope(&mut sql);
+        sql.push(" GROUP BY t.id, t.name ORDER BY t.id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        let tasks = self.look_backs(actor, today, today).await?;
+        rows.iter()
+            .map(|r| {
+                let township: String = r.try_get("township")?;
+                let mine: Vec<&LookBackRow> =
+                    tasks.iter().filter(|l| l.township == township).collect();
+                Ok(TownshipLookBacks {
+                    closed: r.try_get("closed")?,
+                    recurrences: r.try_get("recurrences")?,
+                    due: i64::try_from(mine.len()).unwrap_or(i64::MAX),
+                    done: i64::try_from(mine.iter().filter(|l| l.done_at.is_some()).count())
+                        .unwrap_or(i64::MAX),
+                    overdue: i64::try_from(mine.iter().filter(|l| l.overdue).count())
+                        .unwrap_or(i64::MAX),
+                    township,
+                })
+            })
+            .collect()
+    }
+}
