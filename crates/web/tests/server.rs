@@ -1258,11 +1258,26 @@ async fn a_public_tip_is_followed_and_its_tipster_seen_by_the_reward_officer_onl
 
     // Look-backs are a township's tasks; its recurrences are counted on the same page.
     let town = login_page(&s, "town01").await;
-    let r = town.get(format!("{}/lookbacks", s.base)).send().await.expect("page");
+    let r = town
+        .get(format!("{}/lookbacks", s.base))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(r.status(), StatusCode::OK);
     let html = r.text().await.expect("html");
     assert!(html.contains("死灰复燃") && html.contains("东川镇"));
-    let (st, lb) = json_of(login(&s, "town01").await.get(format!("{}/api/v1/lookbacks", s.base)).send().await.expect("api")).await;
+    let (st, lb) = json_of(
+        login(&s, "town01")
+            .await
+            .get(format!("{}/api/v1/lookbacks", s.base))
+            .send()
+            .await
+            .expect("api"),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK);
-    assert!(lb["by_township"].as_array().is_some_and(|t| t.len() == 1), "a township sees its own record");
+    assert!(
+        lb["by_township"].as_array().is_some_and(|t| t.len() == 1),
+        "a township sees its own record"
+    );
 }
