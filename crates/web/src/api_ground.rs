@@ -45,7 +45,7 @@ fn json_err(lang: Lang) -> impl Fn(WebError) -> Response {
     move |e| e.into_json(lang)
 }
 
-fn store_err(lang: Lang) -> impl Fn(minewatch_store::StoreError) -> Response {
+pub(crate) fn store_err(lang: Lang) -> impl Fn(minewatch_store::StoreError) -> Response {
     move |e| WebError::from(e).into_json(lang)
 }
 
@@ -54,7 +54,7 @@ fn store_err(lang: Lang) -> impl Fn(minewatch_store::StoreError) -> Response {
     clippy::result_large_err,
     reason = "the error is the finished response, returned once from a handler"
 )]
-fn body<T>(
+pub(crate) fn body<T>(
     lang: Lang,
     b: Result<Json<T>, axum::extract::rejection::JsonRejection>,
 ) -> Result<T, Response> {

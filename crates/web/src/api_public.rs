@@ -17,6 +17,7 @@ use minewatch_store::{NewTip, TipChannel};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::api_ground::{body, store_err as fail};
 use crate::auth::ApiUser;
 use crate::desk::Desk;
 use crate::error::WebError;
@@ -39,28 +40,6 @@ pub fn routes() -> Router<AppState> {
         .route("/rewards/rules", get(rules).put(set_rule))
         .route("/rewards/{tip_id}/approve", post(approve))
         .route("/rewards/{tip_id}/payment", post(pay))
-}
-
-#[expect(
-    clippy::result_large_err,
-    reason = "the error is the finished response"
-)]
-fn body<T>(
-    lang: Lang,
-    b: Result<Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<T, Response> {
-    b.map(|Json(v)| v).map_err(|e| {
-        WebError::field(
-            "body",
-            format!("请求内容有误：{e}"),
-            format!("bad request body: {e}"),
-        )
-        .into_json(lang)
-    })
-}
-
-fn fail(lang: Lang) -> impl Fn(minewatch_store::StoreError) -> Response {
-    move |e| WebError::from(e).into_json(lang)
 }
 
 #[derive(Deserialize)]
