@@ -64,6 +64,8 @@ def test_citizen_tip_clocks_across_a_holiday_and_tracking(browser):
     office, opage = open_as(browser, "office")
     opage.goto(f"{BASE}/tips")
     row = opage.locator(f"tr[data-tip='{code}']")
+    # Routed by the grid holding the phone's position: 东川镇.
+    assert "东川镇" in row.inner_text(), row.inner_text()
     assert "2026-06-03" in row.inner_text()
     assert "受理即将到期" in row.inner_text()
     assert "13722223333" not in opage.content()
@@ -99,7 +101,7 @@ def test_citizen_tip_clocks_across_a_holiday_and_tracking(browser):
             if r.ok:
                 town = n
                 break
-        assert town, "one township holds the tip's place"
+        assert town == 1, "the township holding the place, 东川镇 (town01), checks it"
         api.close()
         opage.goto(tip_url)
         opage.fill("textarea[name=answer]", "经核查举报属实，已责令停止开采并立案查处，感谢监督。")
