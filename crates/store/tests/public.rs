@@ -217,6 +217,28 @@ async fn notice_and_clocks_across_a_holiday(pg: bool) {
         7
     );
 
+    // The office may set the clocks; a township may not, and nonsense is refused.
+    let policy = s.tip_policy(f.county).await.expect("policy");
+    assert_eq!(
+        (policy.accept_days, policy.verify_days, policy.answer_days),
+        (1, 10, 5)
+    );
+    assert!(matches!(
+        s.set_tip_policy(&f.town_jia, &policy, bj(2026, 9, 1, 9))
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let zero = minewatch_store::TipPolicy {
+        verify_days: 0,
+        ..policy
+    };
+    assert_eq!(
+        invalid_field(s.set_tip_policy(&f.office, &zero, bj(2026, 9, 1, 9)).await),
+        "verify_days"
+    );
+    s.set_tip_policy(&f.office, &policy, bj(2026, 9, 1, 9))
+        .await
+        .expect("same policy, stored");
     // Wednesday 30 September, 20:00: the next working day is Thursday 8 October.
     let receipt = s
         .submit_tip(

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tips/{id}/answer", post(answer))
         .route("/tips/{id}/tipster", post(tipster))
         .route("/calendar", get(calendar).put(set_calendar))
+        .route("/tips/policy", get(policy).put(set_policy))
         .route("/lookbacks", get(look_backs))
         .route("/rewards", get(rewards))
         .route("/rewards/rules", get(rules).put(set_rule))
@@ -359,4 +360,28 @@ async fn look_backs(
         .await
         .map_err(fail(lang))?;
     Ok(Json(serde_json::json!({"look_backs": tasks, "by_township": record})).into_response())
+}
+
+async fn policy(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
+    let p = state
+        .store
+        .tip_policy(actor.county_id)
+        .await
+        .map_err(fail(lang))?;
+    Ok(Json(p).into_response())
+}
+
+async fn set_policy(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    b: Result<Json<minewatch_store::TipPolicy>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult {
+    let p = body(lang, b)?;
+    state
+        .store
+        .set_tip_policy(&actor, &p, state.clock.now())
+        .await
+        .map_err(fail(lang))?;
+    Ok(Json(p).into_response())
 }

@@ -320,6 +320,18 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "Look-backs due in your area (scheduled and drawn at random, overdue marked) and per township the recurrences",
         "",
     ),
+    (
+        "get",
+        "/api/v1/tips/policy",
+        "The tip clocks in working days: accept, check, answer",
+        "",
+    ),
+    (
+        "put",
+        "/api/v1/tips/policy",
+        "Set the tip clocks (county office); running clocks keep their due days",
+        "{accept_days, verify_days, answer_days}",
+    ),
 ];
 
 fn operation(summary: &str, body: &str, path: &str) -> Value {

@@ -711,6 +711,73 @@ impl Store {
         })
     }
 
+    /// The county's tip clocks in working days.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn tip_policy(&self, county_id: i64) -> Result<TipPolicy> {
+        let mut conn = self.pool().acquire().await?;
+        tip_policy_in(&mut conn, county_id).await
+    }
+
+    /// Sets the county's tip clocks (county office), logged; clocks already running keep
+    /// their due days.
+    ///
+    /// # Errors
+    /// `Forbidden` for other roles; `Invalid` for a step of 0 or over 60 working days.
+    pub async fn set_tip_policy(
+        &self,
+        actor: &Actor,
+        p: &TipPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !matches!(actor.role, Role::CountyOffice | Role::Admin) {
+            return Err(StoreError::Forbidden(
+                "only the county office sets the tip clocks",
+            ));
+        }
+        for (field, v) in [
+            ("accept_days", p.accept_days),
+            ("verify_days", p.verify_days),
+            ("answer_days", p.answer_days),
+        ] {
+            if v == 0 || v > 60 {
+                return Err(StoreError::invalid(field, "must be 1–60 working days"));
+            }
+        }
+        let at = stamp(now);
+        let mut tx = self.begin_write(&at).await?;
+        sqlx::query(
+            "INSERT INTO tip_policy (county_id, accept_days, verify_days, answer_days, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (county_id) DO UPDATE SET accept_days = excluded.accept_days, verify_days = excluded.verify_days, \
+             answer_days = excluded.answer_days, updated_at = excluded.updated_at",
+        )
+        .bind(actor.county_id)
+        .bind(i64::from(p.accept_days))
+        .bind(i64::from(p.verify_days))
+        .bind(i64::from(p.answer_days))
+        .bind(at.clone())
+        .execute(&mut *tx)
+        .await?;
+        append(
+            &mut tx,
+            NewEvent {
+                at: &at,
+                actor: Some(actor.user_id),
+                county_id: actor.county_id,
+                case_id: None,
+                clue_id: None,
+                kind: "tip.policy",
+                payload: serde_json::to_string(p)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                attachments: &[],
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Tips in the user's part of the county, with their clocks as of `today`.
     ///
     /// # Errors

@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tips/{id}/answer", post(tips::answer))
         .route("/tips/{id}/tipster", post(tips::tipster))
         .route("/calendar", get(tips::calendar).post(tips::save_calendar))
+        .route("/calendar/policy", post(tips::save_policy))
         .route("/lookbacks", get(tips::look_backs))
         .route("/rewards", get(tips::rewards))
         .route("/rewards/rules", post(tips::save_rule))

@@ -244,6 +244,10 @@ pub async fn calendar(
     lang: Lang,
     axum::extract::Query(q): axum::extract::Query<Fields>,
 ) -> Response {
+    let policy = match state.store.tip_policy(actor.county_id).await {
+        Ok(p) => p,
+        Err(e) => return error_page(lang, Some(&actor), &e.into()),
+    };
     match state.store.calendar_days(actor.county_id).await {
         Ok(days) => {
             let zh = lang.is_zh();
@@ -256,6 +260,17 @@ pub async fn calendar(
                     tbody { @for d in &days { tr { td { (d.day) " " (d.day.format("%a")) } td { (d.kind.label(zh)) } td { (d.name) } } } }
                 } }
                 @if days.is_empty() { div.warn { (lang.t("尚未录入放假安排：时限只按周一至周五计算。", "No notice entered: clocks count Monday to Friday only.")) } }
+                section.card {
+                    h2 { (lang.t("举报办理时限（工作日）", "Tip clocks (working days)")) }
+                    form method="post" action="/calendar/policy" {
+                        div.row {
+                            label { (lang.t("受理", "Accept within")) input type="number" name="accept_days" min="1" max="60" value=(policy.accept_days) disabled[!is_office(&actor)]; }
+                            label { (lang.t("核实（受理后）", "Check within (after accepting)")) input type="number" name="verify_days" min="1" max="60" value=(policy.verify_days) disabled[!is_office(&actor)]; }
+                            label { (lang.t("答复（核实后）", "Answer within (after checking)")) input type="number" name="answer_days" min="1" max="60" value=(policy.answer_days) disabled[!is_office(&actor)]; }
+                        }
+                        @if is_office(&actor) { button type="submit" { (lang.t("保存", "Save")) } }
+                    }
+                }
                 @if is_office(&actor) {
                     form.card method="post" action="/calendar" {
                         label { (lang.t("录入放假安排（每行：日期,放假/上班,名称；同一年份整体替换）", "Enter a notice (one line each: date,holiday/workday,name; replaces those years)"))
@@ -491,5 +506,40 @@ pub async fn look_backs(
             layout(lang, lang.t("回头看", "Look-backs"), Some(&actor), body).into_response()
         }
         Err(e) => error_page(lang, Some(&actor), &e.into()),
+    }
+}
+
+pub async fn save_policy(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Form(f): Form<Fields>,
+) -> Response {
+    let result: Result<(), WebError> = async {
+        let days = |name: &'static str| {
+            f.get(name)
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .ok_or_else(|| {
+                    WebError::field(name, "应为工作日数", "must be a number of working days")
+                })
+        };
+        let p = minewatch_store::TipPolicy {
+            accept_days: days("accept_days")?,
+            verify_days: days("verify_days")?,
+            answer_days: days("answer_days")?,
+        };
+        Ok(state
+            .store
+            .set_tip_policy(&actor, &p, state.clock.now())
+            .await?)
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!(
+            "/calendar?ok={}",
+            crate::forms::url_encode(lang.t("时限已保存", "Clocks saved"))
+        ))
+        .into_response(),
+        Err(e) => error_page(lang, Some(&actor), &e),
     }
 }
