@@ -167,19 +167,8 @@ async fn store_images(
             .await
             .with_context(|| format!("reading {}", path.display()))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("image");
-        let media = match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("png") => "image/png",
-            Some("jpg" | "jpeg") => "image/jpeg",
-            Some("tif" | "tiff") => "image/tiff",
-            _ => "application/octet-stream",
-        };
         let sha = store
-            .put_attachment(actor, bytes, name, media, now)
+            .put_attachment(actor, bytes, name, None, now)
             .await?
             .sha256;
         let entry = images.entry(id).or_default();

@@ -1,4 +1,7 @@
 //! Content-addressed attachment store: bytes on disk under their SHA-256, metadata in SQL.
+//! The media type comes from the bytes, every picture is analysed on upload (see
+//! [`crate::photo`]), each upload is recorded with the phone's own position and time when the
+//! page sent them, and what a file is attached to decides who may fetch it.
 
 use crate::events::stamp;
 use crate::{Actor, Result, Store, StoreError};
@@ -17,8 +20,49 @@ pub struct BlobStore {
 pub struct AttachmentMeta {
     pub sha256: String,
     pub size_bytes: i64,
+    /// From the bytes, never from what the sender declared.
     pub media_type: String,
     pub file_name: String,
+    /// Whether the file is a picture that was decoded and hashed (what evidence needs).
+    pub analysed: bool,
+}
+
+/// Where and when the phone was as the photo was taken or chosen in the page: its own
+/// clock (also when the photo is sent later, from an offline queue) and its position fix.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Capture {
+    pub taken_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub accuracy_m: Option<f64>,
+}
+
+impl Capture {
+    /// Nothing the phone said can be used: no time and no complete position.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.taken_at.is_none() && (self.lon.is_none() || self.lat.is_none())
+    }
+}
+
+/// What a file is attached to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Owner {
+    Case(i64),
+    Patch(i64),
+    Patrol(i64),
+    Track(i64),
+}
+
+impl Owner {
+    fn parts(self) -> (&'static str, i64) {
+        match self {
+            Owner::Case(id) => ("case", id),
+            Owner::Patch(id) => ("patch", id),
+            Owner::Patrol(id) => ("patrol", id),
+            Owner::Track(id) => ("track", id),
+        }
+    }
 }
 
 impl BlobStore {
@@ -53,25 +97,70 @@ impl BlobStore {
         if path.exists() {
             return Ok(sha);
         }
+        Self::write_file(&path, bytes)?;
+        Ok(sha)
+    }
+
+    /// Where the thumbnail of `sha256` lives.
+    #[must_use]
+    pub fn thumb_path(&self, sha256: &str) -> Option<PathBuf> {
+        let p = self.path(sha256)?;
+        Some(self.dir.join("thumb").join(&sha256[..2]).join(
+            p.file_name()
+                .map(|n| format!("{}.jpg", n.to_string_lossy()))
+                .unwrap_or_default(),
+        ))
+    }
+
+    fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
         let dir = path
             .parent()
             .map(PathBuf::from)
-            .unwrap_or_else(|| self.dir.clone());
+            .ok_or_else(|| StoreError::Corrupt("blob path without a folder".into()))?;
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
             path: dir.clone(),
             source: e,
         })?;
         // Write beside, then rename: a crash never leaves a half file under a valid name.
-        let tmp = dir.join(format!("{sha}.tmp{}", std::process::id()));
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         std::fs::write(&tmp, bytes).map_err(|e| StoreError::Io {
             path: tmp.clone(),
             source: e,
         })?;
-        std::fs::rename(&tmp, &path).map_err(|e| StoreError::Io {
-            path: path.clone(),
+        std::fs::rename(&tmp, path).map_err(|e| StoreError::Io {
+            path: path.to_path_buf(),
             source: e,
-        })?;
-        Ok(sha)
+        })
+    }
+
+    /// Keeps the thumbnail of a picture.
+    ///
+    /// # Errors
+    /// When the directory cannot be written.
+    pub fn put_thumb(&self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let path = self
+            .thumb_path(sha256)
+            .ok_or_else(|| StoreError::Corrupt("hash is not hex".into()))?;
+        Self::write_file(&path, bytes)
+    }
+
+    /// The thumbnail of a picture, made from its bytes when it was not kept yet.
+    ///
+    /// # Errors
+    /// `NotFound` when the file is missing or is not a picture that decodes.
+    pub fn thumb(&self, sha256: &str) -> Result<Vec<u8>> {
+        let path = self
+            .thumb_path(sha256)
+            .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
+        if let Ok(b) = std::fs::read(&path) {
+            return Ok(b);
+        }
+        let meta = crate::photo::analyse(&self.get(sha256)?);
+        let thumb = meta
+            .thumbnail
+            .ok_or_else(|| StoreError::not_found("thumbnail", sha256))?;
+        self.put_thumb(sha256, &thumb)?;
+        Ok(thumb)
     }
 
     /// Reads the bytes of `sha256`.
@@ -87,7 +176,9 @@ impl BlobStore {
 }
 
 impl Store {
-    /// Stores an uploaded file and records who brought it.
+    /// Stores an uploaded file, analyses it when it is a picture, and records who brought
+    /// it with what the phone said of the moment (`capture`). The media type is read from
+    /// the bytes.
     ///
     /// # Errors
     /// On I/O or database failure.
@@ -96,24 +187,33 @@ impl Store {
         actor: &Actor,
         bytes: Vec<u8>,
         file_name: &str,
-        media_type: &str,
+        capture: Option<&Capture>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<AttachmentMeta> {
         let blobs = self.blobs().clone();
         let size =
             i64::try_from(bytes.len()).map_err(|_| StoreError::invalid("file", "too large"))?;
-        let is_image = media_type.starts_with("image/");
         let (sha, photo) = tokio::task::spawn_blocking(move || {
             let sha = blobs.put(&bytes)?;
-            Ok::<_, StoreError>((sha, is_image.then(|| crate::photo::analyse(&bytes))))
+            let photo = crate::photo::analyse(&bytes);
+            if let Some(t) = &photo.thumbnail {
+                blobs.put_thumb(&sha, t)?;
+            }
+            Ok::<_, StoreError>((sha, photo))
         })
         .await
         .map_err(|e| StoreError::Corrupt(format!("hashing task failed: {e}")))??;
+        let media_type = photo
+            .kind
+            .unwrap_or(crate::photo::MediaKind::Other)
+            .media_type();
         let name: String = file_name
             .chars()
             .filter(|c| !c.is_control())
             .take(200)
             .collect();
+        let at = stamp(now);
+        let mut tx = self.pool().begin().await?;
         sqlx::query(
             "INSERT INTO attachment (sha256, size_bytes, media_type, file_name, created_at, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
@@ -122,29 +222,35 @@ impl Store {
         .bind(size)
         .bind(media_type.to_string())
         .bind(name.clone())
-        .bind(stamp(now))
+        .bind(at.clone())
         .bind(actor.user_id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
-        if let Some(p) = photo {
-            sqlx::query(&crate::sql::with_point(
-                "INSERT INTO photo_meta (sha256, taken_at, lon, lat, phash) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (sha256) DO NOTHING",
-                p.lon.is_some() && p.lat.is_some(),
-            ))
-            .bind(sha.clone())
-            .bind(p.taken_at)
-            .bind(p.lon)
-            .bind(p.lat)
-            .bind(p.phash)
-            .execute(self.pool())
-            .await?;
+        if media_type.starts_with("image/") {
+            save_photo_meta(&mut tx, &sha, &photo, false).await?;
         }
+        let c = capture.copied().unwrap_or_default();
+        sqlx::query(&crate::sql::with_floats(
+            "INSERT INTO attachment_upload (sha256, user_id, uploaded_at, device_taken_at, device_lon, device_lat, device_accuracy_m) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256, user_id) DO NOTHING",
+            &[c.lon.is_some(), c.lat.is_some(), c.accuracy_m.is_some()],
+        ))
+        .bind(sha.clone())
+        .bind(actor.user_id)
+        .bind(at)
+        .bind(c.taken_at.map(stamp))
+        .bind(c.lon)
+        .bind(c.lat)
+        .bind(c.accuracy_m)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(AttachmentMeta {
             sha256: sha,
             size_bytes: size,
             media_type: media_type.to_string(),
             file_name: name,
+            analysed: photo.analysed(),
         })
     }
 
@@ -154,18 +260,66 @@ impl Store {
     /// `NotFound` when no such attachment was recorded.
     pub async fn attachment(&self, sha256: &str) -> Result<AttachmentMeta> {
         let row = sqlx::query(
-            "SELECT sha256, size_bytes, media_type, file_name FROM attachment WHERE sha256 = $1",
+            "SELECT a.sha256, a.size_bytes, a.media_type, a.file_name, m.phash, m.reader_version \
+             FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 WHERE a.sha256 = $1",
         )
         .bind(sha256.to_string())
         .fetch_optional(self.pool())
         .await?
         .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
+        let phash: Option<String> = row.try_get("phash")?;
+        let version: Option<i64> = row.try_get("reader_version")?;
         Ok(AttachmentMeta {
             sha256: row.try_get("sha256")?,
             size_bytes: row.try_get("size_bytes")?,
             media_type: row.try_get("media_type")?,
             file_name: row.try_get("file_name")?,
+            analysed: phash.is_some() && version.unwrap_or(0) >= crate::photo::READER_VERSION,
         })
+    }
+
+    /// The attachment, when the actor may see it: they uploaded it, or it is attached to a
+    /// case, patch, patrol record or track in their area. Anything else reads as not found,
+    /// so an id tells nothing.
+    ///
+    /// # Errors
+    /// `NotFound` when absent or out of reach.
+    pub async fn visible_attachment(&self, actor: &Actor, sha256: &str) -> Result<AttachmentMeta> {
+        let meta = self.attachment(sha256).await?;
+        let mine: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM attachment_upload WHERE sha256 = $1 AND user_id = $2",
+        )
+        .bind(sha256.to_string())
+        .bind(actor.user_id)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        if mine > 0 {
+            return Ok(meta);
+        }
+        let uses = sqlx::query(
+            "SELECT owner, owner_id FROM attachment_use WHERE sha256 = $1 AND county_id = $2",
+        )
+        .bind(sha256.to_string())
+        .bind(actor.county_id)
+        .fetch_all(self.pool())
+        .await?;
+        let today = minewatch_core::clock::local_date(chrono::Utc::now());
+        for u in &uses {
+            let owner: String = u.try_get("owner")?;
+            let id: i64 = u.try_get("owner_id")?;
+            let seen = match owner.as_str() {
+                "case" => self.scoped_case(actor, id, today).await.is_ok(),
+                "patch" => self.patch_visible(actor, id).await?,
+                "patrol" => self.patrol_record(actor, id).await.is_ok(),
+                "track" => self.track_visible(actor, id).await?,
+                _ => false,
+            };
+            if seen {
+                return Ok(meta);
+            }
+        }
+        Err(StoreError::not_found("attachment", sha256))
     }
 
     /// Checks that every hash names a recorded attachment.
@@ -180,4 +334,204 @@ impl Store {
         }
         Ok(())
     }
+
+    /// Checks that every hash names a picture that was decoded and analysed: evidence that
+    /// nothing could be read from proves nothing.
+    pub(crate) async fn check_evidence_photos(&self, field: &'static str, hashes: &[String]) -> Result<()> {
+        for h in hashes {
+            let meta = self
+                .attachment(h)
+                .await
+                .map_err(|_| StoreError::invalid(field, format!("unknown photo {h}")))?;
+            if !meta.analysed {
+                return Err(StoreError::invalid(
+                    field,
+                    format!(
+                        "“{}” is not a picture that could be analysed (JPEG, PNG, WebP or GIF) / “{}”不是可分析的照片",
+                        meta.file_name, meta.file_name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads again, from their bytes, the photos an older reader analysed; returns how many.
+    ///
+    /// # Errors
+    /// On database failure; a missing blob is skipped with a warning.
+    pub async fn reanalyse_photos(&self) -> Result<usize> {
+        let mut done = 0;
+        loop {
+            let rows = sqlx::query(
+                "SELECT a.sha256 FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 \
+                 WHERE (m.sha256 IS NOT NULL AND m.reader_version < $1) \
+                    OR (m.sha256 IS NULL AND a.media_type NOT IN ('application/pdf', 'application/octet-stream') AND a.media_type LIKE 'image/%') \
+                 ORDER BY a.sha256 LIMIT 200",
+            )
+            .bind(crate::photo::READER_VERSION)
+            .fetch_all(self.pool())
+            .await?;
+            if rows.is_empty() {
+                return Ok(done);
+            }
+            for r in &rows {
+                let sha: String = r.try_get("sha256")?;
+                let blobs = self.blobs().clone();
+                let key = sha.clone();
+                let photo = tokio::task::spawn_blocking(move || {
+                    let bytes = blobs.get(&key).ok()?;
+                    let photo = crate::photo::analyse(&bytes);
+                    if let Some(t) = &photo.thumbnail {
+                        let _ = blobs.put_thumb(&key, t);
+                    }
+                    Some(photo)
+                })
+                .await
+                .map_err(|e| StoreError::Corrupt(format!("analysis task failed: {e}")))?;
+                let mut tx = self.pool().begin().await?;
+                match photo {
+                    Some(p) => {
+                        let media = p.kind.unwrap_or(crate::photo::MediaKind::Other).media_type();
+                        sqlx::query("UPDATE attachment SET media_type = $1 WHERE sha256 = $2")
+                            .bind(media)
+                            .bind(sha.clone())
+                            .execute(&mut *tx)
+                            .await?;
+                        save_photo_meta(&mut tx, &sha, &p, true).await?;
+                    }
+                    None => {
+                        tracing::warn!(sha, "photo bytes missing; recorded as not decoded");
+                        let p = crate::photo::PhotoMeta {
+                            unread: vec![crate::photo::Unread::NotDecoded("file missing".into())],
+                            ..Default::default()
+                        };
+                        save_photo_meta(&mut tx, &sha, &p, true).await?;
+                    }
+                }
+                tx.commit().await?;
+                done += 1;
+            }
+        }
+    }
+}
+
+async fn save_photo_meta(
+    conn: &mut sqlx::AnyConnection,
+    sha: &str,
+    p: &crate::photo::PhotoMeta,
+    replace: bool,
+) -> Result<()> {
+    if replace {
+        sqlx::query("DELETE FROM photo_meta WHERE sha256 = $1")
+            .bind(sha.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    let unread = serde_json::to_string(&p.unread)
+        .map_err(|e| StoreError::Corrupt(format!("unread list: {e}")))?;
+    sqlx::query(&crate::sql::with_point(
+        "INSERT INTO photo_meta (sha256, taken_at, lon, lat, phash, offset_time, width_px, height_px, unread, reader_version) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (sha256) DO NOTHING",
+        p.lon.is_some() && p.lat.is_some(),
+    ))
+    .bind(sha.to_string())
+    .bind(p.taken_at.clone())
+    .bind(p.lon.filter(|_| p.lat.is_some()))
+    .bind(p.lat.filter(|_| p.lon.is_some()))
+    .bind(p.phash.clone())
+    .bind(p.offset.clone())
+    .bind(p.width.map(i64::from))
+    .bind(p.height.map(i64::from))
+    .bind(unread)
+    .bind(crate::photo::READER_VERSION)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records what a file is attached to, inside the change's transaction.
+pub(crate) async fn record_use(
+    conn: &mut sqlx::AnyConnection,
+    county_id: i64,
+    owner: Owner,
+    hashes: &[String],
+) -> Result<()> {
+    let (kind, id) = owner.parts();
+    for h in hashes {
+        sqlx::query(
+            "INSERT INTO attachment_use (sha256, county_id, owner, owner_id) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (sha256, owner, owner_id) DO NOTHING",
+        )
+        .bind(h.clone())
+        .bind(county_id)
+        .bind(kind)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Fills `attachment_upload` and `attachment_use` for what was stored before they existed
+/// (run once, by the migration that made them).
+pub(crate) async fn backfill(conn: &mut sqlx::AnyConnection) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO attachment_upload (sha256, user_id, uploaded_at) \
+         SELECT sha256, created_by, created_at FROM attachment WHERE created_by IS NOT NULL",
+    )
+    .execute(&mut *conn)
+    .await?;
+    let split = |s: &str| -> Vec<String> {
+        s.split(',')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let events = sqlx::query(
+        "SELECT county_id, case_id, kind, payload, attachments FROM event WHERE attachments <> ''",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for e in &events {
+        let county: i64 = e.try_get("county_id")?;
+        let hashes = split(&e.try_get::<String, _>("attachments")?);
+        if let Some(case) = e.try_get::<Option<i64>, _>("case_id")? {
+            record_use(conn, county, Owner::Case(case), &hashes).await?;
+        }
+        if e.try_get::<String, _>("kind")? == "patrol.recorded" {
+            let payload: serde_json::Value =
+                serde_json::from_str(&e.try_get::<String, _>("payload")?).unwrap_or_default();
+            if let Some(id) = payload.get("patrol").and_then(serde_json::Value::as_i64) {
+                record_use(conn, county, Owner::Patrol(id), &hashes).await?;
+            }
+        }
+    }
+    let rows = sqlx::query("SELECT patch_id, county_id, photos FROM patch_verification WHERE photos <> ''")
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &rows {
+        let hashes = split(&r.try_get::<String, _>("photos")?);
+        record_use(conn, r.try_get("county_id")?, Owner::Patch(r.try_get("patch_id")?), &hashes).await?;
+    }
+    let rows = sqlx::query(
+        "SELECT id, county_id, before_image, after_image FROM patch WHERE before_image IS NOT NULL OR after_image IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let hashes: Vec<String> = [r.try_get::<Option<String>, _>("before_image")?, r.try_get("after_image")?]
+            .into_iter()
+            .flatten()
+            .collect();
+        record_use(conn, r.try_get("county_id")?, Owner::Patch(r.try_get("id")?), &hashes).await?;
+    }
+    let rows = sqlx::query("SELECT id, county_id, file_sha256 FROM patrol_track WHERE file_sha256 IS NOT NULL")
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in &rows {
+        let hashes: Vec<String> = r.try_get::<Option<String>, _>("file_sha256")?.into_iter().collect();
+        record_use(conn, r.try_get("county_id")?, Owner::Track(r.try_get("id")?), &hashes).await?;
+    }
+    Ok(())
 }

@@ -392,7 +392,7 @@ impl Store {
         Ok((cases, total))
     }
 
-    async fn scoped_case(&self, actor: &Actor, id: i64, today: NaiveDate) -> Result<CaseRow> {
+    pub(crate) async fn scoped_case(&self, actor: &Actor, id: i64, today: NaiveDate) -> Result<CaseRow> {
         let mut sql = Sql::new(CASE_SELECT);
         sql.push(" AND c.id = ").bind_i64(id);
         actor.push_case_scope(&mut sql);

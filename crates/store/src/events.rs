@@ -54,6 +54,15 @@ pub(crate) async fn append(conn: &mut AnyConnection, ev: NewEvent<'_>) -> Result
     .bind(rec.hash.clone())
     .execute(&mut *conn)
     .await?;
+    if let Some(case_id) = ev.case_id {
+        crate::attachments::record_use(
+            &mut *conn,
+            ev.county_id,
+            crate::attachments::Owner::Case(case_id),
+            ev.attachments,
+        )
+        .await?;
+    }
     sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(rec.seq)
         .bind(rec.hash)
@@ -81,4 +90,11 @@ pub(crate) fn record_from_row(row: &sqlx::any::AnyRow) -> Result<EventRecord> {
 /// Timestamps are stored as RFC 3339 UTC with milliseconds, which sort as text.
 pub(crate) fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Reads back a stored timestamp.
+pub(crate) fn parse_stamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
 }

@@ -35,6 +35,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_public.sql"),
         postgres: include_str!("../migrations/postgres/0004_public.sql"),
     },
+    Migration {
+        version: 5,
+        name: "evidence",
+        sqlite: include_str!("../migrations/sqlite/0005_evidence.sql"),
+        postgres: include_str!("../migrations/postgres/0005_evidence.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
@@ -74,6 +80,9 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
                 name: m.name,
                 source: e,
             })?;
+        if m.version == 5 {
+            crate::attachments::backfill(&mut tx).await?;
+        }
         sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)")
             .bind(m.version)
             .bind(m.name)

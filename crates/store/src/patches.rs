@@ -370,10 +370,10 @@ impl Store {
                 clue_id = Some(outcome.clue_id);
                 case_id = Some(outcome.case_id);
             }
-            sqlx::query(
+            let patch_row_id: i64 = sqlx::query(
                 "INSERT INTO patch (county_id, batch_id, patch_no, later_date, geometry, min_lon, min_lat, max_lon, max_lat, lon, lat, \
                  area_m2, class, triage, township_id, village_id, grid_id, clue_id, case_id, status, before_image, after_image) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
             )
             .bind(actor.county_id)
             .bind(batch_id)
@@ -397,7 +397,19 @@ impl Store {
             .bind(status)
             .bind(images.get(&p.id).and_then(|i| i.0.clone()))
             .bind(images.get(&p.id).and_then(|i| i.1.clone()))
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+            let shown: Vec<String> = images
+                .get(&p.id)
+                .map(|i| [i.0.clone(), i.1.clone()].into_iter().flatten().collect())
+                .unwrap_or_default();
+            crate::attachments::record_use(
+                &mut tx,
+                actor.county_id,
+                crate::attachments::Owner::Patch(patch_row_id),
+                &shown,
+            )
             .await?;
         }
         append(
@@ -499,6 +511,16 @@ impl Store {
             lat: r.try_get("lat")?,
             geometry: r.try_get("geometry")?,
         })
+    }
+
+    /// Whether the actor may see a patch (for its photos and images).
+    pub(crate) async fn patch_visible(&self, actor: &Actor, id: i64) -> Result<bool> {
+        let mut sql = Sql::new(
+            "SELECT p.id FROM patch p LEFT JOIN case_file c ON c.id = p.case_id WHERE p.id = ",
+        );
+        sql.bind_i64(id);
+        Self::push_patch_scope(actor, &mut sql);
+        Ok(sql.query().fetch_optional(self.pool()).await?.is_some())
     }
 
     /// Patches the actor may see.
@@ -638,7 +660,7 @@ impl Store {
             }
             _ => {}
         }
-        self.check_attachments(&v.photos).await?;
+        self.check_evidence_photos("photos", &v.photos).await?;
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
         sqlx::query(
@@ -655,6 +677,13 @@ impl Store {
         .bind(actor.user_id)
         .bind(at.clone())
         .execute(&mut *tx)
+        .await?;
+        crate::attachments::record_use(
+            &mut tx,
+            actor.county_id,
+            crate::attachments::Owner::Patch(id),
+            &v.photos,
+        )
         .await?;
         sqlx::query("UPDATE patch SET status = 'submitted' WHERE id = $1")
             .bind(id)

@@ -76,6 +76,16 @@ pub(crate) fn with_point(sql: &str, has_point: bool) -> std::borrow::Cow<'_, str
     }
 }
 
+/// The same for a statement with several optional floats: one statement text per pattern
+/// of missing values.
+pub(crate) fn with_floats(sql: &str, present: &[bool]) -> String {
+    if present.iter().all(|p| *p) {
+        return sql.to_string();
+    }
+    let pattern: String = present.iter().map(|p| if *p { '1' } else { '0' }).collect();
+    format!("{sql} /* floats {pattern} */")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,11 @@
 //! Truthfulness checks on field evidence (R29, seed 003 §四(四)): one photo for several
-//! patches (一图多用), the same picture re-encoded, photos taken far from the patch or before
-//! the image that showed the change, different legality for the same place, suspect patches
-//! written off as natural or pseudo-change without the county's review, and licensed-mine
-//! patches judged legal without a field photo.
+//! patches (一图多用), the same picture after edits (re-encoded, resized, cropped,
+//! brightened: pHash), photos taken far from the patch or before the image that showed the
+//! change, photos that cannot prove a visit (no capture time or position: 证据无法核验),
+//! photos whose EXIF disagrees with where and when the phone was as they were attached,
+//! different legality for the same place, suspect patches written off as natural or
+//! pseudo-change without the county's review, and licensed-mine patches judged legal
+//! without a field photo.
 //!
 //! Findings are derived from the stored evidence each time they are asked for, over the
 //! whole county (a reused photo may cross township lines), and shown to each user for the
@@ -21,8 +24,13 @@ use crate::{Actor, PatchFilter, Result, Store};
 
 /// A photo farther than this from its patch is suspect.
 pub const PHOTO_MAX_DISTANCE_M: f64 = 500.0;
-/// Perceptual hashes this close are the same picture.
-pub const SAME_PICTURE_BITS: u32 = 6;
+/// pHashes this close are the same picture. Measured (`tests/photos.rs` prints both
+/// distributions): re-encoded, resized and brightened copies within 2 bits, copies cropped
+/// by 5 % on a side within 12; unrelated scenes and other viewpoints of one site 20 and more.
+pub const SAME_PICTURE_BITS: u32 = 14;
+/// A photo whose EXIF time is this much earlier than the moment the phone attached it was
+/// taken before, elsewhere or by someone else, and is only being uploaded now.
+pub const CAPTURE_MAX_GAP_HOURS: i64 = 24;
 
 /// What is wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -32,6 +40,8 @@ pub enum FindingKind {
     PhotoSimilar,
     PhotoFar,
     PhotoBeforeImage,
+    PhotoUnverifiable,
+    PhotoCaptureMismatch,
     ConflictingDeterminations,
     WrittenOffWithoutReview,
     LicensedLegalWithoutPhoto,
@@ -45,6 +55,8 @@ impl FindingKind {
             FindingKind::PhotoSimilar => "photo_similar",
             FindingKind::PhotoFar => "photo_far",
             FindingKind::PhotoBeforeImage => "photo_before_image",
+            FindingKind::PhotoUnverifiable => "photo_unverifiable",
+            FindingKind::PhotoCaptureMismatch => "photo_capture_mismatch",
             FindingKind::ConflictingDeterminations => "conflicting_determinations",
             FindingKind::WrittenOffWithoutReview => "written_off_without_review",
             FindingKind::LicensedLegalWithoutPhoto => "licensed_legal_without_photo",
@@ -62,6 +74,12 @@ impl FindingKind {
             (FindingKind::PhotoFar, false) => "Photo taken far from the patch",
             (FindingKind::PhotoBeforeImage, true) => "照片早于后时相影像",
             (FindingKind::PhotoBeforeImage, false) => "Photo older than the later image",
+            (FindingKind::PhotoUnverifiable, true) => "证据无法核验",
+            (FindingKind::PhotoUnverifiable, false) => "Evidence cannot be verified",
+            (FindingKind::PhotoCaptureMismatch, true) => "照片与手机拍摄记录不符",
+            (FindingKind::PhotoCaptureMismatch, false) => {
+                "Photo does not match the phone's capture record"
+            }
             (FindingKind::ConflictingDeterminations, true) => "相同区域合法性判定不一致",
             (FindingKind::ConflictingDeterminations, false) => {
                 "Different legality for the same place"
@@ -86,6 +104,8 @@ pub struct Finding {
     pub kind: FindingKind,
     pub detail_zh: String,
     pub detail_en: String,
+    /// The photos the finding is about (SHA-256), for their thumbnails.
+    pub photos: Vec<String>,
 }
 
 impl Finding {
@@ -100,6 +120,7 @@ impl Finding {
 }
 
 struct Evidence {
+    filed_by: i64,
     patch_id: i64,
     patch_no: String,
     class: String,
@@ -112,13 +133,21 @@ struct Evidence {
 }
 
 struct Photo {
+    file_name: String,
     taken_at: Option<String>,
+    offset: Option<String>,
     point: Option<(f64, f64)>,
+    /// Only a hash of the current reader is compared.
     phash: Option<String>,
+    unread: Vec<crate::photo::Unread>,
+    /// What the filer's phone said when the photo was attached, by uploader id.
+    captures: HashMap<i64, crate::Capture>,
 }
 
-fn short(sha: &str) -> &str {
-    sha.get(..10).unwrap_or(sha)
+impl Photo {
+    fn name(&self, sha: &str) -> String {
+        format!("“{}”（{}）", self.file_name, sha.get(..8).unwrap_or(sha))
+    }
 }
 
 impl Store {
@@ -136,14 +165,20 @@ impl Store {
         let evidence = self.latest_evidence(actor.county_id).await?;
         let photos = self.photo_meta(&evidence).await?;
         let mut out = Vec::new();
-        let mut push = |e: &Evidence, kind, zh: String, en: String| {
+        let mut push = |e: &Evidence, kind, zh: String, en: String, shas: Vec<String>| {
             out.push(Finding {
                 patch_id: e.patch_id,
                 patch_no: e.patch_no.clone(),
                 kind,
                 detail_zh: zh,
                 detail_en: en,
+                photos: shas,
             });
+        };
+        let name = |sha: &str| {
+            photos
+                .get(sha)
+                .map_or_else(|| sha.get(..8).unwrap_or(sha).to_string(), |p| p.name(sha))
         };
 
         // Photos used for several patches: the same bytes, or the same picture.
@@ -169,12 +204,9 @@ impl Store {
                 push(
                     e,
                     FindingKind::PhotoReused,
-                    format!("照片 {} 也用于图斑 {}", short(sha), others.join("、")),
-                    format!(
-                        "photo {} is also used for {}",
-                        short(sha),
-                        others.join(", ")
-                    ),
+                    format!("照片 {} 也用于图斑 {}", name(sha), others.join("、")),
+                    format!("photo {} is also used for {}", name(sha), others.join(", ")),
+                    vec![(*sha).to_string()],
                 );
             }
         }
@@ -212,34 +244,83 @@ impl Store {
                             FindingKind::PhotoSimilar,
                             format!(
                                 "照片 {} 与图斑 {} 的照片 {} 是同一画面（相差 {d} 位）",
-                                short(mine),
+                                name(mine),
                                 others.join("、"),
-                                short(theirs)
+                                name(theirs)
                             ),
                             format!(
                                 "photo {} shows the same picture as photo {} of {} ({d} bits apart)",
-                                short(mine),
-                                short(theirs),
+                                name(mine),
+                                name(theirs),
                                 others.join(", ")
                             ),
+                            vec![(*mine).to_string(), (*theirs).to_string()],
                         );
                     }
                 }
             }
         }
 
-        // Where and when each photo was taken.
+        // Where and when each photo was taken, and whether that can be known at all.
         for e in &evidence {
             for sha in &e.photos {
-                let Some(p) = photos.get(sha) else { continue };
-                if let Some((lon, lat)) = p.point {
+                let one = || vec![sha.clone()];
+                let Some(p) = photos.get(sha) else {
+                    push(
+                        e,
+                        FindingKind::PhotoUnverifiable,
+                        format!("照片 {} 未经分析，无法核验拍摄时间和位置", name(sha)),
+                        format!("photo {} was never analysed: its time and place cannot be checked", name(sha)),
+                        one(),
+                    );
+                    continue;
+                };
+                let capture = p.captures.get(&e.filed_by).copied();
+                let device_point = capture.and_then(|c| c.lon.zip(c.lat));
+                let missing: Vec<&crate::photo::Unread> = p
+                    .unread
+                    .iter()
+                    .filter(|u| {
+                        u.loses_time() || (u.loses_position() && device_point.is_none())
+                    })
+                    .collect();
+                if p.taken_at.is_none() || (p.point.is_none() && device_point.is_none()) {
+                    let (zh, en): (Vec<String>, Vec<String>) = if missing.is_empty() {
+                        (vec!["缺少拍摄时间或位置".into()], vec!["no capture time or position".into()])
+                    } else {
+                        (
+                            missing.iter().map(|u| u.describe(true)).collect(),
+                            missing.iter().map(|u| u.describe(false)).collect(),
+                        )
+                    };
+                    push(
+                        e,
+                        FindingKind::PhotoUnverifiable,
+                        format!("照片 {} 不能证明到过现场：{}", name(sha), zh.join("；")),
+                        format!("photo {} cannot prove a visit: {}", name(sha), en.join("; ")),
+                        one(),
+                    );
+                }
+                if let Some((lon, lat)) = p.point.or(device_point) {
                     let d = distance_to(&e.shape, lon, lat);
                     if d > PHOTO_MAX_DISTANCE_M {
+                        let by_phone = p.point.is_none();
                         push(
                             e,
                             FindingKind::PhotoFar,
-                            format!("照片 {} 拍摄于距图斑 {:.0} 米处", short(sha), d),
-                            format!("photo {} was taken {:.0} m from the patch", short(sha), d),
+                            format!(
+                                "照片 {} {}距图斑 {:.0} 米处",
+                                name(sha),
+                                if by_phone { "上传时手机位于" } else { "拍摄于" },
+                                d
+                            ),
+                            format!(
+                                "photo {} was {} {:.0} m from the patch",
+                                name(sha),
+                                if by_phone { "attached by a phone" } else { "taken" },
+                                d
+                            ),
+                            one(),
                         );
                     }
                 }
@@ -251,12 +332,64 @@ impl Store {
                     push(
                         e,
                         FindingKind::PhotoBeforeImage,
-                        format!("照片 {} 拍摄于 {day}，早于后时相 {later}", short(sha)),
+                        format!("照片 {} 拍摄于 {day}，早于后时相 {later}", name(sha)),
                         format!(
                             "photo {} was taken on {day}, before the later image of {later}",
-                            short(sha)
+                            name(sha)
                         ),
+                        one(),
                     );
+                }
+                let Some(c) = capture else { continue };
+                if let (Some((x, y)), Some((dx, dy))) = (p.point, device_point)
+                    && let (Ok(a), Ok(b)) = (LonLat::new(x, y), LonLat::new(dx, dy))
+                {
+                    let apart = a.distance_m(b);
+                    if apart > PHOTO_MAX_DISTANCE_M {
+                        push(
+                            e,
+                            FindingKind::PhotoCaptureMismatch,
+                            format!(
+                                "照片 {} 的拍摄位置与上传时手机的位置相距 {:.0} 米",
+                                name(sha),
+                                apart
+                            ),
+                            format!(
+                                "photo {} was taken {:.0} m from where the phone was when it was attached",
+                                name(sha),
+                                apart
+                            ),
+                            one(),
+                        );
+                    }
+                }
+                if let (Some(taken), Some(attached)) = (
+                    p.taken_at
+                        .as_deref()
+                        .and_then(|t| crate::photo::taken_utc(t, p.offset.as_deref())),
+                    c.taken_at,
+                ) {
+                    let gap = attached - taken;
+                    if gap > chrono::Duration::hours(CAPTURE_MAX_GAP_HOURS) {
+                        let hours = gap.num_hours();
+                        push(
+                            e,
+                            FindingKind::PhotoCaptureMismatch,
+                            format!(
+                                "照片 {} 拍摄于上传前 {} 天 {} 小时，并非现场拍摄",
+                                name(sha),
+                                hours / 24,
+                                hours % 24
+                            ),
+                            format!(
+                                "photo {} was taken {} days {} hours before the phone attached it",
+                                name(sha),
+                                hours / 24,
+                                hours % 24
+                            ),
+                            one(),
+                        );
+                    }
                 }
             }
         }
@@ -286,6 +419,7 @@ impl Store {
                             y.patch_no,
                             crate::determination_label(&y.determination, false)
                         ),
+                        Vec::new(),
                     );
                 }
             }
@@ -309,6 +443,7 @@ impl Store {
                         "triage found {}, evidence says pseudo-change, not accepted on review",
                         e.class.replace('_', " ")
                     ),
+                    Vec::new(),
                 );
             }
             let licensed = matches!(e.class.as_str(), "inside_licence" | "oversteps_licence");
@@ -318,6 +453,7 @@ impl Store {
                     FindingKind::LicensedLegalWithoutPhoto,
                     format!("依据“{}”判为合法，没有实地照片", reason_zh(&e.reason)),
                     "judged legal with no field photo: overlay alone".to_string(),
+                    Vec::new(),
                 );
             }
         }
@@ -331,7 +467,7 @@ impl Store {
     /// Each patch's latest evidence, county-wide.
     async fn latest_evidence(&self, county_id: i64) -> Result<Vec<Evidence>> {
         let rows = sqlx::query(
-            "SELECT p.id, p.patch_no, p.class, p.later_date, p.geometry, v.determination, v.reason, v.photos, v.review \
+            "SELECT p.id, p.patch_no, p.class, p.later_date, p.geometry, v.determination, v.reason, v.photos, v.review, v.filed_by \
              FROM patch p JOIN patch_verification v ON v.patch_id = p.id \
              WHERE p.county_id = $1 AND v.id = (SELECT MAX(v2.id) FROM patch_verification v2 WHERE v2.patch_id = p.id) \
              ORDER BY p.id",
@@ -344,6 +480,7 @@ impl Store {
                 let geometry: String = r.try_get("geometry")?;
                 let photos: String = r.try_get("photos")?;
                 Ok(Evidence {
+                    filed_by: r.try_get("filed_by")?,
                     patch_id: r.try_get("id")?,
                     patch_no: r.try_get("patch_no")?,
                     class: r.try_get("class")?,
@@ -369,25 +506,57 @@ impl Store {
             .collect();
         let mut out = HashMap::new();
         for sha in wanted {
-            let row =
-                sqlx::query("SELECT taken_at, lon, lat, phash FROM photo_meta WHERE sha256 = $1")
-                    .bind(sha.to_string())
-                    .fetch_optional(self.pool())
-                    .await?;
-            if let Some(r) = row {
-                let lon: Option<f64> = r.try_get("lon")?;
-                let lat: Option<f64> = r.try_get("lat")?;
-                out.insert(
-                    sha.to_string(),
-                    Photo {
-                        taken_at: r.try_get("taken_at")?,
-                        point: lon.zip(lat),
-                        phash: r.try_get("phash")?,
-                    },
-                );
+            if let Some(p) = self.photo_reading(sha).await? {
+                out.insert(sha.to_string(), p);
             }
         }
         Ok(out)
+    }
+
+    async fn photo_reading(&self, sha: &str) -> Result<Option<Photo>> {
+        let row = sqlx::query(
+            "SELECT a.file_name, m.taken_at, m.offset_time, m.lon, m.lat, m.phash, m.unread, m.reader_version \
+             FROM photo_meta m JOIN attachment a ON a.sha256 = m.sha256 WHERE m.sha256 = $1",
+        )
+        .bind(sha.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let version: i64 = r.try_get("reader_version")?;
+        if version < crate::photo::READER_VERSION {
+            return Ok(None);
+        }
+        let lon: Option<f64> = r.try_get("lon")?;
+        let lat: Option<f64> = r.try_get("lat")?;
+        let unread: String = r.try_get("unread")?;
+        let mut captures = HashMap::new();
+        for c in sqlx::query(
+            "SELECT user_id, device_taken_at, device_lon, device_lat, device_accuracy_m FROM attachment_upload WHERE sha256 = $1",
+        )
+        .bind(sha.to_string())
+        .fetch_all(self.pool())
+        .await?
+        {
+            let at: Option<String> = c.try_get("device_taken_at")?;
+            captures.insert(
+                c.try_get::<i64, _>("user_id")?,
+                crate::Capture {
+                    taken_at: at.as_deref().and_then(crate::events::parse_stamp),
+                    lon: c.try_get("device_lon")?,
+                    lat: c.try_get("device_lat")?,
+                    accuracy_m: c.try_get("device_accuracy_m")?,
+                },
+            );
+        }
+        Ok(Some(Photo {
+            file_name: r.try_get("file_name")?,
+            taken_at: r.try_get("taken_at")?,
+            offset: r.try_get("offset_time")?,
+            point: lon.zip(lat),
+            phash: r.try_get("phash")?,
+            unread: serde_json::from_str(&unread).unwrap_or_default(),
+            captures,
+        }))
     }
 }
 

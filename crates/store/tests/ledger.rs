@@ -800,7 +800,7 @@ async fn full_handling_with_measures(pg: bool) {
             &f.dept_nr,
             b"photo-bytes".to_vec(),
             "现场.jpg",
-            "image/jpeg",
+            None,
             now,
         )
         .await

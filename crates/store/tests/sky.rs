@@ -641,7 +641,7 @@ async fn false_records_are_found(pg: bool) {
         let s = s.clone();
         let a = f.township_jia.clone();
         async move {
-            s.put_attachment(&a, bytes, name, "image/jpeg", t0())
+            s.put_attachment(&a, bytes, name, None, t0())
                 .await
                 .expect("photo")
                 .sha256

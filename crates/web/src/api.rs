@@ -275,11 +275,11 @@ async fn upload(
         return Err(WebError::field("file", "没有收到文件", "no file received").into_json(lang));
     }
     let mut out = Vec::new();
-    for (name, media, bytes) in files {
+    for f in files {
         out.push(
             state
                 .store
-                .put_attachment(&actor, bytes, &name, &media, state.clock.now())
+                .put_attachment(&actor, f.bytes, &f.name, f.capture.as_ref(), state.clock.now())
                 .await
                 .or_json(lang)?,
         );

@@ -1,10 +1,27 @@
-//! Reading multipart forms with their files, within the upload limit.
+//! Reading multipart forms with their files, within the upload limit. The declared
+//! Content-Type of a part is ignored: the store reads the kind from the bytes. Beside the
+//! files, the phone page sends `<field>_capture`, a JSON list (one entry per file, in order)
+//! of where and when the phone was as each photo was taken or chosen.
+
+use minewatch_store::Capture;
 
 use crate::error::WebError;
 use crate::forms::Fields;
 
-/// A file from a form: name, media type, bytes.
-pub(crate) type Upload = (String, String, Vec<u8>);
+/// A file from a form.
+pub(crate) struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// What the phone said of the moment, when the page sent it.
+    pub capture: Option<Capture>,
+}
+
+impl Upload {
+    /// Whether the bytes are a picture kind minewatch decodes.
+    pub(crate) fn is_image(&self) -> bool {
+        minewatch_store::photo::MediaKind::sniff(&self.bytes).is_decodable_image()
+    }
+}
 
 /// Reads a multipart form: its text fields, and the files of `file_field`, each refused once
 /// it passes [`crate::MAX_ATTACHMENT_BYTES`].
@@ -25,10 +42,6 @@ pub(crate) async fn read_multipart(
         let name = field.name().unwrap_or_default().to_string();
         if name == file_field {
             let file_name = field.file_name().unwrap_or(file_field).to_string();
-            let media = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(broken)? {
                 if bytes.len() + chunk.len() > crate::MAX_ATTACHMENT_BYTES {
@@ -40,7 +53,11 @@ pub(crate) async fn read_multipart(
                 bytes.extend_from_slice(&chunk);
             }
             if !bytes.is_empty() {
-                files.push((file_name, media, bytes));
+                files.push(Upload {
+                    name: file_name,
+                    bytes,
+                    capture: None,
+                });
             }
         } else {
             fields.insert(
@@ -52,5 +69,24 @@ pub(crate) async fn read_multipart(
             );
         }
     }
+    let capture_field = format!("{file_field}_capture");
+    if let Some(raw) = fields.get(&capture_field).filter(|s| !s.trim().is_empty()) {
+        let list: Vec<Option<Capture>> = serde_json::from_str(raw).map_err(|e| {
+            WebError::field(
+                "photo_capture",
+                format!("拍摄位置和时间格式有误：{e}"),
+                format!("photo capture data is malformed: {e}"),
+            )
+        })?;
+        for (file, c) in files.iter_mut().zip(list) {
+            file.capture = c.filter(|c| !c.is_empty() && plausible(c));
+        }
+    }
     Ok((fields, files))
+}
+
+/// A position fix that is on the Earth; anything else is dropped, not stored.
+fn plausible(c: &Capture) -> bool {
+    let ok = |v: Option<f64>, max: f64| v.is_none_or(|v| v.is_finite() && v.abs() <= max);
+    ok(c.lat, 90.0) && ok(c.lon, 180.0) && ok(c.accuracy_m, 1.0e7)
 }

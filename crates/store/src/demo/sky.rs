@@ -271,7 +271,7 @@ pub(crate) async fn build(
             );
             shas[k] = Some(
                 store
-                    .put_attachment(office, png, &name, "image/png", now)
+                    .put_attachment(office, png, &name, None, now)
                     .await?
                     .sha256,
             );

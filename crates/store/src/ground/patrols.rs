@@ -380,6 +380,13 @@ impl Store {
             },
         )
         .await?;
+        crate::attachments::record_use(
+            &mut tx,
+            actor.county_id,
+            crate::attachments::Owner::Patrol(id),
+            &p.photos,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }

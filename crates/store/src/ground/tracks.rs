@@ -219,8 +219,33 @@ impl Store {
             },
         )
         .await?;
+        crate::attachments::record_use(
+            &mut tx,
+            actor.county_id,
+            crate::attachments::Owner::Track(id),
+            t.file_sha256.as_slice(),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Whether the actor may see a track: its walker, or a user whose area holds it.
+    pub(crate) async fn track_visible(&self, actor: &Actor, id: i64) -> Result<bool> {
+        let Some(r) = sqlx::query(
+            "SELECT township_id, village_id, user_id FROM patrol_track WHERE id = $1 AND county_id = $2",
+        )
+        .bind(id)
+        .bind(actor.county_id)
+        .fetch_optional(self.pool())
+        .await?
+        else {
+            return Ok(false);
+        };
+        let user: i64 = r.try_get("user_id")?;
+        let township: i64 = r.try_get("township_id")?;
+        let village: Option<i64> = r.try_get("village_id")?;
+        Ok(user == actor.user_id || super::in_scope(actor, township, village))
     }
 
     /// Tracks started between two moments: the user's own area, or the whole county for

@@ -289,8 +289,8 @@ async fn read_form(
 ) -> Result<(Fields, Vec<String>), WebError> {
     let (fields, files) = crate::upload::read_multipart(&mut mp, "photo").await?;
     let mut hashes = Vec::new();
-    for (name, media, bytes) in files {
-        hashes.push(bytes_to_attachment(state, actor, bytes, &name, &media).await?);
+    for f in files {
+        hashes.push(bytes_to_attachment(state, actor, f).await?);
     }
     Ok((fields, hashes))
 }
@@ -298,13 +298,17 @@ async fn read_form(
 pub(crate) async fn bytes_to_attachment(
     state: &AppState,
     actor: &Actor,
-    bytes: Vec<u8>,
-    name: &str,
-    media: &str,
+    file: crate::upload::Upload,
 ) -> Result<String, WebError> {
     Ok(state
         .store
-        .put_attachment(actor, bytes, name, media, state.clock.now())
+        .put_attachment(
+            actor,
+            file.bytes,
+            &file.name,
+            file.capture.as_ref(),
+            state.clock.now(),
+        )
         .await?
         .sha256)
 }

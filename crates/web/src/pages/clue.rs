@@ -165,8 +165,8 @@ pub async fn submit(
         // Validate the fields before storing any photo, so a bad form leaves nothing behind.
         clue_from_fields(&fields, Vec::new())?;
         let mut hashes = Vec::new();
-        for (name, media, bytes) in photos {
-            hashes.push(bytes_to_attachment(&state, &actor, bytes, &name, &media).await?);
+        for f in photos {
+            hashes.push(bytes_to_attachment(&state, &actor, f).await?);
         }
         let clue = clue_from_fields(&fields, hashes)?;
         Ok(state

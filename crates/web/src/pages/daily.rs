@@ -308,10 +308,10 @@ pub async fn finding(
                 "give a place or use the phone's position",
             ));
         }
-        for (name, media, bytes) in photos {
+        for file in photos {
             finding
                 .photos
-                .push(bytes_to_attachment(&state, &actor, bytes, &name, &media).await?);
+                .push(bytes_to_attachment(&state, &actor, file).await?);
         }
         Ok(state
             .store

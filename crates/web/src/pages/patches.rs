@@ -543,20 +543,16 @@ pub async fn verify(
         };
         // Check the form before storing any photo, so a bad form leaves nothing behind.
         v.check()?;
-        if photos
-            .iter()
-            .any(|(_, media, _)| !media.starts_with("image/"))
-        {
+        if let Some(bad) = photos.iter().find(|f| !f.is_image()) {
             return Err(WebError::field(
                 "photo",
-                "举证照片须为图片",
-                "field photos must be images",
+                format!("“{}”不是可分析的照片（须为 JPEG、PNG、WebP 或 GIF）", bad.name),
+                format!("'{}' is not a photo that can be analysed (JPEG, PNG, WebP or GIF)", bad.name),
             ));
         }
-        for (name, media, bytes) in photos {
-            let sha =
-                super::case::bytes_to_attachment(&state, &actor, bytes, &name, &media).await?;
-            v.photos.push(sha);
+        for f in photos {
+            v.photos
+                .push(super::case::bytes_to_attachment(&state, &actor, f).await?);
         }
         state
             .store

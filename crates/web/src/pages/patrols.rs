@@ -249,10 +249,10 @@ pub async fn submit(
         if record.situation.is_empty() {
             return Err(WebError::field("situation", "必须填写", "is required"));
         }
-        for (name, media, bytes) in photos {
+        for file in photos {
             record
                 .photos
-                .push(bytes_to_attachment(&state, &actor, bytes, &name, &media).await?);
+                .push(bytes_to_attachment(&state, &actor, file).await?);
         }
         Ok(state
             .store

@@ -69,30 +69,6 @@ pub const PUBLIC_KINDS: &[(ProblemKind, &str, &str)] = &[
     ),
 ];
 
-/// Which photos a tip may carry: JPEG, PNG or WebP by their first bytes, whatever the name.
-fn photo_type(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0xFF, 0xD8, 0xFF, ..] => Some("image/jpeg"),
-        [0x89, b'P', b'N', b'G', ..] => Some("image/png"),
-        [
-            b'R',
-            b'I',
-            b'F',
-            b'F',
-            _,
-            _,
-            _,
-            _,
-            b'W',
-            b'E',
-            b'B',
-            b'P',
-            ..,
-        ] => Some("image/webp"),
-        _ => None,
-    }
-}
-
 pub(crate) fn refusal_error(r: Refusal) -> WebError {
     let (field, zh, en, s) = match r {
         Refusal::Address { retry_after_s } => (
@@ -302,14 +278,15 @@ pub(crate) async fn take_tip(
                 limit_bytes: MAX_TIP_PHOTO_BYTES,
             });
         }
-        let Some(media) = photo_type(&bytes) else {
+        // The kind is read from the bytes, whatever the name or the declared type says.
+        if !minewatch_store::photo::MediaKind::sniff(&bytes).is_decodable_image() {
             return Err(WebError::field(
                 "photo",
-                format!("“{name}”不是 JPEG、PNG 或 WebP 照片"),
-                format!("'{name}' is not a JPEG, PNG or WebP photo"),
+                format!("“{name}”不是 JPEG、PNG、WebP 或 GIF 照片"),
+                format!("'{name}' is not a JPEG, PNG, WebP or GIF photo"),
             ));
-        };
-        typed.push((name, media, bytes));
+        }
+        typed.push((name, bytes));
     }
     // A few writers at a time: a flood queues here, briefly, instead of in the database.
     let _permit = tokio::time::timeout(
@@ -322,11 +299,11 @@ pub(crate) async fn take_tip(
     let now = state.clock.now();
     let (county_id, _) = state.store.public_county(county).await?;
     let desk_actor = state.store.public_actor(county_id, now).await?;
-    for (name, media, bytes) in typed {
+    for (name, bytes) in typed {
         tip.photos.push(
             state
                 .store
-                .put_attachment(&desk_actor, bytes, &name, media, now)
+                .put_attachment(&desk_actor, bytes, &name, None, now)
                 .await?
                 .sha256,
         );
@@ -388,7 +365,7 @@ pub async fn submit(
             county.as_deref(),
             &from,
             tip,
-            files.into_iter().map(|(n, _, b)| (n, b)).collect(),
+            files.into_iter().map(|f| (f.name, f.bytes)).collect(),
         )
         .await
     }

@@ -123,34 +123,24 @@ pub async fn upload_gpx(
 ) -> Response {
     let result: Result<usize, WebError> = async {
         let (f, files) = crate::upload::read_multipart(&mut mp, "gpx").await?;
-        let Some((name, media, bytes)) = files.into_iter().next() else {
+        let Some(file) = files.into_iter().next() else {
             return Err(WebError::field(
                 "gpx",
                 "请选择 GPX 文件",
                 "choose a GPX file",
             ));
         };
-        if bytes.len() > MAX_GPX_BYTES {
+        if file.bytes.len() > MAX_GPX_BYTES {
             return Err(WebError::TooLarge {
                 field: "gpx".into(),
                 limit_bytes: MAX_GPX_BYTES,
             });
         }
-        let tracks = parse_tracks(&name, &bytes)
+        let name = file.name.clone();
+        let tracks = parse_tracks(&name, &file.bytes)
             .map_err(|e| WebError::field("gpx", e.to_string(), e.to_string()))?;
         let township_id = f.get("township_id").and_then(|t| t.parse().ok());
-        let sha = super::case::bytes_to_attachment(
-            &state,
-            &actor,
-            bytes,
-            &name,
-            if media.is_empty() {
-                "application/gpx+xml"
-            } else {
-                &media
-            },
-        )
-        .await?;
+        let sha = super::case::bytes_to_attachment(&state, &actor, file).await?;
         let mut n = 0;
         for t in tracks.into_iter().filter(|t| t.points.len() >= 2) {
             state

@@ -1,0 +1,227 @@
+//! The photo reader on files written by real tools (piexif, Pillow, exiftool: see
+//! `scripts/photo-fixtures.py`), with no EXIF, stripped as chat apps strip it, and damaged;
+//! and the perceptual hash on edited copies against unrelated pictures and other viewpoints
+//! of one site, with both distance distributions and the margins printed.
+
+use minewatch_store::photo::{MediaKind, analyse, distance};
+use minewatch_store::SAME_PICTURE_BITS;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/photos/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn codes(m: &minewatch_store::photo::PhotoMeta) -> Vec<&'static str> {
+    m.unread.iter().map(minewatch_store::photo::Unread::code).collect()
+}
+
+fn close(a: Option<f64>, b: f64) -> bool {
+    a.is_some_and(|a| (a - b).abs() < 1e-5)
+}
+
+#[test]
+fn piexif_without_next_ifd_offsets_is_read() {
+    let m = analyse(&fixture("piexif.jpg"));
+    assert_eq!(m.kind, Some(MediaKind::Jpeg));
+    assert_eq!(m.taken_at.as_deref(), Some("2026-05-10T09:15:30"));
+    assert_eq!(m.offset.as_deref(), Some("+08:00"));
+    assert!(close(m.lat, 36.008_472), "{m:?}");
+    assert!(close(m.lon, 112.053_403), "{m:?}");
+    assert!(m.analysed() && m.thumbnail.is_some());
+    assert!(codes(&m).is_empty(), "nothing lost: {m:?}");
+}
+
+#[test]
+fn degrees_and_decimal_minutes_as_phones_write_them() {
+    let m = analyse(&fixture("piexif_minutes.jpg"));
+    assert_eq!(m.taken_at.as_deref(), Some("2026-06-01T17:02:03"));
+    assert_eq!(m.offset, None);
+    assert!(close(m.lat, 35.0 + 54.123_45 / 60.0), "{m:?}");
+    assert!(close(m.lon, 111.5), "{m:?}");
+}
+
+#[test]
+fn pillow_jpeg_and_webp_are_read_and_hashed() {
+    for name in ["pillow.jpg", "pillow.webp"] {
+        let m = analyse(&fixture(name));
+        assert_eq!(m.taken_at.as_deref(), Some("2026-07-04T11:30:00"), "{name}");
+        assert!(close(m.lat, 36.0 + 1.0 / 60.0 + 2.5 / 3600.0), "{name}: {m:?}");
+        assert!(close(m.lon, 112.075), "{name}: {m:?}");
+        assert!(m.analysed(), "{name} hashed");
+    }
+    assert_eq!(analyse(&fixture("pillow.webp")).kind, Some(MediaKind::Webp));
+}
+
+#[test]
+fn exiftool_southern_western_and_negative_offset() {
+    let m = analyse(&fixture("exiftool.jpg"));
+    assert_eq!(m.taken_at.as_deref(), Some("2026-08-15T07:45:10"));
+    assert_eq!(m.offset.as_deref(), Some("-03:00"));
+    assert!(close(m.lat, -23.5), "{m:?}");
+    assert!(close(m.lon, -46.625), "{m:?}");
+    let t = minewatch_store::photo::taken_utc("2026-08-15T07:45:10", m.offset.as_deref())
+        .expect("utc");
+    assert_eq!(t.to_rfc3339(), "2026-08-15T10:45:10+00:00");
+}
+
+#[test]
+fn little_endian_time_without_position_says_so() {
+    let m = analyse(&fixture("exiftool_no_gps.jpg"));
+    assert_eq!(m.taken_at.as_deref(), Some("2026-09-01T08:00:00"));
+    assert_eq!((m.lon, m.lat), (None, None));
+    assert_eq!(codes(&m), vec!["no_position"]);
+}
+
+#[test]
+fn no_exif_and_chat_stripped_are_named_not_skipped() {
+    let m = analyse(&fixture("no_exif.jpg"));
+    assert_eq!(codes(&m), vec!["no_exif"]);
+    assert!(m.analysed(), "still hashed");
+    let m = analyse(&fixture("chat_stripped.jpg"));
+    assert_eq!(codes(&m), vec!["no_time", "no_position"]);
+    assert!(m.analysed());
+}
+
+#[test]
+fn a_damaged_block_keeps_what_it_can() {
+    let m = analyse(&fixture("damaged_exif.jpg"));
+    assert_eq!(m.taken_at.as_deref(), Some("2026-05-10T09:15:30"), "{m:?}");
+    assert!(m.lat.is_none(), "{m:?}");
+    let c = codes(&m);
+    assert!(c.contains(&"exif_damaged") || c.contains(&"bad_position") || c.contains(&"no_position"), "{m:?}");
+    assert!(!m.unread.is_empty());
+}
+
+/// A scene of terrain from above: several octaves of smooth value noise, coloured, with a
+/// few pits and a track, different per seed; big enough to crop viewpoints from.
+fn scene(seed: u64, w: u32, h: u32) -> image::RgbImage {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let octaves: Vec<(f64, Vec<f64>)> = [8usize, 16, 32, 64]
+        .iter()
+        .map(|&n| (n as f64, (0..(n + 1) * (n + 1)).map(|_| next()).collect()))
+        .collect();
+    let pits: Vec<(f64, f64, f64)> = (0..5).map(|_| (next(), next(), 0.03 + next() * 0.06)).collect();
+    let track = (next(), next() - 0.5);
+    image::RgbImage::from_fn(w, h, |x, y| {
+        let (u, v) = (f64::from(x) / f64::from(w), f64::from(y) / f64::from(h));
+        let mut val = 0.0;
+        let mut amp = 1.0;
+        for (n, grid) in &octaves {
+            let (gx, gy) = (u * n, v * n);
+            let (ix, iy) = (gx.floor() as usize, gy.floor() as usize);
+            let (fx, fy) = (gx - gx.floor(), gy - gy.floor());
+            let side = *n as usize + 1;
+            let at = |i: usize, j: usize| grid[(j.min(side - 1)) * side + i.min(side - 1)];
+            let smooth = |t: f64| t * t * (3.0 - 2.0 * t);
+            let (sx, sy) = (smooth(fx), smooth(fy));
+            let top = at(ix, iy) * (1.0 - sx) + at(ix + 1, iy) * sx;
+            let bottom = at(ix, iy + 1) * (1.0 - sx) + at(ix + 1, iy + 1) * sx;
+            val += amp * (top * (1.0 - sy) + bottom * sy);
+            amp *= 0.5;
+        }
+        val /= 1.875;
+        for (px, py, r) in &pits {
+            if (u - px).hypot(v - py) < *r {
+                val = 0.85;
+            }
+        }
+        if (v - (track.0 + track.1 * u)).abs() < 0.012 {
+            val = 0.95;
+        }
+        let g = (val * 255.0).clamp(0.0, 255.0) as u8;
+        image::Rgb([g, (f64::from(g) * 0.8 + 30.0) as u8, (255.0 - f64::from(g) * 0.7) as u8])
+    })
+}
+
+fn hash_of(img: &image::RgbImage, quality: u8) -> String {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .expect("encode");
+    analyse(&out).phash.expect("hashed")
+}
+
+fn crop(img: &image::RgbImage, x: u32, y: u32, w: u32, h: u32) -> image::RgbImage {
+    image::imageops::crop_imm(img, x, y, w, h).to_image()
+}
+
+#[test]
+fn edited_copies_are_found_and_other_pictures_are_not() {
+    let (w, h) = (800u32, 600u32);
+    let mut copies = Vec::new();
+    let mut others = Vec::new();
+    let n = 12u64;
+    let scenes: Vec<image::RgbImage> = (0..n).map(|s| scene(s + 1, w + 400, h + 300)).collect();
+    let mut originals = Vec::new();
+    for big in &scenes {
+        // The photo as taken: one window onto the site.
+        let photo = crop(big, 100, 80, w, h);
+        let base = hash_of(&photo, 92);
+        let edits = [
+            ("quality 40", hash_of(&photo, 40)),
+            (
+                "resized 80%",
+                hash_of(
+                    &image::imageops::resize(&photo, w * 4 / 5, h * 4 / 5, image::imageops::FilterType::Triangle),
+                    85,
+                ),
+            ),
+            ("cropped 5% right", hash_of(&crop(&photo, 0, 0, w * 95 / 100, h), 90)),
+            ("cropped 5% top", hash_of(&crop(&photo, 0, h * 5 / 100, w, h * 95 / 100), 90)),
+            (
+                "brightened",
+                hash_of(&image::imageops::colorops::brighten(&photo, 20), 90),
+            ),
+        ];
+        for (what, hash) in edits {
+            let d = distance(&base, &hash).expect("64-bit");
+            copies.push((what, d));
+        }
+        // Another honest photo of the same site: the photographer stood elsewhere.
+        let other_view = crop(big, 380, 250, w, h);
+        let d = distance(&base, &hash_of(&other_view, 92)).expect("64-bit");
+        others.push(("same site, other viewpoint", d));
+        originals.push(base);
+    }
+    for (i, a) in originals.iter().enumerate() {
+        for b in &originals[i + 1..] {
+            others.push(("unrelated", distance(a, b).expect("64-bit")));
+        }
+    }
+    let worst_copy = copies.iter().map(|c| c.1).max().expect("copies");
+    let closest_other = others.iter().map(|c| c.1).min().expect("others");
+    let hist = |v: &[(&str, u32)]| {
+        let mut counts = [0usize; 65];
+        for (_, d) in v {
+            counts[*d as usize] += 1;
+        }
+        counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(d, c)| format!("{d}:{c}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    eprintln!("pHash distance, edited copies ({}):   {}", copies.len(), hist(&copies));
+    eprintln!("pHash distance, other pictures ({}): {}", others.len(), hist(&others));
+    for what in ["quality 40", "resized 80%", "cropped 5% right", "cropped 5% top", "brightened"] {
+        let worst = copies.iter().filter(|c| c.0 == what).map(|c| c.1).max().unwrap_or(0);
+        eprintln!("  worst {what}: {worst} bits");
+    }
+    let viewpoint = others.iter().filter(|c| c.0.starts_with("same site")).map(|c| c.1).min().unwrap_or(64);
+    eprintln!("  closest other viewpoint of one site: {viewpoint} bits");
+    eprintln!(
+        "threshold {SAME_PICTURE_BITS} bits: margin {} bits above the worst copy ({worst_copy}), {} bits below the closest other picture ({closest_other})",
+        SAME_PICTURE_BITS - worst_copy.min(SAME_PICTURE_BITS),
+        closest_other.saturating_sub(SAME_PICTURE_BITS + 1),
+    );
+    assert!(worst_copy <= SAME_PICTURE_BITS, "an edited copy was missed: {copies:?}");
+    assert!(closest_other > SAME_PICTURE_BITS, "a different picture matched: {others:?}");
+}
