@@ -464,6 +464,15 @@ async fn main() -> Result<()> {
             if *demo {
                 build_demo(&store, clock.as_ref(), &mut out).await?;
             }
+            // Photos read by an older reader are read again, beside serving.
+            let again = store.clone();
+            tokio::spawn(async move {
+                match again.reanalyse_photos().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(photos = n, "photos read again by the current reader"),
+                    Err(e) => tracing::warn!(error = %e, "reading stored photos again failed"),
+                }
+            });
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .with_context(|| format!("cannot listen on {addr}"))?;

@@ -105,11 +105,13 @@ impl BlobStore {
     #[must_use]
     pub fn thumb_path(&self, sha256: &str) -> Option<PathBuf> {
         let p = self.path(sha256)?;
-        Some(self.dir.join("thumb").join(&sha256[..2]).join(
-            p.file_name()
-                .map(|n| format!("{}.jpg", n.to_string_lossy()))
-                .unwrap_or_default(),
-        ))
+        Some(
+            self.dir.join("thumb").join(&sha256[..2]).join(
+                p.file_name()
+                    .map(|n| format!("{}.jpg", n.to_string_lossy()))
+                    .unwrap_or_default(),
+            ),
+        )
     }
 
     fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
@@ -337,7 +339,11 @@ impl Store {
 
     /// Checks that every hash names a picture that was decoded and analysed: evidence that
     /// nothing could be read from proves nothing.
-    pub(crate) async fn check_evidence_photos(&self, field: &'static str, hashes: &[String]) -> Result<()> {
+    pub(crate) async fn check_evidence_photos(
+        &self,
+        field: &'static str,
+        hashes: &[String],
+    ) -> Result<()> {
         for h in hashes {
             let meta = self
                 .attachment(h)
@@ -392,7 +398,10 @@ impl Store {
                 let mut tx = self.pool().begin().await?;
                 match photo {
                     Some(p) => {
-                        let media = p.kind.unwrap_or(crate::photo::MediaKind::Other).media_type();
+                        let media = p
+                            .kind
+                            .unwrap_or(crate::photo::MediaKind::Other)
+                            .media_type();
                         sqlx::query("UPDATE attachment SET media_type = $1 WHERE sha256 = $2")
                             .bind(media)
                             .bind(sha.clone())
@@ -507,12 +516,20 @@ pub(crate) async fn backfill(conn: &mut sqlx::AnyConnection) -> Result<()> {
             }
         }
     }
-    let rows = sqlx::query("SELECT patch_id, county_id, photos FROM patch_verification WHERE photos <> ''")
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT patch_id, county_id, photos FROM patch_verification WHERE photos <> ''",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     for r in &rows {
         let hashes = split(&r.try_get::<String, _>("photos")?);
-        record_use(conn, r.try_get("county_id")?, Owner::Patch(r.try_get("patch_id")?), &hashes).await?;
+        record_use(
+            conn,
+            r.try_get("county_id")?,
+            Owner::Patch(r.try_get("patch_id")?),
+            &hashes,
+        )
+        .await?;
     }
     let rows = sqlx::query(
         "SELECT id, county_id, before_image, after_image FROM patch WHERE before_image IS NOT NULL OR after_image IS NOT NULL",
@@ -520,18 +537,38 @@ pub(crate) async fn backfill(conn: &mut sqlx::AnyConnection) -> Result<()> {
     .fetch_all(&mut *conn)
     .await?;
     for r in &rows {
-        let hashes: Vec<String> = [r.try_get::<Option<String>, _>("before_image")?, r.try_get("after_image")?]
-            .into_iter()
-            .flatten()
-            .collect();
-        record_use(conn, r.try_get("county_id")?, Owner::Patch(r.try_get("id")?), &hashes).await?;
-    }
-    let rows = sqlx::query("SELECT id, county_id, file_sha256 FROM patrol_track WHERE file_sha256 IS NOT NULL")
-        .fetch_all(&mut *conn)
+        let hashes: Vec<String> = [
+            r.try_get::<Option<String>, _>("before_image")?,
+            r.try_get("after_image")?,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        record_use(
+            conn,
+            r.try_get("county_id")?,
+            Owner::Patch(r.try_get("id")?),
+            &hashes,
+        )
         .await?;
+    }
+    let rows = sqlx::query(
+        "SELECT id, county_id, file_sha256 FROM patrol_track WHERE file_sha256 IS NOT NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     for r in &rows {
-        let hashes: Vec<String> = r.try_get::<Option<String>, _>("file_sha256")?.into_iter().collect();
-        record_use(conn, r.try_get("county_id")?, Owner::Track(r.try_get("id")?), &hashes).await?;
+        let hashes: Vec<String> = r
+            .try_get::<Option<String>, _>("file_sha256")?
+            .into_iter()
+            .collect();
+        record_use(
+            conn,
+            r.try_get("county_id")?,
+            Owner::Track(r.try_get("id")?),
+            &hashes,
+        )
+        .await?;
     }
     Ok(())
 }

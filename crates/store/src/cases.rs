@@ -392,7 +392,12 @@ impl Store {
         Ok((cases, total))
     }
 
-    pub(crate) async fn scoped_case(&self, actor: &Actor, id: i64, today: NaiveDate) -> Result<CaseRow> {
+    pub(crate) async fn scoped_case(
+        &self,
+        actor: &Actor,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<CaseRow> {
         let mut sql = Sql::new(CASE_SELECT);
         sql.push(" AND c.id = ").bind_i64(id);
         actor.push_case_scope(&mut sql);
@@ -589,11 +594,10 @@ impl Store {
                 .await?;
         }
         if closed_at.is_some() {
-            let (roll, day_roll): (f64, f64) = {
+            let (roll, day_roll): (f64, f64) = self.draw(|rng| {
                 use rand::Rng;
-                let mut rng = rand::thread_rng();
                 (rng.r#gen(), rng.r#gen())
-            };
+            });
             let random = minewatch_core::deadline::random_look_back(
                 today,
                 minewatch_core::deadline::RANDOM_LOOK_BACK_SHARE,

@@ -98,6 +98,9 @@ pub struct Store {
     backend: Backend,
     blobs: BlobStore,
     policy: Policy,
+    /// The one source of randomness (look-back draws, tracking codes, secrets): seeded from
+    /// the operating system, or by a test with [`Store::with_seed`] to know the draw.
+    rng: std::sync::Arc<std::sync::Mutex<rand::rngs::StdRng>>,
 }
 
 /// Where and how to open a store.
@@ -179,6 +182,9 @@ impl Store {
             backend,
             blobs,
             policy: Policy::default(),
+            rng: std::sync::Arc::new(std::sync::Mutex::new(
+                <rand::rngs::StdRng as rand::SeedableRng>::from_entropy(),
+            )),
         };
         migrate::run(&store).await?;
         Ok(store)
@@ -195,6 +201,26 @@ impl Store {
     pub fn with_policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
         self
+    }
+
+    /// Replaces the source of randomness by one seeded with `seed`, so a test knows every
+    /// draw. Never for a real county: its tracking codes and secrets would be guessable.
+    #[must_use]
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.rng = std::sync::Arc::new(std::sync::Mutex::new(
+            <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(seed),
+        ));
+        self
+    }
+
+    /// Draws from the store's source of randomness.
+    pub(crate) fn draw<T>(&self, f: impl FnOnce(&mut rand::rngs::StdRng) -> T) -> T {
+        // A panic while drawing leaves the generator usable: take it back from the poison.
+        let mut rng = self
+            .rng
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut rng)
     }
 
     #[must_use]

@@ -270,7 +270,10 @@ impl Store {
                         e,
                         FindingKind::PhotoUnverifiable,
                         format!("照片 {} 未经分析，无法核验拍摄时间和位置", name(sha)),
-                        format!("photo {} was never analysed: its time and place cannot be checked", name(sha)),
+                        format!(
+                            "photo {} was never analysed: its time and place cannot be checked",
+                            name(sha)
+                        ),
                         one(),
                     );
                     continue;
@@ -280,13 +283,14 @@ impl Store {
                 let missing: Vec<&crate::photo::Unread> = p
                     .unread
                     .iter()
-                    .filter(|u| {
-                        u.loses_time() || (u.loses_position() && device_point.is_none())
-                    })
+                    .filter(|u| u.loses_time() || (u.loses_position() && device_point.is_none()))
                     .collect();
                 if p.taken_at.is_none() || (p.point.is_none() && device_point.is_none()) {
                     let (zh, en): (Vec<String>, Vec<String>) = if missing.is_empty() {
-                        (vec!["缺少拍摄时间或位置".into()], vec!["no capture time or position".into()])
+                        (
+                            vec!["缺少拍摄时间或位置".into()],
+                            vec!["no capture time or position".into()],
+                        )
                     } else {
                         (
                             missing.iter().map(|u| u.describe(true)).collect(),
@@ -297,7 +301,11 @@ impl Store {
                         e,
                         FindingKind::PhotoUnverifiable,
                         format!("照片 {} 不能证明到过现场：{}", name(sha), zh.join("；")),
-                        format!("photo {} cannot prove a visit: {}", name(sha), en.join("; ")),
+                        format!(
+                            "photo {} cannot prove a visit: {}",
+                            name(sha),
+                            en.join("; ")
+                        ),
                         one(),
                     );
                 }
@@ -311,13 +319,21 @@ impl Store {
                             format!(
                                 "照片 {} {}距图斑 {:.0} 米处",
                                 name(sha),
-                                if by_phone { "上传时手机位于" } else { "拍摄于" },
+                                if by_phone {
+                                    "上传时手机位于"
+                                } else {
+                                    "拍摄于"
+                                },
                                 d
                             ),
                             format!(
                                 "photo {} was {} {:.0} m from the patch",
                                 name(sha),
-                                if by_phone { "attached by a phone" } else { "taken" },
+                                if by_phone {
+                                    "attached by a phone"
+                                } else {
+                                    "taken"
+                                },
                                 d
                             ),
                             one(),

@@ -9,7 +9,7 @@ use minewatch_core::{CaseAction, ClueSource, Decision, MeasureStep, ProblemKind,
 use minewatch_store::{Actor, CaseFilter, NewClue, Store, StoreError};
 
 mod common;
-use common::{open_store, tamper};
+use common::{TEST_SEED, first_random_look_back, open_store_seeded, tamper};
 
 struct Fix {
     store: Store,
@@ -38,8 +38,12 @@ fn t0() -> DateTime<Utc> {
 }
 
 async fn fixture(pg: bool) -> Fix {
+    fixture_seeded(pg, TEST_SEED).await
+}
+
+async fn fixture_seeded(pg: bool, seed: u64) -> Fix {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (store, url) = open_store(pg, &dir).await;
+    let (store, url) = open_store_seeded(pg, &dir, seed).await;
     let county = store.create_county("TS", "测试县").await.expect("county");
     let t_a = store
         .create_township(county, "甲镇", "township")
@@ -286,13 +290,59 @@ async fn clue_merging_and_recurrence(pg: bool) {
         .case_detail(&f.office, first.case_id, t0().date_naive())
         .await
         .expect("detail");
+    // Closing was this store's first draw: its seed says whether a fourth was drawn.
+    let random = first_random_look_back(TEST_SEED, t0().date_naive());
     assert_eq!(
         detail.look_backs.len(),
-        3,
+        3 + usize::from(random.is_some()),
         "look-backs scheduled at closing"
     );
     assert!(detail.events.iter().any(|e| e.kind == "case.recurrence"));
     event_count(&f).await;
+}
+
+/// Closing draws a tenth of cases for a look-back at random: with the store's seed known,
+/// the test knows the draw — one seed that draws, one that does not.
+async fn the_random_look_back_is_the_seeded_draw(pg: bool) {
+    let closed_on = t0().date_naive();
+    let seed_of = |want: bool| {
+        (1..10_000u64)
+            .find(|s| first_random_look_back(*s, closed_on).is_some() == want)
+            .expect("a seed")
+    };
+    for seed in [seed_of(true), seed_of(false)] {
+        let f = fixture_seeded(pg, seed).await;
+        let s = &f.store;
+        let filed = s
+            .file_clue(
+                &f.township_a,
+                &clue(f.t_a, f.v_a1, 112.0, 36.0, ProblemKind::UnlicensedMining),
+                t0(),
+            )
+            .await
+            .expect("file");
+        walk_to_closed(&f, filed.case_id, t0()).await;
+        let far = chrono::NaiveDate::from_ymd_opt(2027, 12, 31).expect("date");
+        let mut drawn: Vec<(String, String)> = s
+            .look_backs(&f.office, closed_on, far)
+            .await
+            .expect("look-backs")
+            .iter()
+            .filter(|l| l.case_id == filed.case_id)
+            .map(|l| (l.drawn.clone(), l.due_on.clone()))
+            .collect();
+        drawn.sort();
+        let mut expected = vec![
+            ("schedule".to_string(), "2026-04-02".to_string()),
+            ("schedule".to_string(), "2026-06-02".to_string()),
+            ("schedule".to_string(), "2026-09-02".to_string()),
+        ];
+        if let Some(d) = first_random_look_back(seed, closed_on) {
+            expected.push(("random".to_string(), d.to_string()));
+        }
+        expected.sort();
+        assert_eq!(drawn, expected, "seed {seed}");
+    }
 }
 
 async fn refused_steps_change_nothing(pg: bool) {
@@ -796,13 +846,7 @@ async fn full_handling_with_measures(pg: bool) {
         ))
     ));
     let photo = s
-        .put_attachment(
-            &f.dept_nr,
-            b"photo-bytes".to_vec(),
-            "现场.jpg",
-            None,
-            now,
-        )
+        .put_attachment(&f.dept_nr, b"photo-bytes".to_vec(), "现场.jpg", None, now)
         .await
         .expect("photo");
     for step in MeasureStep::ALL {
@@ -954,6 +998,7 @@ macro_rules! on_both {
 
 on_both!(
     clue_merging_and_recurrence,
+    the_random_look_back_is_the_seeded_draw,
     refused_steps_change_nothing,
     rights_matrix,
     overdue_escalates_once,

@@ -3,16 +3,22 @@
 //! and the perceptual hash on edited copies against unrelated pictures and other viewpoints
 //! of one site, with both distance distributions and the margins printed.
 
-use minewatch_store::photo::{MediaKind, analyse, distance};
 use minewatch_store::SAME_PICTURE_BITS;
+use minewatch_store::photo::{MediaKind, analyse, distance};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/photos/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/photos/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn codes(m: &minewatch_store::photo::PhotoMeta) -> Vec<&'static str> {
-    m.unread.iter().map(minewatch_store::photo::Unread::code).collect()
+    m.unread
+        .iter()
+        .map(minewatch_store::photo::Unread::code)
+        .collect()
 }
 
 fn close(a: Option<f64>, b: f64) -> bool {
@@ -45,7 +51,10 @@ fn pillow_jpeg_and_webp_are_read_and_hashed() {
     for name in ["pillow.jpg", "pillow.webp"] {
         let m = analyse(&fixture(name));
         assert_eq!(m.taken_at.as_deref(), Some("2026-07-04T11:30:00"), "{name}");
-        assert!(close(m.lat, 36.0 + 1.0 / 60.0 + 2.5 / 3600.0), "{name}: {m:?}");
+        assert!(
+            close(m.lat, 36.0 + 1.0 / 60.0 + 2.5 / 3600.0),
+            "{name}: {m:?}"
+        );
         assert!(close(m.lon, 112.075), "{name}: {m:?}");
         assert!(m.analysed(), "{name} hashed");
     }
@@ -59,8 +68,8 @@ fn exiftool_southern_western_and_negative_offset() {
     assert_eq!(m.offset.as_deref(), Some("-03:00"));
     assert!(close(m.lat, -23.5), "{m:?}");
     assert!(close(m.lon, -46.625), "{m:?}");
-    let t = minewatch_store::photo::taken_utc("2026-08-15T07:45:10", m.offset.as_deref())
-        .expect("utc");
+    let t =
+        minewatch_store::photo::taken_utc("2026-08-15T07:45:10", m.offset.as_deref()).expect("utc");
     assert_eq!(t.to_rfc3339(), "2026-08-15T10:45:10+00:00");
 }
 
@@ -88,7 +97,10 @@ fn a_damaged_block_keeps_what_it_can() {
     assert_eq!(m.taken_at.as_deref(), Some("2026-05-10T09:15:30"), "{m:?}");
     assert!(m.lat.is_none(), "{m:?}");
     let c = codes(&m);
-    assert!(c.contains(&"exif_damaged") || c.contains(&"bad_position") || c.contains(&"no_position"), "{m:?}");
+    assert!(
+        c.contains(&"exif_damaged") || c.contains(&"bad_position") || c.contains(&"no_position"),
+        "{m:?}"
+    );
     assert!(!m.unread.is_empty());
 }
 
@@ -106,7 +118,9 @@ fn scene(seed: u64, w: u32, h: u32) -> image::RgbImage {
         .iter()
         .map(|&n| (n as f64, (0..(n + 1) * (n + 1)).map(|_| next()).collect()))
         .collect();
-    let pits: Vec<(f64, f64, f64)> = (0..5).map(|_| (next(), next(), 0.03 + next() * 0.06)).collect();
+    let pits: Vec<(f64, f64, f64)> = (0..5)
+        .map(|_| (next(), next(), 0.03 + next() * 0.06))
+        .collect();
     let track = (next(), next() - 0.5);
     image::RgbImage::from_fn(w, h, |x, y| {
         let (u, v) = (f64::from(x) / f64::from(w), f64::from(y) / f64::from(h));
@@ -135,7 +149,11 @@ fn scene(seed: u64, w: u32, h: u32) -> image::RgbImage {
             val = 0.95;
         }
         let g = (val * 255.0).clamp(0.0, 255.0) as u8;
-        image::Rgb([g, (f64::from(g) * 0.8 + 30.0) as u8, (255.0 - f64::from(g) * 0.7) as u8])
+        image::Rgb([
+            g,
+            (f64::from(g) * 0.8 + 30.0) as u8,
+            (255.0 - f64::from(g) * 0.7) as u8,
+        ])
     })
 }
 
@@ -168,12 +186,23 @@ fn edited_copies_are_found_and_other_pictures_are_not() {
             (
                 "resized 80%",
                 hash_of(
-                    &image::imageops::resize(&photo, w * 4 / 5, h * 4 / 5, image::imageops::FilterType::Triangle),
+                    &image::imageops::resize(
+                        &photo,
+                        w * 4 / 5,
+                        h * 4 / 5,
+                        image::imageops::FilterType::Triangle,
+                    ),
                     85,
                 ),
             ),
-            ("cropped 5% right", hash_of(&crop(&photo, 0, 0, w * 95 / 100, h), 90)),
-            ("cropped 5% top", hash_of(&crop(&photo, 0, h * 5 / 100, w, h * 95 / 100), 90)),
+            (
+                "cropped 5% right",
+                hash_of(&crop(&photo, 0, 0, w * 95 / 100, h), 90),
+            ),
+            (
+                "cropped 5% top",
+                hash_of(&crop(&photo, 0, h * 5 / 100, w, h * 95 / 100), 90),
+            ),
             (
                 "brightened",
                 hash_of(&image::imageops::colorops::brighten(&photo, 20), 90),
@@ -209,19 +238,49 @@ fn edited_copies_are_found_and_other_pictures_are_not() {
             .collect::<Vec<_>>()
             .join(" ")
     };
-    eprintln!("pHash distance, edited copies ({}):   {}", copies.len(), hist(&copies));
-    eprintln!("pHash distance, other pictures ({}): {}", others.len(), hist(&others));
-    for what in ["quality 40", "resized 80%", "cropped 5% right", "cropped 5% top", "brightened"] {
-        let worst = copies.iter().filter(|c| c.0 == what).map(|c| c.1).max().unwrap_or(0);
+    eprintln!(
+        "pHash distance, edited copies ({}):   {}",
+        copies.len(),
+        hist(&copies)
+    );
+    eprintln!(
+        "pHash distance, other pictures ({}): {}",
+        others.len(),
+        hist(&others)
+    );
+    for what in [
+        "quality 40",
+        "resized 80%",
+        "cropped 5% right",
+        "cropped 5% top",
+        "brightened",
+    ] {
+        let worst = copies
+            .iter()
+            .filter(|c| c.0 == what)
+            .map(|c| c.1)
+            .max()
+            .unwrap_or(0);
         eprintln!("  worst {what}: {worst} bits");
     }
-    let viewpoint = others.iter().filter(|c| c.0.starts_with("same site")).map(|c| c.1).min().unwrap_or(64);
+    let viewpoint = others
+        .iter()
+        .filter(|c| c.0.starts_with("same site"))
+        .map(|c| c.1)
+        .min()
+        .unwrap_or(64);
     eprintln!("  closest other viewpoint of one site: {viewpoint} bits");
     eprintln!(
         "threshold {SAME_PICTURE_BITS} bits: margin {} bits above the worst copy ({worst_copy}), {} bits below the closest other picture ({closest_other})",
         SAME_PICTURE_BITS - worst_copy.min(SAME_PICTURE_BITS),
         closest_other.saturating_sub(SAME_PICTURE_BITS + 1),
     );
-    assert!(worst_copy <= SAME_PICTURE_BITS, "an edited copy was missed: {copies:?}");
-    assert!(closest_other > SAME_PICTURE_BITS, "a different picture matched: {others:?}");
+    assert!(
+        worst_copy <= SAME_PICTURE_BITS,
+        "an edited copy was missed: {copies:?}"
+    );
+    assert!(
+        closest_other > SAME_PICTURE_BITS,
+        "a different picture matched: {others:?}"
+    );
 }

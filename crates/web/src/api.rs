@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/clues/{id}/split", post(split_clue))
         .route("/attachments", post(upload))
         .route("/attachments/{sha}", get(download))
+        .route("/attachments/{sha}/thumb", get(download_thumb))
         .route("/dashboard", get(dashboard))
         .route("/ledger.xlsx", get(ledger_xlsx))
         .route("/patches", get(list_patches))
@@ -279,7 +280,13 @@ async fn upload(
         out.push(
             state
                 .store
-                .put_attachment(&actor, f.bytes, &f.name, f.capture.as_ref(), state.clock.now())
+                .put_attachment(
+                    &actor,
+                    f.bytes,
+                    &f.name,
+                    f.capture.as_ref(),
+                    state.clock.now(),
+                )
                 .await
                 .or_json(lang)?,
         );
@@ -287,26 +294,46 @@ async fn upload(
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
 
-pub(crate) async fn attachment_response(state: &AppState, sha: &str) -> Result<Response, WebError> {
-    let meta = state.store.attachment(sha).await?;
+/// An attachment, to a user who may see what it is attached to. Only pictures a browser
+/// shows and PDF are served inline; anything else (a page, an SVG, a script) is a download,
+/// so an upload never runs in the page of whoever opens it. `thumb` serves the small JPEG
+/// made on upload: upright, without any metadata.
+pub(crate) async fn attachment_response(
+    state: &AppState,
+    actor: &minewatch_store::Actor,
+    sha: &str,
+    thumb: bool,
+) -> Result<Response, WebError> {
+    let meta = state.store.visible_attachment(actor, sha).await?;
     let blobs = state.store.blobs().clone();
     let key = meta.sha256.clone();
-    let bytes = tokio::task::spawn_blocking(move || blobs.get(&key))
-        .await
-        .map_err(|_| {
-            WebError::Store(minewatch_store::StoreError::NotFound {
-                what: "attachment",
-                id: sha.to_string(),
-            })
-        })??;
-    let media = if is_plain_media_type(&meta.media_type) {
-        meta.media_type
+    let bytes = tokio::task::spawn_blocking(move || {
+        if thumb {
+            blobs.thumb(&key)
+        } else {
+            blobs.get(&key)
+        }
+    })
+    .await
+    .map_err(|_| {
+        WebError::Store(minewatch_store::StoreError::NotFound {
+            what: "attachment",
+            id: sha.to_string(),
+        })
+    })??;
+    let inline = thumb || minewatch_store::photo::MediaKind::inline(&meta.media_type);
+    let media = if thumb {
+        "image/jpeg".to_string()
+    } else if inline {
+        meta.media_type.clone()
     } else {
         "application/octet-stream".into()
     };
+    let disposition = content_disposition(inline, &meta.file_name);
     Ok((
         [
             (header::CONTENT_TYPE, media),
+            (header::CONTENT_DISPOSITION, disposition),
             (
                 header::CACHE_CONTROL,
                 "private, max-age=31536000, immutable".into(),
@@ -317,23 +344,53 @@ pub(crate) async fn attachment_response(state: &AppState, sha: &str) -> Result<R
         .into_response())
 }
 
-/// Only `type/subtype` media types are echoed back, so a stored value cannot inject headers.
-fn is_plain_media_type(s: &str) -> bool {
-    s.split_once('/').is_some_and(|(a, b)| {
-        !a.is_empty()
-            && !b.is_empty()
-            && s.bytes()
-                .all(|c| c.is_ascii_alphanumeric() || b"/+-.".contains(&c))
-    })
+/// `inline` or `attachment` with the file's name: an ASCII fallback and the UTF-8 name
+/// percent-encoded (RFC 6266), so no stored name can break or inject a header.
+fn content_disposition(inline: bool, file_name: &str) -> String {
+    let kind = if inline { "inline" } else { "attachment" };
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._- ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 async fn download(
     State(state): State<AppState>,
-    ApiUser(_): ApiUser,
+    ApiUser(actor): ApiUser,
     lang: Lang,
     Path(sha): Path<String>,
 ) -> ApiResult {
-    attachment_response(&state, &sha).await.or_json(lang)
+    attachment_response(&state, &actor, &sha, false)
+        .await
+        .or_json(lang)
+}
+
+async fn download_thumb(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(sha): Path<String>,
+) -> ApiResult {
+    attachment_response(&state, &actor, &sha, true)
+        .await
+        .or_json(lang)
 }
 
 async fn dashboard(

@@ -407,8 +407,76 @@ async fn bad_input_is_named_and_stores_nothing() {
         .send()
         .await
         .expect("get");
-    assert_eq!(got.headers()["content-type"], "image/jpeg");
+    // Four bytes called a JPEG are not one: the type comes from the bytes, and what is not a
+    // picture or a PDF is a download.
+    assert_eq!(got.headers()["content-type"], "application/octet-stream");
+    assert!(
+        got.headers()["content-disposition"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("attachment;")
+    );
+    assert_eq!(got.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        got.headers()["content-security-policy"]
+            .to_str()
+            .expect("ascii")
+            .contains("frame-ancestors 'none'")
+    );
     assert_eq!(got.bytes().await.expect("bytes").as_ref(), b"jpeg");
+    // A page or an SVG uploaded as an "image" never runs in whoever opens it.
+    for (name, declared, bytes) in [
+        (
+            "evil.html",
+            "text/html",
+            &b"<html><script>alert(document.cookie)</script>"[..],
+        ),
+        (
+            "evil.svg",
+            "image/svg+xml",
+            &b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"[..],
+        ),
+    ] {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec())
+                .file_name(name)
+                .mime_str(declared)
+                .expect("mime"),
+        );
+        let (st, b) = json_of(
+            office
+                .post(format!("{}/api/v1/attachments", s.base))
+                .multipart(form)
+                .send()
+                .await
+                .expect("upload"),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED);
+        assert_eq!(b[0]["media_type"], "application/octet-stream", "{name}");
+        assert_eq!(b[0]["analysed"], false, "{name}");
+        let sha = b[0]["sha256"].as_str().expect("sha");
+        for path in [
+            format!("/api/v1/attachments/{sha}"),
+            format!("/attachments/{sha}"),
+        ] {
+            let got = office
+                .get(format!("{}{path}", s.base))
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(got.status(), StatusCode::OK, "{path}");
+            assert_eq!(got.headers()["content-type"], "application/octet-stream");
+            assert!(
+                got.headers()["content-disposition"]
+                    .to_str()
+                    .expect("ascii")
+                    .starts_with("attachment;"),
+                "{name} is a download"
+            );
+        }
+    }
     let traversal = office
         .get(format!(
             "{}/api/v1/attachments/..%2F..%2Fetc%2Fpasswd",
@@ -561,6 +629,37 @@ async fn a_patch_verified_in_the_field_and_reviewed_by_the_county() {
     )
     .await;
     assert_eq!(st, StatusCode::CREATED);
+    let fake = b[0]["sha256"].as_str().expect("sha").to_string();
+    let (st, b) = json_of(
+        town.post(format!("{url}/verification"))
+            .json(&json!({"reason": "unlicensed", "note": "现场", "photos": [fake]}))
+            .send()
+            .await
+            .expect("verify"),
+    )
+    .await;
+    assert_eq!(
+        (st, b["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("photos")),
+        "evidence must be a picture that was analysed: {b}"
+    );
+    // A real photo, sent without any part Content-Type: still read from its bytes.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(
+            include_bytes!("../../store/tests/fixtures/photos/piexif.jpg").to_vec(),
+        )
+        .file_name("site.jpg"),
+    );
+    let (st, b) = json_of(
+        town.post(format!("{}/api/v1/attachments", s.base))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED);
     let sha = b[0]["sha256"].as_str().expect("sha").to_string();
     let (st, b) = json_of(
         town.post(format!("{url}/verification"))
@@ -573,6 +672,34 @@ async fn a_patch_verified_in_the_field_and_reviewed_by_the_county() {
     assert_eq!(st, StatusCode::CREATED, "{b}");
     assert_eq!(b["patch"]["row"]["status"], "submitted");
     assert_eq!(b["patch"]["verifications"][0]["determination"], "illegal");
+
+    // The photo is served to those who may see the patch, and to nobody else by its id.
+    let other = if user == "town01" { "town02" } else { "town01" };
+    let stranger = login(&s, other).await;
+    for path in [
+        format!("/api/v1/attachments/{sha}"),
+        format!("/api/v1/attachments/{sha}/thumb"),
+    ] {
+        let r = stranger
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{other} {path}");
+        let r = office
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status(), StatusCode::OK, "office {path}");
+        assert_eq!(r.headers()["content-type"], "image/jpeg");
+        assert!(
+            r.headers()["content-disposition"]
+                .to_str()
+                .expect("ascii")
+                .starts_with("inline;")
+        );
+    }
 
     // Only the county reviews.
     let (st, _) = json_of(

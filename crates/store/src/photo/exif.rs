@@ -59,13 +59,16 @@ fn ascii(f: &Field) -> Option<String> {
         Value::Ascii(v) => v
             .first()
             .and_then(|s| std::str::from_utf8(s).ok())
-            .map(|s| s.trim_matches(|c: char| c == '\0' || c.is_whitespace()).to_string())
+            .map(|s| {
+                s.trim_matches(|c: char| c == '\0' || c.is_whitespace())
+                    .to_string()
+            })
             .filter(|s| !s.is_empty()),
         _ => None,
     }
 }
 
-fn field<'a>(exif: &'a Exif, tag: Tag) -> Option<&'a Field> {
+fn field(exif: &Exif, tag: Tag) -> Option<&Field> {
     exif.get_field(tag, In::PRIMARY)
 }
 
@@ -83,7 +86,9 @@ fn read_time(exif: &Exif, out: &mut ExifReading) {
         match exif_time(&raw) {
             Some(t) => {
                 out.taken_at = Some(t);
-                out.offset = field(exif, offset_tag).and_then(ascii).and_then(|o| offset(&o));
+                out.offset = field(exif, offset_tag)
+                    .and_then(ascii)
+                    .and_then(|o| offset(&o));
                 return;
             }
             None => {
@@ -206,6 +211,9 @@ mod tests {
     #[test]
     fn no_exif_is_said() {
         let r = read(b"\xFF\xD8\xFF\xD9");
-        assert!(r.unread.iter().any(|u| matches!(u, Unread::NoExif)), "{r:?}");
+        assert!(
+            r.unread.iter().any(|u| matches!(u, Unread::NoExif)),
+            "{r:?}"
+        );
     }
 }

@@ -13,9 +13,7 @@ const LOW: usize = 8;
 #[must_use]
 pub fn phash(img: &DynamicImage) -> u64 {
     // thumbnail_exact averages whole areas, so a big photo is not aliased into noise.
-    let grey = img
-        .thumbnail_exact(SIDE as u32, SIDE as u32)
-        .to_luma32f();
+    let grey = img.thumbnail_exact(SIDE as u32, SIDE as u32).to_luma32f();
     let px: Vec<f64> = grey.pixels().map(|p| f64::from(p.0[0])).collect();
     let cos: Vec<[f64; SIDE]> = (0..=LOW)
         .map(|k| {
@@ -35,9 +33,9 @@ pub fn phash(img: &DynamicImage) -> u64 {
         }
     }
     let mut coeffs = Vec::with_capacity(LOW * LOW);
-    for v in 1..=LOW {
+    for cv in &cos[1..=LOW] {
         for u in 1..=LOW {
-            coeffs.push((0..SIDE).map(|y| rows[y][u] * cos[v][y]).sum::<f64>());
+            coeffs.push(rows.iter().zip(cv).map(|(r, c)| r[u] * c).sum::<f64>());
         }
     }
     let mut sorted = coeffs.clone();

@@ -28,7 +28,10 @@ impl MediaKind {
             MediaKind::Gif
         } else if bytes.len() >= 12
             && &bytes[4..8] == b"ftyp"
-            && matches!(&bytes[8..12], b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis")
+            && matches!(
+                &bytes[8..12],
+                b"heic" | b"heix" | b"mif1" | b"msf1" | b"heim" | b"heis"
+            )
         {
             MediaKind::Heic
         } else if bytes.starts_with(b"%PDF-") {

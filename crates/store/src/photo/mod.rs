@@ -75,7 +75,9 @@ impl Unread {
     pub fn describe(&self, zh: bool) -> String {
         match (self, zh) {
             (Unread::NoExif, true) => "没有EXIF信息（截图、经聊天软件转发或被编辑软件清除）".into(),
-            (Unread::NoExif, false) => "no EXIF (a screenshot, sent through a chat app or stripped by an editor)".into(),
+            (Unread::NoExif, false) => {
+                "no EXIF (a screenshot, sent through a chat app or stripped by an editor)".into()
+            }
             (Unread::ExifDamaged(d), true) => format!("EXIF部分损坏：{d}"),
             (Unread::ExifDamaged(d), false) => format!("EXIF partly damaged: {d}"),
             (Unread::NoTime, true) => "没有拍摄时间".into(),
@@ -180,7 +182,9 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
     };
     let (w, h) = reader()?.into_dimensions().map_err(|e| e.to_string())?;
     if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(format!("{w}×{h} 像素，超过 {MAX_PIXELS} 像素上限 ({w}×{h} pixels, over the limit)"));
+        return Err(format!(
+            "{w}×{h} 像素，超过 {MAX_PIXELS} 像素上限 ({w}×{h} pixels, over the limit)"
+        ));
     }
     let mut r = reader()?;
     let mut limits = Limits::default();

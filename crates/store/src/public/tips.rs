@@ -210,8 +210,7 @@ impl Default for TipPolicy {
 
 const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
-fn random_text(n: usize) -> String {
-    let mut rng = rand::thread_rng();
+fn random_text(rng: &mut impl Rng, n: usize) -> String {
     (0..n)
         .map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())]))
         .collect()
@@ -559,10 +558,10 @@ impl Store {
         let cal = work_calendar_in(&mut tx, county_id).await?;
         let policy = tip_policy_in(&mut tx, county_id).await?;
         let accept_by = cal.add_working_days(local_date(now), policy.accept_days);
-        let secret = random_text(8);
+        let secret = self.draw(|rng| random_text(rng, 8));
         let mut tracking_code = String::new();
         for _ in 0..5 {
-            let candidate = format!("JB{}", random_text(8));
+            let candidate = format!("JB{}", self.draw(|rng| random_text(rng, 8)));
             let taken: i64 = sqlx::query("SELECT COUNT(*) AS n FROM tip WHERE tracking_code = $1")
                 .bind(candidate.clone())
                 .fetch_one(&mut *tx)

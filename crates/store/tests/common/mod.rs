@@ -6,7 +6,30 @@ use chrono::{DateTime, Utc};
 use minewatch_core::Role;
 use minewatch_store::{Actor, NewUser, Store, StoreConfig};
 
+/// Every test store draws from this seed, so its look-back draws and codes are known.
+pub const TEST_SEED: u64 = 20_261_201;
+
+/// The look-back a store seeded with `seed` draws at the first closing it sees.
+pub fn first_random_look_back(
+    seed: u64,
+    closed_on: chrono::NaiveDate,
+) -> Option<chrono::NaiveDate> {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let (roll, day_roll): (f64, f64) = (rng.r#gen(), rng.r#gen());
+    minewatch_core::deadline::random_look_back(
+        closed_on,
+        minewatch_core::deadline::RANDOM_LOOK_BACK_SHARE,
+        roll,
+        day_roll,
+    )
+}
+
 pub async fn open_store(pg: bool, dir: &tempfile::TempDir) -> (Store, String) {
+    open_store_seeded(pg, dir, TEST_SEED).await
+}
+
+pub async fn open_store_seeded(pg: bool, dir: &tempfile::TempDir, seed: u64) -> (Store, String) {
     let location = if pg {
         let base = std::env::var("MINEWATCH_TEST_PG")
             .expect("MINEWATCH_TEST_PG is not set: run scripts/test, or scripts/pg-start and export its URL");
@@ -32,7 +55,10 @@ pub async fn open_store(pg: bool, dir: &tempfile::TempDir) -> (Store, String) {
     } else {
         format!("sqlite://{location}")
     };
-    (Store::open(cfg).await.expect("open store"), url)
+    (
+        Store::open(cfg).await.expect("open store").with_seed(seed),
+        url,
+    )
 }
 
 /// Changes rows behind the store's back, as someone with database access could.

@@ -89,6 +89,7 @@ pub fn routes() -> Router<AppState> {
         .route("/leads/{id}/answer", post(leads::answer))
         .route("/leads/{id}/conclude", post(leads::conclude))
         .route("/attachments/{sha}", get(attachment))
+        .route("/attachments/{sha}/thumb", get(attachment_thumb))
         .route(
             "/static/app.css",
             get(|| async {
@@ -169,7 +170,7 @@ pub(crate) fn error_page(lang: Lang, actor: Option<&Actor>, err: &WebError) -> R
     if status == StatusCode::UNAUTHORIZED {
         return Redirect::to("/login").into_response();
     }
-    let body = html! { div.error role="alert" { (message) } p { a href="javascript:history.back()" { (lang.t("返回", "Back")) } } };
+    let body = html! { div.error role="alert" { (message) } p { a href="/" { (lang.t("返回首页", "Home")) } } };
     (status, layout(lang, lang.t("出错了", "Error"), actor, body)).into_response()
 }
 
@@ -257,7 +258,19 @@ async fn attachment(
     lang: Lang,
     Path(sha): Path<String>,
 ) -> Response {
-    match crate::api::attachment_response(&state, &sha).await {
+    match crate::api::attachment_response(&state, &actor, &sha, false).await {
+        Ok(r) => r,
+        Err(e) => error_page(lang, Some(&actor), &e),
+    }
+}
+
+async fn attachment_thumb(
+    State(state): State<AppState>,
+    PageUser(actor): PageUser,
+    lang: Lang,
+    Path(sha): Path<String>,
+) -> Response {
+    match crate::api::attachment_response(&state, &actor, &sha, true).await {
         Ok(r) => r,
         Err(e) => error_page(lang, Some(&actor), &e),
     }

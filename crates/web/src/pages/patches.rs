@@ -546,8 +546,14 @@ pub async fn verify(
         if let Some(bad) = photos.iter().find(|f| !f.is_image()) {
             return Err(WebError::field(
                 "photo",
-                format!("“{}”不是可分析的照片（须为 JPEG、PNG、WebP 或 GIF）", bad.name),
-                format!("'{}' is not a photo that can be analysed (JPEG, PNG, WebP or GIF)", bad.name),
+                format!(
+                    "“{}”不是可分析的照片（须为 JPEG、PNG、WebP 或 GIF）",
+                    bad.name
+                ),
+                format!(
+                    "'{}' is not a photo that can be analysed (JPEG, PNG, WebP or GIF)",
+                    bad.name
+                ),
             ));
         }
         for f in photos {
