@@ -572,3 +572,118 @@ pub(crate) async fn backfill(conn: &mut sqlx::AnyConnection) -> Result<()> {
     }
     Ok(())
 }
+
+/// What was read from one photo, for the pages, the API and the exports.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoReading {
+    pub sha256: String,
+    pub file_name: String,
+    pub media_type: String,
+    /// Camera-local capture time from the EXIF.
+    pub taken_at: Option<String>,
+    pub offset: Option<String>,
+    pub lon: Option<f64>,
+    pub lat: Option<f64>,
+    pub width_px: Option<i64>,
+    pub height_px: Option<i64>,
+    /// What could not be read, and why.
+    pub unread: Vec<crate::photo::Unread>,
+    /// Where and when the uploader's phone was as the photo was attached in the page.
+    pub device: Option<Capture>,
+    /// Sent by a citizen: where it was taken is the tipster's own position, never shown.
+    pub from_public: bool,
+    /// Metres from the photo's position (EXIF, else the phone's) to the site, where the
+    /// caller knows the site.
+    pub distance_m: Option<f64>,
+}
+
+impl PhotoReading {
+    /// The position to measure from: the photo's own, else the phone's as it was attached.
+    #[must_use]
+    pub fn position(&self) -> Option<(f64, f64)> {
+        self.lon
+            .zip(self.lat)
+            .or_else(|| self.device.and_then(|d| d.lon.zip(d.lat)))
+    }
+}
+
+impl Store {
+    /// What was read from each photo (in the order given; unknown hashes left out), with the
+    /// capture the phone of `uploader` recorded — or the first uploader's when `None`.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn photo_readings(
+        &self,
+        shas: &[String],
+        uploader: Option<i64>,
+    ) -> Result<Vec<PhotoReading>> {
+        let mut out = Vec::new();
+        for sha in shas {
+            let Some(r) = sqlx::query(
+                "SELECT a.sha256, a.file_name, a.media_type, m.taken_at, m.offset_time, m.lon, m.lat, m.width_px, m.height_px, m.unread, m.reader_version \
+                 FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 WHERE a.sha256 = $1",
+            )
+            .bind(sha.clone())
+            .fetch_optional(self.pool())
+            .await?
+            else {
+                continue;
+            };
+            let uploads = sqlx::query(
+                "SELECT u.user_id, au.username, u.device_taken_at, u.device_lon, u.device_lat, u.device_accuracy_m \
+                 FROM attachment_upload u JOIN app_user au ON au.id = u.user_id WHERE u.sha256 = $1 ORDER BY u.uploaded_at",
+            )
+            .bind(sha.clone())
+            .fetch_all(self.pool())
+            .await?;
+            let mut device = None;
+            let mut from_public = !uploads.is_empty();
+            for (i, u) in uploads.iter().enumerate() {
+                let user: i64 = u.try_get("user_id")?;
+                let name: String = u.try_get("username")?;
+                from_public &= name.starts_with("__public_");
+                if uploader.map_or(i == 0, |w| w == user) {
+                    let at: Option<String> = u.try_get("device_taken_at")?;
+                    let c = Capture {
+                        taken_at: at.as_deref().and_then(crate::events::parse_stamp),
+                        lon: u.try_get("device_lon")?,
+                        lat: u.try_get("device_lat")?,
+                        accuracy_m: u.try_get("device_accuracy_m")?,
+                    };
+                    device = (!c.is_empty()).then_some(c);
+                }
+            }
+            let unread: Option<String> = r.try_get("unread")?;
+            let version: Option<i64> = r.try_get("reader_version")?;
+            let mut unread: Vec<crate::photo::Unread> = unread
+                .as_deref()
+                .and_then(|u| serde_json::from_str(u).ok())
+                .unwrap_or_default();
+            let media_type: String = r.try_get("media_type")?;
+            if version.unwrap_or(0) < crate::photo::READER_VERSION
+                && media_type.starts_with("image/")
+            {
+                unread.push(crate::photo::Unread::NotDecoded(
+                    "not analysed yet / 尚未分析".into(),
+                ));
+            }
+            out.push(PhotoReading {
+                sha256: r.try_get("sha256")?,
+                file_name: r.try_get("file_name")?,
+                media_type,
+                taken_at: r.try_get("taken_at")?,
+                offset: r.try_get("offset_time")?,
+                lon: r.try_get("lon")?,
+                lat: r.try_get("lat")?,
+                width_px: r.try_get("width_px")?,
+                height_px: r.try_get("height_px")?,
+                unread,
+                device,
+                from_public,
+                distance_m: None,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -32,7 +32,7 @@ mod truth;
 mod users;
 
 pub use actor::Actor;
-pub use attachments::{AttachmentMeta, BlobStore, Capture};
+pub use attachments::{AttachmentMeta, BlobStore, Capture, PhotoReading};
 pub use audit::{AuditFailure, AuditReport};
 pub use cases::{
     CaseDetail, CaseFilter, CaseRow, Dashboard, EventView, OverdueRow, TownshipCounts,

@@ -14,6 +14,7 @@ use minewatch_spatial::text::{bbox, inner_point, to_geojson};
 use minewatch_spatial::triage::{PatchClass, Triage};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
+use std::collections::HashSet;
 
 use crate::clues::NewClue;
 use crate::events::{NewEvent, append, stamp};
@@ -68,6 +69,13 @@ pub struct VerificationRow {
     pub review: String,
     pub review_note: String,
     pub reviewed_at: Option<String>,
+    /// The earlier determination this one corrects, and why.
+    pub corrects_id: Option<i64>,
+    pub correction_note: String,
+    /// Whether a later determination has replaced this one (it stays in the record).
+    pub corrected: bool,
+    /// What was read from each photo, with its distance to the patch.
+    pub readings: Vec<crate::PhotoReading>,
 }
 
 /// A patch with its triage and evidence.
@@ -145,7 +153,7 @@ pub fn determination_label(code: &str, zh: bool) -> &'static str {
 }
 
 /// Field evidence as filed.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct NewVerification {
     pub reason: String,
     #[serde(default)]
@@ -155,6 +163,9 @@ pub struct NewVerification {
     /// SHA-256 of photos uploaded before.
     #[serde(default)]
     pub photos: Vec<String>,
+    /// When it replaces an earlier determination (sent back, or flagged): what was wrong.
+    #[serde(default)]
+    pub correction_note: String,
 }
 
 impl NewVerification {
@@ -581,33 +592,57 @@ impl Store {
             .ok_or_else(|| StoreError::not_found("patch", id))?;
         let triage: String = r.try_get("triage")?;
         let vrows = sqlx::query(
-            "SELECT pv.id, pv.determination, pv.reason, pv.permit_no, pv.note, pv.photos, u.display_name, pv.filed_at, \
-             pv.review, pv.review_note, pv.reviewed_at \
+            "SELECT pv.id, pv.determination, pv.reason, pv.permit_no, pv.note, pv.photos, u.display_name, pv.filed_by, pv.filed_at, \
+             pv.review, pv.review_note, pv.reviewed_at, pv.corrects_id, pv.correction_note \
              FROM patch_verification pv JOIN app_user u ON u.id = pv.filed_by WHERE pv.patch_id = $1 ORDER BY pv.id",
         )
         .bind(id)
         .fetch_all(self.pool())
         .await?;
-        let verifications = vrows
+        let shape =
+            minewatch_spatial::text::shape_from_geojson(&r.try_get::<String, _>("geometry")?);
+        let mut verifications = Vec::new();
+        for v in &vrows {
+            let photos: String = v.try_get("photos")?;
+            let photos: Vec<String> = photos
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect();
+            let mut readings = self
+                .photo_readings(&photos, Some(v.try_get("filed_by")?))
+                .await?;
+            for reading in &mut readings {
+                reading.distance_m = reading
+                    .position()
+                    .map(|(lon, lat)| crate::truth::distance_to(&shape, lon, lat));
+            }
+            verifications.push((v, photos, readings));
+        }
+        let corrected: HashSet<i64> = vrows
             .iter()
-            .map(|v| {
-                let photos: String = v.try_get("photos")?;
+            .filter_map(|v| v.try_get::<Option<i64>, _>("corrects_id").ok().flatten())
+            .collect();
+        let verifications = verifications
+            .into_iter()
+            .map(|(v, photos, readings)| {
+                let vid: i64 = v.try_get("id")?;
                 Ok(VerificationRow {
                     id: v.try_get("id")?,
                     determination: v.try_get("determination")?,
                     reason: v.try_get("reason")?,
                     permit_no: v.try_get("permit_no")?,
                     note: v.try_get("note")?,
-                    photos: photos
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string)
-                        .collect(),
+                    photos,
                     filed_by: v.try_get("display_name")?,
                     filed_at: v.try_get("filed_at")?,
                     review: v.try_get("review")?,
                     review_note: v.try_get("review_note")?,
                     reviewed_at: v.try_get("reviewed_at")?,
+                    corrects_id: v.try_get("corrects_id")?,
+                    correction_note: v.try_get("correction_note")?,
+                    corrected: corrected.contains(&vid),
+                    readings,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -661,11 +696,27 @@ impl Store {
             _ => {}
         }
         self.check_evidence_photos("photos", &v.photos).await?;
+        let corrects = detail.verifications.last().map(|p| p.id);
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
+        // The status moves first and only from a state that takes evidence: of two filings
+        // at the same moment, one is stored and the other told why.
+        let moved = sqlx::query(
+            "UPDATE patch SET status = 'submitted' WHERE id = $1 AND status IN ('pending', 'returned', 'cleared')",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved != 1 {
+            return Err(StoreError::invalid(
+                "patch",
+                "evidence is awaiting the county's review",
+            ));
+        }
         sqlx::query(
-            "INSERT INTO patch_verification (patch_id, county_id, determination, reason, permit_no, note, photos, filed_by, filed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO patch_verification (patch_id, county_id, determination, reason, permit_no, note, photos, filed_by, filed_at, corrects_id, correction_note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(id)
         .bind(actor.county_id)
@@ -676,6 +727,8 @@ impl Store {
         .bind(v.photos.join(","))
         .bind(actor.user_id)
         .bind(at.clone())
+        .bind(corrects)
+        .bind(v.correction_note.trim().to_string())
         .execute(&mut *tx)
         .await?;
         crate::attachments::record_use(
@@ -685,10 +738,6 @@ impl Store {
             &v.photos,
         )
         .await?;
-        sqlx::query("UPDATE patch SET status = 'submitted' WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
         append(
             &mut tx,
             NewEvent {
@@ -731,7 +780,10 @@ impl Store {
             ));
         }
         let detail = self.patch(actor, id).await?;
-        if detail.row.status != "submitted" {
+        // Accepted evidence found false later (a finding) can still be sent back for a
+        // corrected determination; the accepted one stays in the record.
+        let reopening = detail.row.status == "accepted" && !accept;
+        if detail.row.status != "submitted" && !reopening {
             return Err(StoreError::invalid(
                 "patch",
                 "no evidence is awaiting review",
@@ -749,21 +801,32 @@ impl Store {
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
         let verdict = if accept { "accepted" } else { "returned" };
-        sqlx::query(
-            "UPDATE patch_verification SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5",
-        )
-        .bind(verdict)
-        .bind(note.trim().to_string())
-        .bind(actor.user_id)
-        .bind(at.clone())
-        .bind(latest.id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE patch SET status = $1 WHERE id = $2")
+        // A reopened determination keeps its acceptance on record; the return is the event.
+        if !reopening {
+            sqlx::query(
+                "UPDATE patch_verification SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5",
+            )
             .bind(verdict)
-            .bind(id)
+            .bind(note.trim().to_string())
+            .bind(actor.user_id)
+            .bind(at.clone())
+            .bind(latest.id)
             .execute(&mut *tx)
             .await?;
+        }
+        let moved = sqlx::query("UPDATE patch SET status = $1 WHERE id = $2 AND status = $3")
+            .bind(verdict)
+            .bind(id)
+            .bind(detail.row.status.clone())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if moved != 1 {
+            return Err(StoreError::invalid(
+                "patch",
+                "the evidence was reviewed meanwhile",
+            ));
+        }
         append(
             &mut tx,
             NewEvent {

@@ -106,6 +106,11 @@ pub struct Finding {
     pub detail_en: String,
     /// The photos the finding is about (SHA-256), for their thumbnails.
     pub photos: Vec<String>,
+    /// The determination it is about.
+    pub verification_id: i64,
+    /// That determination has since been replaced by a corrected one: the finding stays in
+    /// its history.
+    pub corrected: bool,
 }
 
 impl Finding {
@@ -120,6 +125,9 @@ impl Finding {
 }
 
 struct Evidence {
+    verification_id: i64,
+    /// The patch's latest determination; earlier ones are its history.
+    current: bool,
     filed_by: i64,
     patch_id: i64,
     patch_no: String,
@@ -173,6 +181,8 @@ impl Store {
                 detail_zh: zh,
                 detail_en: en,
                 photos: shas,
+                verification_id: e.verification_id,
+                corrected: !e.current,
             });
         };
         let name = |sha: &str| {
@@ -193,11 +203,13 @@ impl Store {
                 continue;
             }
             for e in list {
-                let others: Vec<&str> = list
+                let mut others: Vec<&str> = list
                     .iter()
                     .filter(|o| o.patch_id != e.patch_id)
                     .map(|o| o.patch_no.as_str())
                     .collect();
+                others.sort_unstable();
+                others.dedup();
                 if others.is_empty() {
                     continue;
                 }
@@ -231,11 +243,13 @@ impl Store {
                     let other_patches: Vec<&str> =
                         users[*theirs].iter().map(|o| o.patch_no.as_str()).collect();
                     for e in &users[*mine] {
-                        let others: Vec<&str> = other_patches
+                        let mut others: Vec<&str> = other_patches
                             .iter()
                             .copied()
                             .filter(|n| *n != e.patch_no)
                             .collect();
+                        others.sort_unstable();
+                        others.dedup();
                         if others.is_empty() {
                             continue;
                         }
@@ -410,16 +424,17 @@ impl Store {
             }
         }
 
-        // Overlapping patches judged differently.
-        for (i, a) in evidence.iter().enumerate() {
-            for b in &evidence[i + 1..] {
+        // Overlapping patches judged differently (their current determinations).
+        let current: Vec<&Evidence> = evidence.iter().filter(|e| e.current).collect();
+        for (i, a) in current.iter().enumerate() {
+            for b in &current[i + 1..] {
                 if a.determination == b.determination
                     || !boxes_meet(&a.shape, &b.shape)
                     || !a.shape.intersects(&b.shape)
                 {
                     continue;
                 }
-                for (x, y) in [(a, b), (b, a)] {
+                for (x, y) in [(*a, *b), (*b, *a)] {
                     push(
                         x,
                         FindingKind::ConflictingDeterminations,
@@ -475,18 +490,25 @@ impl Store {
         }
 
         out.retain(|f| visible.contains(&f.patch_id) && patch.is_none_or(|p| p == f.patch_id));
-        out.sort_by(|a, b| (a.patch_no.as_str(), a.kind).cmp(&(b.patch_no.as_str(), b.kind)));
+        out.sort_by(|a, b| {
+            (a.corrected, a.patch_no.as_str(), a.verification_id, a.kind).cmp(&(
+                b.corrected,
+                b.patch_no.as_str(),
+                b.verification_id,
+                b.kind,
+            ))
+        });
         out.dedup();
         Ok(out)
     }
 
-    /// Each patch's latest evidence, county-wide.
+    /// Every determination of every patch, county-wide; the latest of each patch current.
     async fn latest_evidence(&self, county_id: i64) -> Result<Vec<Evidence>> {
         let rows = sqlx::query(
-            "SELECT p.id, p.patch_no, p.class, p.later_date, p.geometry, v.determination, v.reason, v.photos, v.review, v.filed_by \
+            "SELECT p.id, p.patch_no, p.class, p.later_date, p.geometry, v.id AS vid, v.determination, v.reason, v.photos, v.review, v.filed_by, \
+             CAST(CASE WHEN v.id = (SELECT MAX(v2.id) FROM patch_verification v2 WHERE v2.patch_id = p.id) THEN 1 ELSE 0 END AS BIGINT) AS is_current \
              FROM patch p JOIN patch_verification v ON v.patch_id = p.id \
-             WHERE p.county_id = $1 AND v.id = (SELECT MAX(v2.id) FROM patch_verification v2 WHERE v2.patch_id = p.id) \
-             ORDER BY p.id",
+             WHERE p.county_id = $1 ORDER BY p.id, v.id",
         )
         .bind(county_id)
         .fetch_all(self.pool())
@@ -496,6 +518,8 @@ impl Store {
                 let geometry: String = r.try_get("geometry")?;
                 let photos: String = r.try_get("photos")?;
                 Ok(Evidence {
+                    verification_id: r.try_get("vid")?,
+                    current: r.try_get::<i64, _>("is_current")? == 1,
                     filed_by: r.try_get("filed_by")?,
                     patch_id: r.try_get("id")?,
                     patch_no: r.try_get("patch_no")?,
@@ -592,7 +616,11 @@ fn boxes_meet(
 }
 
 /// Metres from a point to a patch (0 inside it).
-fn distance_to(shape: &minewatch_spatial::geo::MultiPolygon<f64>, lon: f64, lat: f64) -> f64 {
+pub(crate) fn distance_to(
+    shape: &minewatch_spatial::geo::MultiPolygon<f64>,
+    lon: f64,
+    lat: f64,
+) -> f64 {
     let p = Point::new(lon, lat);
     if shape.contains(&p) {
         return 0.0;

@@ -408,6 +408,7 @@ async fn field_evidence_and_review(pg: bool) {
         permit_no: permit.into(),
         note: note.into(),
         photos: vec![],
+        ..Default::default()
     };
     let e = s
         .verify_patch(&f.township_jia, p2, &v("licensed_mining", "", ""), t0())
@@ -543,6 +544,16 @@ fn picture(seed: u64) -> image::RgbImage {
 
 /// A JPEG with an EXIF block giving the time and GPS position a phone would write.
 fn jpeg(img: &image::RgbImage, quality: u8, taken: &str, lon: f64, lat: f64) -> Vec<u8> {
+    jpeg_exif(img, quality, Some(taken), Some((lon, lat)))
+}
+
+/// A JPEG whose EXIF holds what is given: a time, a position, either or neither (no EXIF).
+fn jpeg_exif(
+    img: &image::RgbImage,
+    quality: u8,
+    taken: Option<&str>,
+    at: Option<(f64, f64)>,
+) -> Vec<u8> {
     use exif::{Field, In, Rational, Tag, Value};
     let mut body = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut body, quality)
@@ -567,12 +578,19 @@ fn jpeg(img: &image::RgbImage, quality: u8, taken: &str, lon: f64, lat: f64) -> 
             },
         ])
     };
-    let fields = [
-        Field {
+    if taken.is_none() && at.is_none() {
+        return body;
+    }
+    let (lon, lat) = at.unwrap_or((0.0, 0.0));
+    let mut fields = Vec::new();
+    if let Some(taken) = taken {
+        fields.push(Field {
             tag: Tag::DateTimeOriginal,
             ifd_num: In::PRIMARY,
             value: Value::Ascii(vec![taken.as_bytes().to_vec()]),
-        },
+        });
+    }
+    let gps = [
         Field {
             tag: Tag::GPSLatitudeRef,
             ifd_num: In::PRIMARY,
@@ -594,6 +612,9 @@ fn jpeg(img: &image::RgbImage, quality: u8, taken: &str, lon: f64, lat: f64) -> 
             value: dms(lon),
         },
     ];
+    if at.is_some() {
+        fields.extend(gps);
+    }
     let mut w = exif::experimental::Writer::new();
     for f in &fields {
         w.push_field(f);
@@ -655,6 +676,7 @@ async fn false_records_are_found(pg: bool) {
             permit_no: permit.into(),
             note: "现场核查".into(),
             photos,
+            ..Default::default()
         };
         async move { s.verify_patch(&a, patch, &v, t0()).await.expect("verify") }
     };
@@ -742,6 +764,7 @@ async fn false_records_are_found(pg: bool) {
                 permit_no: String::new(),
                 note: String::new(),
                 photos: vec![],
+                ..Default::default()
             },
             t0(),
         )
@@ -793,7 +816,297 @@ async fn false_records_are_found(pg: bool) {
     assert!(theirs.iter().all(|x| x.patch_no == "P3"), "{theirs:#?}");
 }
 
+/// A planted set and a clean set, as a county's inspectors would test the checks: edited
+/// copies, photos without EXIF, photos whose EXIF disagrees with the phone's record, and a
+/// corrected determination — beside honest near-misses that must raise nothing.
+async fn planted_records_are_found_and_honest_ones_are_not(pg: bool) {
+    use minewatch_store::{Capture, FindingKind as K};
+    let f = fixture(pg).await;
+    let s = &f.store;
+    registers(&f).await;
+    let sq = |x: f64, y: f64| rect(x, y, x + 0.0005, y + 0.0005);
+    let names = ["A", "B", "C", "D", "E", "F", "G1", "G2"];
+    let spots = [
+        (112.0110, 36.0010),
+        (112.0130, 36.0010),
+        (112.0150, 36.0010),
+        (112.0170, 36.0010),
+        (112.0110, 36.0080),
+        (112.0130, 36.0080),
+        (112.0150, 36.0080),
+        (112.0170, 36.0080),
+    ];
+    let q3 = layer(
+        names
+            .iter()
+            .zip(spots)
+            .map(|(n, (x, y))| {
+                let attrs: &'static [(&'static str, &'static str)] = match *n {
+                    "A" => &[("TBBH", "A"), ("后时相", "2026-06-01")],
+                    "B" => &[("TBBH", "B"), ("后时相", "2026-06-01")],
+                    "C" => &[("TBBH", "C"), ("后时相", "2026-06-01")],
+                    "D" => &[("TBBH", "D"), ("后时相", "2026-06-01")],
+                    "E" => &[("TBBH", "E"), ("后时相", "2026-06-01")],
+                    "F" => &[("TBBH", "F"), ("后时相", "2026-06-01")],
+                    "G1" => &[("TBBH", "G1"), ("后时相", "2026-06-01")],
+                    _ => &[("TBBH", "G2"), ("后时相", "2026-06-01")],
+                };
+                (sq(x, y), attrs)
+            })
+            .collect(),
+    );
+    s.import_patches(&f.office, "Q3", q3, &Fields::default(), t0())
+        .await
+        .expect("Q3");
+    let all = s
+        .patches(&f.office, &PatchFilter::default())
+        .await
+        .expect("patches");
+    let id = |no: &str| all.iter().find(|p| p.patch_no == no).expect("patch").id;
+    let at = |day: &str, h: u32, m: u32| {
+        Utc.with_ymd_and_hms(2026, 6, day.parse().expect("day"), h, m, 0)
+            .single()
+            .expect("time")
+    };
+    let put = |bytes: Vec<u8>, name: &'static str, capture: Option<Capture>| {
+        let s = s.clone();
+        let a = f.township_jia.clone();
+        async move {
+            s.put_attachment(&a, bytes, name, capture.as_ref(), t0())
+                .await
+                .expect("photo")
+                .sha256
+        }
+    };
+    let file = |patch: &'static str, photos: Vec<String>| {
+        let s = s.clone();
+        let a = f.township_jia.clone();
+        let pid = id(patch);
+        async move {
+            let v = NewVerification {
+                reason: "unlicensed".into(),
+                note: "现场核查".into(),
+                photos,
+                ..Default::default()
+            };
+            s.verify_patch(&a, pid, &v, t0()).await.expect("verify");
+        }
+    };
+    let phone = |t, lon: f64, lat: f64| Capture {
+        taken_at: Some(t),
+        lon: Some(lon),
+        lat: Some(lat),
+        accuracy_m: Some(8.0),
+    };
+    // One site, seen from two places: two honest photos (A and B's neighbour views).
+    let site = common::scene(7, 1200, 900);
+    let view = |x: u32, y: u32| image::imageops::crop_imm(&site, x, y, 800, 600).to_image();
+    let a_photo = view(100, 80);
+    // A: an honest near-miss, 410 m from the patch, the day after the image, attached
+    // half an hour later 80 m away.
+    let a = put(
+        jpeg(&a_photo, 90, "2026:06:02 09:00:00", 112.01125, 36.0052),
+        "A现场.jpg",
+        Some(phone(at("02", 1, 30), 112.01125, 36.0045)),
+    )
+    .await;
+    file("A", vec![a]).await;
+    // B: the same site from elsewhere, honestly at B.
+    let b = put(
+        jpeg(
+            &view(380, 250),
+            90,
+            "2026:06:02 10:00:00",
+            112.01325,
+            36.00125,
+        ),
+        "B现场.jpg",
+        Some(phone(at("02", 2, 5), 112.01325, 36.00125)),
+    )
+    .await;
+    file("B", vec![b]).await;
+    // C: A's picture cropped by 5 % on one side, brightened and re-encoded, given C's place.
+    let edited = image::imageops::colorops::brighten(
+        &image::imageops::crop_imm(&a_photo, 0, 0, 760, 600).to_image(),
+        12,
+    );
+    let c = put(
+        jpeg(&edited, 70, "2026:06:03 09:00:00", 112.01525, 36.00125),
+        "C现场.jpg",
+        None,
+    )
+    .await;
+    file("C", vec![c]).await;
+    // D: sent through a chat app, EXIF gone.
+    let d = put(
+        jpeg_exif(&common::scene(11, 640, 480), 80, None, None),
+        "D微信.jpg",
+        None,
+    )
+    .await;
+    file("D", vec![d.clone()]).await;
+    // E: EXIF says E, the phone attaching it was 3 km away.
+    let e = put(
+        jpeg(
+            &common::scene(12, 640, 480),
+            85,
+            "2026:06:04 09:00:00",
+            112.01125,
+            36.00825,
+        ),
+        "E现场.jpg",
+        Some(phone(at("04", 1, 10), 112.0112, 36.0350)),
+    )
+    .await;
+    file("E", vec![e]).await;
+    // F: taken at F, but a week before the phone attached it.
+    let fph = put(
+        jpeg(
+            &common::scene(13, 640, 480),
+            85,
+            "2026:06:03 09:00:00",
+            112.01325,
+            36.00825,
+        ),
+        "F现场.jpg",
+        Some(phone(at("10", 8, 0), 112.01325, 36.00825)),
+    )
+    .await;
+    file("F", vec![fph]).await;
+    // G1: a camera with GPS off, attached on site by the page (the phone's fix stands in);
+    // G2: the same without the phone's record.
+    let g1 = put(
+        jpeg_exif(
+            &common::scene(14, 640, 480),
+            85,
+            Some("2026:06:05 09:00:00"),
+            None,
+        ),
+        "G1现场.jpg",
+        Some(phone(at("05", 1, 5), 112.01525, 36.00825)),
+    )
+    .await;
+    file("G1", vec![g1]).await;
+    let g2 = put(
+        jpeg_exif(
+            &common::scene(15, 640, 480),
+            85,
+            Some("2026:06:05 10:00:00"),
+            None,
+        ),
+        "G2现场.jpg",
+        None,
+    )
+    .await;
+    file("G2", vec![g2]).await;
+
+    let found = s.truth_findings(&f.office, None).await.expect("q");
+    let kinds = |no: &str| -> Vec<K> {
+        found
+            .iter()
+            .filter(|x| x.patch_no == no && !x.corrected)
+            .map(|x| x.kind)
+            .collect()
+    };
+    assert_eq!(kinds("A"), vec![K::PhotoSimilar], "{found:#?}");
+    assert_eq!(
+        kinds("B"),
+        vec![],
+        "another viewpoint is not a copy: {found:#?}"
+    );
+    assert_eq!(kinds("C"), vec![K::PhotoSimilar], "{found:#?}");
+    assert_eq!(kinds("D"), vec![K::PhotoUnverifiable], "{found:#?}");
+    assert_eq!(kinds("E"), vec![K::PhotoCaptureMismatch], "{found:#?}");
+    assert_eq!(kinds("F"), vec![K::PhotoCaptureMismatch], "{found:#?}");
+    assert_eq!(kinds("G1"), vec![], "{found:#?}");
+    assert_eq!(kinds("G2"), vec![K::PhotoUnverifiable], "{found:#?}");
+    let unverifiable = found.iter().find(|x| x.patch_no == "D").expect("D");
+    assert!(
+        unverifiable.detail_zh.contains("D微信.jpg"),
+        "named by file: {unverifiable:?}"
+    );
+    assert!(unverifiable.detail_zh.contains("EXIF"), "{unverifiable:?}");
+    assert_eq!(unverifiable.photos, vec![d.clone()]);
+
+    // What was read is in the patch's detail, with the distance to the patch.
+    let detail = s.patch(&f.office, id("A")).await.expect("A");
+    let r = &detail.verifications[0].readings[0];
+    assert_eq!(r.file_name, "A现场.jpg");
+    assert_eq!(r.taken_at.as_deref(), Some("2026-06-02T09:00:00"));
+    let dist = r.distance_m.expect("distance");
+    assert!((380.0..440.0).contains(&dist), "{dist}");
+    assert!(r.device.is_some());
+    let detail = s.patch(&f.office, id("D")).await.expect("D");
+    let codes: Vec<&str> = detail.verifications[0].readings[0]
+        .unread
+        .iter()
+        .map(minewatch_store::photo::Unread::code)
+        .collect();
+    assert_eq!(codes, vec!["no_exif"]);
+
+    // D is sent back and corrected: the first determination stays, its finding in the
+    // history, and the current state is clean.
+    s.review_patch(
+        &f.office,
+        id("D"),
+        false,
+        "照片无拍摄信息，请现场重拍",
+        t0(),
+    )
+    .await
+    .expect("return");
+    let fresh = put(
+        jpeg(
+            &common::scene(16, 640, 480),
+            88,
+            "2026:06:06 09:00:00",
+            112.01725,
+            36.00125,
+        ),
+        "D重拍.jpg",
+        Some(phone(at("06", 1, 20), 112.01725, 36.00125)),
+    )
+    .await;
+    s.verify_patch(
+        &f.township_jia,
+        id("D"),
+        &NewVerification {
+            reason: "unlicensed".into(),
+            note: "现场重拍".into(),
+            photos: vec![fresh],
+            correction_note: "原照片经微信转发，无拍摄信息".into(),
+            ..Default::default()
+        },
+        t0(),
+    )
+    .await
+    .expect("correct");
+    let found = s.truth_findings(&f.office, Some(id("D"))).await.expect("q");
+    assert!(found.iter().all(|x| x.corrected), "{found:#?}");
+    assert!(
+        found.iter().any(|x| x.kind == K::PhotoUnverifiable),
+        "the old finding stays in the history: {found:#?}"
+    );
+    let detail = s.patch(&f.office, id("D")).await.expect("D");
+    assert_eq!(detail.verifications.len(), 2);
+    assert!(detail.verifications[0].corrected);
+    assert_eq!(
+        detail.verifications[1].corrects_id,
+        Some(detail.verifications[0].id)
+    );
+    assert_eq!(
+        detail.verifications[1].correction_note,
+        "原照片经微信转发，无拍摄信息"
+    );
+
+    // Photos of an edited copy are shown to whoever may see the patch, not to another
+    // township.
+    assert!(s.visible_attachment(&f.office, &d).await.is_ok());
+    assert!(s.visible_attachment(&f.township_yi, &d).await.is_err());
+}
+
 on_both!(
+    planted_records_are_found_and_honest_ones_are_not,
     patch_batches_are_triaged_and_routed,
     field_evidence_and_review,
     false_records_are_found,

@@ -240,6 +240,7 @@ pub fn patches_workbook(
 /// When the writer fails.
 pub fn findings_workbook(
     list: &[minewatch_store::Finding],
+    photos: &std::collections::HashMap<String, minewatch_store::PhotoReading>,
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let zh = lang.is_zh();
@@ -247,10 +248,31 @@ pub fn findings_workbook(
     let ws = wb.add_worksheet();
     ws.set_name(lang.t("真实性核查", "Findings"))?;
     let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
     let headers = if zh {
-        ["序号", "图斑编号", "问题", "详情"]
+        [
+            "序号",
+            "图斑编号",
+            "问题",
+            "详情",
+            "状态",
+            "照片",
+            "拍摄时间",
+            "拍摄位置",
+            "无法读取",
+        ]
     } else {
-        ["No.", "Patch", "Finding", "Detail"]
+        [
+            "No.",
+            "Patch",
+            "Finding",
+            "Detail",
+            "State",
+            "Photos",
+            "Taken",
+            "Position",
+            "Could not read",
+        ]
     };
     for (col, h) in (0u16..).zip(headers) {
         ws.write_string_with_format(0, col, h, &bold)?;
@@ -261,9 +283,70 @@ pub fn findings_workbook(
         ws.write_string(r, 1, &f.patch_no)?;
         ws.write_string(r, 2, f.kind.label(zh))?;
         ws.write_string(r, 3, if zh { &f.detail_zh } else { &f.detail_en })?;
+        ws.write_string(
+            r,
+            4,
+            match (f.corrected, zh) {
+                (true, true) => "已更正",
+                (true, false) => "corrected",
+                (false, true) => "待处理",
+                (false, false) => "open",
+            },
+        )?;
+        let readings: Vec<&minewatch_store::PhotoReading> =
+            f.photos.iter().filter_map(|s| photos.get(s)).collect();
+        let column = |text: &dyn Fn(&minewatch_store::PhotoReading) -> String| {
+            readings
+                .iter()
+                .map(|p| text(p))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        ws.write_string_with_format(r, 5, column(&|p| p.file_name.clone()), &wrap)?;
+        ws.write_string_with_format(
+            r,
+            6,
+            column(&|p| {
+                p.taken_at
+                    .as_deref()
+                    .map_or("—".into(), |t| t.replace('T', " "))
+            }),
+            &wrap,
+        )?;
+        ws.write_string_with_format(
+            r,
+            7,
+            column(&|p| match (p.from_public, p.lon.zip(p.lat)) {
+                (true, _) => "—".into(),
+                (false, Some((x, y))) => format!("{x:.5}, {y:.5}"),
+                (false, None) => "—".into(),
+            }),
+            &wrap,
+        )?;
+        ws.write_string_with_format(
+            r,
+            8,
+            column(&|p| {
+                p.unread
+                    .iter()
+                    .map(|u| u.describe(zh))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            }),
+            &wrap,
+        )?;
     }
     ws.set_freeze_panes(1, 0)?;
-    for (col, width) in [(1u16, 18.0), (2, 30.0), (3, 70.0)] {
+    for (col, width) in [
+        (1u16, 18.0),
+        (2, 30.0),
+        (3, 70.0),
+        (4, 10.0),
+        (5, 28.0),
+        (6, 20.0),
+        (7, 22.0),
+        (8, 40.0),
+    ] {
         ws.set_column_width(col, width)?;
     }
     wb.save_to_buffer()

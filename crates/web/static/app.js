@@ -28,6 +28,33 @@
       }, function () { locate.disabled = false; }, { enableHighAccuracy: true, timeout: 15000 });
     });
   } else if (locate) { locate.hidden = true; }
+  // Where and when the phone is as each photo is taken or chosen: kept beside the photo's
+  // own EXIF so the county can compare them (a photo taken elsewhere or long before shows).
+  // The moment is the phone's clock at that instant, so a form sent later, once back
+  // online, still carries it.
+  Array.prototype.forEach.call(document.querySelectorAll("input[type=file][name=photo]"), function (input) {
+    var form = input.form;
+    if (!form) return;
+    var hidden = document.createElement("input");
+    hidden.type = "hidden";
+    hidden.name = "photo_capture";
+    form.appendChild(hidden);
+    input.addEventListener("change", function () {
+      var at = new Date().toISOString();
+      var list = Array.prototype.map.call(input.files || [], function () { return { taken_at: at }; });
+      hidden.value = JSON.stringify(list);
+      if (!navigator.geolocation || list.length === 0) return;
+      navigator.geolocation.getCurrentPosition(function (p) {
+        list.forEach(function (c) {
+          c.lon = p.coords.longitude;
+          c.lat = p.coords.latitude;
+          c.accuracy_m = p.coords.accuracy;
+        });
+        hidden.value = JSON.stringify(list);
+      }, function () { /* refused or no fix: the time alone is sent */ },
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+    });
+  });
   // Pan and zoom on SVG maps: wheel or pinch zooms about the pointer, drag pans,
   // double-click resets. The map stays a plain SVG for print and without script.
   Array.prototype.forEach.call(document.querySelectorAll("svg[data-pan-zoom]"), function (svg) {

@@ -451,6 +451,7 @@ pub(crate) async fn planted_case(g: &Ground<'_>, sites: &Sites, rng: &mut StdRng
                 permit_no: String::new(),
                 note: "现场有新近开挖的采坑和运输车辙，无采矿许可证".into(),
                 photos: vec![],
+                ..Default::default()
             },
             imported + Duration::hours(6),
         )

@@ -98,3 +98,56 @@ pub async fn user(
         .expect("user");
     store.actor(id).await.expect("actor")
 }
+
+/// A scene of terrain from above: several octaves of smooth value noise, coloured, with a
+/// few pits and a track, different per seed; big enough to crop viewpoints from.
+pub fn scene(seed: u64, w: u32, h: u32) -> image::RgbImage {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let octaves: Vec<(f64, Vec<f64>)> = [8usize, 16, 32, 64]
+        .iter()
+        .map(|&n| (n as f64, (0..(n + 1) * (n + 1)).map(|_| next()).collect()))
+        .collect();
+    let pits: Vec<(f64, f64, f64)> = (0..5)
+        .map(|_| (next(), next(), 0.03 + next() * 0.06))
+        .collect();
+    let track = (next(), next() - 0.5);
+    image::RgbImage::from_fn(w, h, |x, y| {
+        let (u, v) = (f64::from(x) / f64::from(w), f64::from(y) / f64::from(h));
+        let mut val = 0.0;
+        let mut amp = 1.0;
+        for (n, grid) in &octaves {
+            let (gx, gy) = (u * n, v * n);
+            let (ix, iy) = (gx.floor() as usize, gy.floor() as usize);
+            let (fx, fy) = (gx - gx.floor(), gy - gy.floor());
+            let side = *n as usize + 1;
+            let at = |i: usize, j: usize| grid[(j.min(side - 1)) * side + i.min(side - 1)];
+            let smooth = |t: f64| t * t * (3.0 - 2.0 * t);
+            let (sx, sy) = (smooth(fx), smooth(fy));
+            let top = at(ix, iy) * (1.0 - sx) + at(ix + 1, iy) * sx;
+            let bottom = at(ix, iy + 1) * (1.0 - sx) + at(ix + 1, iy + 1) * sx;
+            val += amp * (top * (1.0 - sy) + bottom * sy);
+            amp *= 0.5;
+        }
+        val /= 1.875;
+        for (px, py, r) in &pits {
+            if (u - px).hypot(v - py) < *r {
+                val = 0.85;
+            }
+        }
+        if (v - (track.0 + track.1 * u)).abs() < 0.012 {
+            val = 0.95;
+        }
+        let g = (val * 255.0).clamp(0.0, 255.0) as u8;
+        image::Rgb([
+            g,
+            (f64::from(g) * 0.8 + 30.0) as u8,
+            (255.0 - f64::from(g) * 0.7) as u8,
+        ])
+    })
+}

@@ -10,6 +10,7 @@ mod ledger;
 mod org;
 mod patches;
 mod patrols;
+mod photos;
 pub(crate) mod public;
 mod tips;
 mod tracks;

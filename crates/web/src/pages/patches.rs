@@ -437,10 +437,10 @@ async fn detail_markup(
         p { a href="/patches" { "← " (lang.t("卫片图斑", "Satellite patches")) } }
         h1 { (lang.t("图斑 ", "Patch ")) (d.row.patch_no) }
         @if let Some(e) = error { div.error role="alert" { (e) } }
-        @if !findings.is_empty() {
+        @if findings.iter().any(|f| !f.corrected) {
             div.warn role="alert" {
                 strong { (lang.t("真实性核查发现问题：", "Truthfulness checks found:")) }
-                ul { @for f in &findings { li { (f.message(zh)) } } }
+                ul { @for f in findings.iter().filter(|f| !f.corrected) { li { (f.message(zh)) } } }
             }
         }
         dl.facts {
@@ -480,7 +480,9 @@ async fn detail_markup(
         h2 { (lang.t("举证与审核", "Evidence and review")) }
         @if d.verifications.is_empty() { p { (lang.t("尚未举证。", "No evidence yet.")) } }
         @for v in &d.verifications {
-            article.evidence {
+            article.evidence.corrected[v.corrected] {
+                @if v.corrected { p { span.tag { (lang.t("已更正", "corrected")) } " " span.muted { (lang.t("此判定已被后来的更正取代，保留在记录中。", "Replaced by a later, corrected determination; kept in the record.")) } } }
+                @if v.corrects_id.is_some() { p { span.tag.done { (lang.t("更正", "correction")) } @if !v.correction_note.is_empty() { " " (v.correction_note) } } }
                 p {
                     strong { (determination_label(&v.determination, zh)) }
                     " · " (VerificationReason::from_code(&v.reason).map_or(v.reason.as_str(), |r| r.label(zh)))
@@ -488,7 +490,12 @@ async fn detail_markup(
                     " · " (v.filed_by) " · " (display_stamp(&v.filed_at))
                 }
                 @if !v.note.is_empty() { p { (v.note) } }
-                @if !v.photos.is_empty() { div.photos { @for p in &v.photos { a href={"/attachments/" (p)} { img src={"/attachments/" (p)} alt=(lang.t("举证照片", "Field photo")) loading="lazy"; } } } }
+                (super::photos::cards(lang, &v.readings))
+                @let history: Vec<&minewatch_store::Finding> = findings.iter().filter(|f| f.verification_id == v.id && f.corrected).collect();
+                @if !history.is_empty() {
+                    details { summary { (lang.t("更正前的核查发现", "Findings before the correction")) " (" (history.len()) ")" }
+                        ul { @for f in history { li { (f.message(zh)) } } } }
+                }
                 @if !v.review.is_empty() {
                     p.review { (if v.review == "accepted" { lang.t("县级审核：通过", "County review: accepted") } else { lang.t("县级审核：退回", "County review: sent back") })
                         @if !v.review_note.is_empty() { " — " (v.review_note) } }
@@ -508,17 +515,25 @@ async fn detail_markup(
                 }
                 label { (lang.t("许可证或批准文号（合法时必填）", "Licence or approval number (required for legal)")) input name="permit_no"; }
                 label { (lang.t("说明", "Note")) textarea name="note" rows="3" {} }
-                label { (lang.t("现场照片（带拍摄时间和位置）", "Field photos (with time and position)")) input type="file" name="photo" accept="image/*" capture="environment" multiple; }
+                @if !d.verifications.is_empty() {
+                    label { (lang.t("更正说明（原判定哪里不对）", "Correction (what was wrong with the earlier determination)")) textarea name="correction_note" rows="2" {} }
+                }
+                label { (lang.t("现场照片（在现场用手机拍摄，记录拍摄时间和位置）", "Field photos (taken on site with the phone: time and position are recorded)")) input type="file" name="photo" accept="image/*" capture="environment" multiple; }
                 button type="submit" { (lang.t("提交举证", "Submit evidence")) }
             }
         }
-        @if awaiting && is_office(actor) {
+        @if awaiting && is_office(actor) || (d.row.status == "accepted" && is_office(actor) && findings.iter().any(|f| !f.corrected)) {
             form.card method="post" action={"/patches/" (id) "/review"} {
                 h3 { (lang.t("县级审核", "County review")) }
                 label { (lang.t("审核意见（退回时必填）", "Note (required to send back)")) textarea name="note" rows="2" {} }
-                button type="submit" name="verdict" value="accept" { (lang.t("审核通过", "Accept")) }
-                " "
-                button.secondary type="submit" name="verdict" value="return" { (lang.t("退回重报", "Send back")) }
+                @if awaiting {
+                    button type="submit" name="verdict" value="accept" { (lang.t("审核通过", "Accept")) }
+                    " "
+                    button.secondary type="submit" name="verdict" value="return" { (lang.t("退回重报", "Send back")) }
+                } @else {
+                    p.muted { (lang.t("已通过的举证被核查发现问题：可退回，由乡村重新举证更正。", "Accepted evidence with findings: send it back for a corrected determination.")) }
+                    button.secondary type="submit" name="verdict" value="return" { (lang.t("退回更正", "Send back for correction")) }
+                }
             }
         }
     };
@@ -540,6 +555,8 @@ pub async fn verify(
             permit_no: get("permit_no"),
             note: get("note"),
             photos: Vec::new(),
+            correction_note: get("correction_note"),
+            ..Default::default()
         };
         // Check the form before storing any photo, so a bad form leaves nothing behind.
         v.check()?;
@@ -624,6 +641,23 @@ pub async fn xlsx(
     }
 }
 
+/// What was read from every photo the findings name, by SHA-256.
+pub(crate) async fn finding_photos(
+    state: &AppState,
+    list: &[minewatch_store::Finding],
+) -> Result<std::collections::HashMap<String, minewatch_store::PhotoReading>, WebError> {
+    let mut shas: Vec<String> = list.iter().flat_map(|f| f.photos.clone()).collect();
+    shas.sort();
+    shas.dedup();
+    Ok(state
+        .store
+        .photo_readings(&shas, None)
+        .await?
+        .into_iter()
+        .map(|p| (p.sha256.clone(), p))
+        .collect())
+}
+
 pub async fn findings(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
@@ -634,20 +668,27 @@ pub async fn findings(
         Ok(l) => l,
         Err(e) => return error_page(lang, Some(&actor), &e.into()),
     };
+    let photos = match finding_photos(&state, &list).await {
+        Ok(p) => p,
+        Err(e) => return error_page(lang, Some(&actor), &e),
+    };
     let body = html! {
         p { a href="/patches" { "← " (lang.t("卫片图斑", "Satellite patches")) } }
         h1 { (lang.t("举证真实性核查", "Truthfulness of field evidence")) }
-        p { (lang.t("核查一图多用、同一画面改存重复使用、照片位置远离图斑（超过 500 米）、照片早于后时相、相同区域判定不一致、疑似违法图斑填报为伪变化未经审核、有证矿山图斑判合法无实地照片。",
-                    "Checks one photo for several patches, the same picture re-encoded, photos taken over 500 m from the patch or before the later image, different legality for the same place, suspect patches written off as pseudo-change without review, licensed-mine patches judged legal without a field photo.")) }
+        p { (lang.t("核查一图多用、同一画面改存或裁剪后重复使用、照片位置远离图斑（超过 500 米）、照片早于后时相、照片无拍摄时间或位置（证据无法核验）、照片与上传时手机的位置和时间不符、相同区域判定不一致、疑似违法图斑填报为伪变化未经审核、有证矿山图斑判合法无实地照片。已更正的判定保留其核查记录。",
+                    "Checks one photo for several patches, the same picture re-encoded, resized or cropped, photos taken over 500 m from the patch or before the later image, photos without a capture time or position (cannot be verified), photos that disagree with where and when the phone attached them, different legality for the same place, suspect patches written off as pseudo-change without review, licensed-mine patches judged legal without a field photo. Corrected determinations keep their findings on record.")) }
         p { a.button href="/patches/findings.xlsx" { (lang.t("导出 Excel", "Export .xlsx")) } }
         @if list.is_empty() { div.ok role="status" { (lang.t("未发现问题。", "No findings.")) } }
         @else {
             div.scroll { table.ledger {
-                thead { tr { th { (lang.t("图斑", "Patch")) } th { (lang.t("问题", "Finding")) } th { (lang.t("详情", "Detail")) } } }
-                tbody { @for f in &list { tr {
+                thead { tr { th { (lang.t("图斑", "Patch")) } th { (lang.t("问题", "Finding")) } th { (lang.t("详情", "Detail")) } th { (lang.t("照片", "Photos")) } } }
+                tbody { @for f in &list { tr.corrected[f.corrected] {
                     td { a href={"/patches/" (f.patch_id)} { (f.patch_no) } }
-                    td { (f.kind.label(zh)) }
+                    td { (f.kind.label(zh)) @if f.corrected { " " span.tag { (lang.t("已更正", "corrected")) } } }
                     td { (if zh { &f.detail_zh } else { &f.detail_en }) }
+                    td { div.thumbs { @for s in &f.photos { @if let Some(p) = photos.get(s) {
+                        a href={"/attachments/" (s)} title=(p.file_name) { img src={"/attachments/" (s) "/thumb"} alt=(p.file_name) loading="lazy"; }
+                    } } } }
                 } } }
             } }
         }
@@ -668,7 +709,8 @@ pub async fn findings_xlsx(
 ) -> Response {
     let result: Result<Response, WebError> = async {
         let list = state.store.truth_findings(&actor, None).await?;
-        let bytes = crate::export::findings_workbook(&list, lang)
+        let photos = finding_photos(&state, &list).await?;
+        let bytes = crate::export::findings_workbook(&list, &photos, lang)
             .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?;
         Ok(crate::api::xlsx_file(bytes, "findings.xlsx"))
     }
