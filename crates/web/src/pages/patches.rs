@@ -556,7 +556,6 @@ pub async fn verify(
             note: get("note"),
             photos: Vec::new(),
             correction_note: get("correction_note"),
-            ..Default::default()
         };
         // Check the form before storing any photo, so a bad form leaves nothing behind.
         v.check()?;
