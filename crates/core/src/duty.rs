@@ -134,6 +134,10 @@ pub struct DutySettings {
     pub lookback_days: u32,
     /// A track passing this close to a discovered site counts as having been there.
     pub near_m: f64,
+    /// Whether a patrol record's signature may be given by another account than the named
+    /// person's own (代签); it is then recorded and shown as such, never as their own.
+    #[serde(default)]
+    pub proxy_signing: bool,
 }
 
 impl DutySettings {
@@ -146,6 +150,7 @@ impl DutySettings {
             coverage_m: 200.0,
             lookback_days: 7,
             near_m: 300.0,
+            proxy_signing: false,
         }
     }
 

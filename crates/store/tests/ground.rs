@@ -454,13 +454,45 @@ async fn patrol_records_are_signed_in_order(pg: bool) {
             .await,
         Err(StoreError::NotFound { .. })
     ));
-    s.sign_patrol_record(&f.village_1, id, PatrolStep::HeadSigns, at(5))
+    // A signature is the named person's own: the village's account "v1" is not 乙主任.
+    assert!(matches!(
+        s.sign_patrol_record(&f.village_1, id, PatrolStep::HeadSigns, at(5))
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let head = common::user(
+        s,
+        f.office.county_id,
+        "乙主任(村委会主任)",
+        Role::Village,
+        Some(f.t_jia),
+        Some(f.v1),
+        None,
+        at(1),
+    )
+    .await;
+    s.sign_patrol_record(&head, id, PatrolStep::HeadSigns, at(5))
         .await
         .expect("head");
     let e = s
-        .sign_patrol_record(&f.village_1, id, PatrolStep::HeadSigns, at(5))
+        .sign_patrol_record(&head, id, PatrolStep::HeadSigns, at(5))
         .await;
     assert_eq!(invalid_field(e), "step");
+    // The township's account is not 丙干部 either: refused until the county allows proxy
+    // signing, then recorded as signed on his behalf.
+    assert!(matches!(
+        s.sign_patrol_record(&f.town_jia, id, PatrolStep::CadreSigns, at(5))
+            .await,
+        Err(StoreError::Forbidden(_))
+    ));
+    let mut settings = s
+        .duty_settings(f.office.county_id, d(5))
+        .await
+        .expect("settings");
+    settings.proxy_signing = true;
+    s.set_duty_settings(&f.office, &settings, at(5))
+        .await
+        .expect("allow proxy");
     s.sign_patrol_record(&f.town_jia, id, PatrolStep::CadreSigns, at(5))
         .await
         .expect("cadre");
@@ -470,7 +502,19 @@ async fn patrol_records_are_signed_in_order(pg: bool) {
         .expect("confirm");
     assert!(p.open_steps().is_empty());
     assert_eq!(p.confirmed.signed_by.as_deref(), Some("tj"));
-    assert_eq!(p.head.signed_by.as_deref(), Some("v1"));
+    assert_eq!(p.head.signed_by.as_deref(), Some("乙主任(村委会主任)"));
+    assert!(!p.head.proxy, "乙主任 signed himself");
+    assert!(p.cadre.proxy);
+    assert!(
+        p.cadre.words(true).starts_with("代签：tj 代 丙干部"),
+        "{}",
+        p.cadre.words(true)
+    );
+    assert!(
+        p.head.words(true).starts_with("乙主任（已签"),
+        "{}",
+        p.head.words(true)
+    );
     // Listing by place and period.
     let list = s
         .patrol_records(

@@ -411,15 +411,7 @@ pub fn patrol_form_workbook(
     if townships.is_empty() {
         townships.push("");
     }
-    let sign = |s: &minewatch_store::Signature| match &s.signed_at {
-        Some(at) => format!(
-            "{}（{} {}）",
-            s.name,
-            if zh { "已签" } else { "signed" },
-            display_stamp(at)
-        ),
-        None => format!("{}（{}）", s.name, if zh { "未签" } else { "not signed" }),
-    };
+    let sign = |s: &minewatch_store::Signature| s.words(zh);
     for t in townships {
         let ws = wb.add_worksheet();
         let name: String = if t.is_empty() {

@@ -156,8 +156,8 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO duty_setting (county_id, cycles, reports_from, escalate_after, coverage_m, lookback_days, near_m, updated_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO duty_setting (county_id, cycles, reports_from, escalate_after, coverage_m, lookback_days, near_m, updated_by, updated_at, proxy_signing) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(actor.county_id)
         .bind(cycles)
@@ -168,6 +168,7 @@ impl Store {
         .bind(settings.near_m)
         .bind(actor.user_id)
         .bind(at.clone())
+        .bind(i64::from(settings.proxy_signing))
         .execute(&mut *tx)
         .await?;
         append(
@@ -196,7 +197,7 @@ pub(crate) async fn duty_settings_in(
     today: NaiveDate,
 ) -> Result<DutySettings> {
     let row = sqlx::query(
-        "SELECT cycles, reports_from, escalate_after, coverage_m, lookback_days, near_m FROM duty_setting WHERE county_id = $1",
+        "SELECT cycles, reports_from, escalate_after, coverage_m, lookback_days, near_m, proxy_signing FROM duty_setting WHERE county_id = $1",
     )
     .bind(county_id)
     .fetch_optional(&mut *conn)
@@ -226,6 +227,7 @@ pub(crate) async fn duty_settings_in(
         lookback_days: u32::try_from(r.try_get::<i64, _>("lookback_days")?)
             .map_err(|_| corrupt("lookback_days"))?,
         near_m: r.try_get("near_m")?,
+        proxy_signing: r.try_get::<i64, _>("proxy_signing")? != 0,
     })
 }
 

@@ -126,6 +126,41 @@ pub struct Signature {
     pub name: String,
     pub signed_by: Option<String>,
     pub signed_at: Option<String>,
+    /// Signed from another account than the named person's own (代签, where the county
+    /// allows it): shown as "代签：signed_by 代 name", never as the person's signature.
+    pub proxy: bool,
+}
+
+impl Signature {
+    /// How the signature reads on the page and the form: who signed, for whom, when.
+    #[must_use]
+    pub fn words(&self, zh: bool) -> String {
+        match (&self.signed_by, &self.signed_at) {
+            (Some(by), Some(at)) => {
+                let at = minewatch_core::clock::display_stamp(at);
+                match (self.proxy, zh) {
+                    (true, true) => format!("代签：{by} 代 {}（{at}）", self.name),
+                    (true, false) => format!("signed by {by} on behalf of {} ({at})", self.name),
+                    (false, true) => format!("{}（已签 {at}）", self.name),
+                    (false, false) => format!("{} (signed {at})", self.name),
+                }
+            }
+            _ => format!(
+                "{}（{}）",
+                self.name,
+                if zh { "未签" } else { "not signed" }
+            ),
+        }
+    }
+}
+
+/// Whether an account is the named person's own: its display name is the name, or the name
+/// followed by the post in brackets ("张三(村网格员)").
+fn is_person(display_name: &str, name: &str) -> bool {
+    let (d, n) = (display_name.trim(), name.trim());
+    d == n
+        || d.strip_prefix(n)
+            .is_some_and(|rest| rest.starts_with('(') || rest.starts_with('（'))
 }
 
 /// A stored patrol record.
@@ -184,7 +219,7 @@ pub struct PatrolFilter {
 
 const PATROL_SELECT: &str = "SELECT p.id, p.level, p.township_id, t.name AS township, p.village_id, v.name AS village, p.patrolled_on, p.night, \
      p.address, p.situation, p.hazards, p.measures, p.remarks, p.clue_id, c.number AS case_number, p.track_id, \
-     p.head_name, hs.display_name AS head_by, p.head_signed_at, p.cadre_name, cs.display_name AS cadre_by, p.cadre_signed_at, \
+     p.head_name, hs.display_name AS head_by, p.head_signed_at, p.head_proxy, p.cadre_name, cs.display_name AS cadre_by, p.cadre_signed_at, p.cadre_proxy, \
      t.name AS confirm_name, fs.display_name AS confirm_by, p.confirmed_at, cu.display_name AS created_by, p.created_at \
      FROM patrol_record p JOIN township t ON t.id = p.township_id JOIN village v ON v.id = p.village_id \
      JOIN app_user cu ON cu.id = p.created_by \
@@ -194,11 +229,15 @@ const PATROL_SELECT: &str = "SELECT p.id, p.level, p.township_id, t.name AS town
      WHERE p.county_id = $1";
 
 fn row_to_patrol(r: &sqlx::any::AnyRow) -> Result<PatrolRow> {
-    let sig = |name: &str, by: &str, at: &str| -> Result<Signature> {
+    let sig = |name: &str, by: &str, at: &str, proxy: Option<&str>| -> Result<Signature> {
         Ok(Signature {
             name: r.try_get(name)?,
             signed_by: r.try_get(by)?,
             signed_at: r.try_get(at)?,
+            proxy: match proxy {
+                Some(col) => r.try_get::<i64, _>(col)? != 0,
+                None => false,
+            },
         })
     };
     Ok(PatrolRow {
@@ -218,9 +257,14 @@ fn row_to_patrol(r: &sqlx::any::AnyRow) -> Result<PatrolRow> {
         clue_id: r.try_get("clue_id")?,
         case_number: r.try_get("case_number")?,
         track_id: r.try_get("track_id")?,
-        head: sig("head_name", "head_by", "head_signed_at")?,
-        cadre: sig("cadre_name", "cadre_by", "cadre_signed_at")?,
-        confirmed: sig("confirm_name", "confirm_by", "confirmed_at")?,
+        head: sig("head_name", "head_by", "head_signed_at", Some("head_proxy"))?,
+        cadre: sig(
+            "cadre_name",
+            "cadre_by",
+            "cadre_signed_at",
+            Some("cadre_proxy"),
+        )?,
+        confirmed: sig("confirm_name", "confirm_by", "confirmed_at", None)?,
         created_by: r.try_get("created_by")?,
         created_at: r.try_get("created_at")?,
     })
@@ -455,6 +499,24 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PatrolRow> {
         let p = self.patrol_record(actor, id).await?;
+        // A person's signature: theirs, or recorded as given on their behalf where the
+        // county allows that, or refused.
+        let named = match step {
+            PatrolStep::HeadSigns => Some(p.head.name.clone()),
+            PatrolStep::CadreSigns => Some(p.cadre.name.clone()),
+            PatrolStep::TownshipConfirms => None,
+        };
+        let proxy = named
+            .as_deref()
+            .is_some_and(|n| !n.trim().is_empty() && !is_person(&actor.display_name, n));
+        if proxy {
+            let settings = self.duty_settings(actor.county_id, local_date(now)).await?;
+            if !settings.proxy_signing {
+                return Err(StoreError::Forbidden(
+                    "this signature is the named person's own: sign from their account (the county does not allow proxy signing) / 须由本人账号签字，本县未开启代签",
+                ));
+            }
+        }
         let (column_by, column_at, done) = match step {
             PatrolStep::HeadSigns => {
                 if actor.scope != Scope::Village(p.village_id) {
@@ -504,14 +566,32 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query(&format!(
+        let signed = sqlx::query(&format!(
             "UPDATE patrol_record SET {column_by} = $1, {column_at} = $2 WHERE id = $3 AND {column_at} IS NULL"
         ))
         .bind(actor.user_id)
         .bind(at.clone())
         .bind(id)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if signed != 1 {
+            return Err(StoreError::invalid("step", "this step was taken already"));
+        }
+        // Only a person's signature can be given on their behalf; confirmation is the unit's.
+        let proxy_column = match step {
+            PatrolStep::HeadSigns => Some("head_proxy"),
+            PatrolStep::CadreSigns => Some("cadre_proxy"),
+            PatrolStep::TownshipConfirms => None,
+        };
+        if let (true, Some(column)) = (proxy, proxy_column) {
+            sqlx::query(&format!(
+                "UPDATE patrol_record SET {column} = 1 WHERE id = $1"
+            ))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
         append(
             &mut tx,
             NewEvent {
@@ -521,7 +601,11 @@ impl Store {
                 case_id: None,
                 clue_id: None,
                 kind: "patrol.signed",
-                payload: serde_json::json!({"patrol": id, "step": step.code()}).to_string(),
+                payload: serde_json::json!({
+                    "patrol": id, "step": step.code(),
+                    "for": named, "proxy": proxy,
+                })
+                .to_string(),
                 attachments: &[],
             },
         )

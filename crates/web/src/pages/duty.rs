@@ -115,6 +115,7 @@ async fn page_markup(
                     label { (lang.t("覆盖距离(米)", "Coverage distance (m)")) input type="number" name="coverage_m" min="10" max="5000" value=(settings.coverage_m); }
                     label { (lang.t("应发现未发现回溯天数", "Should-have-found look-back (days)")) input type="number" name="lookback_days" min="1" max="90" value=(settings.lookback_days); }
                     label { (lang.t("轨迹经过距离(米)", "Track passing within (m)")) input type="number" name="near_m" min="10" max="5000" value=(settings.near_m); }
+                    label.check { input type="checkbox" name="proxy_signing" checked[settings.proxy_signing]; " " (lang.t("允许代签（巡查记录由他人账号代为签字时，记录并显示为“代签”）", "Allow proxy signing (a patrol record signed from another account is recorded and shown as signed on behalf)")) }
                     button type="submit" { (lang.t("保存", "Save")) }
                 }
             }
@@ -171,6 +172,9 @@ pub(crate) fn settings_of(f: &Fields) -> Result<DutySettings, WebError> {
         coverage_m: num("coverage_m")?,
         lookback_days: whole("lookback_days")?,
         near_m: num("near_m")?,
+        proxy_signing: f
+            .get("proxy_signing")
+            .is_some_and(|v| v == "on" || v == "1"),
     })
 }
 

@@ -43,8 +43,19 @@ fn signature(lang: Lang, s: &minewatch_store::Signature) -> Markup {
     html! {
         (s.name)
         @match (&s.signed_by, &s.signed_at) {
-            (Some(by), Some(at)) => { br; span.tag.done { (lang.t("已签", "signed")) " " (by) " " (display_stamp(at)) } }
+            (Some(by), Some(at)) if s.proxy => { br; span.tag.proxy { (lang.t("代签", "on behalf")) } " " (by) (lang.t(" 代 ", " for ")) (s.name) " " (display_stamp(at)) }
+            (Some(_), Some(at)) => { br; span.tag.done { (lang.t("本人已签", "signed")) } " " (display_stamp(at)) }
             _ => { br; span.tag { (lang.t("待签", "to sign")) } }
+        }
+    }
+}
+
+fn confirmation(lang: Lang, s: &minewatch_store::Signature) -> Markup {
+    html! {
+        (s.name)
+        @match (&s.signed_by, &s.signed_at) {
+            (Some(by), Some(at)) => { br; span.tag.done { (lang.t("已确认", "confirmed")) } " " (by) " " (display_stamp(at)) }
+            _ => { br; span.tag { (lang.t("待确认", "to confirm")) } }
         }
     }
 }
@@ -329,7 +340,7 @@ async fn detail_markup(
             dt { (lang.t("备注", "Remarks")) } dd { (p.remarks) }
             dt { (lang.t("包村干部签字", "包村干部")) } dd { (signature(lang, &p.cadre)) }
             dt { (lang.t("村委负责人签字", "Village committee head")) } dd { (signature(lang, &p.head)) }
-            dt { (lang.t("乡镇确认", "Township confirmation")) } dd { (signature(lang, &p.confirmed)) }
+            dt { (lang.t("乡镇确认", "Township confirmation")) } dd { (confirmation(lang, &p.confirmed)) }
             dt { (lang.t("填报", "Filed by")) } dd { (p.created_by) " " (display_stamp(&p.created_at)) }
         }
         @for s in &steps {
