@@ -485,6 +485,24 @@ impl Store {
         Ok(p)
     }
 
+    /// The photos of a patrol record in the user's area.
+    ///
+    /// # Errors
+    /// `NotFound` out of area; database errors.
+    pub async fn patrol_photos(&self, actor: &Actor, id: i64) -> Result<Vec<String>> {
+        self.patrol_record(actor, id).await?;
+        let rows = sqlx::query(
+            "SELECT sha256 FROM attachment_use WHERE owner = 'patrol' AND owner_id = $1 AND county_id = $2 ORDER BY sha256",
+        )
+        .bind(id)
+        .bind(actor.county_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| r.try_get("sha256").map_err(Into::into))
+            .collect()
+    }
+
     /// Signs or confirms a patrol record. The head signs as a user of the village, the
     /// 包村干部 as a user of the township, and the township confirms after both.
     ///

@@ -801,10 +801,35 @@ impl Store {
         rows.iter().map(|r| row_to_tip(r, today, &cal)).collect()
     }
 
-    /// One tip, if the user may see it.
+    /// The photos sent with a tip in the user's area.
     ///
     /// # Errors
-    /// `NotFound` otherwise.
+    /// `NotFound` when absent or out of the user's area.
+    pub async fn tip_photos(
+        &self,
+        actor: &Actor,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<Vec<String>> {
+        self.tip(actor, id, today).await?;
+        let attachments: String = sqlx::query(
+            "SELECT c.attachments FROM tip t JOIN clue c ON c.id = t.clue_id WHERE t.id = $1",
+        )
+        .bind(id)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("attachments")?;
+        Ok(attachments
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// One tip in the user's area.
+    ///
+    /// # Errors
+    /// `NotFound` when absent or out of the user's area.
     pub async fn tip(&self, actor: &Actor, id: i64, today: NaiveDate) -> Result<TipRow> {
         self.tips(actor, today)
             .await?

@@ -49,9 +49,18 @@ async fn render(
     };
     // Leads on this case, for those who may see them (others get an empty list).
     let leads = state.store.leads(actor, Some(id)).await.unwrap_or_default();
+    let photos = super::photos::readings_near(
+        state,
+        d.clues
+            .iter()
+            .flat_map(|c| c.attachments.iter())
+            .chain(d.events.iter().flat_map(|e| e.attachments.iter())),
+        d.case.lon.zip(d.case.lat),
+    )
+    .await;
     let body = html! {
         @if let Some((_, msg)) = &error { div.error role="alert" { (msg) } }
-        (summary(&d, lang))
+        (summary(&d, lang, &photos))
         @for l in &leads {
             div.warn.lead { (lang.t("应发现未发现：", "Should have found: ")) (l.village) " " (l.grid)
                 (lang.t(" 在发现前报告“无发现” ", " reported “nothing found” ")) (l.evidence.reports.len()) (lang.t(" 次、附近巡查轨迹 ", " times, tracks nearby: ")) (l.evidence.tracks.len())
@@ -67,12 +76,12 @@ async fn render(
             }
         }
         (forms_for(&d, actor, lang, state.clock.today()))
-        (timeline(&d, lang))
+        (timeline(&d, lang, &photos))
     };
     (status, layout(lang, &d.case.number, Some(actor), body)).into_response()
 }
 
-fn summary(d: &CaseDetail, lang: Lang) -> Markup {
+fn summary(d: &CaseDetail, lang: Lang, photos: &super::photos::Readings) -> Markup {
     let zh = lang.is_zh();
     let c = &d.case;
     let status = CaseStatus::from_code(&c.status).map_or(c.status.as_str(), |s| s.label(zh));
@@ -107,13 +116,13 @@ fn summary(d: &CaseDetail, lang: Lang) -> Markup {
             ul.clues { @for cl in &d.clues {
                 li { (ClueSource::from_code(&cl.source).map_or(cl.source.as_str(), |s| s.label(zh))) " · " (display_stamp(&cl.filed_at)) " · " (cl.description)
                     @if cl.merged { " " span.tag { (lang.t("已并入", "merged")) } }
-                    @for a in &cl.attachments { " " a href=(format!("/attachments/{a}")) { (lang.t("附件", "file")) } } }
+                    (super::photos::cards(lang, &photos.of(&cl.attachments))) }
             } }
         }
     }
 }
 
-fn timeline(d: &CaseDetail, lang: Lang) -> Markup {
+fn timeline(d: &CaseDetail, lang: Lang, photos: &super::photos::Readings) -> Markup {
     html! {
         section.card {
             h2 { (lang.t("办理记录", "Timeline")) }
@@ -123,7 +132,7 @@ fn timeline(d: &CaseDetail, lang: Lang) -> Markup {
                     strong { (if lang.is_zh() { &e.label_zh } else { &e.label_en }) }
                     span.who { (e.actor) }
                     @if let Some(text) = payload_text(&e.payload) { div.what { (text) } }
-                    @for a in &e.attachments { a href=(format!("/attachments/{a}")) { "📎 " (&a[..8.min(a.len())]) } " " }
+                    (super::photos::cards(lang, &photos.of(&e.attachments)))
                     span.hash title=(lang.t("记录序号（哈希链）", "record number (hash chain)")) { "#" (e.seq) }
                 }
             } }

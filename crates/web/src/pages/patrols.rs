@@ -319,6 +319,8 @@ async fn detail_markup(
 ) -> Result<Markup, WebError> {
     let zh = lang.is_zh();
     let p = state.store.patrol_record(actor, id).await?;
+    let shas = state.store.patrol_photos(actor, id).await?;
+    let photos = super::photos::readings_near(state, shas.iter(), None).await;
     let steps: Vec<PatrolStep> = [
         PatrolStep::HeadSigns,
         PatrolStep::CadreSigns,
@@ -342,6 +344,10 @@ async fn detail_markup(
             dt { (lang.t("村委负责人签字", "Village committee head")) } dd { (signature(lang, &p.head)) }
             dt { (lang.t("乡镇确认", "Township confirmation")) } dd { (confirmation(lang, &p.confirmed)) }
             dt { (lang.t("填报", "Filed by")) } dd { (p.created_by) " " (display_stamp(&p.created_at)) }
+        }
+        @if !shas.is_empty() {
+            h2 { (lang.t("现场照片", "Photos")) }
+            (super::photos::cards(lang, &photos.of(&shas)))
         }
         @for s in &steps {
             form.inline method="post" action={"/patrols/" (p.id) "/sign"} {

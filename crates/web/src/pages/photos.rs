@@ -5,7 +5,52 @@
 use maud::{Markup, html};
 use minewatch_store::PhotoReading;
 
-use crate::Lang;
+use crate::{AppState, Lang};
+
+/// What was read from a page's photos, by SHA-256.
+pub(crate) struct Readings(std::collections::HashMap<String, PhotoReading>);
+
+impl Readings {
+    /// The readings of these files, in their order.
+    pub(crate) fn of(&self, shas: &[String]) -> Vec<PhotoReading> {
+        shas.iter().filter_map(|s| self.0.get(s).cloned()).collect()
+    }
+}
+
+/// Reads the page's photos once, with each one's distance to the site's point when known.
+/// A failure to read them shows the page without the readings rather than no page.
+pub(crate) async fn readings_near<'a>(
+    state: &AppState,
+    shas: impl Iterator<Item = &'a String>,
+    site: Option<(f64, f64)>,
+) -> Readings {
+    let mut list: Vec<String> = shas.cloned().collect();
+    list.sort();
+    list.dedup();
+    let found = match state.store.photo_readings(&list, None).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::warn!(error = %e, "photo readings unavailable");
+            Vec::new()
+        }
+    };
+    Readings(
+        found
+            .into_iter()
+            .map(|mut p| {
+                if let (Some((x, y)), Some((sx, sy))) = (p.position(), site)
+                    && let (Ok(a), Ok(b)) = (
+                        minewatch_spatial::LonLat::new(x, y),
+                        minewatch_spatial::LonLat::new(sx, sy),
+                    )
+                {
+                    p.distance_m = Some(a.distance_m(b));
+                }
+                (p.sha256.clone(), p)
+            })
+            .collect(),
+    )
+}
 
 /// The cards of a list of photos; nothing when the list is empty.
 pub(crate) fn cards(lang: Lang, photos: &[PhotoReading]) -> Markup {

@@ -102,6 +102,8 @@ async fn detail_markup(
     let zh = lang.is_zh();
     let today = local_date(state.clock.now());
     let t = state.store.tip(actor, id, today).await?;
+    let shas = state.store.tip_photos(actor, id, today).await?;
+    let photos = super::photos::readings_near(state, shas.iter(), None).await;
     let may_accept = t.accepted_at.is_none()
         && matches!(
             actor.role,
@@ -119,6 +121,10 @@ async fn detail_markup(
             dt { (lang.t("核实", "Checked")) } dd { (lang.t("时限 ", "due ")) (t.verify_by.as_deref().unwrap_or("—")) " · " (if t.case_status == "registered" { lang.t("未核实", "not yet") } else { lang.t("已核实", "done") }) }
             dt { (lang.t("答复", "Answered")) } dd { (lang.t("时限 ", "due ")) (t.answer_by.as_deref().unwrap_or("—")) " · " (t.answer) }
             dt { (lang.t("举报人", "Tipster")) } dd { (if t.has_identity { lang.t("留有联系方式（仅奖励专员可见）", "left a contact (reward officer only)") } else { lang.t("匿名", "anonymous") }) }
+        }
+        @if !shas.is_empty() {
+            h2 { (lang.t("举报照片", "Photos")) }
+            (super::photos::cards(lang, &photos.of(&shas)))
         }
         @if may_accept {
             form method="post" action={"/tips/" (t.id) "/accept"} { button type="submit" { (lang.t("受理", "Accept")) } }
