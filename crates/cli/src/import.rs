@@ -28,10 +28,14 @@ pub struct ImportArgs {
     /// Attribute holding the id (licence number, zone id, patch number).
     #[arg(long)]
     pub id_field: Option<String>,
-    /// Attribute holding a patch's later image date.
+    /// Attribute holding a patch's later image date (default: later_date, HSX, 后时相, …).
     #[arg(long)]
     pub date_field: Option<String>,
-    /// Kind of zones whose features carry none (e.g. ecological_red_line).
+    /// The later image's date for patches that carry none, YYYY-MM-DD.
+    #[arg(long)]
+    pub later_date: Option<String>,
+    /// Kind of the zones in the file (e.g. ecological_red_line, drinking_water_source): for
+    /// features with no kind attribute and for those whose kind is not one minewatch knows.
     #[arg(long)]
     pub zone_kind: Option<String>,
 }
@@ -55,7 +59,15 @@ pub async fn run(
         licence_id: args.id_field.clone(),
         zone_id: args.id_field.clone(),
         zone_kind: None,
-        unknown_kind_as_default: false,
+        batch_later_date: match &args.later_date {
+            Some(d) => Some(
+                minewatch_spatial::inputs::parse_date(d)
+                    .ok_or_else(|| anyhow!("--later-date '{d}' is not a date YYYY-MM-DD"))?,
+            ),
+            None => None,
+        },
+        // The office said what the file holds: a kind we do not know takes it.
+        unknown_kind_as_default: args.zone_kind.is_some(),
         default_zone_kind: match &args.zone_kind {
             Some(k) => {
                 Some(ZoneKind::parse(k).ok_or_else(|| anyhow!("zone kind '{k}' is unknown"))?)
@@ -89,6 +101,17 @@ pub async fn run(
             s.suspects,
             s.merged
         )?;
+        if s.undated > 0 {
+            writeln!(
+                out,
+                "warning: {} of {} patches carry no later-image date (后时相/HSX; --date-field names another attribute): \
+                 their licences were judged valid or not on the import day {}, and their photos cannot be checked against the image. \
+                 Give the date with --later-date YYYY-MM-DD and import the batch again under a new name.",
+                s.undated,
+                s.patches,
+                minewatch_core::clock::local_date(now)
+            )?;
+        }
         return Ok(());
     }
     let layer = RegisterLayer::from_code(&args.layer).ok_or_else(|| {

@@ -134,6 +134,13 @@ enum CountyCommand {
         /// The county's name, e.g. 青岚县.
         #[arg(long)]
         name: String,
+        /// The first county office user, created when MINEWATCH_PASSWORD holds its
+        /// password (imports are recorded under it: --user or MINEWATCH_USER).
+        #[arg(long, default_value = "office")]
+        office_user: String,
+        /// That user's name as shown on pages and in the record.
+        #[arg(long, default_value = "县领导小组办公室")]
+        office_name: String,
     },
 }
 
@@ -511,7 +518,13 @@ async fn main() -> Result<()> {
             }
         }
         Command::County {
-            command: CountyCommand::Init { code, name },
+            command:
+                CountyCommand::Init {
+                    code,
+                    name,
+                    office_user,
+                    office_name,
+                },
         } => {
             let store = open(&cli).await?;
             let id = store
@@ -522,6 +535,42 @@ async fn main() -> Result<()> {
                 "Created county {name} ({code}, id {id}) with {} departments and default routing.",
                 minewatch_core::org::DepartmentCode::ALL.len()
             )?;
+            // A new county must leave a way in: its first office user, or the exact command.
+            match std::env::var("MINEWATCH_PASSWORD") {
+                Ok(password) if password.chars().count() >= 8 => {
+                    let hash = tokio::task::spawn_blocking(move || {
+                        minewatch_web::auth::hash_password(&password)
+                    })
+                    .await?
+                    .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+                    store
+                        .create_user(
+                            &minewatch_store::NewUser {
+                                county_id: id,
+                                username: office_user.clone(),
+                                display_name: office_name.clone(),
+                                password_hash: hash,
+                                role: minewatch_core::Role::CountyOffice,
+                                township_id: None,
+                                village_id: None,
+                                department_id: None,
+                            },
+                            clock.now(),
+                        )
+                        .await?;
+                    writeln!(
+                        out,
+                        "Created the county office user '{office_user}' ({office_name}): sign in with the password from MINEWATCH_PASSWORD; imports run as it with --user {office_user}."
+                    )?;
+                }
+                Ok(_) => bail!(
+                    "county {code} was created, but MINEWATCH_PASSWORD is shorter than 8 characters: no user was made; run\n  MINEWATCH_PASSWORD='…' minewatch user add --county {code} --username {office_user} --name '{office_name}' --role county_office"
+                ),
+                Err(_) => writeln!(
+                    out,
+                    "No user can sign in yet. Create the county office user (password from MINEWATCH_PASSWORD or the first line of stdin):\n  MINEWATCH_PASSWORD='…' minewatch user add --county {code} --username {office_user} --name '{office_name}' --role county_office\nthen import as it: minewatch import … --user {office_user}"
+                )?,
+            }
         }
         Command::Campaign {
             command:

@@ -77,6 +77,8 @@ pub fn run(args: &TriageArgs, today: NaiveDate, err: &mut impl Write) -> Result<
         default_zone_kind: Some(default_kind),
         unknown_kind_as_default: true,
         invalid: args.files.invalid(),
+        // `--date` stands for every patch without one, in the triage itself.
+        batch_later_date: None,
     };
     let date = match &args.date {
         Some(d) => inputs::parse_date(d).ok_or_else(|| anyhow!("--date '{d}' is not a date"))?,

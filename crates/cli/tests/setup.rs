@@ -42,6 +42,44 @@ const ROSTER: &str = "乡镇(街道),村(社区),网格,第一责任人,直接�
 乙街道,三社区,,周戊,吴己,郑庚,13900000003\n";
 
 #[test]
+fn a_new_county_leaves_a_way_to_sign_in() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("county.db");
+    let out = ok(&minewatch(
+        &db,
+        &["county", "init", "--code", "JS", "--name", "金山县"],
+        &[],
+    ));
+    assert!(
+        out.contains("No user can sign in yet")
+            && out.contains("minewatch user add --county JS --username office"),
+        "says exactly how: {out}"
+    );
+    let db2 = dir.path().join("other.db");
+    let out = ok(&minewatch(
+        &db2,
+        &[
+            "county",
+            "init",
+            "--code",
+            "YX",
+            "--name",
+            "又一县",
+            "--office-user",
+            "ban",
+        ],
+        &[("MINEWATCH_PASSWORD", "a-long-secret")],
+    ));
+    assert!(
+        out.contains("Created the county office user 'ban'"),
+        "{out}"
+    );
+    // The user exists and works: an API token can be issued for it.
+    let out = ok(&minewatch(&db2, &["token", "--user", "ban"], &[]));
+    assert!(!out.trim().is_empty());
+}
+
+#[test]
 fn a_county_is_set_up_from_a_gbk_roster() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("county.db");

@@ -84,10 +84,11 @@ fn write_villages(path: &Path) {
 fn registers_and_a_batch_from_county_files() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("county.db");
-    ok(&minewatch(
+    let out = ok(&minewatch(
         &db,
         &["county", "init", "--code", "JS", "--name", "金山县"],
     ));
+    assert!(out.contains("county office user 'office'"), "{out}");
     let roster = dir.path().join("roster.csv");
     std::fs::write(&roster, ROSTER).expect("roster");
     ok(&minewatch(
@@ -100,21 +101,7 @@ fn registers_and_a_batch_from_county_files() {
             roster.to_str().expect("path"),
         ],
     ));
-    ok(&minewatch(
-        &db,
-        &[
-            "user",
-            "add",
-            "--county",
-            "JS",
-            "--username",
-            "office",
-            "--name",
-            "县办",
-            "--role",
-            "county_office",
-        ],
-    ));
+    // `county init` made the office user from MINEWATCH_PASSWORD.
 
     let shp = dir.path().join("villages.shp");
     write_villages(&shp);
@@ -303,6 +290,98 @@ fn registers_and_a_batch_from_county_files() {
         ),
         "1"
     );
+
+    // A batch whose features carry no later-image date imports with a warning naming the
+    // day its licences were judged on; given --later-date, every patch takes it.
+    let undated = dir.path().join("q2.geojson");
+    std::fs::write(
+        &undated,
+        r#"{"type":"FeatureCollection","features":[
+        {"type":"Feature","properties":{"图斑编号":"JS-101"},"geometry":{"type":"Polygon","coordinates":[[[117.0021,36.2021],[117.0029,36.2021],[117.0029,36.2029],[117.0021,36.2021]]]}}]}"#,
+    )
+    .expect("patches");
+    let out = ok(&minewatch(
+        &db,
+        &[
+            "import",
+            "patches",
+            undated.to_str().expect("path"),
+            "--batch",
+            "Q2",
+            "--user",
+            "office",
+        ],
+    ));
+    assert!(
+        out.contains("warning: 1 of 1 patches carry no later-image date")
+            && out.contains("--later-date"),
+        "{out}"
+    );
+    let out = ok(&minewatch(
+        &db,
+        &[
+            "import",
+            "patches",
+            undated.to_str().expect("path"),
+            "--batch",
+            "Q2b",
+            "--user",
+            "office",
+            "--later-date",
+            "2026-05-20",
+        ],
+    ));
+    assert!(!out.contains("warning"), "{out}");
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT p.later_date FROM patch p JOIN patch_batch b ON b.id = p.batch_id WHERE b.name = 'Q2b'"
+        ),
+        "2026-05-20"
+    );
+
+    // A constraint layer whose kind attribute minewatch does not know takes --zone-kind.
+    let water = dir.path().join("water.geojson");
+    std::fs::write(
+        &water,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone_id":"SY-1","kind":"一级保护区"},
+        "geometry":{"type":"Polygon","coordinates":[[[117.03,36.21],[117.04,36.21],[117.04,36.22],[117.03,36.22],[117.03,36.21]]]}}]}"#,
+    )
+    .expect("zones");
+    let o = minewatch(
+        &db,
+        &[
+            "import",
+            "zone",
+            water.to_str().expect("path"),
+            "--user",
+            "office",
+        ],
+    );
+    assert!(
+        !o.status.success(),
+        "an unknown kind is refused without --zone-kind"
+    );
+    ok(&minewatch(
+        &db,
+        &[
+            "import",
+            "zone",
+            water.to_str().expect("path"),
+            "--user",
+            "office",
+            "--zone-kind",
+            "饮用水水源保护区",
+        ],
+    ));
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT kind FROM register_feature WHERE layer = 'zone' AND active = 1"
+        ),
+        "drinking_water_source"
+    );
+
     let o = minewatch(&db, &["audit", "verify"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

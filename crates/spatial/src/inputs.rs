@@ -20,7 +20,16 @@ pub mod usual {
         "id",
         "BSM",
     ];
-    pub const LATER_DATE: &[&str] = &["later_date", "HSX", "后时相", "HSXRQ"];
+    pub const LATER_DATE: &[&str] = &[
+        "later_date",
+        "HSX",
+        "后时相",
+        "HSXRQ",
+        "后时相日期",
+        "HSXSJ",
+        "JCSJ",
+        "监测时间",
+    ];
     pub const LICENCE_ID: &[&str] = &["licence_id", "license_id", "XKZH", "许可证号", "id"];
     pub const VALID_FROM: &[&str] = &["valid_from", "YXQQ", "有效期起", "YXQSRQ"];
     pub const VALID_TO: &[&str] = &["valid_to", "YXQZ", "有效期止", "YXQZRQ"];
@@ -37,6 +46,9 @@ pub mod usual {
 pub struct Fields {
     pub patch_id: Option<String>,
     pub later_date: Option<String>,
+    /// The later image's date for patches whose features carry none (one date for the
+    /// whole batch, as the ministry's letter gives it).
+    pub batch_later_date: Option<chrono::NaiveDate>,
     pub licence_id: Option<String>,
     pub zone_id: Option<String>,
     pub zone_kind: Option<String>,
@@ -148,7 +160,7 @@ pub fn patches(layer: Layer, fields: &Fields) -> Result<Vec<Patch>, ReadErrors> 
             continue;
         };
         let later_date = match field(f, fields.later_date.as_ref(), usual::LATER_DATE) {
-            None => None,
+            None => fields.batch_later_date,
             Some(t) => match parse_date(t) {
                 Some(d) => Some(d),
                 None => {

@@ -42,10 +42,18 @@ macro_rules! zone_kinds {
 }
 
 zone_kinds! {
-    NatureReserve, "nature_reserve", "自然保护地", true, ["自然保护区", "保护区", "风景名胜区", "森林公园", "地质公园", "protected_area", "reserve", "protected"];
+    NatureReserve, "nature_reserve", "自然保护地", true, ["自然保护区", "保护区", "protected_area", "reserve", "protected"];
+    DrinkingWaterSource, "drinking_water_source", "饮用水水源保护区", true, ["水源保护区", "水源地", "饮用水源保护区", "water_source"];
+    ScenicArea, "scenic_area", "风景名胜区", true, ["风景区", "scenic"];
+    GeoPark, "geopark", "地质公园", true, ["geo_park"];
+    Wetland, "wetland", "湿地", true, ["湿地公园", "湿地保护区", "wetland_park"];
+    ForestPark, "forest_park", "森林公园", true, [];
+    EcologicalForest, "ecological_forest", "生态公益林", true, ["公益林", "国家级公益林", "public_welfare_forest"];
+    RiverNoMining, "river_no_mining", "河道禁采区", true, ["禁采区", "河道禁采", "no_mining_river"];
+    HeritageSite, "heritage_site", "文物保护范围", true, ["文物保护单位", "文物保护区", "heritage"];
     EcologicalRedLine, "ecological_red_line", "生态保护红线", true, ["生态红线", "红线", "red_line", "redline", "ecological_redline"];
     BasicFarmland, "basic_farmland", "永久基本农田", true, ["基本农田", "farmland", "permanent_farmland"];
-    ForestLand, "forest_land", "林地", true, ["公益林", "天然林", "forest"];
+    ForestLand, "forest_land", "林地", true, ["天然林", "forest"];
     IllegalHotspot, "illegal_hotspot", "私挖滥采易发频发区", false, ["易发区"];
     ClosureArea, "closure_area", "整合关闭矿山核定实施区", false, ["关闭矿山区"];
     RetainedMineArea, "retained_mine_area", "有证保留矿山批准设置区", false, ["保留矿山区"];

@@ -33,6 +33,9 @@ pub struct PatchImportSummary {
     /// Suspect patches that joined an open case at the same place (R10).
     pub merged: usize,
     pub by_class: Vec<(String, usize)>,
+    /// Patches without a later-image date: their licences were judged valid or not on the
+    /// import day, and their photos cannot be checked against the image.
+    pub undated: usize,
 }
 
 /// A patch in a list.
@@ -444,6 +447,7 @@ impl Store {
         tx.commit().await?;
         Ok(PatchImportSummary {
             batch_id,
+            undated: patches.iter().filter(|p| p.later_date.is_none()).count(),
             patches: patches.len(),
             suspects,
             merged,
