@@ -33,3 +33,20 @@ def open_as(browser, user, phone=False):
     page.click("form button[type=submit]")
     page.wait_for_url(f"{BASE}/")
     return ctx, page
+
+
+def wait_js(page, expression, arg=None, timeout_s=15.0):
+    """Waits until a JavaScript expression (or a one-argument arrow function given `arg`)
+    is true in the page. Playwright's own wait_for_function compiles its predicate inside
+    the page, which the pages' Content-Security-Policy (no eval) rightly refuses; this
+    asks from outside, as often as needed."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        ok = page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)
+        if ok:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        page.wait_for_timeout(100)

@@ -6,7 +6,7 @@ Screenshots land in e2e/out/."""
 import base64
 import re
 
-from conftest import BASE, PASSWORD, open_as
+from conftest import wait_js, BASE, PASSWORD, open_as
 
 PHOTO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="
@@ -126,15 +126,15 @@ def test_track_waits_offline_and_is_sent_when_back_online(browser):
     for k in range(1, 6):
         page.wait_for_timeout(300)
         ctx.set_geolocation({"latitude": 36.41 + k * 0.001, "longitude": 112.01 + k * 0.001})
-    page.wait_for_function("JSON.parse(localStorage.getItem('mw-track-current')).points.length >= 2")
+    wait_js(page, "JSON.parse(localStorage.getItem('mw-track-current')).points.length >= 2")
     ctx.set_offline(True)
     page.click("button[data-stop]")
-    page.wait_for_function("JSON.parse(localStorage.getItem('mw-track-queue') || '[]').length === 1")
+    wait_js(page, "JSON.parse(localStorage.getItem('mw-track-queue') || '[]').length === 1")
     assert "待上传轨迹" in page.locator("[data-queue]").inner_text()
     assert page.locator("button[data-stop]").is_hidden() and page.locator("button[data-start]").is_visible()
     page.screenshot(path="e2e/out/track-offline-phone.png", full_page=True)
     ctx.set_offline(False)
-    page.wait_for_function("JSON.parse(localStorage.getItem('mw-track-queue') || '[]').length === 0")
+    wait_js(page, "JSON.parse(localStorage.getItem('mw-track-queue') || '[]').length === 0")
     assert page.locator("[data-status]").inner_text() == "轨迹已上传"
     after = before.request.get(f"{BASE}/api/v1/tracks?from=2026-01-01&to=2027-12-31").json()
     assert len(after) == count + 1

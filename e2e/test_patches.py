@@ -1,14 +1,17 @@
 """Satellite patches in the browser: a township official on a phone files field evidence
 with a photo for a patch of the demo batch, the county office reviews it, and the maps pan
 and zoom. Screenshots land in e2e/out/."""
-import base64
+import datetime
+import pathlib
 
-from conftest import BASE, PASSWORD, open_as
+from conftest import wait_js, BASE, PASSWORD, open_as
 
-# A 2×2 PNG: what the phone's camera would send, small enough to live here.
-PHOTO = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="
-)
+# A phone photo whose EXIF (written by piexif) says it was taken on 1 June 2026 at 10:20
+# China time, at a place about 47 km from any demo patch.
+PHOTO = (
+    pathlib.Path(__file__).resolve().parent.parent
+    / "crates/store/tests/fixtures/photos/piexif.jpg"
+).read_bytes().replace(b"2026:05:10 09:15:30", b"2026:06:01 10:20:00")
 
 
 def township_with_pending_patch(browser):
@@ -28,6 +31,10 @@ def township_with_pending_patch(browser):
 def test_township_files_evidence_and_county_reviews(browser):
     user, patch = township_with_pending_patch(browser)
     ctx, page = open_as(browser, user, phone=True)
+    # The phone stands at the patch, its clock at the server's test day.
+    page.clock.install(time=datetime.datetime(2026, 6, 1, 2, 30, tzinfo=datetime.timezone.utc))
+    ctx.grant_permissions(["geolocation"], origin=BASE)
+    ctx.set_geolocation({"latitude": patch["lat"], "longitude": patch["lon"]})
     page.goto(f"{BASE}/patches")
     assert page.locator("svg.map").count() == 1
     page.click(f"a:text-is('{patch['patch_no']}')")
@@ -35,11 +42,22 @@ def test_township_files_evidence_and_county_reviews(browser):
     assert page.locator("h1").inner_text().endswith(patch["patch_no"])
     page.select_option("select[name=reason]", "unlicensed")
     page.fill("textarea[name=note]", "现场有新鲜采挖痕迹和车辙")
-    page.set_input_files("input[name=photo]", files=[{"name": "site.png", "mimeType": "image/png", "buffer": PHOTO}])
+    page.set_input_files("input[name=photo]", files=[{"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": PHOTO}])
+    # The page records where and when the phone was as the photo was chosen.
+    wait_js(page, "document.querySelector('input[name=photo_capture]').value.includes('lat')")
     page.click("form[action$='/verify'] button[type=submit]")
     page.wait_for_url(f"{BASE}/patches/{patch['id']}")
     assert page.locator("dd:text-is('待县级审核')").count() == 1
-    assert page.locator(".evidence .photos img").count() == 1
+    card = page.locator(".evidence .photo-card")
+    assert card.count() == 1
+    wait_js(page, "document.querySelector('.photo-card img').naturalWidth > 0")
+    text = card.inner_text()
+    assert "现场.jpg" in text and "2026-06-01 10:20:00" in text, text
+    assert "手机记录" in text and "2026-06-01 10:30" in text, text
+    # Taken 47 km away: the finding names the photo by its file name.
+    warn = page.locator(".warn[role=alert]").inner_text()
+    assert "照片拍摄位置远离图斑" in warn and "现场.jpg" in warn, warn
+    assert "拍摄于上传前" not in warn, "taken ten minutes before it was attached: no finding"
     page.screenshot(path="e2e/out/patch-evidence-phone.png", full_page=True)
     # A township cannot review its own evidence: no form, and the server refuses.
     assert page.locator("form[action$='/review']").count() == 0
@@ -51,7 +69,7 @@ def test_township_files_evidence_and_county_reviews(browser):
     page.goto(f"{BASE}/patches/{patch['id']}")
     page.fill("form[action$='/review'] textarea[name=note]", "")
     page.click("form[action$='/review'] button[value=return]")
-    assert page.locator("[role=alert]").inner_text().strip() != ""
+    assert page.locator(".error[role=alert]").inner_text().strip() != ""
     page.fill("form[action$='/review'] textarea[name=note]", "核实无误")
     page.click("form[action$='/review'] button[value=accept]")
     page.wait_for_url(f"{BASE}/patches/{patch['id']}")
@@ -71,7 +89,7 @@ def test_maps_pan_and_zoom(browser):
     box = svg.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.wheel(0, -400)
-    page.wait_for_function("b => document.querySelector('svg.map').getAttribute('viewBox') !== b", arg=before)
+    wait_js(page, "b => document.querySelector('svg.map').getAttribute('viewBox') !== b", before)
     zoomed = [float(v) for v in svg.get_attribute("viewBox").split()]
     assert zoomed[2] < [float(v) for v in before.split()][2], "zoomed in"
     page.mouse.down()

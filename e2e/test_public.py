@@ -6,7 +6,7 @@ list. Screenshots land in e2e/out/."""
 import base64
 import re
 
-from conftest import BASE, PASSWORD, open_as
+from conftest import wait_js, BASE, PASSWORD, open_as
 
 PHOTO = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg=="
@@ -41,7 +41,7 @@ def test_citizen_tip_clocks_across_a_holiday_and_tracking(browser):
     page.select_option("select[name=problem_kind]", "unlicensed_mining")
     page.fill("textarea[name=description]", "后山夜里有挖掘机挖矿，天亮前有大车往外拉")
     page.click("#locate")
-    page.wait_for_function("document.getElementById('lat').value !== ''")
+    wait_js(page, "document.getElementById('lat').value !== ''")
     page.fill("input[name=address]", "后山沟口")
     page.set_input_files("input[name=photo]", files=[{"name": "site.png", "mimeType": "image/png", "buffer": PHOTO}])
     page.fill("input[name=phone]", "13722223333")
