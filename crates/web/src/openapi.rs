@@ -71,13 +71,19 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     (
         "post",
         "/api/v1/attachments",
-        "Upload files (multipart field `file`, 10 MiB each); returns their SHA-256",
+        "Upload files (multipart field `file`, 10 MiB each; optional `file_capture`, a JSON list of {taken_at, lon, lat, accuracy_m} per file: where and when the phone was); the kind is read from the bytes; returns their SHA-256, media type and whether the picture was analysed",
         "multipart/form-data",
     ),
     (
         "get",
         "/api/v1/attachments/{sha}",
-        "Download an attachment by SHA-256",
+        "Download an attachment you may see (you uploaded it, or it belongs to a case, patch, patrol record or track in your area); inline only for pictures and PDF",
+        "",
+    ),
+    (
+        "get",
+        "/api/v1/attachments/{sha}/thumb",
+        "The thumbnail of a picture you may see (JPEG, upright, without metadata)",
         "",
     ),
     (

@@ -73,7 +73,7 @@ pub(crate) async fn read_multipart(
     if let Some(raw) = fields.get(&capture_field).filter(|s| !s.trim().is_empty()) {
         let list: Vec<Option<Capture>> = serde_json::from_str(raw).map_err(|e| {
             WebError::field(
-                "photo_capture",
+                &capture_field,
                 format!("拍摄位置和时间格式有误：{e}"),
                 format!("photo capture data is malformed: {e}"),
             )
