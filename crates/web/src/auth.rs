@@ -185,8 +185,16 @@ impl FromRequestParts<AppState> for PageUser {
 /// Only same-site paths are followed after log-in, so `next` cannot send users away.
 #[must_use]
 pub fn safe_next(next: Option<&str>) -> String {
+    // A path on this site, in visible ASCII only: browsers drop tabs and line breaks from
+    // a URL ("/\t/evil.example" becomes "//evil.example", another host), and a control
+    // character cannot go into a Location header at all.
+    let same_site = |n: &str| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && n.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b'\\')
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if same_site(n) => n.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -211,6 +219,11 @@ mod tests {
     fn next_stays_on_site() {
         assert_eq!(safe_next(Some("/ledger?x=1")), "/ledger?x=1");
         assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example/x")), "/");
+        assert_eq!(safe_next(Some("/\n")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/cases?page=2&q=%E6%B2%B3")), "/cases?page=2&q=%E6%B2%B3");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }

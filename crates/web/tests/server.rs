@@ -1408,3 +1408,28 @@ async fn a_public_tip_is_followed_and_its_tipster_seen_by_the_reward_officer_onl
         "a township sees its own record"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_in_sends_the_user_only_to_this_site() {
+    let s = start().await;
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    for (next, expected) in [
+        ("/\t/evil.example/x", "/"),
+        ("/\n", "/"),
+        ("//evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/cases?page=2", "/cases?page=2"),
+    ] {
+        let r = c
+            .post(format!("{}/login", s.base))
+            .form(&[("username", "office"), ("password", demo::DEMO_PASSWORD), ("next", next)])
+            .send()
+            .await
+            .expect("login");
+        assert!(r.status().is_redirection(), "{next:?}: {}", r.status());
+        assert_eq!(r.headers()["location"], expected, "{next:?}");
+    }
+}
