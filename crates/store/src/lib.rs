@@ -27,6 +27,7 @@ mod patches;
 pub mod photo;
 mod public;
 mod registers;
+mod secrets;
 mod sql;
 mod truth;
 mod users;
@@ -101,6 +102,8 @@ pub struct Store {
     /// The one source of randomness (look-back draws, tracking codes, secrets): seeded from
     /// the operating system, or by a test with [`Store::with_seed`] to know the draw.
     rng: std::sync::Arc<std::sync::Mutex<rand::rngs::StdRng>>,
+    /// The pseudonym key, read (or made) once.
+    secret: std::sync::Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 /// Where and how to open a store.
@@ -185,6 +188,7 @@ impl Store {
             rng: std::sync::Arc::new(std::sync::Mutex::new(
                 <rand::rngs::StdRng as rand::SeedableRng>::from_entropy(),
             )),
+            secret: std::sync::Arc::new(tokio::sync::OnceCell::new()),
         };
         migrate::run(&store).await?;
         Ok(store)

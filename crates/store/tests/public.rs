@@ -671,6 +671,57 @@ async fn rewards_follow_the_rule_table(pg: bool) {
     ));
 }
 
+/// Stored hashes of who sent a tip and of its secret are keyed with the server's secret:
+/// stable, but not the plain digest anyone could recompute from a guessed address.
+async fn pseudonyms_are_keyed_with_the_server_secret(pg: bool) {
+    use sha2::{Digest, Sha256};
+    let f = fixture(pg).await;
+    let s = &f.store;
+    let a = s
+        .pseudonym("tip-source", "192.0.2.7|phone")
+        .await
+        .expect("p");
+    assert_eq!(
+        a,
+        s.pseudonym("tip-source", "192.0.2.7|phone")
+            .await
+            .expect("p")
+    );
+    assert_ne!(
+        a,
+        s.pseudonym("tip-source", "192.0.2.8|phone")
+            .await
+            .expect("p")
+    );
+    assert_ne!(a, s.pseudonym("other", "192.0.2.7|phone").await.expect("p"));
+    let plain = hex::encode(Sha256::digest(b"192.0.2.7|phone"));
+    assert!(!a.contains(&plain));
+    // A second handle on the same database (another server) uses the same key.
+    let again = s.clone().with_seed(99);
+    assert_eq!(
+        a,
+        again
+            .pseudonym("tip-source", "192.0.2.7|phone")
+            .await
+            .expect("p")
+    );
+    let receipt = s
+        .submit_tip(
+            f.county,
+            None,
+            &tip(Some(112.03), Some(36.03), "夜里河道有挖掘机"),
+            bj(2026, 3, 2, 10),
+        )
+        .await
+        .expect("tip");
+    assert!(
+        s.tip_progress(&receipt.tracking_code, &receipt.secret)
+            .await
+            .is_ok(),
+        "the keyed secret still lets the tipster in"
+    );
+}
+
 async fn look_backs_are_tasks_and_recurrences_count(pg: bool) {
     let f = fixture(pg).await;
     let s = &f.store;
@@ -794,4 +845,5 @@ on_both!(
     only_the_reward_officer_sees_who_tipped,
     rewards_follow_the_rule_table,
     look_backs_are_tasks_and_recurrences_count,
+    pseudonyms_are_keyed_with_the_server_secret,
 );

@@ -223,7 +223,10 @@ mod tests {
         assert_eq!(safe_next(Some("/\n")), "/");
         assert_eq!(safe_next(Some("/ /evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(Some("/cases?page=2&q=%E6%B2%B3")), "/cases?page=2&q=%E6%B2%B3");
+        assert_eq!(
+            safe_next(Some("/cases?page=2&q=%E6%B2%B3")),
+            "/cases?page=2&q=%E6%B2%B3"
+        );
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
-use sha2::{Digest, Sha256};
 
 /// Tips one network address may send: 5 at once, then one every 2 minutes.
 pub const TIPS_PER_ADDRESS: (u32, u64) = (5, 120);
@@ -17,6 +16,9 @@ pub const TIPS_PER_ADDRESS: (u32, u64) = (5, 120);
 pub const TIPS_PER_DEVICE: (u32, u64) = (3, 300);
 /// Tracking look-ups one address may make: 20 at once, then one every 3 seconds.
 pub const LOOKUPS_PER_ADDRESS: (u32, u64) = (20, 3);
+/// Tracking look-ups the whole county answers: 60 at once, then 20 a second — a guesser
+/// spreading over many addresses meets this.
+pub const LOOKUPS_COUNTY_WIDE: (u32, u32) = (60, 20);
 /// Tips the whole county takes: 20 at once, then 5 a second.
 pub const TIPS_COUNTY_WIDE: (u32, u32) = (20, 5);
 /// Public writes at the same time; the rest wait briefly, then are told to retry.
@@ -44,6 +46,7 @@ pub struct Desk {
     by_address: DefaultKeyedRateLimiter<IpAddr>,
     by_device: DefaultKeyedRateLimiter<String>,
     lookups: DefaultKeyedRateLimiter<IpAddr>,
+    lookups_county: DefaultDirectRateLimiter,
     county: DefaultDirectRateLimiter,
     pub writers: Arc<tokio::sync::Semaphore>,
 }
@@ -54,11 +57,29 @@ impl Default for Desk {
             by_address: RateLimiter::keyed(every(TIPS_PER_ADDRESS.0, TIPS_PER_ADDRESS.1)),
             by_device: RateLimiter::keyed(every(TIPS_PER_DEVICE.0, TIPS_PER_DEVICE.1)),
             lookups: RateLimiter::keyed(every(LOOKUPS_PER_ADDRESS.0, LOOKUPS_PER_ADDRESS.1)),
+            lookups_county: RateLimiter::direct(
+                Quota::per_second(nz(LOOKUPS_COUNTY_WIDE.1)).allow_burst(nz(LOOKUPS_COUNTY_WIDE.0)),
+            ),
             county: RateLimiter::direct(
                 Quota::per_second(nz(TIPS_COUNTY_WIDE.1)).allow_burst(nz(TIPS_COUNTY_WIDE.0)),
             ),
             writers: Arc::new(tokio::sync::Semaphore::new(PUBLIC_WRITERS)),
         }
+    }
+}
+
+/// The unit a limit counts: an IPv4 address, or an IPv6 /64 (one household or phone gets a
+/// whole /64 and can change the rest at will).
+fn network(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
     }
 }
 
@@ -76,7 +97,7 @@ impl Desk {
     /// The refusal with the seconds to wait.
     pub fn admit_tip(&self, address: IpAddr, device: Option<&str>) -> Result<(), Refusal> {
         self.by_address
-            .check_key(&address)
+            .check_key(&network(address))
             .map_err(|n| Refusal::Address {
                 retry_after_s: wait_s(&n),
             })?;
@@ -98,10 +119,13 @@ impl Desk {
     /// The refusal with the seconds to wait.
     pub fn admit_lookup(&self, address: IpAddr) -> Result<(), Refusal> {
         self.lookups
-            .check_key(&address)
+            .check_key(&network(address))
             .map_err(|n| Refusal::Address {
                 retry_after_s: wait_s(&n),
-            })
+            })?;
+        self.lookups_county.check().map_err(|n| Refusal::Busy {
+            retry_after_s: wait_s(&n),
+        })
     }
 
     /// Forgets addresses and devices idle long enough to be full again (bounded memory).
@@ -110,14 +134,6 @@ impl Desk {
         self.by_device.retain_recent();
         self.lookups.retain_recent();
     }
-}
-
-/// Where a tip came from, as a hash: kept for audit, never the address itself.
-#[must_use]
-pub fn source_hash(address: IpAddr, device: Option<&str>) -> String {
-    hex::encode(Sha256::digest(
-        format!("minewatch-source|{address}|{}", device.unwrap_or("")).as_bytes(),
-    ))
 }
 
 #[cfg(test)]
@@ -143,6 +159,36 @@ mod tests {
             desk.admit_tip(a, Some("phone-4")),
             Err(Refusal::Address { .. })
         ));
-        assert_ne!(source_hash(a, Some("x")), source_hash(b, Some("x")));
+    }
+
+    #[test]
+    fn an_ipv6_network_counts_as_one_address() {
+        let desk = Desk::default();
+        for i in 0..LOOKUPS_PER_ADDRESS.0 {
+            let a: IpAddr = format!("2001:db8:1:2::{:x}", i + 1).parse().expect("ip");
+            assert_eq!(desk.admit_lookup(a), Ok(()));
+        }
+        let same_64: IpAddr = "2001:db8:1:2:ffff::1".parse().expect("ip");
+        assert!(matches!(
+            desk.admit_lookup(same_64),
+            Err(Refusal::Address { .. })
+        ));
+        let other_64: IpAddr = "2001:db8:1:3::1".parse().expect("ip");
+        assert_eq!(desk.admit_lookup(other_64), Ok(()));
+    }
+
+    #[test]
+    fn lookups_from_many_addresses_meet_a_ceiling() {
+        let desk = Desk::default();
+        let mut refused = 0;
+        for i in 0..(LOOKUPS_COUNTY_WIDE.0 + 50) {
+            let a: IpAddr = format!("198.51.{}.{}", i / 250, i % 250 + 1)
+                .parse()
+                .expect("ip");
+            if matches!(desk.admit_lookup(a), Err(Refusal::Busy { .. })) {
+                refused += 1;
+            }
+        }
+        assert!(refused >= 40, "one address each, still limited: {refused}");
     }
 }

@@ -1425,7 +1425,11 @@ async fn log_in_sends_the_user_only_to_this_site() {
     ] {
         let r = c
             .post(format!("{}/login", s.base))
-            .form(&[("username", "office"), ("password", demo::DEMO_PASSWORD), ("next", next)])
+            .form(&[
+                ("username", "office"),
+                ("password", demo::DEMO_PASSWORD),
+                ("next", next),
+            ])
             .send()
             .await
             .expect("login");

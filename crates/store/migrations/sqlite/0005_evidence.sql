@@ -44,3 +44,11 @@ ALTER TABLE patch_verification ADD COLUMN correction_note TEXT NOT NULL DEFAULT 
 ALTER TABLE patrol_record ADD COLUMN head_proxy INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE patrol_record ADD COLUMN cadre_proxy INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE duty_setting ADD COLUMN proxy_signing INTEGER NOT NULL DEFAULT 0;
+
+-- Secrets the server keys its pseudonymous hashes with (a tipster's network address and
+-- device, a tip's secret): made on first use, kept with the database and backed up with it,
+-- so a copy of the table alone cannot be reversed by trying every address.
+CREATE TABLE server_secret (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

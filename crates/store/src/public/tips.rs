@@ -550,6 +550,10 @@ impl Store {
             reporter_phone: String::new(),
             attachments: t.photos.clone(),
         };
+        // The secret's keyed digest is made before the write lock is taken (the key may
+        // have to be written on first use).
+        let secret = self.draw(|rng| random_text(rng, 8));
+        let secret_key = self.pseudonym("tip-secret", &secret).await?;
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
         let outcome = self
@@ -558,7 +562,6 @@ impl Store {
         let cal = work_calendar_in(&mut tx, county_id).await?;
         let policy = tip_policy_in(&mut tx, county_id).await?;
         let accept_by = cal.add_working_days(local_date(now), policy.accept_days);
-        let secret = self.draw(|rng| random_text(rng, 8));
         let mut tracking_code = String::new();
         for _ in 0..5 {
             let candidate = format!("JB{}", self.draw(|rng| random_text(rng, 8)));
@@ -583,7 +586,7 @@ impl Store {
         .bind(county_id)
         .bind(outcome.clue_id)
         .bind(tracking_code.clone())
-        .bind(sha256_hex(&secret))
+        .bind(secret_key.clone())
         .bind(t.channel.code())
         .bind(operator.map(|o| o.user_id))
         .bind(t.call_at.map(stamp))
@@ -661,10 +664,14 @@ impl Store {
             return Err(StoreError::not_found("tip", code));
         };
         let stored: String = r.try_get("secret_sha256")?;
-        if !same(
-            &stored,
-            &sha256_hex(secret.trim().to_ascii_uppercase().as_str()),
-        ) {
+        let typed = secret.trim().to_ascii_uppercase();
+        // Keyed since the server secret came in; tips filed before keep their plain digest.
+        let expected = if stored.starts_with("k1:") {
+            self.pseudonym("tip-secret", &typed).await?
+        } else {
+            sha256_hex(&typed)
+        };
+        if !same(&stored, &expected) {
             return Err(StoreError::not_found("tip", code));
         }
         let status: String = r.try_get("status")?;

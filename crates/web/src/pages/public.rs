@@ -16,7 +16,7 @@ use minewatch_store::{MAX_TIP_PHOTOS, NewTip, TipChannel, TipProgress, TipReceip
 
 use super::layout;
 use crate::AppState;
-use crate::desk::{Desk, Refusal, source_hash};
+use crate::desk::{Desk, Refusal};
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
@@ -308,7 +308,13 @@ pub(crate) async fn take_tip(
                 .sha256,
         );
     }
-    tip.source_hash = source_hash(from.address, from.device);
+    tip.source_hash = state
+        .store
+        .pseudonym(
+            "tip-source",
+            &format!("{}|{}", from.address, from.device.unwrap_or("")),
+        )
+        .await?;
     Ok(state
         .store
         .submit_tip(county_id, from.operator, &tip, now)
