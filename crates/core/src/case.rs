@@ -253,6 +253,35 @@ pub fn action_label(code: &str, zh: bool) -> &'static str {
     if zh { z } else { e }
 }
 
+/// The longest text any field of the ledger takes (a note, a finding, measures), in
+/// characters; the exports never cut what was stored below it.
+pub const MAX_TEXT_CHARS: usize = 5_000;
+
+/// A text field over [`MAX_TEXT_CHARS`]: its name and length in characters.
+#[must_use]
+pub fn too_long(fields: &[(&'static str, &str)]) -> Option<(&'static str, usize)> {
+    fields
+        .iter()
+        .map(|(f, t)| (*f, t.chars().count()))
+        .find(|(_, n)| *n > MAX_TEXT_CHARS)
+}
+
+impl CaseAction {
+    /// The first text field of the action longer than [`MAX_TEXT_CHARS`], by name.
+    #[must_use]
+    pub fn too_long(&self) -> Option<(String, usize)> {
+        let value = serde_json::to_value(self).ok()?;
+        value.as_object()?.iter().find_map(|(k, v)| {
+            let n = v.as_str()?.chars().count();
+            (n > MAX_TEXT_CHARS).then(|| (k.clone(), n))
+        })
+    }
+}
+
+/// The largest single penalty or confiscation minewatch takes, in fen (100亿元): far above
+/// any real one, and low enough that a county's sums never overflow.
+pub const MAX_AMOUNT_FEN: i64 = 1_000_000_000_000;
+
 /// Why an action was refused. Each names the field or the rule that was broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -361,6 +390,9 @@ fn reason_zh(reason: &str) -> &'static str {
     match reason {
         "must not be in the past" => "不能早于今天",
         "must not be negative" => "不能为负数",
+        "is more than any penalty (at most 10,000,000,000 yuan)" => {
+            "超过任何处罚金额（最多100亿元）"
+        }
         "already transferred" => "已经移送",
         "not transferred yet" => "尚未移送",
         "police filing receipt not recorded yet" => "尚未登记公安立案回执",
@@ -590,17 +622,22 @@ impl CaseState {
                 document_no,
             } => {
                 required("document_no", document_no)?;
-                if *fine_fen < 0 {
-                    return Err(Refusal::InvalidField {
-                        field: "fine_fen",
-                        reason: "must not be negative",
-                    });
-                }
-                if *confiscation_fen < 0 {
-                    return Err(Refusal::InvalidField {
-                        field: "confiscation_fen",
-                        reason: "must not be negative",
-                    });
+                for (field, fen) in [
+                    ("fine_fen", *fine_fen),
+                    ("confiscation_fen", *confiscation_fen),
+                ] {
+                    if fen < 0 {
+                        return Err(Refusal::InvalidField {
+                            field,
+                            reason: "must not be negative",
+                        });
+                    }
+                    if fen > MAX_AMOUNT_FEN {
+                        return Err(Refusal::InvalidField {
+                            field,
+                            reason: "is more than any penalty (at most 10,000,000,000 yuan)",
+                        });
+                    }
                 }
                 if *fine_fen == 0 && *confiscation_fen == 0 {
                     return Err(Refusal::InvalidField {
@@ -730,6 +767,20 @@ mod tests {
                 note: String::new(),
             },
         ]);
+        // A fine past any real penalty is refused before it can overflow a county's sums.
+        let mut absurd = actions[..2 + MeasureStep::ALL.len()].to_vec();
+        absurd.push(CaseAction::Penalty {
+            fine_fen: i64::MAX,
+            confiscation_fen: 0,
+            document_no: "X罚〔2026〕4号".into(),
+        });
+        assert!(matches!(
+            run(&absurd),
+            Err(Refusal::InvalidField {
+                field: "fine_fen",
+                ..
+            })
+        ));
         let state = run(&actions).expect("every step in order");
         assert_eq!(state.status, CaseStatus::Closed);
         assert_eq!(state.police, PoliceStage::Prosecuted);

@@ -522,6 +522,16 @@ impl Store {
             }
             .into());
         }
+        if let Some((field, n)) = action.too_long() {
+            return Err(StoreError::invalid(
+                "text",
+                format!(
+                    "'{field}' has {n} characters; at most {} / “{field}”超过{}字",
+                    minewatch_core::case::MAX_TEXT_CHARS,
+                    minewatch_core::case::MAX_TEXT_CHARS
+                ),
+            ));
+        }
         self.check_attachments(attachments).await?;
         self.apply_in_tx(
             Some(actor.user_id),

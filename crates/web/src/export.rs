@@ -5,7 +5,61 @@ use crate::i18n::Lang;
 use minewatch_core::clock::display_stamp;
 use minewatch_core::{CaseStatus, ClueSource, Decision, ProblemKind, Severity};
 use minewatch_store::CaseRow;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+/// The most characters Excel keeps in one cell.
+pub const MAX_CELL_CHARS: usize = 32_767;
+const CUT_MARK: &str = "……（超出单元格长度，全文见系统记录 / cut: the full text is in the record）";
+
+/// A cell's text as Excel can hold it: a longer text (a 40,000-character clue) is cut with
+/// a mark saying so, so one long record never fails the whole export.
+pub(crate) fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= MAX_CELL_CHARS {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let keep = MAX_CELL_CHARS - CUT_MARK.chars().count();
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(CUT_MARK);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Writing text that always fits a cell.
+trait CellText {
+    fn text(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl AsRef<str>,
+    ) -> Result<&mut Worksheet, XlsxError>;
+    fn text_with_format(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl AsRef<str>,
+        format: &Format,
+    ) -> Result<&mut Worksheet, XlsxError>;
+}
+
+impl CellText for Worksheet {
+    fn text(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl AsRef<str>,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        self.write_string(row, col, cell_text(text.as_ref()))
+    }
+
+    fn text_with_format(
+        &mut self,
+        row: u32,
+        col: u16,
+        text: impl AsRef<str>,
+        format: &Format,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        self.write_string_with_format(row, col, cell_text(text.as_ref()), format)
+    }
+}
 
 /// Column headers, in the order written.
 pub fn headers(lang: Lang) -> Vec<&'static str> {
@@ -98,13 +152,13 @@ pub fn ledger_xlsx(rows: &[CaseRow], lang: Lang) -> Result<Vec<u8>, XlsxError> {
     ws.set_name(lang.t("台账", "Ledger"))?;
     let bold = Format::new().set_bold();
     for (col, h) in (0u16..).zip(headers(lang)) {
-        ws.write_string_with_format(0, col, h, &bold)?;
+        ws.text_with_format(0, col, h, &bold)?;
     }
     for (i, c) in rows.iter().enumerate() {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
         ws.write_number(r, 0, f64::from(r))?;
         for (col, text) in (1u16..).zip(row_cells(c, lang)) {
-            ws.write_string(r, col, &text)?;
+            ws.text(r, col, &text)?;
         }
         #[expect(
             clippy::cast_precision_loss,
@@ -115,8 +169,8 @@ pub fn ledger_xlsx(rows: &[CaseRow], lang: Lang) -> Result<Vec<u8>, XlsxError> {
             ws.write_number(r, 17, c.fine_fen as f64 / 100.0)?;
             ws.write_number(r, 18, c.confiscation_fen as f64 / 100.0)?;
         }
-        ws.write_string(r, 19, display_stamp(&c.opened_at))?;
-        ws.write_string(
+        ws.text(r, 19, display_stamp(&c.opened_at))?;
+        ws.text(
             r,
             20,
             c.closed_at
@@ -186,22 +240,22 @@ pub fn patches_workbook(
         ]
     };
     for (col, h) in (0u16..).zip(headers) {
-        ws.write_string_with_format(0, col, h, &bold)?;
+        ws.text_with_format(0, col, h, &bold)?;
     }
     for (i, p) in rows.iter().enumerate() {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
         ws.write_number(r, 0, f64::from(r))?;
-        ws.write_string(r, 1, &p.patch_no)?;
-        ws.write_string(r, 2, &p.batch_name)?;
-        ws.write_string(r, 3, p.later_date.as_deref().unwrap_or(""))?;
+        ws.text(r, 1, &p.patch_no)?;
+        ws.text(r, 2, &p.batch_name)?;
+        ws.text(r, 3, p.later_date.as_deref().unwrap_or(""))?;
         ws.write_number(
             r,
             4,
             (minewatch_spatial::area::mu(p.area_m2) * 100.0).round() / 100.0,
         )?;
         ws.write_number(r, 5, p.area_m2.round())?;
-        ws.write_string(r, 6, p.township.as_deref().unwrap_or(""))?;
-        ws.write_string(r, 7, p.village.as_deref().unwrap_or(""))?;
+        ws.text(r, 6, p.township.as_deref().unwrap_or(""))?;
+        ws.text(r, 7, p.village.as_deref().unwrap_or(""))?;
         let class = minewatch_spatial::triage::PatchClass::from_code(&p.class).map_or(
             p.class.clone(),
             |c| {
@@ -212,9 +266,9 @@ pub fn patches_workbook(
                 }
             },
         );
-        ws.write_string(r, 8, &class)?;
-        ws.write_string(r, 9, crate::pages::status_label(&p.status, zh))?;
-        ws.write_string(r, 10, p.case_number.as_deref().unwrap_or(""))?;
+        ws.text(r, 8, &class)?;
+        ws.text(r, 9, crate::pages::status_label(&p.status, zh))?;
+        ws.text(r, 10, p.case_number.as_deref().unwrap_or(""))?;
     }
     ws.set_freeze_panes(1, 0)?;
     let last = u32::try_from(rows.len()).unwrap_or(u32::MAX);
@@ -275,15 +329,15 @@ pub fn findings_workbook(
         ]
     };
     for (col, h) in (0u16..).zip(headers) {
-        ws.write_string_with_format(0, col, h, &bold)?;
+        ws.text_with_format(0, col, h, &bold)?;
     }
     for (i, f) in list.iter().enumerate() {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
         ws.write_number(r, 0, f64::from(r))?;
-        ws.write_string(r, 1, &f.patch_no)?;
-        ws.write_string(r, 2, f.kind.label(zh))?;
-        ws.write_string(r, 3, if zh { &f.detail_zh } else { &f.detail_en })?;
-        ws.write_string(
+        ws.text(r, 1, &f.patch_no)?;
+        ws.text(r, 2, f.kind.label(zh))?;
+        ws.text(r, 3, if zh { &f.detail_zh } else { &f.detail_en })?;
+        ws.text(
             r,
             4,
             match (f.corrected, zh) {
@@ -302,8 +356,8 @@ pub fn findings_workbook(
                 .collect::<Vec<_>>()
                 .join("\n")
         };
-        ws.write_string_with_format(r, 5, column(&|p| p.file_name.clone()), &wrap)?;
-        ws.write_string_with_format(
+        ws.text_with_format(r, 5, column(&|p| p.file_name.clone()), &wrap)?;
+        ws.text_with_format(
             r,
             6,
             column(&|p| {
@@ -313,7 +367,7 @@ pub fn findings_workbook(
             }),
             &wrap,
         )?;
-        ws.write_string_with_format(
+        ws.text_with_format(
             r,
             7,
             column(&|p| match (p.from_public, p.lon.zip(p.lat)) {
@@ -323,7 +377,7 @@ pub fn findings_workbook(
             }),
             &wrap,
         )?;
-        ws.write_string_with_format(
+        ws.text_with_format(
             r,
             8,
             column(&|p| {
@@ -440,7 +494,7 @@ pub fn patrol_form_workbook(
             mine.first().map_or("", |r| r.patrolled_on.as_str()),
             mine.last().map_or("", |r| r.patrolled_on.as_str()),
         );
-        ws.write_string(
+        ws.text(
             1,
             0,
             format!(
@@ -448,13 +502,13 @@ pub fn patrol_form_workbook(
                 lang.t("人民政府（盖章）", " township government (seal)")
             ),
         )?;
-        ws.write_string(
+        ws.text(
             1,
             6,
             format!("{}{first} — {last}", lang.t("排查日期：", "Dates: ")),
         )?;
         for (col, h) in (0u16..).zip(headers) {
-            ws.write_string_with_format(2, col, h, &bold)?;
+            ws.text_with_format(2, col, h, &bold)?;
         }
         for (i, p) in mine.iter().enumerate() {
             let r = u32::try_from(i + 3).unwrap_or(u32::MAX);
@@ -492,7 +546,7 @@ pub fn patrol_form_workbook(
                 remarks.join("；"),
             ];
             for (col, v) in (0u16..).zip(values) {
-                ws.write_string_with_format(r, col, &v, &cell)?;
+                ws.text_with_format(r, col, &v, &cell)?;
             }
         }
         for (col, width) in [
@@ -571,7 +625,7 @@ pub fn compliance_workbook(
     ] {
         let ws = wb.add_worksheet();
         ws.set_name(sheet)?;
-        ws.write_string(
+        ws.text(
             0,
             0,
             format!(
@@ -584,12 +638,12 @@ pub fn compliance_workbook(
             ),
         )?;
         for (col, h) in (0u16..).zip(headers) {
-            ws.write_string_with_format(1, col, h, &bold)?;
+            ws.text_with_format(1, col, h, &bold)?;
         }
         for (i, u) in list.iter().enumerate() {
             let r = u32::try_from(i + 2).unwrap_or(u32::MAX);
-            ws.write_string(r, 0, &u.township)?;
-            ws.write_string(r, 1, &u.village)?;
+            ws.text(r, 0, &u.township)?;
+            ws.text(r, 1, &u.village)?;
             let nums = [
                 u.grids as f64,
                 u.reports_due as f64,
@@ -606,7 +660,7 @@ pub fn compliance_workbook(
             for (col, v) in (2u16..).zip(nums) {
                 ws.write_number(r, col, v)?;
             }
-            ws.write_string(
+            ws.text(
                 r,
                 13,
                 if u.duty_met() {
@@ -621,7 +675,7 @@ pub fn compliance_workbook(
                     ws.write_number_with_format(r, 15, n, &pct)?;
                 }
                 _ => {
-                    ws.write_string(r, 14, lang.t("无重点区域", "no zones"))?;
+                    ws.text(r, 14, lang.t("无重点区域", "no zones"))?;
                 }
             }
         }
@@ -630,4 +684,18 @@ pub fn compliance_workbook(
         ws.set_column_width(1, 12.0)?;
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_cut_to_what_a_cell_holds() {
+        let long = "矿".repeat(40_000);
+        let cut = cell_text(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with("全文见系统记录 / cut: the full text is in the record）"));
+        assert_eq!(cell_text("短"), "短");
+    }
 }

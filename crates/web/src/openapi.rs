@@ -381,7 +381,7 @@ pub fn spec() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {"title": "minewatch API", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "Ledger of illegal-mining problems. Authenticate with the session cookie or `Authorization: Bearer <token>`."},
+                 "description": "Ledger of illegal-mining problems. Authenticate with the session cookie or `Authorization: Bearer <token>`. Limits: every text field at most 5,000 characters (422 naming the field); a penalty or confiscation at most 1,000,000,000,000 fen; request bodies 20 MiB, each file 10 MiB. Requests with a body are JSON (`Content-Type: application/json`) or multipart where stated."},
         "paths": paths,
         "components": {
             "schemas": {"Error": {"type": "object", "required": ["code", "message"], "properties": {

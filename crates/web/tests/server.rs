@@ -355,6 +355,40 @@ async fn bad_input_is_named_and_stores_nothing() {
     );
     let (st, b) = post(json!({"source": "rumour", "township_id": t1, "address": "x", "description": "d", "problem_kind": "unlicensed_mining"})).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    // A 40,000-character clue is refused before anything is stored, naming the field.
+    let (st, b) = post(json!({"source": "tip", "township_id": t1, "address": "x", "description": "挖".repeat(40_000), "problem_kind": "unlicensed_mining"})).await;
+    assert_eq!(
+        (st, b["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("description")),
+        "{b}"
+    );
+    // The longest text taken still exports: the ledger never fails on what it stored.
+    let (st, b) = post(json!({"source": "tip", "township_id": t1, "address": "x", "description": "挖".repeat(5_000), "problem_kind": "unlicensed_mining"})).await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    let long_case = b["case_id"].as_i64().expect("case");
+    let r = office
+        .get(format!("{}/ledger.xlsx", s.base))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(r.status(), StatusCode::OK);
+    // A note past the limit on a step is refused naming the field.
+    let (st, b) = json_of(
+        office
+            .post(format!("{}/api/v1/cases/{long_case}/actions", s.base))
+            .json(&json!({"action": "note", "note": "长".repeat(6_000)}))
+            .send()
+            .await
+            .expect("note"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let r = office
+        .get(format!("{}/api/v1/dashboard", s.base))
+        .send()
+        .await
+        .expect("dashboard");
+    assert_eq!(r.status(), StatusCode::OK);
     let r = office
         .post(format!("{}/api/v1/clues", s.base))
         .header("content-type", "application/json")
@@ -363,7 +397,11 @@ async fn bad_input_is_named_and_stores_nothing() {
         .await
         .expect("post");
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(total().await, before, "nothing stored");
+    assert_eq!(
+        total().await,
+        before + 1,
+        "nothing stored but the one accepted clue"
+    );
 
     // Uploads over the limit are refused with the limit named.
     let big = vec![0u8; minewatch_web::MAX_ATTACHMENT_BYTES + 1];
