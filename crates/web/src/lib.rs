@@ -8,6 +8,7 @@ mod api;
 mod api_ground;
 mod api_public;
 pub mod auth;
+mod csrf;
 pub mod desk;
 mod error;
 mod export;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::Extension(public_desk()))
+        .layer(axum::middleware::from_fn(csrf::guard))
         .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(always(
             header::CONTENT_SECURITY_POLICY,

@@ -1448,6 +1448,72 @@ async fn a_public_tip_is_followed_and_its_tipster_seen_by_the_reward_officer_onl
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_cross_site_request_changes_nothing() {
+    let s = start().await;
+    let page = login_page(&s, "office").await;
+    let host = s.base.trim_start_matches("http://").to_string();
+    let (_, before) = json_of(
+        page.get(format!("{}/api/v1/cases?per_page=1", s.base))
+            .send()
+            .await
+            .expect("list"),
+    )
+    .await;
+    let case = before["cases"][0]["id"].as_i64().expect("a case");
+    // A form on another site posting into minewatch with the user's cookie.
+    let r = page
+        .post(format!("{}/cases/{case}/act", s.base))
+        .header("origin", "https://evil.example")
+        .form(&[("action", "note"), ("note", "forged")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = page
+        .post(format!("{}/cases/{case}/act", s.base))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("action", "note"), ("note", "forged")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // The JSON API takes a cookie request only as JSON: text/plain is what a foreign form
+    // could send.
+    let r = page
+        .post(format!("{}/api/v1/clues", s.base))
+        .header("content-type", "text/plain")
+        .header("origin", format!("http://{host}"))
+        .body(r#"{"source":"tip"}"#)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (_, after) = json_of(
+        page.get(format!("{}/api/v1/cases/{case}", s.base))
+            .send()
+            .await
+            .expect("case"),
+    )
+    .await;
+    assert!(!after.to_string().contains("forged"), "nothing was written");
+    // From its own pages the request passes the guard (whatever the case's rules then say).
+    let r = page
+        .post(format!("{}/cases/{case}/act", s.base))
+        .header("origin", format!("http://{host}"))
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("action", "note")
+                .text("note", "own page"),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_ne!(r.status(), StatusCode::FORBIDDEN);
+    let html = page.get(format!("{}/", s.base)).send().await.expect("home");
+    assert_eq!(html.headers()["x-frame-options"], "DENY");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn log_in_sends_the_user_only_to_this_site() {
     let s = start().await;
     let c = reqwest::Client::builder()
