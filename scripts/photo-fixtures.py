@@ -130,6 +130,17 @@ def main():
     damaged = whole[:start] + b"\xff\xe1" + struct.pack(">H", len(cut) + 2) + cut + whole[start + 2 + length:]
     write("damaged_exif.jpg", damaged)
 
+    # A picture bomb: a valid PNG header claiming 20,000 × 20,000 pixels over a few bytes
+    # of data. It must be measured and refused from the header, never decoded.
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0)
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 4096, 9)) + chunk(b"IEND", b"")
+    write("bomb_20000.png", bomb)
+
 
 if __name__ == "__main__":
     main()

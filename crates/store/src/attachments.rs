@@ -177,7 +177,41 @@ impl BlobStore {
     }
 }
 
+/// A file read and analysed, not stored yet.
+pub struct Analysed {
+    bytes: Vec<u8>,
+    photo: crate::photo::PhotoMeta,
+}
+
+impl Analysed {
+    /// What was read from it.
+    #[must_use]
+    pub fn photo(&self) -> &crate::photo::PhotoMeta {
+        &self.photo
+    }
+}
+
 impl Store {
+    /// Reads and analyses a file off the async threads, a few at a time county-wide (a flood
+    /// of large pictures queues here instead of taking every core and the memory).
+    ///
+    /// # Errors
+    /// When the analysis task fails.
+    pub async fn analyse_upload(&self, bytes: Vec<u8>) -> Result<Analysed> {
+        let _permit = self
+            .analysis
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Corrupt("photo analysis closed".into()))?;
+        tokio::task::spawn_blocking(move || {
+            let photo = crate::photo::analyse(&bytes);
+            Analysed { bytes, photo }
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("analysis task failed: {e}")))
+    }
+
     /// Stores an uploaded file, analyses it when it is a picture, and records who brought
     /// it with what the phone said of the moment (`capture`). The media type is read from
     /// the bytes.
@@ -192,19 +226,36 @@ impl Store {
         capture: Option<&Capture>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<AttachmentMeta> {
+        let analysed = self.analyse_upload(bytes).await?;
+        self.store_analysed(actor, analysed, file_name, capture, now)
+            .await
+    }
+
+    /// Stores a file analysed before ([`Store::analyse_upload`]).
+    ///
+    /// # Errors
+    /// On I/O or database failure.
+    pub async fn store_analysed(
+        &self,
+        actor: &Actor,
+        analysed: Analysed,
+        file_name: &str,
+        capture: Option<&Capture>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<AttachmentMeta> {
         let blobs = self.blobs().clone();
-        let size =
-            i64::try_from(bytes.len()).map_err(|_| StoreError::invalid("file", "too large"))?;
+        let size = i64::try_from(analysed.bytes.len())
+            .map_err(|_| StoreError::invalid("file", "too large"))?;
         let (sha, photo) = tokio::task::spawn_blocking(move || {
+            let Analysed { bytes, photo } = analysed;
             let sha = blobs.put(&bytes)?;
-            let photo = crate::photo::analyse(&bytes);
             if let Some(t) = &photo.thumbnail {
                 blobs.put_thumb(&sha, t)?;
             }
             Ok::<_, StoreError>((sha, photo))
         })
         .await
-        .map_err(|e| StoreError::Corrupt(format!("hashing task failed: {e}")))??;
+        .map_err(|e| StoreError::Corrupt(format!("storing task failed: {e}")))??;
         let media_type = photo
             .kind
             .unwrap_or(crate::photo::MediaKind::Other)

@@ -33,7 +33,7 @@ mod truth;
 mod users;
 
 pub use actor::Actor;
-pub use attachments::{AttachmentMeta, BlobStore, Capture, PhotoReading};
+pub use attachments::{Analysed, AttachmentMeta, BlobStore, Capture, PhotoReading};
 pub use audit::{AuditFailure, AuditReport};
 pub use cases::{
     CaseDetail, CaseFilter, CaseRow, Dashboard, EventView, OverdueRow, TownshipCounts,
@@ -85,6 +85,9 @@ use std::str::FromStr;
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Photos decoded and hashed at the same time, county-wide; the rest wait their turn.
+pub const PHOTO_ANALYSES: usize = 2;
+
 /// Which engine the store runs on; chosen from the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -104,6 +107,8 @@ pub struct Store {
     rng: std::sync::Arc<std::sync::Mutex<rand::rngs::StdRng>>,
     /// The pseudonym key, read (or made) once.
     secret: std::sync::Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    /// Photos analysed at the same time (decoding is the costly part of an upload).
+    analysis: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 /// Where and how to open a store.
@@ -189,6 +194,7 @@ impl Store {
                 <rand::rngs::StdRng as rand::SeedableRng>::from_entropy(),
             )),
             secret: std::sync::Arc::new(tokio::sync::OnceCell::new()),
+            analysis: std::sync::Arc::new(tokio::sync::Semaphore::new(PHOTO_ANALYSES)),
         };
         migrate::run(&store).await?;
         Ok(store)

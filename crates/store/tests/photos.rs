@@ -234,3 +234,25 @@ fn edited_copies_are_found_and_other_pictures_are_not() {
         "a different picture matched: {others:?}"
     );
 }
+
+#[test]
+fn a_picture_bomb_is_measured_not_decoded() {
+    let bomb = fixture("bomb_20000.png");
+    assert_eq!(
+        minewatch_store::photo::dimensions(&bomb),
+        Some((20_000, 20_000))
+    );
+    let started = std::time::Instant::now();
+    let m = analyse(&bomb);
+    assert!(!m.analysed());
+    assert!(
+        m.unread
+            .iter()
+            .any(|u| u.code() == "not_decoded" && u.describe(false).contains("20000×20000")),
+        "{m:?}"
+    );
+    eprintln!(
+        "20,000 × 20,000 PNG refused from its header in {:?}",
+        started.elapsed()
+    );
+}

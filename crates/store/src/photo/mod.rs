@@ -137,6 +137,16 @@ pub fn taken_utc(taken_at: &str, offset: Option<&str>) -> Option<chrono::DateTim
         .map(|t| t.with_timezone(&chrono::Utc))
 }
 
+/// A picture's width and height from its header alone (no decoding), when it is one.
+#[must_use]
+pub fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
 /// Reads a file as a photo. Never fails: what cannot be read is listed in `unread`.
 #[must_use]
 pub fn analyse(bytes: &[u8]) -> PhotoMeta {

@@ -23,6 +23,9 @@ use crate::i18n::Lang;
 
 /// Largest photo with a tip.
 pub const MAX_TIP_PHOTO_BYTES: usize = 5 * 1024 * 1024;
+/// The pixels all photos of one tip may hold together (five 40-megapixel phone photos);
+/// measured from their headers before anything is decoded.
+pub const MAX_TIP_PIXELS: u64 = 200_000_000;
 pub const DEVICE_COOKIE: &str = "mw_device";
 
 /// The kinds a citizen is offered, in plain words; the office re-classifies if needed.
@@ -288,6 +291,30 @@ pub(crate) async fn take_tip(
         }
         typed.push((name, bytes));
     }
+    let pixels: u64 = typed
+        .iter()
+        .filter_map(|(_, b)| minewatch_store::photo::dimensions(b))
+        .map(|(w, h)| u64::from(w) * u64::from(h))
+        .sum();
+    if pixels > MAX_TIP_PIXELS {
+        return Err(WebError::field(
+            "photo",
+            format!(
+                "照片总像素过多（{} 万，最多 {} 万），请缩小后再发",
+                pixels / 10_000,
+                MAX_TIP_PIXELS / 10_000
+            ),
+            format!(
+                "the photos hold {pixels} pixels together, at most {MAX_TIP_PIXELS}: send smaller ones"
+            ),
+        ));
+    }
+    // Decoding happens before a write slot is taken, a few photos at a time county-wide,
+    // so a picture bomb never holds the slots honest tips need.
+    let mut analysed = Vec::with_capacity(typed.len());
+    for (name, bytes) in typed {
+        analysed.push((name, state.store.analyse_upload(bytes).await?));
+    }
     // A few writers at a time: a flood queues here, briefly, instead of in the database.
     let _permit = tokio::time::timeout(
         std::time::Duration::from_secs(3),
@@ -299,11 +326,11 @@ pub(crate) async fn take_tip(
     let now = state.clock.now();
     let (county_id, _) = state.store.public_county(county).await?;
     let desk_actor = state.store.public_actor(county_id, now).await?;
-    for (name, bytes) in typed {
+    for (name, file) in analysed {
         tip.photos.push(
             state
                 .store
-                .put_attachment(&desk_actor, bytes, &name, None, now)
+                .store_analysed(&desk_actor, file, &name, None, now)
                 .await?
                 .sha256,
         );
