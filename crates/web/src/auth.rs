@@ -49,11 +49,25 @@ pub fn new_token() -> String {
 }
 
 /// Checks a username and password; on success records a session and returns the cookie.
+/// Wrong passwords make the account wait longer each time, an address has a limited
+/// number of tries, and hashing waits for one of a few hashers ([`crate::throttle`]).
 pub async fn login(
     state: &AppState,
+    guard: &crate::throttle::LoginGuard,
+    address: std::net::IpAddr,
     username: &str,
     password: &str,
 ) -> Result<(Actor, Cookie<'static>), WebError> {
+    let wait = |retry_after_s: u64| WebError::RateLimited {
+        field: "password".into(),
+        retry_after_s,
+        message_zh: format!("登录尝试过多，请 {retry_after_s} 秒后再试"),
+        message_en: format!("too many log-in attempts: try again in {retry_after_s} s"),
+    };
+    guard.admit(username, address).map_err(wait)?;
+    let Some(_hasher) = guard.hasher().await else {
+        return Err(wait(5));
+    };
     let found = state.store.login_lookup(username.trim()).await?;
     let password = password.to_string();
     // Hash even for unknown users so timing does not tell which names exist.
@@ -64,12 +78,14 @@ pub async fn login(
     .await
     .unwrap_or(false);
     let Some((actor, _)) = found.filter(|_| ok) else {
+        guard.failed(username);
         return Err(WebError::field(
             "password",
             "用户名或密码不正确",
             "wrong username or password",
         ));
     };
+    guard.succeeded(username);
     let token = new_token();
     let now = state.clock.now();
     state

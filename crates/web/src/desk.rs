@@ -70,7 +70,7 @@ impl Default for Desk {
 
 /// The unit a limit counts: an IPv4 address, or an IPv6 /64 (one household or phone gets a
 /// whole /64 and can change the rest at will).
-fn network(address: IpAddr) -> IpAddr {
+pub(crate) fn network(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V4(_) => address,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -16,6 +16,7 @@ mod forms;
 mod i18n;
 mod openapi;
 mod pages;
+pub mod throttle;
 mod upload;
 
 pub use error::WebError;
@@ -58,6 +59,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::Extension(public_desk()))
+        .layer(axum::Extension(std::sync::Arc::new(
+            throttle::LoginGuard::default(),
+        )))
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(always(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(always(

@@ -200,3 +200,120 @@ async fn store_tips(office: &reqwest::Client, base: &str) -> Vec<String> {
         .filter_map(|t| t["tracking_code"].as_str().map(str::to_string))
         .collect()
 }
+
+/// This process's resident memory, in MiB (Linux).
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Twice 400 wrong log-ins for the office, 32 at once from 40 loopback addresses: every answer is
+/// a clear 422 or 429 (never a 500 or a hang), the office's account waits, another account
+/// still signs in, and the server's memory stays flat (printed: hashing runs on a small
+/// bounded pool, the rest queue and are told to retry).
+#[expect(clippy::print_stdout, reason = "the figures are this test's report")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flood_of_wrong_log_ins_is_throttled_with_flat_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = StoreConfig::new(dir.path().join("mw.db").to_string_lossy().into_owned());
+    cfg.blob_dir = Some(dir.path().join("blobs"));
+    let store = Store::open(cfg).await.expect("store");
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
+        .single()
+        .expect("time");
+    let hash = minewatch_web::auth::hash_password(demo::DEMO_PASSWORD).expect("hash");
+    demo::build(&store, now, &hash).await.expect("demo");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let base = format!("http://127.0.0.1:{port}");
+    let state = AppState {
+        store,
+        clock: Arc::new(ManualClock::new(now)),
+        secure_cookies: false,
+        clock_control: None,
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(minewatch_web::serve(state, listener, async move {
+        let _ = rx.await;
+    }));
+    // One client per address, made before measuring, so the figures are the server's.
+    let clients: Vec<reqwest::Client> = (0..40u8)
+        .map(|n| {
+            reqwest::Client::builder()
+                .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 3, 1 + n)))
+                .build()
+                .expect("client")
+        })
+        .collect();
+    let before = rss_mib();
+    let mut after = Vec::new();
+    let mut by_status = std::collections::BTreeMap::new();
+    let started = Instant::now();
+    for round in 0..2u32 {
+        let sem = Arc::new(tokio::sync::Semaphore::new(32));
+        let mut tasks = Vec::new();
+        for n in 0..400u32 {
+            let client = clients[(n % 40) as usize].clone();
+            let (base, sem) = (base.clone(), sem.clone());
+            tasks.push(tokio::spawn(async move {
+                let _permit = sem.acquire().await.expect("permit");
+                client
+                    .post(format!("{base}/api/v1/session"))
+                    .json(&json!({"username": "office", "password": format!("guess-{round}-{n}")}))
+                    .send()
+                    .await
+                    .expect("send")
+                    .status()
+            }));
+        }
+        for t in tasks {
+            *by_status
+                .entry(t.await.expect("task").as_u16())
+                .or_insert(0u32) += 1;
+        }
+        after.push(rss_mib());
+    }
+    println!(
+        "2 × 400 wrong log-ins, 32 at once, in {:.1} s: answers {by_status:?}; memory {before:.0} MiB before, {:.0} MiB after the first 400, {:.0} MiB after the second",
+        started.elapsed().as_secs_f64(),
+        after[0],
+        after[1]
+    );
+    assert!(
+        by_status.keys().all(|s| *s == 422 || *s == 429),
+        "only clear refusals: {by_status:?}"
+    );
+    assert!(
+        by_status.get(&429).copied().unwrap_or(0) > 700,
+        "most were throttled: {by_status:?}"
+    );
+    // The office's account is waiting now, even with the right password …
+    let c = reqwest::Client::new();
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": "office", "password": demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    // … while another account signs in as usual.
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": "town01", "password": demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), StatusCode::OK);
+    let _ = tx.send(());
+}

@@ -205,6 +205,8 @@ async fn login_page(lang: Lang, Query(q): Query<Fields>) -> Markup {
 
 async fn login_submit(
     State(state): State<AppState>,
+    axum::Extension(guard): axum::Extension<std::sync::Arc<crate::throttle::LoginGuard>>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
     lang: Lang,
     jar: CookieJar,
     Form(f): Form<Fields>,
@@ -212,7 +214,7 @@ async fn login_submit(
     let next = auth::safe_next(f.get("next").map(String::as_str));
     let user = f.get("username").map_or("", String::as_str);
     let pass = f.get("password").map_or("", String::as_str);
-    match auth::login(&state, user, pass).await {
+    match auth::login(&state, &guard, peer.ip(), user, pass).await {
         Ok((_, cookie)) => (jar.add(cookie), Redirect::to(&next)).into_response(),
         Err(e) => {
             let (status, _, message) = e.parts(lang);
