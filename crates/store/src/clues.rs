@@ -133,6 +133,14 @@ async fn nearby_cases(
     Ok(out)
 }
 
+/// Whether the actor may see a case, inside the caller's transaction.
+async fn visible_in(conn: &mut AnyConnection, actor: &Actor, case_id: i64) -> Result<bool> {
+    let mut sql = crate::sql::Sql::new("SELECT c.id FROM case_file c WHERE c.id = ");
+    sql.bind_i64(case_id);
+    actor.push_case_scope(&mut sql);
+    Ok(sql.query().fetch_optional(&mut *conn).await?.is_some())
+}
+
 async fn same_address_cases(
     conn: &mut AnyConnection,
     county_id: i64,
@@ -288,12 +296,40 @@ impl Store {
             }
             (None, None) => Vec::new(),
         };
-        let open = candidates
+        // Only a case the filer may see is joined (or counted as the site's recurrence):
+        // joining another's hidden case would show where it is and put this clue's text
+        // and files where the filer cannot follow them. Such a case is suggested instead,
+        // to whoever sees both.
+        let mut seen = Vec::new();
+        let mut hidden = Vec::new();
+        for c in candidates {
+            if visible_in(&mut *tx, actor, c.id).await? {
+                seen.push(c);
+            } else {
+                hidden.push(c);
+            }
+        }
+        let open = seen
             .iter()
             .find(|c| c.open && c.distance_m <= policy.merge_radius_m);
-        let closed = candidates
+        let closed = seen
             .iter()
             .find(|c| !c.open && c.distance_m <= policy.recurrence_radius_m);
+        let suggest: Vec<&Nearby> = if open.is_some() {
+            Vec::new()
+        } else {
+            hidden
+                .iter()
+                .filter(|c| {
+                    c.distance_m
+                        <= if c.open {
+                            policy.merge_radius_m
+                        } else {
+                            policy.recurrence_radius_m
+                        }
+                })
+                .collect()
+        };
 
         let (case_id, case_number, merged, recurrence_of) = if let Some(o) = open {
             (o.id, o.number.clone(), true, None)
@@ -324,6 +360,20 @@ impl Store {
                         attachments: &[],
                     },
                 )
+                .await?;
+            }
+            for s in &suggest {
+                sqlx::query(
+                    "INSERT INTO merge_suggestion (new_case_id, existing_case_id, county_id, kind, distance_m, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (new_case_id, existing_case_id) DO NOTHING",
+                )
+                .bind(id)
+                .bind(s.id)
+                .bind(actor.county_id)
+                .bind(if s.open { "merge" } else { "recurrence" })
+                .bind(s.distance_m)
+                .bind(at.clone())
+                .execute(&mut *tx)
                 .await?;
             }
             (id, number, false, recurrence.map(|r| r.1))
@@ -386,6 +436,43 @@ impl Store {
             merged,
             recurrence_of,
         })
+    }
+
+    /// Cases suggested as possibly the same problem as this one (a clue filed beside a case
+    /// its filer could not see), each shown only to a user who may see both: (case id,
+    /// number, "merge" or "recurrence", metres apart).
+    ///
+    /// # Errors
+    /// `NotFound` when the case is out of the actor's scope; database errors.
+    pub async fn merge_suggestions(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+    ) -> Result<Vec<(i64, String, String, f64)>> {
+        let today = minewatch_core::clock::local_date(now_utc());
+        self.scoped_case(actor, case_id, today).await?;
+        let rows = sqlx::query(
+            "SELECT s.new_case_id AS a, s.existing_case_id AS b, s.kind, s.distance_m FROM merge_suggestion s \
+             WHERE s.county_id = $1 AND (s.new_case_id = $2 OR s.existing_case_id = $2) ORDER BY s.created_at",
+        )
+        .bind(actor.county_id)
+        .bind(case_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let (a, b): (i64, i64) = (r.try_get("a")?, r.try_get("b")?);
+            let other = if a == case_id { b } else { a };
+            if let Ok(c) = self.scoped_case(actor, other, today).await {
+                out.push((
+                    other,
+                    c.number,
+                    r.try_get("kind")?,
+                    r.try_get("distance_m")?,
+                ));
+            }
+        }
+        Ok(out)
     }
 
     /// Undoes a merge (R10): the clue leaves the case it joined and opens its own.
@@ -504,4 +591,8 @@ pub(crate) fn clue_row(r: &sqlx::any::AnyRow) -> Result<ClueRow> {
             .map(str::to_string)
             .collect(),
     })
+}
+
+fn now_utc() -> DateTime<Utc> {
+    Utc::now()
 }

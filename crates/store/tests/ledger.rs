@@ -345,6 +345,104 @@ async fn the_random_look_back_is_the_seeded_draw(pg: bool) {
     }
 }
 
+/// A clue at the point of a case its filer may not see opens its own case — joining would
+/// reveal where the hidden case is and put the clue where its filer cannot follow it — and
+/// the two are suggested as one problem only to those who see both.
+async fn a_clue_joins_only_a_case_its_filer_may_see(pg: bool) {
+    let f = fixture(pg).await;
+    let s = &f.store;
+    let a = s
+        .file_clue(
+            &f.township_a,
+            &clue(f.t_a, f.v_a1, 112.05, 36.05, ProblemKind::UnlicensedMining),
+            t0(),
+        )
+        .await
+        .expect("a");
+    // 乙街道 files at the same point (a border site): its own case, not a merge.
+    let b = s
+        .file_clue(
+            &f.township_b,
+            &clue(
+                f.t_b,
+                f.v_b1,
+                112.0501,
+                36.0501,
+                ProblemKind::UnlicensedMining,
+            ),
+            t0(),
+        )
+        .await
+        .expect("b");
+    assert!(!b.merged, "{b:?}");
+    assert_ne!(b.case_id, a.case_id);
+    assert!(
+        s.case_detail(&f.township_b, a.case_id, t0().date_naive())
+            .await
+            .is_err()
+    );
+    // The checkpoint sees only its own clues: the same.
+    let c = s
+        .file_clue(
+            &f.checkpoint,
+            &clue(
+                f.t_a,
+                f.v_a1,
+                112.0502,
+                36.0502,
+                ProblemKind::IllegalHaulage,
+            ),
+            t0(),
+        )
+        .await
+        .expect("c");
+    assert!(!c.merged);
+    // The office sees both and is told; 乙街道 and 甲镇 are not told of a case they cannot see.
+    let told = s
+        .merge_suggestions(&f.office, a.case_id)
+        .await
+        .expect("office");
+    let numbers: Vec<&str> = told.iter().map(|t| t.1.as_str()).collect();
+    assert!(numbers.contains(&b.case_number.as_str()), "{told:?}");
+    assert!(
+        told.iter().all(|t| t.2 == "merge" && t.3 < 50.0),
+        "{told:?}"
+    );
+    assert!(
+        s.merge_suggestions(&f.township_b, b.case_id)
+            .await
+            .expect("b")
+            .is_empty()
+    );
+    assert!(
+        s.merge_suggestions(&f.township_a, a.case_id)
+            .await
+            .expect("a")
+            .iter()
+            .all(|t| t.1 != b.case_number)
+    );
+    // 甲镇's own village still joins a case of its village (甲镇's or the checkpoint's).
+    let d = s
+        .file_clue(
+            &f.village_a1,
+            &clue(
+                f.t_a,
+                f.v_a1,
+                112.0501,
+                36.0501,
+                ProblemKind::UnlicensedMining,
+            ),
+            t0(),
+        )
+        .await
+        .expect("d");
+    assert!(d.merged);
+    assert!(
+        d.case_id == a.case_id || d.case_id == c.case_id,
+        "joined a case of its own village, never 乙街道's"
+    );
+}
+
 async fn refused_steps_change_nothing(pg: bool) {
     let f = fixture(pg).await;
     let s = &f.store;
@@ -999,6 +1097,7 @@ macro_rules! on_both {
 on_both!(
     clue_merging_and_recurrence,
     the_random_look_back_is_the_seeded_draw,
+    a_clue_joins_only_a_case_its_filer_may_see,
     refused_steps_change_nothing,
     rights_matrix,
     overdue_escalates_once,

@@ -52,3 +52,17 @@ CREATE TABLE server_secret (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+
+-- A clue near a case its filer may not see opens its own case; the two are suggested as
+-- possibly one problem to whoever sees both (R10): 'merge' for an open case, 'recurrence'
+-- for a closed one.
+CREATE TABLE merge_suggestion (
+    new_case_id BIGINT NOT NULL REFERENCES case_file(id),
+    existing_case_id BIGINT NOT NULL REFERENCES case_file(id),
+    county_id BIGINT NOT NULL REFERENCES county(id),
+    kind TEXT NOT NULL,
+    distance_m DOUBLE PRECISION NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (new_case_id, existing_case_id)
+);
+CREATE INDEX merge_suggestion_existing ON merge_suggestion (existing_case_id);

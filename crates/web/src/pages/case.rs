@@ -49,6 +49,11 @@ async fn render(
     };
     // Leads on this case, for those who may see them (others get an empty list).
     let leads = state.store.leads(actor, Some(id)).await.unwrap_or_default();
+    let suggestions = state
+        .store
+        .merge_suggestions(actor, id)
+        .await
+        .unwrap_or_default();
     let photos = super::photos::readings_near(
         state,
         d.clues
@@ -61,6 +66,14 @@ async fn render(
     let body = html! {
         @if let Some((_, msg)) = &error { div.error role="alert" { (msg) } }
         (summary(&d, lang, &photos))
+        @for (other, number, kind, metres) in &suggestions {
+            div.warn {
+                (if kind == "merge" { lang.t("可能与在办问题 ", "Possibly the same problem as the open case ") } else { lang.t("可能是已销号问题的复发：", "Possibly a recurrence of the closed case ") })
+                a href={"/cases/" (other)} { (number) }
+                (lang.t(" 为同一问题", "")) " (" (format!("{metres:.0}")) " m) — "
+                (lang.t("线索提交人看不到该案件，故未并入；请核对后办理。", "the clue's filer cannot see that case, so it was not joined; check both."))
+            }
+        }
         @for l in &leads {
             div.warn.lead { (lang.t("应发现未发现：", "Should have found: ")) (l.village) " " (l.grid)
                 (lang.t(" 在发现前报告“无发现” ", " reported “nothing found” ")) (l.evidence.reports.len()) (lang.t(" 次、附近巡查轨迹 ", " times, tracks nearby: ")) (l.evidence.tracks.len())
