@@ -477,8 +477,12 @@ impl Store {
                 actor: r.try_get("actor_name")?,
                 label_zh: action_label(code, true).to_string(),
                 label_en: action_label(code, false).to_string(),
+                payload: redact(
+                    &kind,
+                    serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                    actor.role,
+                ),
                 kind,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
                 attachments: attachments.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
             })
         })
@@ -784,4 +788,32 @@ impl Store {
         }
         Ok(d)
     }
+}
+
+/// What of a tipster a case's viewer may read in its timeline: whether they left a name
+/// and why the reward officer looked them up are for the reward officer and the
+/// inspectors only (R4). The stored, hash-chained record keeps everything.
+fn redact(
+    kind: &str,
+    mut payload: serde_json::Value,
+    role: minewatch_core::Role,
+) -> serde_json::Value {
+    if matches!(
+        role,
+        minewatch_core::Role::RewardOfficer | minewatch_core::Role::Inspector
+    ) {
+        return payload;
+    }
+    if let Some(o) = payload.as_object_mut() {
+        match kind {
+            "tip.identity_viewed" => {
+                o.remove("purpose");
+            }
+            "tip.received" => {
+                o.remove("identity_given");
+            }
+            _ => {}
+        }
+    }
+    payload
 }

@@ -503,6 +503,21 @@ async fn only_the_reward_officer_sees_who_tipped(pg: bool) {
         !text.contains("13900001111") && !text.contains("王某"),
         "{text}"
     );
+    // Why the reward officer looked, and whether a name was left, are not the office's to
+    // read; the inspectors see both, and the hash-chained record keeps them.
+    assert!(
+        !text.contains("核定奖励") && !text.contains("identity_given"),
+        "{text}"
+    );
+    let inspected = s
+        .case_detail(&f.inspector, tip.case_id, day("2026-09-01"))
+        .await
+        .expect("case");
+    let text = serde_json::to_string(&inspected).expect("json");
+    assert!(
+        text.contains("核定奖励") && text.contains("identity_given"),
+        "{text}"
+    );
     let report = s.audit_verify().await.expect("audit");
     assert!(report.is_ok(), "{report:?}");
 }
