@@ -230,20 +230,12 @@ impl Store {
         if clue.description.trim().is_empty() {
             return Err(StoreError::invalid("description", "must not be empty"));
         }
-        if let Some((field, n)) = minewatch_core::case::too_long(&[
+        crate::error::check_lengths(&[
             ("description", &clue.description),
             ("address", &clue.address),
             ("reporter_name", &clue.reporter_name),
             ("reporter_phone", &clue.reporter_phone),
-        ]) {
-            return Err(StoreError::invalid(
-                field,
-                format!(
-                    "has {n} characters; at most {}",
-                    minewatch_core::case::MAX_TEXT_CHARS
-                ),
-            ));
-        }
+        ])?;
         let point = place(clue)?;
         if point.is_none() && clue.address.trim().is_empty() {
             return Err(StoreError::invalid(

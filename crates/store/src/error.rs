@@ -64,3 +64,18 @@ impl StoreError {
         }
     }
 }
+
+/// Refuses a text field over [`minewatch_core::case::MAX_TEXT_CHARS`], naming it, before
+/// anything is stored.
+pub(crate) fn check_lengths(fields: &[(&'static str, &str)]) -> crate::Result<()> {
+    match minewatch_core::case::too_long(fields) {
+        Some((field, n)) => Err(StoreError::invalid(
+            field,
+            format!(
+                "has {n} characters; at most {}",
+                minewatch_core::case::MAX_TEXT_CHARS
+            ),
+        )),
+        None => Ok(()),
+    }
+}

@@ -189,19 +189,11 @@ impl NewVerification {
         if reason == VerificationReason::Other && self.note.trim().is_empty() {
             return Err(StoreError::invalid("note", "say what the change is"));
         }
-        if let Some((field, n)) = minewatch_core::case::too_long(&[
+        crate::error::check_lengths(&[
             ("note", &self.note),
             ("permit_no", &self.permit_no),
             ("correction_note", &self.correction_note),
-        ]) {
-            return Err(StoreError::invalid(
-                field,
-                format!(
-                    "has {n} characters; at most {}",
-                    minewatch_core::case::MAX_TEXT_CHARS
-                ),
-            ));
-        }
+        ])?;
         Ok(reason)
     }
 }

@@ -21,6 +21,42 @@ const ADDRESSES: u32 = 200;
 const TIPS_EACH: u32 = 8;
 const AT_ONCE: usize = 64;
 
+/// The real server on a free loopback port over a fresh demo county; sending on the
+/// returned channel stops it.
+async fn start_demo() -> (
+    tempfile::TempDir,
+    Store,
+    String,
+    tokio::sync::oneshot::Sender<()>,
+) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = StoreConfig::new(dir.path().join("mw.db").to_string_lossy().into_owned());
+    cfg.blob_dir = Some(dir.path().join("blobs"));
+    let store = Store::open(cfg).await.expect("store");
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
+        .single()
+        .expect("time");
+    let hash = minewatch_web::auth::hash_password(demo::DEMO_PASSWORD).expect("hash");
+    demo::build(&store, now, &hash).await.expect("demo");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let base = format!("http://127.0.0.1:{port}");
+    let state = AppState {
+        store: store.clone(),
+        clock: Arc::new(ManualClock::new(now)),
+        secure_cookies: false,
+        clock_control: None,
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(minewatch_web::serve(state, listener, async move {
+        let _ = rx.await;
+    }));
+    (dir, store, base, tx)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -49,31 +85,7 @@ async fn ledger_latencies(client: &reqwest::Client, base: &str, n: usize) -> Vec
 #[expect(clippy::print_stdout, reason = "the figures are this test's report")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_flood_of_tips_is_limited_clearly_and_loses_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg = StoreConfig::new(dir.path().join("mw.db").to_string_lossy().into_owned());
-    cfg.blob_dir = Some(dir.path().join("blobs"));
-    let store = Store::open(cfg).await.expect("store");
-    let now = chrono::Utc
-        .with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
-        .single()
-        .expect("time");
-    let hash = minewatch_web::auth::hash_password(demo::DEMO_PASSWORD).expect("hash");
-    demo::build(&store, now, &hash).await.expect("demo");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let base = format!("http://127.0.0.1:{port}");
-    let state = AppState {
-        store: store.clone(),
-        clock: Arc::new(ManualClock::new(now)),
-        secure_cookies: false,
-        clock_control: None,
-    };
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(minewatch_web::serve(state, listener, async move {
-        let _ = rx.await;
-    }));
+    let (_dir, _store, base, tx) = start_demo().await;
 
     let office = reqwest::Client::builder()
         .cookie_store(true)
@@ -221,31 +233,7 @@ fn rss_mib() -> f64 {
 #[expect(clippy::print_stdout, reason = "the figures are this test's report")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_flood_of_wrong_log_ins_is_throttled_with_flat_memory() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg = StoreConfig::new(dir.path().join("mw.db").to_string_lossy().into_owned());
-    cfg.blob_dir = Some(dir.path().join("blobs"));
-    let store = Store::open(cfg).await.expect("store");
-    let now = chrono::Utc
-        .with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
-        .single()
-        .expect("time");
-    let hash = minewatch_web::auth::hash_password(demo::DEMO_PASSWORD).expect("hash");
-    demo::build(&store, now, &hash).await.expect("demo");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    let base = format!("http://127.0.0.1:{port}");
-    let state = AppState {
-        store,
-        clock: Arc::new(ManualClock::new(now)),
-        secure_cookies: false,
-        clock_control: None,
-    };
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(minewatch_web::serve(state, listener, async move {
-        let _ = rx.await;
-    }));
+    let (_dir, _store, base, tx) = start_demo().await;
     // One client per address, made before measuring, so the figures are the server's.
     let clients: Vec<reqwest::Client> = (0..40u8)
         .map(|n| {

@@ -318,21 +318,13 @@ impl Store {
         if p.situation.trim().is_empty() {
             return Err(StoreError::invalid("situation", "现场情况 is required"));
         }
-        if let Some((field, n)) = minewatch_core::case::too_long(&[
+        crate::error::check_lengths(&[
             ("address", &p.address),
             ("situation", &p.situation),
             ("hazards", &p.hazards),
             ("measures", &p.measures),
             ("remarks", &p.remarks),
-        ]) {
-            return Err(StoreError::invalid(
-                field,
-                format!(
-                    "has {n} characters; at most {}",
-                    minewatch_core::case::MAX_TEXT_CHARS
-                ),
-            ));
-        }
+        ])?;
         if p.problem_kind.is_some() && p.hazards.trim().is_empty() {
             return Err(StoreError::invalid(
                 "hazards",
