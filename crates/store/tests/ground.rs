@@ -621,6 +621,18 @@ async fn tracks_give_coverage(pg: bool) {
         .await
         .expect("retry");
     assert_eq!(id, again);
+    // Another user's phone with the same reference is another track, never this one.
+    let theirs = s
+        .add_track(
+            &f.village_2,
+            &new(loop_track(night, 50.0, 4), Some("phone-1")),
+            at(4),
+        )
+        .await;
+    assert!(
+        !matches!(theirs, Ok(other) if other == id),
+        "a reference is scoped to its user: {theirs:?}"
+    );
     let mut one = loop_track(night, 50.0, 4);
     one.points.truncate(1);
     let e = s.add_track(&f.village_1, &new(one, None), at(4)).await;

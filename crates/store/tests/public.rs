@@ -688,6 +688,50 @@ async fn rewards_follow_the_rule_table(pg: bool) {
 
 /// Stored hashes of who sent a tip and of its secret are keyed with the server's secret:
 /// stable, but not the plain digest anyone could recompute from a guessed address.
+/// Six accepts of one tip at the same moment: one is stored with one event, the others are
+/// told it was accepted already.
+async fn one_accept_of_a_tip_under_concurrency(pg: bool) {
+    let f = fixture(pg).await;
+    let s = &f.store;
+    s.submit_tip(
+        f.county,
+        None,
+        &tip(Some(112.03), Some(36.03), "夜里河道有挖掘机"),
+        bj(2026, 3, 2, 10),
+    )
+    .await
+    .expect("tip");
+    let id = s.tips(&f.office, day("2026-03-02")).await.expect("tips")[0].id;
+    let tasks: Vec<_> = (0..6)
+        .map(|_| {
+            let (s, a) = (s.clone(), f.office.clone());
+            tokio::spawn(async move { s.accept_tip(&a, id, bj(2026, 3, 2, 11)).await })
+        })
+        .collect();
+    let mut ok = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(_) => ok += 1,
+            Err(StoreError::Invalid { field: "tip", .. }) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(ok, 1);
+    let case_id = s.tips(&f.office, day("2026-03-02")).await.expect("tips")[0].case_id;
+    let detail = s
+        .case_detail(&f.office, case_id, day("2026-03-02"))
+        .await
+        .expect("case");
+    assert_eq!(
+        detail
+            .events
+            .iter()
+            .filter(|e| e.kind == "tip.accepted")
+            .count(),
+        1
+    );
+}
+
 async fn pseudonyms_are_keyed_with_the_server_secret(pg: bool) {
     use sha2::{Digest, Sha256};
     let f = fixture(pg).await;
@@ -861,4 +905,5 @@ on_both!(
     rewards_follow_the_rule_table,
     look_backs_are_tasks_and_recurrences_count,
     pseudonyms_are_keyed_with_the_server_secret,
+    one_accept_of_a_tip_under_concurrency,
 );

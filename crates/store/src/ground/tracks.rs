@@ -157,8 +157,14 @@ impl Store {
             ));
         }
         let at = stamp(now);
+        // A phone's reference is its own: stored under its user, so another user's phone
+        // that happens to pick the same one is never taken for a retry of it.
+        let client_ref = t
+            .client_ref
+            .as_ref()
+            .map(|r| format!("{}:{r}", actor.user_id));
         let mut tx = self.begin_write(&at).await?;
-        if let Some(r) = &t.client_ref {
+        if let Some(r) = &client_ref {
             let existing =
                 sqlx::query("SELECT id FROM patrol_track WHERE client_ref = $1 AND county_id = $2")
                     .bind(r.clone())
@@ -186,7 +192,7 @@ impl Store {
         .bind(t.source)
         .bind(t.track.name.clone())
         .bind(t.file_sha256.clone())
-        .bind(t.client_ref.clone())
+        .bind(client_ref.clone())
         .bind(stamp(*start))
         .bind(stamp(*end))
         .bind(i64::try_from(pts.len()).unwrap_or(i64::MAX))

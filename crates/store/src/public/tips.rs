@@ -868,13 +868,19 @@ impl Store {
         let cal = work_calendar_in(&mut tx, actor.county_id).await?;
         let policy = tip_policy_in(&mut tx, actor.county_id).await?;
         let verify_by = cal.add_working_days(today, policy.verify_days);
-        sqlx::query("UPDATE tip SET accepted_at = $1, accepted_by = $2, verify_by = $3 WHERE id = $4 AND accepted_at IS NULL")
+        // The conditional update is the guard: of two accepts at the same moment, the second
+        // changes no row and is told, and only one event is written.
+        let moved = sqlx::query("UPDATE tip SET accepted_at = $1, accepted_by = $2, verify_by = $3 WHERE id = $4 AND accepted_at IS NULL")
             .bind(at.clone())
             .bind(actor.user_id)
             .bind(verify_by.to_string())
             .bind(id)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if moved != 1 {
+            return Err(StoreError::invalid("tip", "accepted already"));
+        }
         append(
             &mut tx,
             NewEvent {
@@ -927,13 +933,19 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query("UPDATE tip SET answer = $1, answered_at = $2, answered_by = $3 WHERE id = $4")
-            .bind(answer.trim().to_string())
-            .bind(at.clone())
-            .bind(actor.user_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let moved = sqlx::query(
+            "UPDATE tip SET answer = $1, answered_at = $2, answered_by = $3 WHERE id = $4 AND answered_at IS NULL",
+        )
+        .bind(answer.trim().to_string())
+        .bind(at.clone())
+        .bind(actor.user_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved != 1 {
+            return Err(StoreError::invalid("answer", "answered already"));
+        }
         append(
             &mut tx,
             NewEvent {
