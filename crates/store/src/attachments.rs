@@ -25,6 +25,10 @@ pub struct AttachmentMeta {
     pub file_name: String,
     /// Whether the file is a picture that was decoded and hashed (what evidence needs).
     pub analysed: bool,
+    /// Sent only by citizens through the public desk: served without its metadata (the
+    /// camera's serial, where the tipster stood), the original kept for the record.
+    #[serde(skip)]
+    pub from_public: bool,
 }
 
 /// Where and when the phone was as the photo was taken or chosen in the page: its own
@@ -163,6 +167,30 @@ impl BlobStore {
             .ok_or_else(|| StoreError::not_found("thumbnail", sha256))?;
         self.put_thumb(sha256, &thumb)?;
         Ok(thumb)
+    }
+
+    /// The picture re-encoded without any metadata (EXIF, GPS, camera serial), made once
+    /// and kept; the original is never changed.
+    ///
+    /// # Errors
+    /// `NotFound` when the file is missing or is not a picture that decodes.
+    pub fn clean(&self, sha256: &str) -> Result<Vec<u8>> {
+        let original = self
+            .path(sha256)
+            .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
+        let path = self.dir.join("clean").join(&sha256[..2]).join(
+            original
+                .file_name()
+                .map(|n| format!("{}.jpg", n.to_string_lossy()))
+                .unwrap_or_default(),
+        );
+        if let Ok(b) = std::fs::read(&path) {
+            return Ok(b);
+        }
+        let bytes = crate::photo::without_metadata(&self.get(sha256)?)
+            .ok_or_else(|| StoreError::not_found("picture", sha256))?;
+        Self::write_file(&path, &bytes)?;
+        Ok(bytes)
     }
 
     /// Reads the bytes of `sha256`.
@@ -304,6 +332,7 @@ impl Store {
             media_type: media_type.to_string(),
             file_name: name,
             analysed: photo.analysed(),
+            from_public: actor.username.starts_with("__public_"),
         })
     }
 
@@ -313,7 +342,9 @@ impl Store {
     /// `NotFound` when no such attachment was recorded.
     pub async fn attachment(&self, sha256: &str) -> Result<AttachmentMeta> {
         let row = sqlx::query(
-            "SELECT a.sha256, a.size_bytes, a.media_type, a.file_name, m.phash, m.reader_version \
+            "SELECT a.sha256, a.size_bytes, a.media_type, a.file_name, m.phash, m.reader_version, \
+             (SELECT COUNT(*) FROM attachment_upload u JOIN app_user au ON au.id = u.user_id \
+              WHERE u.sha256 = a.sha256 AND SUBSTR(au.username, 1, 9) <> '__public_') AS staff_uploads \
              FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 WHERE a.sha256 = $1",
         )
         .bind(sha256.to_string())
@@ -328,6 +359,7 @@ impl Store {
             media_type: row.try_get("media_type")?,
             file_name: row.try_get("file_name")?,
             analysed: phash.is_some() && version.unwrap_or(0) >= crate::photo::READER_VERSION,
+            from_public: row.try_get::<i64, _>("staff_uploads")? == 0,
         })
     }
 

@@ -309,9 +309,13 @@ pub(crate) async fn attachment_response(
     let meta = state.store.visible_attachment(actor, sha).await?;
     let blobs = state.store.blobs().clone();
     let key = meta.sha256.clone();
+    // A citizen's photo is served without its metadata (where they stood, their camera).
+    let clean = !thumb && meta.from_public && meta.analysed;
     let bytes = tokio::task::spawn_blocking(move || {
         if thumb {
             blobs.thumb(&key)
+        } else if clean {
+            blobs.clean(&key)
         } else {
             blobs.get(&key)
         }
@@ -324,7 +328,7 @@ pub(crate) async fn attachment_response(
         })
     })??;
     let inline = thumb || minewatch_store::photo::MediaKind::inline(&meta.media_type);
-    let media = if thumb {
+    let media = if thumb || clean {
         "image/jpeg".to_string()
     } else if inline {
         meta.media_type.clone()

@@ -1258,6 +1258,76 @@ async fn a_public_tip_is_followed_and_its_tipster_seen_by_the_reward_officer_onl
     .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["field"], "photo");
+    // A phone photo with the tipster's GPS position in its EXIF: kept as sent, served to the
+    // office without any metadata.
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 5]))
+        .build()
+        .expect("client");
+    let with_gps = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(include_bytes!(
+            "../../store/tests/fixtures/photos/piexif.jpg"
+        ))
+    };
+    let (st, r) = json_of(
+        elsewhere
+            .post(format!("{}/api/v1/public/tips", s.base))
+            .header("x-device-id", "wx-device-gps")
+            .json(
+                &json!({"description": "河滩上有人连夜挖沙", "lon": 112.03, "lat": 36.43,
+                "photos": [{"name": "me.jpg", "data": with_gps}]}),
+            )
+            .send()
+            .await
+            .expect("tip"),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let office = login(&s, "office").await;
+    let (_, tips) = json_of(
+        office
+            .get(format!("{}/api/v1/tips", s.base))
+            .send()
+            .await
+            .expect("tips"),
+    )
+    .await;
+    let case_id = tips
+        .as_array()
+        .and_then(|a| a.iter().find(|t| t["description"] == "河滩上有人连夜挖沙"))
+        .and_then(|t| t["case_id"].as_i64())
+        .expect("the tip's case");
+    let (_, case) = json_of(
+        office
+            .get(format!("{}/api/v1/cases/{case_id}", s.base))
+            .send()
+            .await
+            .expect("case"),
+    )
+    .await;
+    let sha = case["clues"][0]["attachments"][0]
+        .as_str()
+        .expect("the photo")
+        .to_string();
+    let served = office
+        .get(format!("{}/api/v1/attachments/{sha}", s.base))
+        .send()
+        .await
+        .expect("photo")
+        .bytes()
+        .await
+        .expect("bytes");
+    let read = minewatch_store::photo::analyse(&served);
+    assert!(read.analysed(), "still a picture");
+    assert_eq!(
+        (read.lat, read.lon, read.taken_at.as_deref()),
+        (None, None, None)
+    );
+    assert!(
+        read.unread.iter().any(|u| u.code() == "no_exif"),
+        "served without EXIF: {read:?}"
+    );
     // Picture bombs — 83-byte PNGs claiming 20,000 × 20,000 pixels each — are measured from
     // their headers and refused at once, before any is decoded or a write slot is taken.
     let bomb = {

@@ -207,6 +207,18 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
     Ok(img)
 }
 
+/// The picture, upright, re-encoded as JPEG with no metadata at all; `None` when it does
+/// not decode within the budget.
+#[must_use]
+pub fn without_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    let img = decode(bytes).ok()?.to_rgb8();
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&img)
+        .ok()?;
+    Some(out)
+}
+
 fn thumbnail(img: &DynamicImage) -> Option<Vec<u8>> {
     let small = img.thumbnail(THUMB_SIDE, THUMB_SIDE).to_rgb8();
     let mut out = Vec::new();
