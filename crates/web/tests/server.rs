@@ -1081,6 +1081,17 @@ async fn the_ground_over_http() {
         text.contains("broken.gpx") && text.contains("GPX"),
         "{text}"
     );
+    // A file of two tracks, the second without times: refused whole, the good one not kept.
+    let good = gpx_ring(sx / n, sy / n, 900.0, 12, night);
+    let timeless = "<trk><name>无时间</name><trkseg><trkpt lat=\"36.4\" lon=\"112.0\"></trkpt><trkpt lat=\"36.41\" lon=\"112.01\"></trkpt></trkseg></trk></gpx>";
+    let two = good.replacen("</gpx>", timeless, 1);
+    let r = upload(two.into_bytes(), "two.gpx").await.expect("upload");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.text().await.expect("page");
+    assert!(
+        text.contains("two.gpx") && text.contains("第 2 条轨迹"),
+        "{text}"
+    );
     let (_, after) = json_of(
         office
             .get(format!("{}/api/v1/tracks", s.base))

@@ -96,13 +96,20 @@ pub(crate) const TRACK_COLUMNS: &str = "tr.id, tr.township_id, tr.village_id, u.
      tr.started_at, tr.ended_at, tr.point_count, tr.length_m, tr.night_share, tr.points";
 
 impl Store {
-    /// Stores a patrol track for the user's township or village.
+    /// Checks a track as [`Store::add_track`] would, storing nothing: a file of several
+    /// tracks is checked whole before any is stored.
     ///
     /// # Errors
-    /// `Forbidden` for roles that do not patrol; `Invalid` naming the field: no township for
-    /// a county user, a place outside the user's area, fewer than two points, a point off
-    /// the map, a point without time, more than [`MAX_TRACK_POINTS`].
-    pub async fn add_track(&self, actor: &Actor, t: &NewTrack, now: DateTime<Utc>) -> Result<i64> {
+    /// As [`Store::add_track`].
+    pub async fn check_track(&self, actor: &Actor, t: &NewTrack) -> Result<()> {
+        self.checked_track(actor, t).await.map(|_| ())
+    }
+
+    async fn checked_track(
+        &self,
+        actor: &Actor,
+        t: &NewTrack,
+    ) -> Result<(i64, Option<i64>, DateTime<Utc>, DateTime<Utc>)> {
         if !matches!(
             actor.role,
             Role::Village | Role::Township | Role::CountyOffice | Role::Admin | Role::Department
@@ -156,6 +163,18 @@ impl Store {
                 ),
             ));
         }
+        Ok((township_id, village_id, *start, *end))
+    }
+
+    /// Stores a patrol track for the user's township or village.
+    ///
+    /// # Errors
+    /// `Forbidden` for roles that do not patrol; `Invalid` naming the field: no township for
+    /// a county user, a place outside the user's area, fewer than two points, a point off
+    /// the map, a point without time, more than [`MAX_TRACK_POINTS`].
+    pub async fn add_track(&self, actor: &Actor, t: &NewTrack, now: DateTime<Utc>) -> Result<i64> {
+        let (township_id, village_id, start, end) = self.checked_track(actor, t).await?;
+        let pts = &t.track.points;
         let at = stamp(now);
         // A phone's reference is its own: stored under its user, so another user's phone
         // that happens to pick the same one is never taken for a retry of it.
@@ -193,8 +212,8 @@ impl Store {
         .bind(t.track.name.clone())
         .bind(t.file_sha256.clone())
         .bind(client_ref.clone())
-        .bind(stamp(*start))
-        .bind(stamp(*end))
+        .bind(stamp(start))
+        .bind(stamp(end))
         .bind(i64::try_from(pts.len()).unwrap_or(i64::MAX))
         .bind(length)
         .bind(night_share(pts))
@@ -218,7 +237,7 @@ impl Store {
                 kind: "track.added",
                 payload: serde_json::json!({
                     "track": id, "source": t.source, "points": pts.len(),
-                    "length_m": length.round(), "started_at": stamp(*start), "ended_at": stamp(*end),
+                    "length_m": length.round(), "started_at": stamp(start), "ended_at": stamp(end),
                 })
                 .to_string(),
                 attachments: t.file_sha256.as_slice(),

@@ -140,32 +140,42 @@ pub async fn upload_gpx(
         let tracks = parse_tracks(&name, &file.bytes)
             .map_err(|e| WebError::field("gpx", e.to_string(), e.to_string()))?;
         let township_id = f.get("township_id").and_then(|t| t.parse().ok());
-        let sha = super::case::bytes_to_attachment(&state, &actor, file).await?;
-        let mut n = 0;
-        for t in tracks.into_iter().filter(|t| t.points.len() >= 2) {
-            state
-                .store
-                .add_track(
-                    &actor,
-                    &NewTrack {
-                        township_id,
-                        village_id: None,
-                        source: "gpx",
-                        track: t,
-                        client_ref: None,
-                        file_sha256: Some(sha.clone()),
-                    },
-                    state.clock.now(),
-                )
-                .await?;
-            n += 1;
-        }
-        if n == 0 {
+        let mut tracks: Vec<NewTrack> = tracks
+            .into_iter()
+            .filter(|t| t.points.len() >= 2)
+            .map(|t| NewTrack {
+                township_id,
+                village_id: None,
+                source: "gpx",
+                track: t,
+                client_ref: None,
+                file_sha256: None,
+            })
+            .collect();
+        if tracks.is_empty() {
             return Err(WebError::field(
                 "gpx",
                 "文件中没有两个以上位置点的轨迹",
                 "the file has no track of two or more points",
             ));
+        }
+        // The file is taken whole or not at all: every track is checked before the file
+        // or any track is stored.
+        for (i, t) in tracks.iter().enumerate() {
+            state.store.check_track(&actor, t).await.map_err(|e| {
+                let (_, _, message) = WebError::from(e).parts(lang);
+                WebError::field(
+                    "gpx",
+                    format!("{name}：第 {} 条轨迹：{message}", i + 1),
+                    format!("{name}: track {}: {message}", i + 1),
+                )
+            })?;
+        }
+        let sha = super::case::bytes_to_attachment(&state, &actor, file).await?;
+        let n = tracks.len();
+        for t in &mut tracks {
+            t.file_sha256 = Some(sha.clone());
+            state.store.add_track(&actor, t, state.clock.now()).await?;
         }
         Ok(n)
     }
