@@ -494,6 +494,14 @@ async fn only_the_reward_officer_sees_who_tipped(pg: bool) {
     assert!(views[0].3.contains("核定奖励"));
     // The ledger's own copy of the clue carries no identity.
     let tip = &s.tips(&f.office, day("2026-09-01")).await.expect("tips")[0];
+    assert_eq!(
+        tip.has_identity, None,
+        "whether a name was left is not the office's"
+    );
+    assert_eq!(
+        s.tips(&f.reward, day("2026-09-01")).await.expect("tips")[0].has_identity,
+        Some(true)
+    );
     let detail = s
         .case_detail(&f.office, tip.case_id, day("2026-09-01"))
         .await

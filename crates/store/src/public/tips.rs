@@ -143,7 +143,9 @@ pub struct TipRow {
     pub township: String,
     pub village: String,
     pub description: String,
-    pub has_identity: bool,
+    /// Whether the tipster left a name or phone: told to the reward officer and the
+    /// inspectors only (`None` for everyone else).
+    pub has_identity: Option<bool>,
     /// Steps late as of the day asked: "accept", "verify", "answer".
     pub late: Vec<&'static str>,
     /// Steps due today or the next working day.
@@ -341,7 +343,7 @@ fn row_to_tip(r: &sqlx::any::AnyRow, today: NaiveDate, cal: &WorkCalendar) -> Re
         township: r.try_get("township")?,
         village: r.try_get("village")?,
         description: r.try_get("description")?,
-        has_identity: r.try_get::<i64, _>("has_identity")? != 0,
+        has_identity: Some(r.try_get::<i64, _>("has_identity")? != 0),
         late,
         due_soon,
     })
@@ -805,7 +807,17 @@ impl Store {
         }
         let rows = q.fetch_all(self.pool()).await?;
         let cal = self.work_calendar(actor.county_id).await?;
-        rows.iter().map(|r| row_to_tip(r, today, &cal)).collect()
+        let told = matches!(actor.role, Role::RewardOfficer | Role::Inspector);
+        rows.iter()
+            .map(|r| {
+                row_to_tip(r, today, &cal).map(|mut t| {
+                    if !told {
+                        t.has_identity = None;
+                    }
+                    t
+                })
+            })
+            .collect()
     }
 
     /// The photos sent with a tip in the user's area.

@@ -120,7 +120,7 @@ async fn detail_markup(
             dt { (lang.t("受理", "Accepted")) } dd { (lang.t("时限 ", "due ")) (t.accept_by) " · " (t.accepted_at.as_deref().map(display_stamp).unwrap_or_else(|| lang.t("未受理", "not yet").into())) }
             dt { (lang.t("核实", "Checked")) } dd { (lang.t("时限 ", "due ")) (t.verify_by.as_deref().unwrap_or("—")) " · " (if t.case_status == "registered" { lang.t("未核实", "not yet") } else { lang.t("已核实", "done") }) }
             dt { (lang.t("答复", "Answered")) } dd { (lang.t("时限 ", "due ")) (t.answer_by.as_deref().unwrap_or("—")) " · " (t.answer) }
-            dt { (lang.t("举报人", "Tipster")) } dd { (if t.has_identity { lang.t("留有联系方式（仅奖励专员可见）", "left a contact (reward officer only)") } else { lang.t("匿名", "anonymous") }) }
+            dt { (lang.t("举报人", "Tipster")) } dd { (match t.has_identity { Some(true) => lang.t("留有联系方式", "left a contact"), Some(false) => lang.t("匿名", "anonymous"), None => lang.t("仅奖励专员可见", "for the reward officer only") }) }
         }
         @if !shas.is_empty() {
             h2 { (lang.t("举报照片", "Photos")) }
@@ -135,7 +135,7 @@ async fn detail_markup(
                 button type="submit" { (lang.t("答复", "Answer")) }
             }
         }
-        @if actor.role == Role::RewardOfficer && t.has_identity {
+        @if actor.role == Role::RewardOfficer && t.has_identity == Some(true) {
             section.card {
                 h2 { (lang.t("举报人身份", "Who tipped")) }
                 @if let Some(who) = identity {
