@@ -108,14 +108,37 @@ impl BlobStore {
     /// Where the thumbnail of `sha256` lives.
     #[must_use]
     pub fn thumb_path(&self, sha256: &str) -> Option<PathBuf> {
-        let p = self.path(sha256)?;
+        self.derived_path("thumb", sha256)
+    }
+
+    /// Where a picture made from `sha256` (a thumbnail, a copy without metadata) is kept.
+    fn derived_path(&self, folder: &str, sha256: &str) -> Option<PathBuf> {
+        self.path(sha256)?;
         Some(
-            self.dir.join("thumb").join(&sha256[..2]).join(
-                p.file_name()
-                    .map(|n| format!("{}.jpg", n.to_string_lossy()))
-                    .unwrap_or_default(),
-            ),
+            self.dir
+                .join(folder)
+                .join(&sha256[..2])
+                .join(format!("{sha256}.jpg")),
         )
+    }
+
+    /// A picture made from the bytes of `sha256` once and kept beside them.
+    fn derived(
+        &self,
+        folder: &str,
+        sha256: &str,
+        make: impl FnOnce(&[u8]) -> Option<Vec<u8>>,
+    ) -> Result<Vec<u8>> {
+        let path = self
+            .derived_path(folder, sha256)
+            .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
+        if let Ok(b) = std::fs::read(&path) {
+            return Ok(b);
+        }
+        let made =
+            make(&self.get(sha256)?).ok_or_else(|| StoreError::not_found("picture", sha256))?;
+        Self::write_file(&path, &made)?;
+        Ok(made)
     }
 
     fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
@@ -155,18 +178,7 @@ impl BlobStore {
     /// # Errors
     /// `NotFound` when the file is missing or is not a picture that decodes.
     pub fn thumb(&self, sha256: &str) -> Result<Vec<u8>> {
-        let path = self
-            .thumb_path(sha256)
-            .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
-        if let Ok(b) = std::fs::read(&path) {
-            return Ok(b);
-        }
-        let meta = crate::photo::analyse(&self.get(sha256)?);
-        let thumb = meta
-            .thumbnail
-            .ok_or_else(|| StoreError::not_found("thumbnail", sha256))?;
-        self.put_thumb(sha256, &thumb)?;
-        Ok(thumb)
+        self.derived("thumb", sha256, crate::photo::thumbnail_of)
     }
 
     /// The picture re-encoded without any metadata (EXIF, GPS, camera serial), made once
@@ -175,22 +187,7 @@ impl BlobStore {
     /// # Errors
     /// `NotFound` when the file is missing or is not a picture that decodes.
     pub fn clean(&self, sha256: &str) -> Result<Vec<u8>> {
-        let original = self
-            .path(sha256)
-            .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
-        let path = self.dir.join("clean").join(&sha256[..2]).join(
-            original
-                .file_name()
-                .map(|n| format!("{}.jpg", n.to_string_lossy()))
-                .unwrap_or_default(),
-        );
-        if let Ok(b) = std::fs::read(&path) {
-            return Ok(b);
-        }
-        let bytes = crate::photo::without_metadata(&self.get(sha256)?)
-            .ok_or_else(|| StoreError::not_found("picture", sha256))?;
-        Self::write_file(&path, &bytes)?;
-        Ok(bytes)
+        self.derived("clean", sha256, crate::photo::without_metadata)
     }
 
     /// Reads the bytes of `sha256`.

@@ -441,7 +441,7 @@ impl Store {
         actor: &Actor,
         case_id: i64,
     ) -> Result<Vec<(i64, String, String, f64)>> {
-        let today = minewatch_core::clock::local_date(now_utc());
+        let today = minewatch_core::clock::local_date(Utc::now());
         self.scoped_case(actor, case_id, today).await?;
         let rows = sqlx::query(
             "SELECT s.new_case_id AS a, s.existing_case_id AS b, s.kind, s.distance_m FROM merge_suggestion s \
@@ -583,8 +583,4 @@ pub(crate) fn clue_row(r: &sqlx::any::AnyRow) -> Result<ClueRow> {
             .map(str::to_string)
             .collect(),
     })
-}
-
-fn now_utc() -> DateTime<Utc> {
-    Utc::now()
 }

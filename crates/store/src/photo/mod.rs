@@ -219,6 +219,12 @@ pub fn without_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// The thumbnail of a picture's bytes, without reading its EXIF or hashing it.
+#[must_use]
+pub fn thumbnail_of(bytes: &[u8]) -> Option<Vec<u8>> {
+    thumbnail(&decode(bytes).ok()?)
+}
+
 fn thumbnail(img: &DynamicImage) -> Option<Vec<u8>> {
     let small = img.thumbnail(THUMB_SIDE, THUMB_SIDE).to_rgb8();
     let mut out = Vec::new();
