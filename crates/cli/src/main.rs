@@ -80,6 +80,14 @@ enum Command {
         /// (to see "the next morning"). Never on a real installation.
         #[arg(long)]
         test_clock: bool,
+        /// A reverse proxy (address or CIDR block, repeatable or comma-separated) whose
+        /// X-Forwarded-For names the client; without it the header is never read.
+        #[arg(
+            long = "trusted-proxy",
+            env = "MINEWATCH_TRUSTED_PROXY",
+            value_delimiter = ','
+        )]
+        trusted_proxy: Vec<String>,
     },
     /// Build the demo county and print its log-ins.
     Demo,
@@ -113,15 +121,31 @@ enum Command {
     /// Triage satellite change patches against licences, zones and grids, from files to
     /// a CSV or GeoJSON (no database needed).
     Triage(Box<triage::TriageArgs>),
-    /// Issue an API token for a machine client acting as an existing user.
+    /// API tokens for machine clients: issue, list, revoke.
     Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token for a machine client acting as an existing user; prints it once.
+    Issue {
         /// The user the client acts as.
         #[arg(long)]
         user: String,
-        /// What the token is for (shown in the audit log).
+        /// What the token is for (kept with it and in the record).
         #[arg(long, default_value = "api client")]
         label: String,
+        /// Days until it expires (at most 730).
+        #[arg(long, default_value_t = minewatch_store::DEFAULT_TOKEN_DAYS)]
+        days: i64,
     },
+    /// List every token: id, user, label, issued, expires, revoked.
+    List,
+    /// Revoke a token by the id `token list` shows; it stops at once.
+    Revoke { token_id: String },
 }
 
 #[derive(Subcommand)]
@@ -200,6 +224,13 @@ enum UserCommand {
         #[arg(long)]
         department: Option<String>,
     },
+    /// Disable a user: they cannot sign in, their sessions end and tokens stop at once.
+    Disable { username: String },
+    /// Enable a disabled user again.
+    Enable { username: String },
+    /// Set a user's password (MINEWATCH_PASSWORD or the first line of stdin); their
+    /// sessions end.
+    Password { username: String },
 }
 
 #[derive(Subcommand)]
@@ -441,6 +472,78 @@ async fn resolve_user(
     })
 }
 
+/// A new password from MINEWATCH_PASSWORD or the first line of stdin, hashed.
+async fn new_password_hash() -> Result<String> {
+    let password = match std::env::var("MINEWATCH_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => std::io::stdin()
+            .lock()
+            .lines()
+            .next()
+            .transpose()?
+            .unwrap_or_default(),
+    };
+    if password.chars().count() < 8 {
+        bail!("the password must have at least 8 characters (MINEWATCH_PASSWORD or stdin)");
+    }
+    tokio::task::spawn_blocking(move || minewatch_web::auth::hash_password(&password))
+        .await?
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))
+}
+
+async fn tokens(
+    store: &Store,
+    command: &TokenCommand,
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut impl Write,
+) -> Result<()> {
+    match command {
+        TokenCommand::Issue { user, label, days } => {
+            let token = minewatch_web::auth::new_token();
+            let issued = store
+                .issue_api_token(None, user, label, &token, *days, now)
+                .await
+                .with_context(|| format!("issuing a token for '{user}'"))?;
+            // The token alone on stdout, so a script can take it; the rest to stderr.
+            writeln!(out, "{}", issued.token)?;
+            eprintln!(
+                "token {} for {} ({}), expires {}; revoke with: minewatch token revoke {}",
+                issued.row.token_id,
+                issued.row.username,
+                issued.row.label,
+                issued.row.expires_at,
+                issued.row.token_id
+            );
+        }
+        TokenCommand::List => {
+            for t in store.api_tokens(None).await? {
+                let state = match (&t.revoked_at, t.live(now)) {
+                    (Some(r), _) => format!("revoked {r}"),
+                    (None, true) => "live".to_string(),
+                    (None, false) => "expired".to_string(),
+                };
+                writeln!(
+                    out,
+                    "{}  {:<24} {:<24} issued {}  expires {}  {state}",
+                    t.token_id, t.username, t.label, t.created_at, t.expires_at
+                )?;
+            }
+        }
+        TokenCommand::Revoke { token_id } => {
+            let t = store
+                .revoke_api_token(None, token_id, now)
+                .await
+                .with_context(|| format!("token '{token_id}'"))?;
+            writeln!(
+                out,
+                "Token {} of {} ({}) revoked.",
+                t.token_id, t.username, t.label
+            )?;
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
@@ -456,7 +559,10 @@ async fn main() -> Result<()> {
             demo,
             secure_cookies,
             test_clock,
+            trusted_proxy,
         } => {
+            let trusted_proxies =
+                minewatch_web::client::parse_trusted(trusted_proxy).map_err(anyhow::Error::msg)?;
             let (clock, clock_control) = match (test_clock, cli.now.as_deref()) {
                 (true, Some(t)) => {
                     let at = chrono::DateTime::parse_from_rfc3339(t)
@@ -491,6 +597,7 @@ async fn main() -> Result<()> {
                 clock,
                 secure_cookies: *secure_cookies,
                 clock_control,
+                trusted_proxies,
             };
             minewatch_web::serve(state, listener, async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -643,22 +750,7 @@ async fn main() -> Result<()> {
                 department.as_deref(),
             )
             .await?;
-            let password = match std::env::var("MINEWATCH_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => std::io::stdin()
-                    .lock()
-                    .lines()
-                    .next()
-                    .transpose()?
-                    .unwrap_or_default(),
-            };
-            if password.chars().count() < 8 {
-                bail!("the password must have at least 8 characters (MINEWATCH_PASSWORD or stdin)");
-            }
-            let hash =
-                tokio::task::spawn_blocking(move || minewatch_web::auth::hash_password(&password))
-                    .await?
-                    .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+            let hash = new_password_hash().await?;
             let id = store
                 .create_user(
                     &minewatch_store::NewUser {
@@ -678,16 +770,49 @@ async fn main() -> Result<()> {
             let today = minewatch_core::clock::local_date(clock.now());
             triage::run(args, today, &mut std::io::stderr())?;
         }
-        Command::Token { user, label } => {
+        Command::User {
+            command: UserCommand::Disable { username } | UserCommand::Enable { username },
+        } => {
             let store = open(&cli).await?;
-            let Some((actor, _)) = store.login_lookup(user).await? else {
-                bail!("no active user '{user}'")
+            let active = matches!(
+                &cli.command,
+                Command::User {
+                    command: UserCommand::Enable { .. }
+                }
+            );
+            let user = store
+                .set_user_active(None, username, active, clock.now())
+                .await
+                .with_context(|| format!("user '{username}'"))?;
+            let what = if active {
+                "enabled: they can sign in again"
+            } else {
+                "disabled: their sessions ended and their tokens stopped"
             };
-            let token = minewatch_web::auth::new_token();
+            writeln!(
+                out,
+                "User {} ({}) {what}.",
+                user.username, user.display_name
+            )?;
+        }
+        Command::User {
+            command: UserCommand::Password { username },
+        } => {
+            let store = open(&cli).await?;
             store
-                .create_api_token(actor.user_id, label, &token, clock.now())
-                .await?;
-            writeln!(out, "{token}")?;
+                .user_named(username)
+                .await
+                .with_context(|| format!("user '{username}'"))?;
+            let hash = new_password_hash().await?;
+            store
+                .set_password(None, username, &hash, None, clock.now())
+                .await
+                .with_context(|| format!("user '{username}'"))?;
+            writeln!(out, "Password of {username} set; their sessions ended.")?;
+        }
+        Command::Token { command } => {
+            let store = open(&cli).await?;
+            tokens(&store, command, clock.now(), &mut out).await?;
         }
     }
     Ok(())

@@ -75,7 +75,7 @@ fn a_new_county_leaves_a_way_to_sign_in() {
         "{out}"
     );
     // The user exists and works: an API token can be issued for it.
-    let out = ok(&minewatch(&db2, &["token", "--user", "ban"], &[]));
+    let out = ok(&minewatch(&db2, &["token", "issue", "--user", "ban"], &[]));
     assert!(!out.trim().is_empty());
 }
 
@@ -268,7 +268,7 @@ fn a_county_is_set_up_from_a_gbk_roster() {
     assert!(e.contains("at least 8 characters"), "{e}");
     // The new users exist and can be given tokens; the record is intact.
     assert_eq!(
-        ok(&minewatch(&db, &["token", "--user", "yicun"], &[]))
+        ok(&minewatch(&db, &["token", "issue", "--user", "yicun"], &[]))
             .trim()
             .len(),
         64
@@ -284,14 +284,8 @@ fn http(port: u16, request: &str) -> String {
     buf
 }
 
-#[test]
-fn an_acknowledged_write_survives_kill_9() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = dir.path().join("kill.db");
-    ok(&minewatch(&db, &["demo"], &[]));
-    let token = ok(&minewatch(&db, &["token", "--user", "office"], &[]))
-        .trim()
-        .to_string();
+/// Starts `minewatch serve` on a free port and waits until it listens.
+fn serve(db: &std::path::Path) -> (std::process::Child, u16) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -299,21 +293,155 @@ fn an_acknowledged_write_survives_kill_9() {
         .port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_minewatch"))
         .arg("--db")
-        .arg(&db)
+        .arg(db)
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("serve");
-    let mut up = false;
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            up = true;
-            break;
+            return (server, port);
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    assert!(up, "server did not start");
+    let _ = server.kill();
+    let _ = server.wait();
+    panic!("server did not start");
+}
+
+fn status_of(port: u16, token: &str) -> String {
+    let reply = http(
+        port,
+        &format!(
+            "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    reply.split(' ').nth(1).unwrap_or_default().to_string()
+}
+
+#[test]
+fn accounts_are_disabled_and_tokens_revoked_at_once_from_the_console() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("accounts.db");
+    ok(&minewatch(&db, &["demo"], &[]));
+    let issued = minewatch(
+        &db,
+        &[
+            "token",
+            "issue",
+            "--user",
+            "dept_power_supply",
+            "--label",
+            "power feed",
+            "--days",
+            "30",
+        ],
+        &[],
+    );
+    let token = ok(&issued).trim().to_string();
+    let said = String::from_utf8_lossy(&issued.stderr).into_owned();
+    let token_id = said
+        .split("minewatch token revoke ")
+        .nth(1)
+        .map(str::trim)
+        .expect("the revoke command is printed")
+        .to_string();
+    assert_eq!(token_id.len(), 12, "{said}");
+    let e = err(&minewatch(
+        &db,
+        &["token", "issue", "--user", "office", "--days", "9999"],
+        &[],
+    ));
+    assert!(e.contains("1 to 730 days"), "{e}");
+    let second = ok(&minewatch(
+        &db,
+        &["token", "issue", "--user", "town01"],
+        &[],
+    ))
+    .trim()
+    .to_string();
+    let (mut server, port) = serve(&db);
+    assert_eq!(status_of(port, &token), "200");
+    assert_eq!(status_of(port, &second), "200");
+
+    // Revoked: the next request is refused, the list says so, a second revoke is an error.
+    let out = ok(&minewatch(&db, &["token", "revoke", &token_id], &[]));
+    assert!(out.contains("revoked"), "{out}");
+    assert_eq!(status_of(port, &token), "401");
+    let list = ok(&minewatch(&db, &["token", "list"], &[]));
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with(&token_id) && l.contains("power feed") && l.contains("revoked")),
+        "{list}"
+    );
+    assert!(err(&minewatch(&db, &["token", "revoke", &token_id], &[])).contains("revoked already"));
+    assert!(err(&minewatch(&db, &["token", "revoke", "000000000000"], &[])).contains("not found"));
+
+    // Disabled: 401 at once (not 404); enabled again: in again.
+    ok(&minewatch(&db, &["user", "disable", "town01"], &[]));
+    assert_eq!(status_of(port, &second), "401");
+    assert!(err(&minewatch(&db, &["user", "disable", "town01"], &[])).contains("disabled already"));
+    ok(&minewatch(&db, &["user", "enable", "town01"], &[]));
+    assert_eq!(status_of(port, &second), "200");
+    assert!(err(&minewatch(&db, &["user", "enable", "nobody"], &[])).contains("not found"));
+
+    // A new password works at the log-in page, the old one no longer does.
+    ok(&minewatch(
+        &db,
+        &["user", "password", "town01"],
+        &[("MINEWATCH_PASSWORD", "a-new-long-password")],
+    ));
+    let login = |password: &str| {
+        let body = format!("username=town01&password={password}");
+        http(
+            port,
+            &format!(
+                "POST /login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    };
+    assert!(login("a-new-long-password").contains("mw_session="));
+    assert!(!login(minewatch_store::demo::DEMO_PASSWORD).contains("mw_session="));
+    server.kill().expect("kill");
+    server.wait().expect("reaped");
+
+    // Each change is in the chain, and the chain holds.
+    let kinds = Command::new("sqlite3")
+        .arg(&db)
+        .arg("SELECT kind FROM event WHERE kind LIKE 'account.%' ORDER BY seq")
+        .output()
+        .expect("sqlite3");
+    assert_eq!(
+        String::from_utf8_lossy(&kinds.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        [
+            "account.token_issued",
+            "account.token_issued",
+            "account.token_revoked",
+            "account.disabled",
+            "account.enabled",
+            "account.password_set"
+        ]
+    );
+    assert!(ok(&minewatch(&db, &["audit", "verify"], &[])).starts_with("audit verify: OK"));
+}
+
+#[test]
+fn an_acknowledged_write_survives_kill_9() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("kill.db");
+    ok(&minewatch(&db, &["demo"], &[]));
+    let token = ok(&minewatch(
+        &db,
+        &["token", "issue", "--user", "office"],
+        &[],
+    ))
+    .trim()
+    .to_string();
+    let (mut server, port) = serve(&db);
     let org = http(
         port,
         &format!(

@@ -382,6 +382,10 @@ pub fn field_label(field: &str) -> &'static str {
         "source" => "线索来源",
         "kind" => "问题类型",
         "lon" | "lat" => "坐标",
+        "username" => "用户名",
+        "label" => "用途",
+        "days" => "有效天数",
+        "token_id" => "令牌编号",
         _ => "字段",
     }
 }

@@ -10,6 +10,7 @@
 //! change and its event are written, and the transaction commits — so the ledger and its
 //! hash-chained log never disagree and two processes never fork the chain.
 
+mod accounts;
 mod actor;
 mod attachments;
 mod audit;
@@ -32,6 +33,9 @@ mod sql;
 mod truth;
 mod users;
 
+pub use accounts::{
+    AccountEvent, DEFAULT_TOKEN_DAYS, IssuedToken, MAX_TOKEN_DAYS, TokenRow, token_id_of,
+};
 pub use actor::Actor;
 pub use attachments::{Analysed, AttachmentMeta, BlobStore, Capture, PhotoReading};
 pub use audit::{AuditFailure, AuditReport};

@@ -41,6 +41,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_evidence.sql"),
         postgres: include_str!("../migrations/postgres/0005_evidence.sql"),
     },
+    Migration {
+        version: 6,
+        name: "accounts",
+        sqlite: include_str!("../migrations/sqlite/0006_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0006_accounts.sql"),
+    },
 ];
 
 pub(crate) async fn run(store: &Store) -> Result<()> {

@@ -15,6 +15,9 @@ pub struct UserRow {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    pub jurisdiction: Jurisdiction,
+    /// A disabled user cannot sign in; their sessions and tokens stop at once.
+    pub active: bool,
     #[serde(skip)]
     pub password_hash: String,
 }
@@ -25,9 +28,9 @@ pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-const USER_COLUMNS: &str = "id, county_id, username, display_name, password_hash, role, township_id, village_id, department_id";
+pub(crate) const USER_COLUMNS: &str = "id, county_id, username, display_name, password_hash, role, township_id, village_id, department_id, active";
 
-fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<(Actor, String)> {
+pub(crate) fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<(Actor, String)> {
     let role_code: String = row.try_get("role")?;
     let role = Role::from_code(&role_code)
         .ok_or_else(|| StoreError::Corrupt(format!("unknown role '{role_code}'")))?;
@@ -171,37 +174,31 @@ impl Store {
         Ok(())
     }
 
-    /// Issues an API token for a machine client acting as `user_id`.
+    /// The actor behind an API token: `None` when the token is unknown, revoked or expired,
+    /// or its user disabled — all the same 401 to the caller.
     ///
     /// # Errors
     /// On database failure.
-    pub async fn create_api_token(
-        &self,
-        user_id: i64,
-        label: &str,
-        token: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        sqlx::query("INSERT INTO api_token (token_sha256, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_digest(token))
-            .bind(user_id)
-            .bind(label.to_string())
-            .bind(stamp(now))
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// # Errors
-    /// On database failure.
-    pub async fn api_token_actor(&self, token: &str) -> Result<Option<Actor>> {
-        let row = sqlx::query("SELECT user_id FROM api_token WHERE token_sha256 = $1")
-            .bind(token_digest(token))
-            .fetch_optional(self.pool())
-            .await?;
-        match row {
-            Some(r) => Ok(Some(self.actor(r.try_get("user_id")?).await?)),
-            None => Ok(None),
+    pub async fn api_token_actor(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>> {
+        let row = sqlx::query(
+            "SELECT user_id, created_at, expires_at, revoked_at FROM api_token WHERE token_sha256 = $1",
+        )
+        .bind(token_digest(token))
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let revoked: Option<String> = r.try_get("revoked_at")?;
+        let expires = crate::accounts::token_expiry(
+            &r.try_get::<String, _>("created_at")?,
+            r.try_get::<Option<String>, _>("expires_at")?.as_deref(),
+        );
+        if revoked.is_some() || expires.is_none_or(|e| e <= now) {
+            return Ok(None);
+        }
+        match self.actor(r.try_get("user_id")?).await {
+            Ok(a) => Ok(Some(a)),
+            Err(StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
@@ -224,6 +221,8 @@ impl Store {
                     username: a.username,
                     display_name: a.display_name,
                     role: a.role,
+                    jurisdiction: a.jurisdiction,
+                    active: r.try_get::<i64, _>("active")? == 1,
                     password_hash: hash,
                 })
             })

@@ -91,13 +91,13 @@ struct LoginBody {
 async fn login(
     State(state): State<AppState>,
     axum::Extension(guard): axum::Extension<std::sync::Arc<crate::throttle::LoginGuard>>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     lang: Lang,
     jar: CookieJar,
     body: Bytes,
 ) -> ApiResult {
     let b: LoginBody = parse_body(&body).or_json(lang)?;
-    let (actor, cookie) = auth::login(&state, &guard, peer.ip(), &b.username, &b.password)
+    let (actor, cookie) = auth::login(&state, &guard, client, &b.username, &b.password)
         .await
         .or_json(lang)?;
     Ok((jar.add(cookie), Json(actor)).into_response())

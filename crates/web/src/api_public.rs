@@ -1,10 +1,9 @@
 //! Tips over `/api/v1`: the public endpoints a WeChat mini-program or the hotline operator's
 //! screen calls (no account for citizens; the operator signs in), and the office's own.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Extension, Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -81,7 +80,7 @@ fn web() -> String {
 async fn submit(
     State(state): State<AppState>,
     Extension(desk): Extension<Arc<Desk>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     lang: Lang,
     headers: HeaderMap,
     operator: Option<ApiUser>,
@@ -136,7 +135,7 @@ async fn submit(
         call_at: t.call_at,
     };
     let from = crate::pages::public::Sender {
-        address: peer.ip(),
+        address: client,
         device,
         operator: operator.as_ref(),
     };
@@ -156,11 +155,11 @@ struct TrackBody {
 async fn track(
     State(state): State<AppState>,
     Extension(desk): Extension<Arc<Desk>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     lang: Lang,
     b: Result<Json<TrackBody>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult {
-    desk.admit_lookup(peer.ip())
+    desk.admit_lookup(client)
         .map_err(|r| crate::pages::public::refusal_error(r).into_json(lang))?;
     let t = body(lang, b)?;
     let p = state

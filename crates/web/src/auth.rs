@@ -107,6 +107,113 @@ pub async fn login(
     Ok((actor, cookie))
 }
 
+/// Passwords are 8 to 128 characters: long enough to resist guessing, short enough that
+/// hashing one costs what it should.
+pub const PASSWORD_CHARS: (usize, usize) = (8, 128);
+
+/// Hashes a new password on the bounded hasher pool, after checking its length.
+///
+/// # Errors
+/// `Field` naming `field` for a bad length or two entries that differ; `RateLimited` when
+/// every hasher stays busy.
+pub async fn hash_new_password(
+    guard: &crate::throttle::LoginGuard,
+    field: &str,
+    password: &str,
+    repeated: &str,
+) -> Result<String, WebError> {
+    let n = password.chars().count();
+    if !(PASSWORD_CHARS.0..=PASSWORD_CHARS.1).contains(&n) {
+        return Err(WebError::field(
+            field,
+            format!("密码应为 {}–{} 个字符", PASSWORD_CHARS.0, PASSWORD_CHARS.1),
+            format!(
+                "a password has {}–{} characters",
+                PASSWORD_CHARS.0, PASSWORD_CHARS.1
+            ),
+        ));
+    }
+    if password != repeated {
+        return Err(WebError::field(
+            "repeat",
+            "两次输入的新密码不一致",
+            "the two entries of the new password differ",
+        ));
+    }
+    let Some(_hasher) = guard.hasher().await else {
+        return Err(busy(5));
+    };
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| minewatch_store::StoreError::Corrupt(format!("hashing task: {e}")))?
+        .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e)))
+}
+
+fn busy(retry_after_s: u64) -> WebError {
+    WebError::RateLimited {
+        field: "password".into(),
+        retry_after_s,
+        message_zh: format!("尝试过多，请 {retry_after_s} 秒后再试"),
+        message_en: format!("too many attempts: try again in {retry_after_s} s"),
+    }
+}
+
+/// Changes the signed-in user's own password: the current one is checked first, throttled
+/// like a log-in (a stolen session cannot guess it quickly); other sessions end.
+///
+/// # Errors
+/// `Field` for a wrong current password or a bad new one; `RateLimited` when throttled.
+pub async fn change_own_password(
+    state: &AppState,
+    guard: &crate::throttle::LoginGuard,
+    address: std::net::IpAddr,
+    actor: &Actor,
+    session: Option<&str>,
+    current: &str,
+    (new, repeated): (&str, &str),
+) -> Result<(), WebError> {
+    guard.admit(&actor.username, address).map_err(busy)?;
+    let stored = {
+        let Some(_hasher) = guard.hasher().await else {
+            return Err(busy(5));
+        };
+        let found = state.store.login_lookup(&actor.username).await?;
+        let current = current.to_string();
+        let stored = found.map(|(_, h)| h);
+        let hash = stored.clone();
+        let ok = tokio::task::spawn_blocking(move || {
+            verify_password(&current, hash.as_deref().unwrap_or_else(|| dummy_hash()))
+        })
+        .await
+        .unwrap_or(false);
+        if !ok {
+            guard.failed(&actor.username);
+            return Err(WebError::field(
+                "current",
+                "当前密码不正确",
+                "the current password is wrong",
+            ));
+        }
+        stored
+    };
+    guard.succeeded(&actor.username);
+    let hash = hash_new_password(guard, "password", new, repeated).await?;
+    if stored.is_some() {
+        state
+            .store
+            .set_password(
+                Some(actor),
+                &actor.username,
+                &hash,
+                session,
+                state.clock.now(),
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 fn time_hours(h: i64) -> time::Duration {
     time::Duration::hours(h)
 }
@@ -124,7 +231,10 @@ async fn actor_from_parts(parts: &mut Parts, state: &AppState) -> Result<Option<
         let Some(token) = value.strip_prefix("Bearer ") else {
             return Ok(None);
         };
-        return Ok(state.store.api_token_actor(token.trim()).await?);
+        return Ok(state
+            .store
+            .api_token_actor(token.trim(), state.clock.now())
+            .await?);
     }
     let jar = CookieJar::from_headers(&parts.headers);
     match jar.get(SESSION_COOKIE) {

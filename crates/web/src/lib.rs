@@ -8,6 +8,7 @@ mod api;
 mod api_ground;
 mod api_public;
 pub mod auth;
+pub mod client;
 mod csrf;
 pub mod desk;
 mod error;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Browser tests move the clock through `POST /__test/clock`; `None` everywhere else.
     pub clock_control: Option<minewatch_core::ManualClock>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The whole application as one router.

@@ -48,6 +48,7 @@ async fn start_demo() -> (
         store: store.clone(),
         clock: Arc::new(ManualClock::new(now)),
         secure_cookies: false,
+        trusted_proxies: Vec::new(),
         clock_control: None,
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -1,106 +1,13 @@
 //! The real server on a free port over a temporary SQLite database with the demo county,
 //! driven over HTTP as the phone app and other systems would.
 
+mod common;
+
 use chrono::TimeZone;
-use minewatch_core::ManualClock;
-use minewatch_store::{Store, StoreConfig, demo};
-use minewatch_web::AppState;
+use common::{client, json_of, login, login_page, org_ids, start};
+use minewatch_store::demo;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::sync::Arc;
-
-struct Server {
-    base: String,
-    store: Store,
-    _dir: tempfile::TempDir,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-    }
-}
-
-async fn start() -> Server {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg = StoreConfig::new(dir.path().join("mw.db").to_string_lossy().into_owned());
-    cfg.blob_dir = Some(dir.path().join("blobs"));
-    let store = Store::open(cfg).await.expect("store");
-    let now = chrono::Utc
-        .with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
-        .single()
-        .expect("time");
-    let hash = minewatch_web::auth::hash_password(demo::DEMO_PASSWORD).expect("hash");
-    demo::build(&store, now, &hash).await.expect("demo");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = AppState {
-        store: store.clone(),
-        clock: Arc::new(ManualClock::new(now)),
-        secure_cookies: false,
-        clock_control: None,
-    };
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(minewatch_web::serve(state, listener, async move {
-        let _ = rx.await;
-    }));
-    Server {
-        base,
-        store,
-        _dir: dir,
-        shutdown: Some(tx),
-    }
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client")
-}
-
-async fn login(s: &Server, user: &str) -> reqwest::Client {
-    let c = client();
-    let r = c
-        .post(format!("{}/api/v1/session", s.base))
-        .json(&json!({"username": user, "password": demo::DEMO_PASSWORD}))
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(r.status(), StatusCode::OK, "login {user}");
-    c
-}
-
-async fn json_of(r: reqwest::Response) -> (StatusCode, Value) {
-    let status = r.status();
-    (status, r.json().await.expect("json body"))
-}
-
-async fn org_ids(c: &reqwest::Client, s: &Server) -> (i64, i64, i64) {
-    let (_, org) = json_of(
-        c.get(format!("{}/api/v1/org", s.base))
-            .send()
-            .await
-            .expect("org"),
-    )
-    .await;
-    let t1 = org["townships"][0]["id"].as_i64().expect("township");
-    let t2 = org["townships"][1]["id"].as_i64().expect("township");
-    let v1 = org["villages"]
-        .as_array()
-        .expect("villages")
-        .iter()
-        .find(|v| v["township_id"] == t1)
-        .expect("village")["id"]
-        .as_i64()
-        .expect("id");
-    (t1, t2, v1)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authentication_rejects_forgeries_and_wrong_passwords() {
@@ -153,14 +60,15 @@ async fn authentication_rejects_forgeries_and_wrong_passwords() {
     assert_eq!(page.status(), StatusCode::SEE_OTHER);
     assert_eq!(page.headers()["location"], "/login?next=/ledger");
     // An issued API token works for machine clients.
-    let (actor, _) = s
-        .store
-        .login_lookup("dept_power_supply")
-        .await
-        .expect("db")
-        .expect("user");
     s.store
-        .create_api_token(actor.user_id, "power feed", "tok-123", chrono::Utc::now())
+        .issue_api_token(
+            None,
+            "dept_power_supply",
+            "power feed",
+            "tok-123",
+            30,
+            chrono::Utc::now(),
+        )
         .await
         .expect("token");
     let r = c
@@ -840,23 +748,6 @@ async fn a_patch_verified_in_the_field_and_reviewed_by_the_county() {
         2,
         "the one reviewed here and the demo's planted patch"
     );
-}
-
-/// A browser-like client signed in through the log-in form.
-async fn login_page(s: &Server, user: &str) -> reqwest::Client {
-    let c = client();
-    let r = c
-        .post(format!("{}/login", s.base))
-        .form(&[
-            ("username", user),
-            ("password", demo::DEMO_PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .expect("login");
-    assert!(r.status().is_success() || r.status().is_redirection());
-    c
 }
 
 /// A GPX file of one track: a ring of `n` fixes `r_m` metres round (lon, lat), a minute

@@ -1,5 +1,6 @@
 //! Server-rendered pages (zh-CN by default, English selectable), made for a phone first.
 
+mod accounts;
 mod case;
 mod clue;
 mod daily;
@@ -40,6 +41,13 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
         .route("/lang/{code}", get(set_lang))
+        .route("/account", get(accounts::own))
+        .route("/account/password", post(accounts::change_password))
+        .route(
+            "/admin/users",
+            get(accounts::admin).post(accounts::change_user),
+        )
+        .route("/admin/tokens", post(accounts::change_token))
         .route("/ledger", get(ledger::page))
         .route("/org", get(org::page))
         .route("/org/routing", post(org::save_routing))
@@ -154,7 +162,8 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             }
                             a href="/clues/mine" { (lang.t("我报的线索", "My clues")) }
                         }
-                        span.who { (a.display_name) " · " (a.role.label(zh)) }
+                        @if a.role == Role::Admin { a href="/admin/users" { (lang.t("账号管理", "Accounts")) } }
+                        a.who href="/account" title=(lang.t("我的账号", "My account")) { (a.display_name) " · " (a.role.label(zh)) }
                         form.inline method="post" action="/logout" { button.link type="submit" { (lang.t("退出", "Log out")) } }
                     }
                     a.lang href=(if zh { "/lang/en" } else { "/lang/zh" }) { (if zh { "English" } else { "中文" }) }
@@ -206,7 +215,7 @@ async fn login_page(lang: Lang, Query(q): Query<Fields>) -> Markup {
 async fn login_submit(
     State(state): State<AppState>,
     axum::Extension(guard): axum::Extension<std::sync::Arc<crate::throttle::LoginGuard>>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     lang: Lang,
     jar: CookieJar,
     Form(f): Form<Fields>,
@@ -214,7 +223,7 @@ async fn login_submit(
     let next = auth::safe_next(f.get("next").map(String::as_str));
     let user = f.get("username").map_or("", String::as_str);
     let pass = f.get("password").map_or("", String::as_str);
-    match auth::login(&state, &guard, peer.ip(), user, pass).await {
+    match auth::login(&state, &guard, client, user, pass).await {
         Ok((_, cookie)) => (jar.add(cookie), Redirect::to(&next)).into_response(),
         Err(e) => {
             let (status, _, message) = e.parts(lang);

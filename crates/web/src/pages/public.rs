@@ -1,10 +1,9 @@
 //! The citizen's side (R4): a tip page that needs no account, made for a phone, and the
 //! tracking page that shows a tip's progress by its code and secret — and nothing else.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Extension, Form, Multipart, Query, State};
+use axum::extract::{Extension, Form, Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
@@ -367,7 +366,7 @@ fn receipt_markup(lang: Lang, r: &TipReceipt) -> Markup {
 pub async fn submit(
     State(state): State<AppState>,
     Extension(desk): Extension<Arc<Desk>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     lang: Lang,
     jar: CookieJar,
     headers: HeaderMap,
@@ -388,7 +387,7 @@ pub async fn submit(
     let result = async {
         let tip = parse_tip(&fields)?;
         let from = Sender {
-            address: peer.ip(),
+            address: client,
             device: device.as_deref(),
             operator: None,
         };
@@ -480,11 +479,11 @@ pub async fn track_form(lang: Lang) -> Markup {
 pub async fn track(
     State(state): State<AppState>,
     Extension(desk): Extension<Arc<Desk>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     lang: Lang,
     Form(f): Form<Fields>,
 ) -> Response {
-    if let Err(r) = desk.admit_lookup(peer.ip()) {
+    if let Err(r) = desk.admit_lookup(client) {
         let (status, _, message) = refusal_error(r).parts(lang);
         return (status, track_markup(lang, None, Some(&message))).into_response();
     }

@@ -1,0 +1,126 @@
+//! The real server on a free port over a temporary SQLite database with the demo county.
+#![allow(dead_code, reason = "each test file uses its own part")]
+
+use chrono::TimeZone;
+use minewatch_core::ManualClock;
+use minewatch_store::{Store, StoreConfig, demo};
+use minewatch_web::AppState;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+pub struct Server {
+    pub base: String,
+    pub store: Store,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub async fn start() -> Server {
+    start_with(Vec::new()).await
+}
+
+/// The server, reading `X-Forwarded-For` from these proxies.
+pub async fn start_with(trusted_proxies: Vec<ipnet::IpNet>) -> Server {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = StoreConfig::new(dir.path().join("mw.db").to_string_lossy().into_owned());
+    cfg.blob_dir = Some(dir.path().join("blobs"));
+    let store = Store::open(cfg).await.expect("store");
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
+        .single()
+        .expect("time");
+    let hash = minewatch_web::auth::hash_password(demo::DEMO_PASSWORD).expect("hash");
+    demo::build(&store, now, &hash).await.expect("demo");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = AppState {
+        store: store.clone(),
+        clock: Arc::new(ManualClock::new(now)),
+        secure_cookies: false,
+        trusted_proxies,
+        clock_control: None,
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(minewatch_web::serve(state, listener, async move {
+        let _ = rx.await;
+    }));
+    Server {
+        base,
+        store,
+        _dir: dir,
+        shutdown: Some(tx),
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
+pub async fn login(s: &Server, user: &str) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(format!("{}/api/v1/session", s.base))
+        .json(&json!({"username": user, "password": demo::DEMO_PASSWORD}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), StatusCode::OK, "login {user}");
+    c
+}
+
+pub async fn json_of(r: reqwest::Response) -> (StatusCode, Value) {
+    let status = r.status();
+    (status, r.json().await.expect("json body"))
+}
+
+pub async fn org_ids(c: &reqwest::Client, s: &Server) -> (i64, i64, i64) {
+    let (_, org) = json_of(
+        c.get(format!("{}/api/v1/org", s.base))
+            .send()
+            .await
+            .expect("org"),
+    )
+    .await;
+    let t1 = org["townships"][0]["id"].as_i64().expect("township");
+    let t2 = org["townships"][1]["id"].as_i64().expect("township");
+    let v1 = org["villages"]
+        .as_array()
+        .expect("villages")
+        .iter()
+        .find(|v| v["township_id"] == t1)
+        .expect("village")["id"]
+        .as_i64()
+        .expect("id");
+    (t1, t2, v1)
+}
+
+/// A browser-like client signed in through the log-in form.
+pub async fn login_page(s: &Server, user: &str) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(format!("{}/login", s.base))
+        .form(&[
+            ("username", user),
+            ("password", demo::DEMO_PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert!(r.status().is_success() || r.status().is_redirection());
+    c
+}
