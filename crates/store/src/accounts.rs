@@ -81,6 +81,16 @@ fn may_manage(by: Option<&Actor>, target: &UserRow, county_id: i64) -> Result<()
 }
 
 impl Store {
+    /// A user an account change may touch: any but the public desk's, which files tips and
+    /// never signs in.
+    async fn managed_user(&self, username: &str) -> Result<(i64, UserRow)> {
+        let (county_id, user) = self.user_named(username).await?;
+        if user.username.starts_with("__public_") {
+            return Err(StoreError::not_found("user", username));
+        }
+        Ok((county_id, user))
+    }
+
     /// A user by log-in name, disabled or not, with their county.
     ///
     /// # Errors
@@ -120,7 +130,7 @@ impl Store {
         active: bool,
         now: DateTime<Utc>,
     ) -> Result<UserRow> {
-        let (county_id, user) = self.user_named(username).await?;
+        let (county_id, user) = self.managed_user(username).await?;
         if by.is_some_and(|a| a.county_id != county_id) {
             return Err(StoreError::not_found("user", username));
         }
@@ -189,7 +199,7 @@ impl Store {
         keep_session: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let (county_id, user) = self.user_named(username).await?;
+        let (county_id, user) = self.managed_user(username).await?;
         if by.is_some_and(|a| a.county_id != county_id) {
             return Err(StoreError::not_found("user", username));
         }
@@ -237,7 +247,7 @@ impl Store {
         days: i64,
         now: DateTime<Utc>,
     ) -> Result<IssuedToken> {
-        let (county_id, user) = self.user_named(username).await?;
+        let (county_id, user) = self.managed_user(username).await?;
         if by.is_some_and(|a| a.county_id != county_id) {
             return Err(StoreError::not_found("user", username));
         }
@@ -317,7 +327,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::not_found("token", &token_id))?;
         let (county_id, user) = self
-            .user_named(&row.try_get::<String, _>("username")?)
+            .managed_user(&row.try_get::<String, _>("username")?)
             .await?;
         if by.is_some_and(|a| a.county_id != county_id) {
             return Err(StoreError::not_found("token", &token_id));

@@ -694,8 +694,6 @@ async fn rewards_follow_the_rule_table(pg: bool) {
     ));
 }
 
-/// Stored hashes of who sent a tip and of its secret are keyed with the server's secret:
-/// stable, but not the plain digest anyone could recompute from a guessed address.
 /// Six accepts of one tip at the same moment: one is stored with one event, the others are
 /// told it was accepted already.
 async fn one_accept_of_a_tip_under_concurrency(pg: bool) {
@@ -740,6 +738,57 @@ async fn one_accept_of_a_tip_under_concurrency(pg: bool) {
     );
 }
 
+/// Four identical tips sent at the same moment (a double tap, a resent form): one is
+/// stored, the others are told it is being handled; one clue, one event.
+async fn identical_tips_at_the_same_moment_are_stored_once(pg: bool) {
+    let f = fixture(pg).await;
+    let s = &f.store;
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let s = s.clone();
+            let county = f.county;
+            tokio::spawn(async move {
+                s.submit_tip(
+                    county,
+                    None,
+                    &tip(Some(112.03), Some(36.03), "同一时刻重复提交的举报"),
+                    bj(2026, 3, 2, 10),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut stored = 0;
+    for t in tasks {
+        match t.await.expect("task") {
+            Ok(_) => stored += 1,
+            Err(StoreError::Invalid {
+                field: "description",
+                reason,
+            }) => assert!(reason.contains("being handled"), "{reason}"),
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(stored, 1);
+    let tips = s.tips(&f.office, day("2026-03-02")).await.expect("tips");
+    assert_eq!(tips.len(), 1);
+    let detail = s
+        .case_detail(&f.office, tips[0].case_id, day("2026-03-02"))
+        .await
+        .expect("case");
+    assert_eq!(detail.clues.len(), 1);
+    assert_eq!(
+        detail
+            .events
+            .iter()
+            .filter(|e| e.kind == "tip.received")
+            .count(),
+        1
+    );
+}
+
+/// Stored hashes of who sent a tip and of its secret are keyed with the server's secret:
+/// stable, but not the plain digest anyone could recompute from a guessed address.
 async fn pseudonyms_are_keyed_with_the_server_secret(pg: bool) {
     use sha2::{Digest, Sha256};
     let f = fixture(pg).await;
@@ -907,6 +956,7 @@ macro_rules! on_both {
 }
 
 on_both!(
+    identical_tips_at_the_same_moment_are_stored_once,
     notice_and_clocks_across_a_holiday,
     tips_are_placed_merged_and_refused_clearly,
     only_the_reward_officer_sees_who_tipped,

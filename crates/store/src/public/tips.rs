@@ -222,6 +222,29 @@ fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// Refuses a tip whose content was received since `since` (a double send, a resent form).
+async fn refuse_duplicate<'e, E>(conn: E, county_id: i64, content: &str, since: &str) -> Result<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let dup: i64 = sqlx::query(
+        "SELECT COUNT(*) AS n FROM tip WHERE county_id = $1 AND content_sha256 = $2 AND received_at >= $3",
+    )
+    .bind(county_id)
+    .bind(content.to_string())
+    .bind(since.to_string())
+    .fetch_one(conn)
+    .await?
+    .try_get("n")?;
+    if dup > 0 {
+        return Err(StoreError::invalid(
+            "description",
+            "the same tip was received in the last 24 hours; it is being handled",
+        ));
+    }
+    Ok(())
+}
+
 /// Equal digests compared without an early exit, so timing tells nothing of the secret.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -375,25 +398,23 @@ impl Store {
     /// On database failure.
     pub async fn public_actor(&self, county_id: i64, now: DateTime<Utc>) -> Result<Actor> {
         let username = format!("__public_{county_id}");
-        let existing = sqlx::query("SELECT id FROM app_user WHERE username = $1")
+        // Made on the first tip; two first tips at once both insert, one of them wins.
+        sqlx::query(
+            "INSERT INTO app_user (county_id, username, display_name, password_hash, role, active, created_at) \
+             VALUES ($1, $2, $3, '!', $4, 0, $5) ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(county_id)
+        .bind(username.clone())
+        .bind("公众举报")
+        .bind(Role::CountyOffice.code())
+        .bind(stamp(now))
+        .execute(self.pool())
+        .await?;
+        let id: i64 = sqlx::query("SELECT id FROM app_user WHERE username = $1")
             .bind(username.clone())
-            .fetch_optional(self.pool())
-            .await?;
-        let id: i64 = match existing {
-            Some(r) => r.try_get("id")?,
-            None => sqlx::query(
-                "INSERT INTO app_user (county_id, username, display_name, password_hash, role, active, created_at) \
-                 VALUES ($1, $2, $3, '!', $4, 0, $5) RETURNING id",
-            )
-            .bind(county_id)
-            .bind(username.clone())
-            .bind("公众举报")
-            .bind(Role::CountyOffice.code())
-            .bind(stamp(now))
             .fetch_one(self.pool())
             .await?
-            .try_get("id")?,
-        };
+            .try_get("id")?;
         Ok(Actor {
             user_id: id,
             county_id,
@@ -520,19 +541,7 @@ impl Store {
                 .unwrap_or_default()
         ));
         let since = stamp(now - chrono::Duration::hours(DUPLICATE_HOURS));
-        let dup: i64 = sqlx::query("SELECT COUNT(*) AS n FROM tip WHERE county_id = $1 AND content_sha256 = $2 AND received_at >= $3")
-            .bind(county_id)
-            .bind(content.clone())
-            .bind(since)
-            .fetch_one(self.pool())
-            .await?
-            .try_get("n")?;
-        if dup > 0 {
-            return Err(StoreError::invalid(
-                "description",
-                "the same tip was received in the last 24 hours; it is being handled",
-            ));
-        }
+        refuse_duplicate(self.pool(), county_id, &content, &since).await?;
         let desk = self.public_actor(county_id, now).await?;
         self.check_place(&desk, township_id, village_id).await?;
         self.check_attachments(&t.photos).await?;
@@ -558,6 +567,9 @@ impl Store {
         let secret_key = self.pseudonym("tip-secret", &secret).await?;
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
+        // Again under the write lock: two identical tips sent at the same moment both passed
+        // the check above, and only the first may be stored.
+        refuse_duplicate(&mut *tx, county_id, &content, &since).await?;
         let outcome = self
             .file_clue_tx(&mut tx, &desk, &clue, point, now, &at)
             .await?;
