@@ -29,6 +29,10 @@ pub struct AttachmentMeta {
     /// camera's serial, where the tipster stood), the original kept for the record.
     #[serde(skip)]
     pub from_public: bool,
+    /// This upload was this user's first of these bytes: a request refused after it may
+    /// take it back ([`Store::discard_uploads`]).
+    #[serde(skip)]
+    pub fresh: bool,
 }
 
 /// Where and when the phone was as the photo was taken or chosen in the page: its own
@@ -109,6 +113,23 @@ impl BlobStore {
     #[must_use]
     pub fn thumb_path(&self, sha256: &str) -> Option<PathBuf> {
         self.derived_path("thumb", sha256)
+    }
+
+    /// Removes the bytes of `sha256` and every picture made from them; a file already
+    /// gone is not an error.
+    pub fn remove(&self, sha256: &str) {
+        let paths = [
+            self.derived_path("thumb", sha256),
+            self.derived_path("clean", sha256),
+            self.path(sha256),
+        ];
+        for p in paths.into_iter().flatten() {
+            if let Err(e) = std::fs::remove_file(&p)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!(path = %p.display(), error = %e, "removing a discarded file failed");
+            }
+        }
     }
 
     /// Where a picture made from `sha256` (a thumbnail, a copy without metadata) is kept.
@@ -308,7 +329,7 @@ impl Store {
             save_photo_meta(&mut tx, &sha, &photo, false).await?;
         }
         let c = capture.copied().unwrap_or_default();
-        sqlx::query(&crate::sql::with_floats(
+        let fresh = sqlx::query(&crate::sql::with_floats(
             "INSERT INTO attachment_upload (sha256, user_id, uploaded_at, device_taken_at, device_lon, device_lat, device_accuracy_m) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256, user_id) DO NOTHING",
             &[c.lon.is_some(), c.lat.is_some(), c.accuracy_m.is_some()],
@@ -321,7 +342,8 @@ impl Store {
         .bind(c.lat)
         .bind(c.accuracy_m)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
         tx.commit().await?;
         Ok(AttachmentMeta {
             sha256: sha,
@@ -330,6 +352,7 @@ impl Store {
             file_name: name,
             analysed: photo.analysed(),
             from_public: actor.username.starts_with("__public_"),
+            fresh: fresh > 0,
         })
     }
 
@@ -357,6 +380,7 @@ impl Store {
             file_name: row.try_get("file_name")?,
             analysed: phash.is_some() && version.unwrap_or(0) >= crate::photo::READER_VERSION,
             from_public: row.try_get::<i64, _>("staff_uploads")? == 0,
+            fresh: false,
         })
     }
 
@@ -402,6 +426,54 @@ impl Store {
             }
         }
         Err(StoreError::not_found("attachment", sha256))
+    }
+
+    /// Takes back the files a refused request brought, so a refusal stores nothing: each
+    /// one this request uploaded first (`fresh`) that nothing is attached to and no one else
+    /// uploaded is forgotten, bytes and all. Returns how many were removed.
+    ///
+    /// # Errors
+    /// On database failure (the files then stay, unused, as before).
+    pub async fn discard_uploads(&self, actor: &Actor, files: &[AttachmentMeta]) -> Result<usize> {
+        let fresh: Vec<&str> = files
+            .iter()
+            .filter(|f| f.fresh)
+            .map(|f| f.sha256.as_str())
+            .collect();
+        if fresh.is_empty() {
+            return Ok(0);
+        }
+        let at = stamp(chrono::Utc::now());
+        // Under the write lock, so a change attaching the same bytes at this moment either
+        // came first (and the file stays) or comes after (and finds it gone, as if never sent).
+        let mut tx = self.begin_write(&at).await?;
+        let mut gone = Vec::new();
+        for sha in fresh {
+            let used: i64 = sqlx::query(
+                "SELECT (SELECT COUNT(*) FROM attachment_use WHERE sha256 = $1) \
+                 + (SELECT COUNT(*) FROM attachment_upload WHERE sha256 = $1 AND user_id <> $2) AS n",
+            )
+            .bind(sha.to_string())
+            .bind(actor.user_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+            if used > 0 {
+                continue;
+            }
+            for table in ["attachment_upload", "photo_meta", "attachment"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE sha256 = $1"))
+                    .bind(sha.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            gone.push(sha.to_string());
+        }
+        tx.commit().await?;
+        for sha in &gone {
+            self.blobs().remove(sha);
+        }
+        Ok(gone.len())
     }
 
     /// Checks that every hash names a recorded attachment.

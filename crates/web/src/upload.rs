@@ -90,3 +90,63 @@ fn plausible(c: &Capture) -> bool {
     let ok = |v: Option<f64>, max: f64| v.is_none_or(|v| v.is_finite() && v.abs() <= max);
     ok(c.lat, 90.0) && ok(c.lon, 180.0) && ok(c.accuracy_m, 1.0e7)
 }
+
+/// The files of a form once stored; taken back if the form is then refused, so a refused
+/// request leaves nothing behind.
+pub(crate) struct Stored {
+    files: Vec<minewatch_store::AttachmentMeta>,
+}
+
+impl Stored {
+    pub(crate) fn hashes(&self) -> Vec<String> {
+        self.files.iter().map(|f| f.sha256.clone()).collect()
+    }
+
+    /// Passes `result` on; when it is a refusal, first forgets the files this request
+    /// brought (those nothing else uses).
+    pub(crate) async fn settle<T>(
+        self,
+        state: &crate::AppState,
+        actor: &minewatch_store::Actor,
+        result: Result<T, WebError>,
+    ) -> Result<T, WebError> {
+        if result.is_err()
+            && let Err(e) = state.store.discard_uploads(actor, &self.files).await
+        {
+            tracing::warn!(error = %e, "taking back the files of a refused form failed");
+        }
+        result
+    }
+}
+
+/// Stores the files of a form (each analysed when a picture); if one fails, those stored
+/// before it are taken back.
+pub(crate) async fn store_all(
+    state: &crate::AppState,
+    actor: &minewatch_store::Actor,
+    files: Vec<Upload>,
+) -> Result<Stored, WebError> {
+    let mut stored = Stored { files: Vec::new() };
+    for f in files {
+        let put = state
+            .store
+            .put_attachment(
+                actor,
+                f.bytes,
+                &f.name,
+                f.capture.as_ref(),
+                state.clock.now(),
+            )
+            .await;
+        match put {
+            Ok(meta) => stored.files.push(meta),
+            Err(e) => return stored.settle(state, actor, Err(e.into())).await,
+        }
+    }
+    Ok(stored)
+}
+
+/// Files already stored by the caller (the public desk stores what it analysed first).
+pub(crate) fn stored(files: Vec<minewatch_store::AttachmentMeta>) -> Stored {
+    Stored { files }
+}

@@ -308,31 +308,38 @@ async fn read_form(
     state: &AppState,
     actor: &Actor,
     mut mp: Multipart,
-) -> Result<(Fields, Vec<String>), WebError> {
+) -> Result<(Fields, crate::upload::Stored), WebError> {
     let (fields, files) = crate::upload::read_multipart(&mut mp, "photo").await?;
-    let mut hashes = Vec::new();
-    for f in files {
-        hashes.push(bytes_to_attachment(state, actor, f).await?);
-    }
-    Ok((fields, hashes))
+    let stored = crate::upload::store_all(state, actor, files).await?;
+    Ok((fields, stored))
 }
 
-pub(crate) async fn bytes_to_attachment(
+/// One step on a case from its form; `Some(case)` sends the user to another case (after
+/// undoing a merge).
+async fn act_on(
     state: &AppState,
     actor: &Actor,
-    file: crate::upload::Upload,
-) -> Result<String, WebError> {
-    Ok(state
+    id: i64,
+    fields: &Fields,
+    hashes: &[String],
+) -> Result<Option<i64>, WebError> {
+    if fields.get("action").map(String::as_str) == Some("split_clue") {
+        let clue_id = fields
+            .get("clue_id")
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| WebError::field("clue_id", "缺少线索编号", "missing clue id"))?;
+        let out = state
+            .store
+            .split_clue(actor, clue_id, state.clock.now())
+            .await?;
+        return Ok(Some(out.case_id));
+    }
+    let action = forms::case_action(fields)?;
+    state
         .store
-        .put_attachment(
-            actor,
-            file.bytes,
-            &file.name,
-            file.capture.as_ref(),
-            state.clock.now(),
-        )
-        .await?
-        .sha256)
+        .apply_action(actor, id, &action, hashes, state.clock.now())
+        .await?;
+    Ok(None)
 }
 
 pub async fn act(
@@ -342,26 +349,10 @@ pub async fn act(
     Path(id): Path<i64>,
     mp: Multipart,
 ) -> Response {
-    // Ok(Some(case)) sends the user to another case (after undoing a merge).
     let result: Result<Option<i64>, WebError> = async {
-        let (fields, hashes) = read_form(&state, &actor, mp).await?;
-        if fields.get("action").map(String::as_str) == Some("split_clue") {
-            let clue_id = fields
-                .get("clue_id")
-                .and_then(|c| c.parse().ok())
-                .ok_or_else(|| WebError::field("clue_id", "缺少线索编号", "missing clue id"))?;
-            let out = state
-                .store
-                .split_clue(&actor, clue_id, state.clock.now())
-                .await?;
-            return Ok(Some(out.case_id));
-        }
-        let action = forms::case_action(&fields)?;
-        state
-            .store
-            .apply_action(&actor, id, &action, &hashes, state.clock.now())
-            .await?;
-        Ok(None)
+        let (fields, stored) = read_form(&state, &actor, mp).await?;
+        let outcome = act_on(&state, &actor, id, &fields, &stored.hashes()).await;
+        stored.settle(&state, &actor, outcome).await
     }
     .await;
     match result {

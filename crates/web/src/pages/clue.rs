@@ -1,6 +1,5 @@
 //! Clue intake from a phone or a desk: place, time, what was seen, photos.
 
-use super::case::bytes_to_attachment;
 use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -164,15 +163,16 @@ pub async fn submit(
         }
         // Validate the fields before storing any photo, so a bad form leaves nothing behind.
         clue_from_fields(&fields, Vec::new())?;
-        let mut hashes = Vec::new();
-        for f in photos {
-            hashes.push(bytes_to_attachment(&state, &actor, f).await?);
-        }
-        let clue = clue_from_fields(&fields, hashes)?;
-        Ok(state
-            .store
-            .file_clue(&actor, &clue, state.clock.now())
-            .await?)
+        let stored = crate::upload::store_all(&state, &actor, photos).await?;
+        let outcome = match clue_from_fields(&fields, stored.hashes()) {
+            Ok(clue) => state
+                .store
+                .file_clue(&actor, &clue, state.clock.now())
+                .await
+                .map_err(WebError::from),
+            Err(e) => Err(e),
+        };
+        stored.settle(&state, &actor, outcome).await
     }
     .await;
     match outcome {

@@ -10,7 +10,6 @@ use minewatch_core::clock::local_date;
 use minewatch_core::{ProblemKind, Role, Severity};
 use minewatch_store::{Actor, DayMark, GridDays, NewFinding, ReportBoard, ReportBody};
 
-use super::case::bytes_to_attachment;
 use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::PageUser;
@@ -308,12 +307,9 @@ pub async fn finding(
                 "give a place or use the phone's position",
             ));
         }
-        for file in photos {
-            finding
-                .photos
-                .push(bytes_to_attachment(&state, &actor, file).await?);
-        }
-        Ok(state
+        let stored = crate::upload::store_all(&state, &actor, photos).await?;
+        finding.photos = stored.hashes();
+        let outcome = state
             .store
             .file_zero_report(
                 &actor,
@@ -322,7 +318,9 @@ pub async fn finding(
                 &ReportBody::Finding(finding),
                 state.clock.now(),
             )
-            .await?)
+            .await
+            .map_err(WebError::from);
+        stored.settle(&state, &actor, outcome).await
     }
     .await;
     match result {

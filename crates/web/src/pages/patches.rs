@@ -572,14 +572,14 @@ pub async fn verify(
                 ),
             ));
         }
-        for f in photos {
-            v.photos
-                .push(super::case::bytes_to_attachment(&state, &actor, f).await?);
-        }
-        state
+        let stored = crate::upload::store_all(&state, &actor, photos).await?;
+        v.photos = stored.hashes();
+        let outcome = state
             .store
             .verify_patch(&actor, id, &v, state.clock.now())
-            .await?;
+            .await
+            .map_err(WebError::from);
+        stored.settle(&state, &actor, outcome).await?;
         Ok(())
     }
     .await;

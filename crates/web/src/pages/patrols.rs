@@ -9,7 +9,6 @@ use minewatch_core::clock::{display_stamp, local_date};
 use minewatch_core::{ProblemKind, Role, Scope};
 use minewatch_store::{Actor, NewPatrolRecord, PatrolFilter, PatrolLevel, PatrolRow, PatrolStep};
 
-use super::case::bytes_to_attachment;
 use super::daily::{parse_day, parse_id};
 use super::{error_page, layout};
 use crate::AppState;
@@ -260,15 +259,14 @@ pub async fn submit(
         if record.situation.is_empty() {
             return Err(WebError::field("situation", "必须填写", "is required"));
         }
-        for file in photos {
-            record
-                .photos
-                .push(bytes_to_attachment(&state, &actor, file).await?);
-        }
-        Ok(state
+        let stored = crate::upload::store_all(&state, &actor, photos).await?;
+        record.photos = stored.hashes();
+        let outcome = state
             .store
             .add_patrol_record(&actor, &record, state.clock.now())
-            .await?)
+            .await
+            .map_err(WebError::from);
+        stored.settle(&state, &actor, outcome).await
     }
     .await;
     match result {

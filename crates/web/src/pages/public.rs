@@ -325,26 +325,37 @@ pub(crate) async fn take_tip(
     let now = state.clock.now();
     let (county_id, _) = state.store.public_county(county).await?;
     let desk_actor = state.store.public_actor(county_id, now).await?;
+    let mut metas = Vec::with_capacity(analysed.len());
     for (name, file) in analysed {
-        tip.photos.push(
-            state
-                .store
-                .store_analysed(&desk_actor, file, &name, None, now)
-                .await?
-                .sha256,
-        );
+        match state
+            .store
+            .store_analysed(&desk_actor, file, &name, None, now)
+            .await
+        {
+            Ok(m) => metas.push(m),
+            Err(e) => {
+                let kept = crate::upload::stored(metas);
+                return kept.settle(state, &desk_actor, Err(e.into())).await;
+            }
+        }
     }
-    tip.source_hash = state
-        .store
-        .pseudonym(
-            "tip-source",
-            &format!("{}|{}", from.address, from.device.unwrap_or("")),
-        )
-        .await?;
-    Ok(state
-        .store
-        .submit_tip(county_id, from.operator, &tip, now)
-        .await?)
+    let stored = crate::upload::stored(metas);
+    tip.photos = stored.hashes();
+    let outcome = async {
+        tip.source_hash = state
+            .store
+            .pseudonym(
+                "tip-source",
+                &format!("{}|{}", from.address, from.device.unwrap_or("")),
+            )
+            .await?;
+        Ok(state
+            .store
+            .submit_tip(county_id, from.operator, &tip, now)
+            .await?)
+    }
+    .await;
+    stored.settle(state, &desk_actor, outcome).await
 }
 
 fn receipt_markup(lang: Lang, r: &TipReceipt) -> Markup {

@@ -171,13 +171,18 @@ pub async fn upload_gpx(
                 )
             })?;
         }
-        let sha = super::case::bytes_to_attachment(&state, &actor, file).await?;
+        let stored = crate::upload::store_all(&state, &actor, vec![file]).await?;
+        let sha = stored.hashes().pop();
         let n = tracks.len();
+        let mut outcome = Ok(n);
         for t in &mut tracks {
-            t.file_sha256 = Some(sha.clone());
-            state.store.add_track(&actor, t, state.clock.now()).await?;
+            t.file_sha256.clone_from(&sha);
+            if let Err(e) = state.store.add_track(&actor, t, state.clock.now()).await {
+                outcome = Err(WebError::from(e));
+                break;
+            }
         }
-        Ok(n)
+        stored.settle(&state, &actor, outcome).await
     }
     .await;
     match result {
