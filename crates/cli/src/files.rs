@@ -15,6 +15,10 @@ pub struct FileOptions {
     /// Attribute encoding of Shapefiles without a .cpg (default: detected; GBK, UTF-8).
     #[arg(long)]
     pub encoding: Option<String>,
+    /// Accept attribute bytes that are not valid in the encoding (kept as the replacement
+    /// character) instead of refusing the record.
+    #[arg(long)]
+    pub lossy: bool,
     /// Repair invalid polygons (as GEOS MakeValid) instead of refusing the file.
     #[arg(long)]
     pub repair: bool,
@@ -31,6 +35,7 @@ impl FileOptions {
                 ),
                 None => None,
             },
+            lossy: self.lossy,
         })
     }
 

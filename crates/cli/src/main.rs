@@ -197,6 +197,10 @@ enum OrgCommand {
         #[arg(long)]
         county: String,
         file: std::path::PathBuf,
+        /// Accept bytes that are not valid GBK (kept as the replacement character) instead
+        /// of refusing the file.
+        #[arg(long)]
+        lossy: bool,
     },
 }
 
@@ -700,13 +704,21 @@ async fn main() -> Result<()> {
             )?;
         }
         Command::Org {
-            command: OrgCommand::Import { county, file },
+            command:
+                OrgCommand::Import {
+                    county,
+                    file,
+                    lossy,
+                },
         } => {
             let store = open(&cli).await?;
             let county_id = county_id(&store, county).await?;
             let path = file.clone();
-            let (rows, encoding) =
-                tokio::task::spawn_blocking(move || roster::read(&path)).await??;
+            let (rows, encoding) = tokio::task::spawn_blocking({
+                let lossy = *lossy;
+                move || roster::read(&path, lossy)
+            })
+            .await??;
             let s = store
                 .import_org(county_id, &rows, None, clock.now())
                 .await

@@ -38,7 +38,8 @@ fn decode(bytes: &[u8]) -> (String, &'static str) {
 ///
 /// # Errors
 /// An unreadable file, a missing required column, or a malformed line.
-pub fn read(path: &Path) -> Result<(Vec<OrgRow>, &'static str)> {
+/// Invalid bytes for GBK are an error naming the line and column, unless `lossy`.
+pub fn read(path: &Path, lossy: bool) -> Result<(Vec<OrgRow>, &'static str)> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let (text, encoding) = decode(&bytes);
     let mut reader = csv::ReaderBuilder::new()
@@ -71,6 +72,15 @@ pub fn read(path: &Path) -> Result<(Vec<OrgRow>, &'static str)> {
         let record = record.map_err(|e| anyhow::anyhow!("{} line {line}: {e}", path.display()))?;
         if record.iter().all(str::is_empty) {
             continue;
+        }
+        // Not UTF-8, and not GBK either where U+FFFD stands: a damaged file or another
+        // encoding, never to be stored as a township's name.
+        if !lossy && let Some(i) = record.iter().position(|v| v.contains('\u{FFFD}')) {
+            bail!(
+                "{} line {line}, column {}: bytes that are not valid {encoding}; save the file as UTF-8 or GBK, or give --lossy to import them as \u{FFFD}",
+                path.display(),
+                headers.get(i).unwrap_or("?")
+            );
         }
         let get = |c: usize| {
             index[c]
@@ -107,8 +117,8 @@ mod tests {
         std::fs::write(&utf8, text).expect("write");
         let gbk = dir.path().join("g.csv");
         std::fs::write(&gbk, encoding_rs::GBK.encode(text).0).expect("write");
-        let (a, ea) = read(&utf8).expect("utf8");
-        let (b, eb) = read(&gbk).expect("gbk");
+        let (a, ea) = read(&utf8, false).expect("utf8");
+        let (b, eb) = read(&gbk, false).expect("gbk");
         assert_eq!((ea, eb), ("UTF-8", "GBK"));
         assert_eq!(a[0].village, "张家庄村");
         assert_eq!(b[0].village, "张家庄村");
@@ -117,14 +127,33 @@ mod tests {
     }
 
     #[test]
+    fn invalid_gbk_bytes_name_the_line_and_column() {
+        let dir = tempfile::tempdir().expect("dir");
+        let p = dir.path().join("damaged.csv");
+        let mut bytes = encoding_rs::GBK
+            .encode("乡镇(街道),村(社区),第一责任人\n东川镇,张家庄村,赵某\n东川镇,")
+            .0
+            .into_owned();
+        bytes.extend_from_slice(b"\xFF\xFF\xFF,x\n");
+        std::fs::write(&p, &bytes).expect("write");
+        let err = read(&p, false).expect_err("damaged").to_string();
+        assert!(
+            err.contains("line 3, column 村(社区): bytes that are not valid GBK"),
+            "{err}"
+        );
+        let (rows, _) = read(&p, true).expect("accepted when asked");
+        assert!(rows[1].village.contains('\u{FFFD}'));
+    }
+
+    #[test]
     fn broken_lines_and_missing_columns_are_named() {
         let dir = tempfile::tempdir().expect("dir");
         let p = dir.path().join("bad.csv");
         std::fs::write(&p, "township,village\nA,B\nC,D,E\n").expect("write");
-        let err = read(&p).expect_err("ragged line").to_string();
+        let err = read(&p, false).expect_err("ragged line").to_string();
         assert!(err.contains("line 3"), "{err}");
         std::fs::write(&p, "乡镇,网格\nA,B\n").expect("write");
-        let err = read(&p).expect_err("no village column").to_string();
+        let err = read(&p, false).expect_err("no village column").to_string();
         assert!(err.contains("no 'village' column"), "{err}");
     }
 }

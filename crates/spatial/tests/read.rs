@@ -148,15 +148,59 @@ fn a_cpg_or_a_flag_names_the_encoding() {
     std::fs::write(path.with_extension("cpg"), "936").expect("cpg");
     let layer = read_layer(&path, &ReadOptions::default()).expect("read");
     assert_eq!(layer.features[1].get("CMC"), Some("下河村"));
+    // The flag wins: GBK bytes read as UTF-8 are not valid, and the record says so...
     let forced = ReadOptions {
         encoding: Some(encoding_rs::UTF_8),
         ..ReadOptions::default()
     };
-    let wrong = read_layer(&path, &forced).expect("read");
-    assert_ne!(
-        wrong.features[1].get("CMC"),
-        Some("下河村"),
-        "the flag wins"
+    let e = read_layer(&path, &forced).expect_err("not UTF-8");
+    assert!(
+        e.to_string()
+            .contains("feature 1: field CMC: bytes that are not valid UTF-8 (as given)"),
+        "{e}"
+    );
+    // ...unless the user accepts the loss.
+    let lossy = ReadOptions {
+        lossy: true,
+        ..forced
+    };
+    let wrong = read_layer(&path, &lossy).expect("read");
+    assert_ne!(wrong.features[1].get("CMC"), Some("下河村"));
+}
+
+#[test]
+fn invalid_bytes_in_a_gbk_table_name_the_record_and_field() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("v.shp");
+    write_gbk_villages(&path, true);
+    // Damage the second village's name: 0xFF starts no GBK character.
+    let dbf = path.with_extension("dbf");
+    let mut bytes = std::fs::read(&dbf).expect("dbf");
+    let name = encoding_rs::GBK.encode("下河村").0.into_owned();
+    let at = bytes
+        .windows(name.len())
+        .position(|w| w == name.as_slice())
+        .expect("the name in the table");
+    bytes[at] = 0xFF;
+    bytes[at + 1] = 0xFF;
+    std::fs::write(&dbf, bytes).expect("write");
+    let e = read_layer(&path, &ReadOptions::default()).expect_err("damaged");
+    let text = e.to_string();
+    assert!(text.contains("v.shp"), "names the file: {text}");
+    assert!(
+        text.contains("feature 2: field CMC: bytes that are not valid GBK (as detected)"),
+        "names the record and field: {text}"
+    );
+    assert_eq!(e.0.len(), 1, "the good record is not blamed: {text}");
+    let lossy = ReadOptions {
+        lossy: true,
+        ..ReadOptions::default()
+    };
+    let layer = read_layer(&path, &lossy).expect("accepted when asked");
+    assert!(
+        layer.features[1]
+            .get("CMC")
+            .is_some_and(|v| v.contains('\u{FFFD}'))
     );
 }
 
@@ -238,6 +282,48 @@ fn kml_placemarks_keep_their_extended_data() {
     assert_eq!(
         zones[0].kind,
         minewatch_spatial::zone::ZoneKind::NatureReserve
+    );
+}
+
+/// A KMZ as Google Earth writes it: `doc.kml` deflated inside a zip.
+fn write_kmz(path: &Path, chunks: impl Iterator<Item = Vec<u8>>) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).expect("create"));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    zip.start_file("doc.kml", options).expect("entry");
+    for c in chunks {
+        zip.write_all(&c).expect("write");
+    }
+    zip.finish().expect("finish");
+}
+
+#[test]
+fn a_kmz_is_read_and_a_kmz_bomb_refused_before_it_fills_memory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ok = dir.path().join("zones.kmz");
+    let kml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+<Placemark><name>北山采区</name>
+  <Polygon><outerBoundaryIs><LinearRing><coordinates>112,36 112.1,36 112.1,36.1 112,36.1 112,36</coordinates></LinearRing></outerBoundaryIs></Polygon>
+</Placemark></Document></kml>"#;
+    write_kmz(&ok, std::iter::once(kml.as_bytes().to_vec()));
+    let layer = read_layer(&ok, &ReadOptions::default()).expect("kmz");
+    assert_eq!(layer.features[0].get("name"), Some("北山采区"));
+
+    // 65 MiB of blanks deflate to a few hundred KiB: refused at the limit, named.
+    let bomb = dir.path().join("bomb.kmz");
+    let mib = minewatch_spatial::read::MAX_KML_BYTES / (1024 * 1024);
+    let chunks =
+        std::iter::once(b"<kml>".to_vec()).chain((0..=mib).map(|_| vec![b' '; 1024 * 1024]));
+    write_kmz(&bomb, chunks);
+    assert!(std::fs::metadata(&bomb).expect("size").len() < 1024 * 1024);
+    let e = read_layer(&bomb, &ReadOptions::default()).expect_err("bomb");
+    assert!(
+        e.to_string()
+            .contains("unpacks (doc.kml) to larger than 64 MiB"),
+        "{e}"
     );
 }
 

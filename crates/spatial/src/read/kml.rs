@@ -9,17 +9,25 @@ use kml::{Kml, KmlReader};
 
 use super::{Feature, RawLayer};
 
+/// The most KML text read from one file, packed in a KMZ or not: a county's registers are
+/// a few MiB, and a small KMZ that unpacks to gigabytes must not take the machine's memory.
+pub const MAX_KML_BYTES: u64 = 64 * 1024 * 1024;
+
 pub(crate) fn read(path: &Path, ext: &str) -> Result<RawLayer, String> {
-    let root: Kml<f64> = if ext == "kmz" {
-        KmlReader::<_, f64>::from_kmz_path(path)
-            .map_err(|e| format!("is not a readable KMZ: {e}"))?
-            .read()
+    let text = if ext == "kmz" {
+        unpack_kmz(path)?
     } else {
-        KmlReader::<_, f64>::from_path(path)
+        let size = std::fs::metadata(path)
             .map_err(|e| format!("cannot open: {e}"))?
-            .read()
-    }
-    .map_err(|e| format!("is not valid KML: {e}"))?;
+            .len();
+        if size > MAX_KML_BYTES {
+            return Err(too_big("is"));
+        }
+        std::fs::read(path).map_err(|e| format!("cannot open: {e}"))?
+    };
+    let root: Kml<f64> = KmlReader::<_, f64>::from_reader(std::io::Cursor::new(text))
+        .read()
+        .map_err(|e| format!("is not valid KML: {e}"))?;
     let mut features = Vec::new();
     walk(root, &mut features);
     if features.is_empty() {
@@ -31,6 +39,49 @@ pub(crate) fn read(path: &Path, ext: &str) -> Result<RawLayer, String> {
         encoding: None,
         lonlat_by_definition: true,
     })
+}
+
+fn too_big(what: &str) -> String {
+    format!(
+        "{what} larger than {} MiB of KML: split it, or import it as a Shapefile or GeoJSON",
+        MAX_KML_BYTES / (1024 * 1024)
+    )
+}
+
+/// The KML inside a KMZ (`doc.kml`, else the first `.kml`), read up to [`MAX_KML_BYTES`]
+/// whatever its header claims: the sizes in a zip are the sender's word.
+fn unpack_kmz(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| format!("is not a readable KMZ: {e}"))?;
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.map(|n| n.into_owned()))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("is not a readable KMZ: {e}"))?;
+    let kml = names
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case("doc.kml"))
+        .or_else(|| {
+            names
+                .iter()
+                .find(|n| n.to_ascii_lowercase().ends_with(".kml"))
+        })
+        .ok_or("is a KMZ without a .kml inside")?
+        .clone();
+    let entry = archive
+        .by_name(&kml)
+        .map_err(|e| format!("is not a readable KMZ ({kml}): {e}"))?;
+    let mut text = Vec::new();
+    entry
+        .take(MAX_KML_BYTES + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| format!("is not a readable KMZ ({kml}): {e}"))?;
+    if text.len() as u64 > MAX_KML_BYTES {
+        return Err(too_big(&format!("unpacks ({kml}) to")));
+    }
+    Ok(text)
 }
 
 fn walk(node: Kml<f64>, out: &mut Vec<Result<Feature, (usize, String)>>) {

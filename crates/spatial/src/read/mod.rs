@@ -9,6 +9,8 @@ mod gpx;
 mod kml;
 mod shp;
 
+pub use kml::MAX_KML_BYTES;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -102,6 +104,9 @@ pub struct ReadOptions {
     pub crs: Option<Crs>,
     /// Overrides the attribute encoding of a Shapefile (`.cpg`, else detected).
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Accept attribute bytes that are not valid in the encoding (kept as U+FFFD) instead
+    /// of refusing the feature.
+    pub lossy: bool,
 }
 
 /// Reads any supported file by its extension.
@@ -117,7 +122,7 @@ pub fn read_layer(path: &Path, options: &ReadOptions) -> Result<Layer, ReadError
         .unwrap_or_default();
     let raw = match ext.as_str() {
         "geojson" | "json" => geojson::read(path),
-        "shp" => shp::read(path, options.encoding),
+        "shp" => shp::read(path, options.encoding, options.lossy),
         "kml" | "kmz" => kml::read(path, &ext),
         "gpx" => gpx::read(path),
         _ => Err(format!(

@@ -14,7 +14,11 @@ use shapefile::dbase::{self, FieldValue};
 use super::{Feature, RawLayer};
 use crate::crs::Crs;
 
-pub(crate) fn read(path: &Path, forced: Option<&'static Encoding>) -> Result<RawLayer, String> {
+pub(crate) fn read(
+    path: &Path,
+    forced: Option<&'static Encoding>,
+    lossy: bool,
+) -> Result<RawLayer, String> {
     let dbf = sibling(path, "dbf").ok_or(
         "has no .dbf beside it: a Shapefile comes as .shp, .shx, .dbf (and .prj) together",
     )?;
@@ -26,11 +30,11 @@ pub(crate) fn read(path: &Path, forced: Option<&'static Encoding>) -> Result<Raw
         }
         None => None,
     };
-    let encoding = match forced {
-        Some(e) => e,
+    let (encoding, said_by) = match forced {
+        Some(e) => (e, "as given"),
         None => match sibling(path, "cpg") {
-            Some(cpg) => from_cpg(&cpg)?,
-            None => detect(&dbf)?,
+            Some(cpg) => (from_cpg(&cpg)?, "as its .cpg says"),
+            None => (detect(&dbf)?, "as detected"),
         },
     };
 
@@ -71,6 +75,19 @@ pub(crate) fn read(path: &Path, forced: Option<&'static Encoding>) -> Result<Raw
             .into_iter()
             .filter_map(|(k, v)| text(v).map(|t| (k, t)))
             .collect();
+        // The decoder puts U+FFFD where bytes are not valid in the encoding: a wrong
+        // encoding or a damaged table, never to be stored silently as if it were the name.
+        if !lossy && let Some((field, _)) = attributes.iter().find(|(_, v)| v.contains('\u{FFFD}'))
+        {
+            features.push(Err((
+                number,
+                format!(
+                    "field {field}: bytes that are not valid {} ({said_by}); give the right --encoding, or --lossy to import them as \u{FFFD}",
+                    encoding.name()
+                ),
+            )));
+            continue;
+        }
         if matches!(shape, shapefile::Shape::NullShape) {
             features.push(Err((number, "has no geometry (null shape)".into())));
             continue;
