@@ -257,6 +257,10 @@ pub fn action_label(code: &str, zh: bool) -> &'static str {
 /// characters; the exports never cut what was stored below it.
 pub const MAX_TEXT_CHARS: usize = 5_000;
 
+/// The longest name, number or reference (a person, a unit, a voucher number, a label),
+/// in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
 /// A text field over [`MAX_TEXT_CHARS`]: its name and length in characters.
 #[must_use]
 pub fn too_long(fields: &[(&'static str, &str)]) -> Option<(&'static str, usize)> {

@@ -65,6 +65,21 @@ impl StoreError {
     }
 }
 
+/// Refuses a name or reference over [`minewatch_core::case::MAX_NAME_CHARS`], naming it.
+pub(crate) fn check_names(fields: &[(&'static str, &str)]) -> crate::Result<()> {
+    let limit = minewatch_core::case::MAX_NAME_CHARS;
+    for (field, value) in fields {
+        let n = value.chars().count();
+        if n > limit {
+            return Err(StoreError::invalid(
+                field,
+                format!("has {n} characters; at most {limit}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a text field over [`minewatch_core::case::MAX_TEXT_CHARS`], naming it, before
 /// anything is stored.
 pub(crate) fn check_lengths(fields: &[(&'static str, &str)]) -> crate::Result<()> {

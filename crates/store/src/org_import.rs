@@ -32,7 +32,7 @@ pub struct OrgImportSummary {
     pub grids_updated: usize,
 }
 
-const MAX_NAME_CHARS: usize = 100;
+use minewatch_core::case::MAX_NAME_CHARS;
 
 fn check_name(row: &OrgRow, field: &'static str, value: &str, required: bool) -> Result<()> {
     let n = value.trim().chars().count();
@@ -116,6 +116,10 @@ impl Store {
         if name.trim().is_empty() {
             return Err(StoreError::invalid("name", "must not be empty"));
         }
+        if code.len() > 16 {
+            return Err(StoreError::invalid("code", "at most 16 letters and digits"));
+        }
+        crate::error::check_names(&[("name", name)])?;
         if self.county_by_code(code).await.is_ok() {
             return Err(StoreError::invalid(
                 "code",

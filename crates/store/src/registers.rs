@@ -161,6 +161,30 @@ impl Store {
                 "only the county office imports registers",
             ));
         }
+        // Attribute values are kept as read; one past the text limit is a damaged or wrong
+        // file (a whole document in a name field), refused with the feature and field.
+        let limit = minewatch_core::case::MAX_TEXT_CHARS;
+        let too_long: Vec<String> = data
+            .features
+            .iter()
+            .filter_map(|f| {
+                f.attributes
+                    .iter()
+                    .find(|(_, v)| v.chars().count() > limit)
+                    .map(|(k, v)| {
+                        format!(
+                            "{}: feature {}: field {k} has {} characters; at most {limit}",
+                            data.source,
+                            f.number,
+                            v.chars().count()
+                        )
+                    })
+            })
+            .take(20)
+            .collect();
+        if !too_long.is_empty() {
+            return Err(StoreError::BadFile(too_long.join("\n")));
+        }
         let source = data.source.clone();
         let crs = data.crs.to_string();
         let encoding = data.encoding.unwrap_or("").to_string();

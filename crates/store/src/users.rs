@@ -73,9 +73,23 @@ impl Store {
                 format!("role '{}' needs its unit", u.role.code()),
             ));
         }
-        if u.username.trim().is_empty() {
-            return Err(StoreError::invalid("username", "must not be empty"));
+        // A log-in name is typed on phones and shown in the record: short, no spaces.
+        if u.username.trim().is_empty()
+            || u.username.chars().count() > 64
+            || u.username
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+            || u.username.starts_with("__")
+        {
+            return Err(StoreError::invalid(
+                "username",
+                "1 to 64 characters without spaces",
+            ));
         }
+        if u.display_name.trim().is_empty() {
+            return Err(StoreError::invalid("name", "must not be empty"));
+        }
+        crate::error::check_names(&[("name", &u.display_name)])?;
         let row = sqlx::query(
             "INSERT INTO app_user (county_id, username, display_name, password_hash, role, township_id, village_id, department_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",

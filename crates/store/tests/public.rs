@@ -787,6 +787,81 @@ async fn identical_tips_at_the_same_moment_are_stored_once(pg: bool) {
     );
 }
 
+/// Every text a tip's handling takes has a limit, refused naming the field with nothing
+/// stored; names of people and units too.
+async fn tip_texts_and_names_have_limits(pg: bool) {
+    let f = fixture(pg).await;
+    let s = &f.store;
+    let now = bj(2026, 9, 1, 10);
+    s.submit_tip(
+        f.county,
+        None,
+        &tip(Some(112.02), Some(36.02), "有人私挖"),
+        now,
+    )
+    .await
+    .expect("tip");
+    let id = s.tips(&f.office, day("2026-09-01")).await.expect("tips")[0].id;
+    let long = "长".repeat(minewatch_core::case::MAX_TEXT_CHARS + 1);
+    assert!(matches!(
+        s.answer_tip(&f.office, id, &long, now).await,
+        Err(StoreError::Invalid {
+            field: "answer",
+            ..
+        })
+    ));
+    assert!(matches!(
+        s.tipster(&f.reward, id, &"因".repeat(501), now).await,
+        Err(StoreError::Invalid {
+            field: "purpose",
+            ..
+        })
+    ));
+    assert!(
+        s.tipster_views(&f.reward).await.expect("log").is_empty(),
+        "no view logged"
+    );
+    assert!(matches!(
+        s.import_holiday_notice(&f.office, &long, now).await,
+        Err(StoreError::Invalid {
+            field: "notice",
+            ..
+        })
+    ));
+    for (username, name) in [
+        ("has space", "某某"),
+        ("__public_9", "冒充"),
+        ("ok_name", ""),
+        ("ok_name", &"名".repeat(101)),
+    ] {
+        let e = s
+            .create_user(
+                &minewatch_store::NewUser {
+                    county_id: f.county,
+                    username: username.to_string(),
+                    display_name: name.to_string(),
+                    password_hash: "x".into(),
+                    role: minewatch_core::Role::CountyOffice,
+                    township_id: None,
+                    village_id: None,
+                    department_id: None,
+                },
+                now,
+            )
+            .await
+            .expect_err("refused");
+        assert!(matches!(e, StoreError::Invalid { .. }), "{username}: {e:?}");
+    }
+    assert!(matches!(
+        s.init_county("LONG", &"县".repeat(101), |_| (
+            String::new(),
+            String::new()
+        ))
+        .await,
+        Err(StoreError::Invalid { field: "name", .. })
+    ));
+}
+
 /// Stored hashes of who sent a tip and of its secret are keyed with the server's secret:
 /// stable, but not the plain digest anyone could recompute from a guessed address.
 async fn pseudonyms_are_keyed_with_the_server_secret(pg: bool) {
@@ -957,6 +1032,7 @@ macro_rules! on_both {
 
 on_both!(
     identical_tips_at_the_same_moment_are_stored_once,
+    tip_texts_and_names_have_limits,
     notice_and_clocks_across_a_holiday,
     tips_are_placed_merged_and_refused_clearly,
     only_the_reward_officer_sees_who_tipped,

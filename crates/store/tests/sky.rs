@@ -1105,7 +1105,48 @@ async fn planted_records_are_found_and_honest_ones_are_not(pg: bool) {
     assert!(s.visible_attachment(&f.township_yi, &d).await.is_err());
 }
 
+/// A register whose attribute holds a whole document is a damaged or wrong file: refused
+/// naming the feature and field, nothing imported.
+async fn register_attributes_have_a_limit(pg: bool) {
+    let f = fixture(pg).await;
+    let long = "文".repeat(minewatch_core::case::MAX_TEXT_CHARS + 1);
+    let e = f
+        .store
+        .import_register(
+            &f.office,
+            RegisterLayer::Licence,
+            layer(vec![
+                (
+                    rect(112.002, 36.002, 112.006, 36.006),
+                    &[("XKZH", "C-1"), ("YXQZ", "2030-12-31")],
+                ),
+                (
+                    rect(112.012, 36.002, 112.016, 36.006),
+                    &[("XKZH", "C-2"), ("KSMC", long.as_str())],
+                ),
+            ]),
+            &Fields::default(),
+            t0(),
+        )
+        .await
+        .expect_err("refused");
+    let text = e.to_string();
+    assert!(
+        text.contains("test.geojson: feature 2: field KSMC has 5001 characters"),
+        "{text}"
+    );
+    assert!(
+        f.store
+            .register_imports(f.office.county_id)
+            .await
+            .expect("imports")
+            .is_empty(),
+        "nothing imported"
+    );
+}
+
 on_both!(
+    register_attributes_have_a_limit,
     planted_records_are_found_and_honest_ones_are_not,
     patch_batches_are_triaged_and_routed,
     field_evidence_and_review,

@@ -381,7 +381,28 @@ pub fn spec() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {"title": "minewatch API", "version": env!("CARGO_PKG_VERSION"),
-                 "description": "Ledger of illegal-mining problems. Authenticate with the session cookie or `Authorization: Bearer <token>`. Limits: every text field at most 5,000 characters (422 naming the field); a penalty or confiscation at most 1,000,000,000,000 fen; request bodies 20 MiB, each file 10 MiB. Requests with a body are JSON (`Content-Type: application/json`) or multipart where stated."},
+                 "description": format!(
+                     "Ledger of illegal-mining problems. Authenticate with the session cookie or `Authorization: Bearer <token>` (tokens expire and can be revoked: `minewatch token`). \
+                      Limits, each refused with 422 naming the field and nothing stored: free text (notes, findings, descriptions, measures, answers) at most {text} characters; \
+                      names, numbers and references (people, units, voucher numbers, labels) at most {name}; a tip's description at most {tip}, the tipster's name 50 and phone 30; \
+                      a reason to see a tipster's identity 500; a penalty or confiscation at most 1,000,000,000,000 fen; request bodies 20 MiB, each file 10 MiB. \
+                      The same figures are in `x-limits`. Requests with a body are JSON (`Content-Type: application/json`) or multipart where stated.",
+                     text = minewatch_core::case::MAX_TEXT_CHARS,
+                     name = minewatch_core::case::MAX_NAME_CHARS,
+                     tip = minewatch_store::MAX_TIP_CHARS,
+                 ),
+                 "x-limits": {
+                     "free_text_chars": minewatch_core::case::MAX_TEXT_CHARS,
+                     "name_chars": minewatch_core::case::MAX_NAME_CHARS,
+                     "username_chars": 64,
+                     "tip_description_chars": minewatch_store::MAX_TIP_CHARS,
+                     "tipster_name_chars": 50,
+                     "tipster_phone_chars": 30,
+                     "identity_purpose_chars": 500,
+                     "money_fen": minewatch_core::case::MAX_AMOUNT_FEN,
+                     "body_bytes": crate::MAX_BODY_BYTES,
+                     "file_bytes": crate::MAX_ATTACHMENT_BYTES,
+                 }},
         "paths": paths,
         "components": {
             "schemas": {"Error": {"type": "object", "required": ["code", "message"], "properties": {

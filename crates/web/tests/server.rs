@@ -446,6 +446,15 @@ async fn every_documented_operation_is_served() {
         .await
         .expect("json");
     assert_eq!(spec["openapi"], "3.1.0");
+    // The limits the server enforces are stated, as figures a client can read.
+    assert_eq!(
+        spec["info"]["x-limits"]["free_text_chars"],
+        minewatch_core::case::MAX_TEXT_CHARS
+    );
+    assert_eq!(
+        spec["info"]["x-limits"]["name_chars"],
+        minewatch_core::case::MAX_NAME_CHARS
+    );
     let c = login(&s, "office").await;
     let mut checked = 0;
     for (path, item) in spec["paths"].as_object().expect("paths") {

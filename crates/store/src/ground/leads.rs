@@ -432,6 +432,7 @@ impl Store {
         if answer.trim().is_empty() {
             return Err(StoreError::invalid("answer", "say what happened"));
         }
+        crate::error::check_lengths(&[("answer", answer)])?;
         if !lead.conclusion.is_empty() {
             return Err(StoreError::invalid(
                 "answer",
@@ -479,6 +480,7 @@ impl Store {
                 "the discipline inspectors conclude leads",
             ));
         }
+        crate::error::check_lengths(&[("note", note)])?;
         let lead = self.lead(actor, id).await?;
         if !lead.conclusion.is_empty() {
             return Err(StoreError::invalid(

@@ -95,6 +95,7 @@ impl Store {
                 "only the county office keeps the holiday calendar",
             ));
         }
+        crate::error::check_lengths(&[("notice", text)])?;
         let days = parse_notice(text).map_err(|errors| StoreError::BadFile(errors.join("\n")))?;
         if days.is_empty() {
             return Err(StoreError::BadFile("the notice holds no day".into()));

@@ -340,6 +340,7 @@ impl Store {
                 "give the voucher or transfer number",
             ));
         }
+        crate::error::check_names(&[("payment_ref", payment_ref)])?;
         let row = self
             .rewards(actor)
             .await?

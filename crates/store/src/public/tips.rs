@@ -946,6 +946,7 @@ impl Store {
                 "write the answer the tipster will read",
             ));
         }
+        crate::error::check_lengths(&[("answer", answer)])?;
         if t.case_status == "registered" {
             return Err(StoreError::invalid(
                 "answer",
@@ -1009,6 +1010,12 @@ impl Store {
             return Err(StoreError::invalid(
                 "purpose",
                 "say why you need the tipster's identity",
+            ));
+        }
+        if purpose.chars().count() > 500 {
+            return Err(StoreError::invalid(
+                "purpose",
+                "at most 500 characters: the reason, not the case file",
             ));
         }
         let t = self.tip(actor, tip_id, local_date(now)).await?;
