@@ -91,11 +91,21 @@ fn wait_s(n: &governor::NotUntil<governor::clock::QuantaInstant>) -> u64 {
 }
 
 impl Desk {
-    /// May this address and device send a tip now? Counts the tip when allowed.
+    /// May this address and device send a tip now, and may the county take one? Counts the
+    /// tip when allowed.
     ///
     /// # Errors
     /// The refusal with the seconds to wait.
     pub fn admit_tip(&self, address: IpAddr, device: Option<&str>) -> Result<(), Refusal> {
+        self.admit_sender(address, device)?;
+        self.admit_county()
+    }
+
+    /// The sender's own limits: per address and per device.
+    ///
+    /// # Errors
+    /// The refusal with the seconds to wait.
+    pub fn admit_sender(&self, address: IpAddr, device: Option<&str>) -> Result<(), Refusal> {
         self.by_address
             .check_key(&network(address))
             .map_err(|n| Refusal::Address {
@@ -108,6 +118,16 @@ impl Desk {
                     retry_after_s: wait_s(&n),
                 })?;
         }
+        Ok(())
+    }
+
+    /// The county-wide ceiling: spent only by tips that passed every cheap check, so
+    /// refused junk (a picture bomb measured from its header) never uses up what honest
+    /// citizens need.
+    ///
+    /// # Errors
+    /// The refusal with the seconds to wait.
+    pub fn admit_county(&self) -> Result<(), Refusal> {
         self.county.check().map_err(|n| Refusal::Busy {
             retry_after_s: wait_s(&n),
         })

@@ -306,3 +306,67 @@ async fn a_flood_of_wrong_log_ins_is_throttled_with_flat_memory() {
     assert_eq!(r.status(), StatusCode::OK);
     let _ = tx.send(());
 }
+
+/// Picture bombs from 40 addresses (two tips each, two 20,000 × 20,000 PNGs of 83 bytes
+/// per tip) while 15 citizens send honest tips with a real photo: every bomb is refused
+/// from its header with a 422, every honest tip is taken (201) — the bombs use neither the
+/// write slots nor the county-wide allowance. Printed: the time for all of it.
+#[expect(clippy::print_stdout, reason = "the figures are this test's report")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn honest_tips_are_taken_while_picture_bombs_arrive() {
+    use base64::Engine as _;
+    let (_dir, _store, base, tx) = start_demo().await;
+    let encode = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+    let bomb = encode(include_bytes!(
+        "../../store/tests/fixtures/photos/bomb_20000.png"
+    ));
+    let photo = include_bytes!("../../store/tests/fixtures/photos/pillow.jpg");
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for a in 0..55u8 {
+        let client = reqwest::Client::builder()
+            .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 4, 1 + a)))
+            .build()
+            .expect("client");
+        let honest = a >= 40;
+        let tips = if honest { 1 } else { 2 };
+        for n in 0..tips {
+            let (client, base) = (client.clone(), base.clone());
+            let body = if honest {
+                // Each its own photo (bytes after the JPEG's end change its digest).
+                let mut bytes = photo.to_vec();
+                bytes.extend_from_slice(&[a, n]);
+                json!({"description": format!("诚实举报 {a}：河边有人挖沙"),
+                       "lon": 112.01 + f64::from(a) * 0.0005, "lat": 36.41,
+                       "photos": [{"name": "现场.jpg", "data": encode(&bytes)}]})
+            } else {
+                json!({"description": format!("炸弹 {a}-{n}"), "lon": 112.02, "lat": 36.42,
+                       "photos": [{"name": "a.png", "data": bomb}, {"name": "b.png", "data": bomb}]})
+            };
+            tasks.push(tokio::spawn(async move {
+                let r = client
+                    .post(format!("{base}/api/v1/public/tips"))
+                    .header("x-device-id", format!("bomb-test-{a}-{n}"))
+                    .json(&body)
+                    .send()
+                    .await
+                    .expect("send");
+                (honest, r.status())
+            }));
+        }
+    }
+    let (mut taken, mut bombs_refused) = (0, 0);
+    for t in tasks {
+        match t.await.expect("task") {
+            (true, StatusCode::CREATED) => taken += 1,
+            (false, StatusCode::UNPROCESSABLE_ENTITY) => bombs_refused += 1,
+            (honest, other) => panic!("honest {honest}: unexpected {other}"),
+        }
+    }
+    println!(
+        "80 picture-bomb tips and 15 honest tips at once in {:.2} s: {bombs_refused} bombs refused (422), {taken} honest tips taken (201)",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!((taken, bombs_refused), (15, 80));
+    let _ = tx.send(());
+}

@@ -262,7 +262,7 @@ pub(crate) async fn take_tip(
     photos: Vec<(String, Vec<u8>)>,
 ) -> Result<TipReceipt, WebError> {
     if from.operator.is_none() {
-        desk.admit_tip(from.address, from.device)
+        desk.admit_sender(from.address, from.device)
             .map_err(refusal_error)?;
     }
     if photos.len() > MAX_TIP_PHOTOS {
@@ -307,6 +307,9 @@ pub(crate) async fn take_tip(
                 "the photos hold {pixels} pixels together, at most {MAX_TIP_PIXELS}: send smaller ones"
             ),
         ));
+    }
+    if from.operator.is_none() {
+        desk.admit_county().map_err(refusal_error)?;
     }
     // Decoding happens before a write slot is taken, a few photos at a time county-wide,
     // so a picture bomb never holds the slots honest tips need.
