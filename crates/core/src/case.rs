@@ -390,6 +390,16 @@ pub fn field_label(field: &str) -> &'static str {
         "label" => "用途",
         "days" => "有效天数",
         "token_id" => "令牌编号",
+        "current" => "当前密码",
+        "password" => "密码",
+        "repeat" => "确认密码",
+        "action" => "操作",
+        "payment_ref" => "支付凭证号",
+        "answer" => "答复",
+        "purpose" => "查看原因",
+        "notice" => "放假通知",
+        "name" => "名称",
+        "code" => "代码",
         _ => "字段",
     }
 }

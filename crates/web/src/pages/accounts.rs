@@ -151,6 +151,7 @@ async fn admin_markup(
     notice: Option<&str>,
     error: Option<&str>,
     issued: Option<&IssuedToken>,
+    query: &str,
 ) -> Result<Markup, WebError> {
     let zh = lang.is_zh();
     let c = actor.county_id;
@@ -185,7 +186,21 @@ async fn admin_markup(
             .map(|x| x.name.clone())
             .unwrap_or_default(),
     };
-    // Machine clients act as people too; the office's own users come first.
+    let listed: Vec<(&minewatch_store::UserRow, String)> = users
+        .iter()
+        .filter(|u| !u.username.starts_with("__"))
+        .map(|u| (u, unit(u.jurisdiction)))
+        .collect();
+    let needle = query.trim().to_lowercase();
+    let shown: Vec<&(&minewatch_store::UserRow, String)> = listed
+        .iter()
+        .filter(|(u, unit)| {
+            needle.is_empty()
+                || u.username.to_lowercase().contains(&needle)
+                || u.display_name.to_lowercase().contains(&needle)
+                || unit.to_lowercase().contains(&needle)
+        })
+        .collect();
     let body = html! {
         h1 { (lang.t("账号管理", "Accounts")) }
         @if let Some(n) = notice { div.ok role="status" { (n) } }
@@ -197,37 +212,6 @@ async fn admin_markup(
                 p.muted { (t.row.token_id) " · " (t.row.username) " · " (t.row.label) " · " (lang.t("有效至 ", "expires ")) (display_stamp(&t.row.expires_at)) }
             }
         }
-        section.card {
-            h2 { (lang.t("用户", "Users")) " (" (users.len()) ")" }
-            p.muted { (lang.t("停用后该用户立即无法登录，已登录的页面和接口令牌同时失效；可随时重新启用。",
-                "A disabled user cannot sign in; their open sessions and API tokens stop at once. They can be enabled again.")) }
-            div.scroll { table {
-                thead { tr {
-                    th { (lang.t("用户名", "Username")) } th { (lang.t("姓名", "Name")) } th { (lang.t("角色", "Role")) }
-                    th { (lang.t("单位", "Unit")) } th { (lang.t("状态", "State")) } th { (lang.t("操作", "Action")) }
-                } }
-                tbody { @for u in users.iter().filter(|u| !u.username.starts_with("__")) {
-                    tr.disabled[!u.active] {
-                        td { (u.username) } td { (u.display_name) } td { (u.role.label(zh)) } td { (unit(u.jurisdiction)) }
-                        td { @if u.active { (lang.t("正常", "active")) } @else { span.tag { (lang.t("已停用", "disabled")) } } }
-                        td {
-                            @if u.id != actor.user_id {
-                                form.inline method="post" action="/admin/users" {
-                                    input type="hidden" name="username" value=(u.username);
-                                    @if u.active {
-                                        input type="hidden" name="action" value="disable";
-                                        button.secondary type="submit" { (lang.t("停用", "Disable")) }
-                                    } @else {
-                                        input type="hidden" name="action" value="enable";
-                                        button.secondary type="submit" { (lang.t("启用", "Enable")) }
-                                    }
-                                }
-                            } @else { span.muted { (lang.t("本人", "you")) } }
-                        }
-                    }
-                } }
-            } }
-        }
         section.card.narrow {
             h2 { (lang.t("重设密码", "Set a password")) }
             p.muted { (lang.t("用于忘记密码的同事；其所有登录会退出。本人改密码请到“我的账号”。",
@@ -235,7 +219,9 @@ async fn admin_markup(
             form method="post" action="/admin/users" {
                 input type="hidden" name="action" value="password";
                 label { (lang.t("用户名", "Username"))
-                    select name="username" required { @for u in users.iter().filter(|u| u.active && u.id != actor.user_id && !u.username.starts_with("__")) {
+                    select name="username" required {
+                        option value="" { (lang.t("请选择用户", "choose a user")) }
+                        @for u in users.iter().filter(|u| u.active && u.id != actor.user_id && !u.username.starts_with("__")) {
                         option value=(u.username) { (u.username) " · " (u.display_name) }
                     } } }
                 label { (lang.t("新密码（至少 8 个字符）", "New password (at least 8 characters)")) input name="password" type="password" autocomplete="new-password" minlength="8" maxlength="128" required; }
@@ -251,7 +237,9 @@ async fn admin_markup(
                 input type="hidden" name="action" value="issue";
                 div.row {
                     label { (lang.t("代表用户", "Acts as"))
-                        select name="username" required { @for u in users.iter().filter(|u| u.active && !u.username.starts_with("__")) {
+                        select name="username" required {
+                            option value="" { (lang.t("请选择用户", "choose a user")) }
+                            @for u in users.iter().filter(|u| u.active && !u.username.starts_with("__")) {
                             option value=(u.username) { (u.username) " · " (u.display_name) }
                         } } }
                     label { (lang.t("用途", "What for")) input name="label" maxlength="100" required placeholder=(lang.t("如：供电异常数据接口", "e.g. power feed")); }
@@ -285,6 +273,42 @@ async fn admin_markup(
                     } }
                 } }
             }
+        }
+        section.card {
+            h2 { (lang.t("用户", "Users")) " (" (shown.len()) @if !query.is_empty() { " / " (listed.len()) } ")" }
+            p.muted { (lang.t("停用后该用户立即无法登录，已登录的页面和接口令牌同时失效；可随时重新启用。",
+                "A disabled user cannot sign in; their open sessions and API tokens stop at once. They can be enabled again.")) }
+            form.row method="get" action="/admin/users" {
+                input type="search" name="q" value=(query) placeholder=(lang.t("用户名、姓名或单位", "username, name or unit")) aria-label=(lang.t("查找用户", "Find a user"));
+                button.secondary type="submit" { (lang.t("查找", "Find")) }
+            }
+            div.scroll { table.users {
+                thead { tr {
+                    th { (lang.t("用户名", "Username")) } th { (lang.t("姓名 · 角色 · 单位", "Name · role · unit")) }
+                    th { (lang.t("状态", "State")) } th { (lang.t("操作", "Action")) }
+                } }
+                tbody { @for (u, unit) in &shown {
+                    tr.disabled[!u.active] {
+                        td { (u.username) }
+                        td { (u.display_name) br; span.muted { (u.role.label(zh)) @if !unit.is_empty() { " · " (unit) } } }
+                        td { @if u.active { (lang.t("正常", "active")) } @else { span.tag { (lang.t("已停用", "disabled")) } } }
+                        td {
+                            @if u.id != actor.user_id {
+                                form.inline method="post" action="/admin/users" {
+                                    input type="hidden" name="username" value=(u.username);
+                                    @if u.active {
+                                        input type="hidden" name="action" value="disable";
+                                        button.secondary type="submit" { (lang.t("停用", "Disable")) }
+                                    } @else {
+                                        input type="hidden" name="action" value="enable";
+                                        button.secondary type="submit" { (lang.t("启用", "Enable")) }
+                                    }
+                                }
+                            } @else { span.muted { (lang.t("本人", "you")) } }
+                        }
+                    }
+                } }
+            } }
         }
         section.card {
             h2 { (lang.t("账号变动记录", "Account changes")) }
@@ -336,6 +360,7 @@ async fn show(
         notice.as_deref(),
         error.as_deref(),
         issued.as_ref(),
+        "",
     )
     .await
     {
@@ -349,11 +374,13 @@ pub async fn admin(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
+    Query(q): Query<Fields>,
 ) -> Response {
     if let Err(e) = admin_only(&actor) {
         return error_page(lang, Some(&actor), &e);
     }
-    match admin_markup(&state, &actor, lang, None, None, None).await {
+    let query = q.get("q").map_or("", String::as_str);
+    match admin_markup(&state, &actor, lang, None, None, None, query).await {
         Ok(m) => m.into_response(),
         Err(e) => error_page(lang, Some(&actor), &e),
     }
