@@ -424,10 +424,7 @@ pub(crate) async fn xlsx_response(
         .store
         .list_cases(actor, &filter, state.clock.today(), 1, 100_000)
         .await?;
-    let bytes = tokio::task::spawn_blocking(move || export::ledger_xlsx(&rows, lang))
-        .await
-        .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?
-        .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?;
+    let bytes = export::off_thread(move || export::ledger_xlsx(&rows, lang)).await?;
     let name = format!("ledger-{}.xlsx", state.clock.today());
     Ok(xlsx_file(bytes, &name))
 }

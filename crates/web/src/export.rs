@@ -11,6 +11,21 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 pub const MAX_CELL_CHARS: usize = 32_767;
 const CUT_MARK: &str = "……（超出单元格长度，全文见系统记录 / cut: the full text is in the record）";
 
+/// Builds a workbook off the async threads: a county's ledger or patrol forms take
+/// seconds of CPU that would otherwise stall every other request on that thread.
+///
+/// # Errors
+/// When the workbook cannot be built (reported as an internal error, never a panic).
+pub(crate) async fn off_thread(
+    build: impl FnOnce() -> Result<Vec<u8>, XlsxError> + Send + 'static,
+) -> Result<Vec<u8>, crate::WebError> {
+    let fail = |e: String| crate::WebError::Store(minewatch_store::StoreError::Corrupt(e));
+    tokio::task::spawn_blocking(build)
+        .await
+        .map_err(|e| fail(format!("building the workbook: {e}")))?
+        .map_err(|e| fail(format!("building the workbook: {e}")))
+}
+
 /// A cell's text as Excel can hold it: a longer text (a 40,000-character clue) is cut with
 /// a mark saying so, so one long record never fails the whole export.
 pub(crate) fn cell_text(text: &str) -> std::borrow::Cow<'_, str> {

@@ -1548,3 +1548,27 @@ async fn log_in_sends_the_user_only_to_this_site() {
         assert_eq!(r.headers()["location"], expected, "{next:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_carries_a_request_id() {
+    let s = start().await;
+    let r = client()
+        .get(format!("{}/healthz", s.base))
+        .send()
+        .await
+        .expect("health");
+    let id = r.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    // One a proxy set is kept, so both logs name the same request.
+    let r = client()
+        .get(format!("{}/api/v1/me", s.base))
+        .header("x-request-id", "proxy-7f3a")
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(r.headers()["x-request-id"], "proxy-7f3a");
+}

@@ -128,29 +128,35 @@ impl Store {
         let all_runs: Vec<Vec<(f64, f64)>> = day_runs.iter().chain(&night_runs).cloned().collect();
 
         let zones = self.placed_zones(actor).await?;
-        let mut out: Vec<ZoneCoverage> = zones
-            .par_iter()
-            .map(|(z, shape, grid)| {
-                let grid = grid.as_ref();
-                ZoneCoverage {
-                    id: z.id,
-                    external_id: z.external_id.clone(),
-                    name: z.name.clone(),
-                    kind: z.kind.clone(),
-                    kind_label: ZoneKind::parse(&z.kind)
-                        .map_or_else(|| z.kind.clone(), |k| k.label_zh().to_string()),
-                    township_id: grid.map(|g| g.township_id),
-                    township: grid.map(|g| g.township.clone()).unwrap_or_default(),
-                    village_id: grid.map(|g| g.village_id),
-                    village: grid.map(|g| g.village.clone()).unwrap_or_default(),
-                    area_m2: z.area_m2,
-                    day: coverage(shape, &day_runs, distance_m),
-                    night: coverage(shape, &night_runs, distance_m),
-                    any: coverage(shape, &all_runs, distance_m),
-                    geometry: z.geometry.clone(),
-                }
-            })
-            .collect();
+        // Buffering tracks against every zone is seconds of CPU for a county: done on the
+        // blocking pool (and its cores), not on the thread serving other requests.
+        let mut out: Vec<ZoneCoverage> = tokio::task::spawn_blocking(move || {
+            zones
+                .par_iter()
+                .map(|(z, shape, grid)| {
+                    let grid = grid.as_ref();
+                    ZoneCoverage {
+                        id: z.id,
+                        external_id: z.external_id.clone(),
+                        name: z.name.clone(),
+                        kind: z.kind.clone(),
+                        kind_label: ZoneKind::parse(&z.kind)
+                            .map_or_else(|| z.kind.clone(), |k| k.label_zh().to_string()),
+                        township_id: grid.map(|g| g.township_id),
+                        township: grid.map(|g| g.township.clone()).unwrap_or_default(),
+                        village_id: grid.map(|g| g.village_id),
+                        village: grid.map(|g| g.village.clone()).unwrap_or_default(),
+                        area_m2: z.area_m2,
+                        day: coverage(shape, &day_runs, distance_m),
+                        night: coverage(shape, &night_runs, distance_m),
+                        any: coverage(shape, &all_runs, distance_m),
+                        geometry: z.geometry.clone(),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("coverage task failed: {e}")))?;
         out.retain(|z| match z.township_id {
             Some(t) => in_scope(actor, t, z.village_id),
             None => super::ground_scope(actor) == Some((None, None)),

@@ -213,8 +213,8 @@ pub async fn xlsx(
         let to = parse_day(&q, "to")?.unwrap_or(today);
         let from = parse_day(&q, "from")?.unwrap_or(to - Duration::days(6));
         let c = state.store.compliance(&actor, from, to, today).await?;
-        let bytes = crate::export::compliance_workbook(&c, lang)
-            .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?;
+        let bytes =
+            crate::export::off_thread(move || crate::export::compliance_workbook(&c, lang)).await?;
         Ok(crate::api::xlsx_file(
             bytes,
             &format!("compliance-{from}-{to}.xlsx"),

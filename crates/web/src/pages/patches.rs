@@ -629,8 +629,8 @@ pub async fn xlsx(
 ) -> Response {
     let result: Result<Response, WebError> = async {
         let rows = state.store.patches(&actor, &filter_of(&q)).await?;
-        let bytes = crate::export::patches_workbook(&rows, lang)
-            .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?;
+        let bytes =
+            crate::export::off_thread(move || crate::export::patches_workbook(&rows, lang)).await?;
         Ok(crate::api::xlsx_file(bytes, "patches.xlsx"))
     }
     .await;
@@ -709,8 +709,10 @@ pub async fn findings_xlsx(
     let result: Result<Response, WebError> = async {
         let list = state.store.truth_findings(&actor, None).await?;
         let photos = finding_photos(&state, &list).await?;
-        let bytes = crate::export::findings_workbook(&list, &photos, lang)
-            .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?;
+        let bytes = crate::export::off_thread(move || {
+            crate::export::findings_workbook(&list, &photos, lang)
+        })
+        .await?;
         Ok(crate::api::xlsx_file(bytes, "findings.xlsx"))
     }
     .await;

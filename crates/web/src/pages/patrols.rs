@@ -410,8 +410,10 @@ pub async fn xlsx(
         let filter = filter_of(&q, today)?;
         let rows = state.store.patrol_records(&actor, &filter).await?;
         let (_, county) = state.store.county(actor.county_id).await?;
-        let bytes = crate::export::patrol_form_workbook(&rows, &county, lang)
-            .map_err(|e| WebError::Store(minewatch_store::StoreError::Corrupt(e.to_string())))?;
+        let bytes = crate::export::off_thread(move || {
+            crate::export::patrol_form_workbook(&rows, &county, lang)
+        })
+        .await?;
         Ok(crate::api::xlsx_file(
             bytes,
             &format!("patrol-records-{today}.xlsx"),
