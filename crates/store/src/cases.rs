@@ -8,7 +8,7 @@ use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use minewatch_core::case::action_label;
 use minewatch_core::clock::local_date;
-use minewatch_core::deadline::{days_overdue, look_back_dates};
+use minewatch_core::deadline::days_overdue;
 use minewatch_core::rights::may_act;
 use minewatch_core::{
     CaseAction, CaseState, CaseStatus, ClueSource, ProblemKind, Refusal, Severity,
@@ -607,39 +607,6 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        if closed_at.is_some() {
-            let (roll, day_roll): (f64, f64) = self.draw(|rng| {
-                use rand::Rng;
-                (rng.r#gen(), rng.r#gen())
-            });
-            let random = minewatch_core::deadline::random_look_back(
-                today,
-                minewatch_core::deadline::RANDOM_LOOK_BACK_SHARE,
-                roll,
-                day_roll,
-            );
-            let scheduled = look_back_dates(today).into_iter().map(|d| (d, "schedule"));
-            for (due, drawn) in scheduled.chain(random.map(|d| (d, "random"))) {
-                sqlx::query("INSERT INTO look_back (case_id, due_on, drawn) VALUES ($1, $2, $3)")
-                    .bind(case_id)
-                    .bind(due.to_string())
-                    .bind(drawn)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        if let CaseAction::LookBack { recurrence, note } = action {
-            sqlx::query(
-                "UPDATE look_back SET done_at = $1, recurrence = $2, note = $3 WHERE id = \
-                 (SELECT id FROM look_back WHERE case_id = $4 AND done_at IS NULL ORDER BY due_on, id LIMIT 1)",
-            )
-            .bind(at.clone())
-            .bind(i64::from(*recurrence))
-            .bind(note.clone())
-            .bind(case_id)
-            .execute(&mut *tx)
-            .await?;
-        }
         append(
             &mut tx,
             NewEvent {
@@ -654,12 +621,19 @@ impl Store {
             },
         )
         .await?;
-        if matches!(action, CaseAction::Verify { founded: true, .. }) {
-            crate::ground::leads::raise_tx(&mut tx, county_id, case_id, now, &at).await?;
-        }
-        if matches!(action, CaseAction::Verify { .. }) {
-            crate::public::tips::start_answer_clock(&mut tx, county_id, case_id, now).await?;
-        }
+        crate::hooks::after_step(
+            &mut tx,
+            &crate::hooks::Step {
+                store: self,
+                county_id,
+                case_id,
+                action,
+                closed: closed_at.is_some(),
+                now,
+                at: &at,
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(next)
     }

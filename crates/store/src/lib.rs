@@ -20,6 +20,7 @@ pub mod demo;
 mod error;
 mod events;
 mod ground;
+mod hooks;
 mod lookbacks;
 mod migrate;
 mod org;

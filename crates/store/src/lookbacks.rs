@@ -116,3 +116,50 @@ impl Store {
             .collect()
     }
 }
+
+/// After a step on a case: a case just closed gets its look-backs (the scheduled ones and,
+/// by a draw, a random one); a look-back step is recorded against the earliest open task.
+pub(crate) fn on_case_step<'a>(
+    tx: &'a mut crate::hooks::Tx,
+    step: &'a crate::hooks::Step<'a>,
+) -> crate::hooks::HookFuture<'a> {
+    Box::pin(async move {
+        if step.closed {
+            let today = minewatch_core::clock::local_date(step.now);
+            let (roll, day_roll): (f64, f64) = step.store.draw(|rng| {
+                use rand::Rng;
+                (rng.r#gen(), rng.r#gen())
+            });
+            let random = minewatch_core::deadline::random_look_back(
+                today,
+                minewatch_core::deadline::RANDOM_LOOK_BACK_SHARE,
+                roll,
+                day_roll,
+            );
+            let scheduled = minewatch_core::deadline::look_back_dates(today)
+                .into_iter()
+                .map(|d| (d, "schedule"));
+            for (due, drawn) in scheduled.chain(random.map(|d| (d, "random"))) {
+                sqlx::query("INSERT INTO look_back (case_id, due_on, drawn) VALUES ($1, $2, $3)")
+                    .bind(step.case_id)
+                    .bind(due.to_string())
+                    .bind(drawn)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        if let minewatch_core::CaseAction::LookBack { recurrence, note } = step.action {
+            sqlx::query(
+                "UPDATE look_back SET done_at = $1, recurrence = $2, note = $3 WHERE id = \
+                 (SELECT id FROM look_back WHERE case_id = $4 AND done_at IS NULL ORDER BY due_on, id LIMIT 1)",
+            )
+            .bind(step.at.to_string())
+            .bind(i64::from(*recurrence))
+            .bind(note.clone())
+            .bind(step.case_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(())
+    })
+}

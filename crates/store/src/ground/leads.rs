@@ -118,6 +118,22 @@ impl Conclusion {
 /// Raises the leads a newly confirmed case calls for, inside the caller's transaction.
 /// Returns the ids raised (none when the case is not digging found from outside, has no
 /// grid, or its grid neither reported nor patrolled there in the window).
+/// After a step on a case: a case found founded raises the leads it holds.
+pub(crate) fn on_case_step<'a>(
+    tx: &'a mut crate::hooks::Tx,
+    step: &'a crate::hooks::Step<'a>,
+) -> crate::hooks::HookFuture<'a> {
+    Box::pin(async move {
+        if matches!(
+            step.action,
+            minewatch_core::CaseAction::Verify { founded: true, .. }
+        ) {
+            raise_tx(tx, step.county_id, step.case_id, step.now, step.at).await?;
+        }
+        Ok(())
+    })
+}
+
 pub(crate) async fn raise_tx(
     conn: &mut AnyConnection,
     county_id: i64,

@@ -286,6 +286,19 @@ pub(crate) async fn tip_policy_in(conn: &mut AnyConnection, county_id: i64) -> R
 
 /// Called inside the case's write transaction when a case is verified: every tip on it now
 /// owes the tipster an answer within the answer clock.
+/// After a step on a case: once checked, the case's tipsters are owed an answer.
+pub(crate) fn on_case_step<'a>(
+    tx: &'a mut crate::hooks::Tx,
+    step: &'a crate::hooks::Step<'a>,
+) -> crate::hooks::HookFuture<'a> {
+    Box::pin(async move {
+        if matches!(step.action, minewatch_core::CaseAction::Verify { .. }) {
+            start_answer_clock(tx, step.county_id, step.case_id, step.now).await?;
+        }
+        Ok(())
+    })
+}
+
 pub(crate) async fn start_answer_clock(
     conn: &mut AnyConnection,
     county_id: i64,
