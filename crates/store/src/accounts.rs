@@ -3,7 +3,7 @@
 //! admin on the admin page or at the console (no actor). A disabled user's sessions are
 //! deleted and their tokens answer 401 from the next request on.
 
-use crate::events::{NewEvent, append, parse_stamp, stamp};
+use crate::ledger::events::{NewEvent, append, parse_stamp, stamp};
 use crate::users::{USER_COLUMNS, UserRow, actor_from_row, token_digest};
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, Utc};

@@ -3,7 +3,7 @@
 //! [`crate::photo`]), each upload is recorded with the phone's own position and time when the
 //! page sent them, and what a file is attached to decides who may fetch it.
 
-use crate::events::stamp;
+use crate::ledger::events::stamp;
 use crate::{Actor, Result, Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -798,7 +798,7 @@ impl Store {
                 if uploader.map_or(i == 0, |w| w == user) {
                     let at: Option<String> = u.try_get("device_taken_at")?;
                     let c = Capture {
-                        taken_at: at.as_deref().and_then(crate::events::parse_stamp),
+                        taken_at: at.as_deref().and_then(crate::ledger::events::parse_stamp),
                         lon: u.try_get("device_lon")?,
                         lat: u.try_get("device_lat")?,
                         accuracy_m: u.try_get("device_accuracy_m")?,

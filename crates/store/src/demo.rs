@@ -2,9 +2,9 @@
 //! of every role and a few hundred cases in every state and from every source. Every name
 //! is invented; none is a real person's.
 
-mod ground;
-mod public;
-mod sky;
+mod patches;
+mod patrol;
+mod tips;
 
 use crate::org::{NewCampaign, NewGrid, NewUser};
 use crate::{Actor, NewClue, Result, Store, StoreError};
@@ -156,7 +156,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
     // Townships on a 5 × 2 grid of cells 0.1° wide around 112.2°E 36.5°N; villages inside.
     let mut townships = Vec::new();
     let mut villages: Vec<(i64, i64, f64, f64)> = Vec::new();
-    let mut cells: Vec<sky::VillageCell> = Vec::new();
+    let mut cells: Vec<patches::VillageCell> = Vec::new();
     for (i, (name, kind)) in TOWNSHIPS.iter().enumerate() {
         let tid = store.create_township(county_id, name, kind).await?;
         let (cx, cy) = (112.0 + 0.1 * (i % 5) as f64, 36.4 + 0.1 * (i / 5) as f64);
@@ -194,7 +194,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
                 y0 + rng.gen_range(0.01..0.09) * 10.0 * h,
             );
             villages.push((tid, vid, vx, vy));
-            cells.push(sky::VillageCell {
+            cells.push(patches::VillageCell {
                 township: (*name).to_string(),
                 village: vname.clone(),
                 grid: format!("{vname}网格"),
@@ -357,7 +357,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
     )
     .await?;
 
-    let ground = ground::Ground {
+    let ground = patrol::Ground {
         store,
         office: &office,
         townships: &townships,
@@ -367,7 +367,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         cells: &cells,
         now,
     };
-    ground::reports(&ground, &mut ground_rng).await?;
+    patrol::reports(&ground, &mut ground_rng).await?;
 
     // Cases over the last 120 days, each taken to a randomly drawn stage.
     let mut cases = 0;
@@ -392,7 +392,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
             ),
             lon: Some(vx + rng.gen_range(-0.008..0.008)),
             lat: Some(vy + rng.gen_range(-0.008..0.008)),
-            observed_at: Some(crate::events::stamp(
+            observed_at: Some(crate::ledger::events::stamp(
                 filed - Duration::hours(rng.gen_range(1..48)),
             )),
             description: FINDINGS
@@ -587,11 +587,11 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
             )
             .await?;
     }
-    let sites = sky::build(store, &office, &cells, &mut rng, now).await?;
-    ground::patrols(&ground, &mut ground_rng).await?;
-    ground::tracks(&ground, &sites).await?;
-    let planted = ground::planted_case(&ground, &sites, &mut ground_rng).await?;
-    public::tips(
+    let sites = patches::build(store, &office, &cells, &mut rng, now).await?;
+    patrol::patrols(&ground, &mut ground_rng).await?;
+    patrol::tracks(&ground, &sites).await?;
+    let planted = patrol::planted_case(&ground, &sites, &mut ground_rng).await?;
+    tips::tips(
         store,
         county_id,
         &township_users,

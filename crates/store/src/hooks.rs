@@ -31,9 +31,9 @@ pub(crate) const CASE_HOOKS: &[(&str, CaseHook)] = &[
     // A closed case is looked at again; a look-back step is recorded against its task.
     ("lookbacks", crate::lookbacks::on_case_step),
     // A founded case may hold a lead: who should have found it first.
-    ("leads", crate::ground::leads::on_case_step),
+    ("leads", crate::leads::on_case_step),
     // A checked case owes its tipsters an answer from now.
-    ("tips", crate::public::tips::on_case_step),
+    ("tips", crate::tips::on_case_step),
 ];
 
 /// Runs every hook on `step`; the first failure undoes the whole step.

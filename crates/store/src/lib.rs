@@ -13,25 +13,22 @@
 mod accounts;
 mod actor;
 mod attachments;
-mod audit;
-mod cases;
-mod clues;
+mod calendar;
 pub mod demo;
 mod error;
-mod events;
-mod ground;
 mod hooks;
+mod leads;
+mod ledger;
 mod lookbacks;
 mod migrate;
 mod org;
 mod org_import;
 mod patches;
+mod patrol;
 pub mod photo;
-mod public;
-mod registers;
 mod secrets;
 mod sql;
-mod truth;
+mod tips;
 mod users;
 
 pub use accounts::{
@@ -39,27 +36,27 @@ pub use accounts::{
 };
 pub use actor::Actor;
 pub use attachments::{Analysed, AttachmentMeta, BlobStore, Capture, PhotoReading};
-pub use audit::{AuditFailure, AuditReport};
-pub use cases::{
+pub use ledger::audit::{AuditFailure, AuditReport};
+pub use ledger::cases::{
     CaseDetail, CaseFilter, CaseRow, Dashboard, EventView, OverdueRow, TownshipCounts,
 };
-pub use clues::{ClueOutcome, ClueRow, NewClue};
+pub use ledger::clues::{ClueOutcome, ClueRow, NewClue};
 pub use error::StoreError;
-pub use ground::GridPlace;
-pub use ground::calendar::{CALENDAR_PERIODS, Duty, DutyLine, PeriodCell, PeriodState};
-pub use ground::compliance::{Compliance, UnitCompliance};
-pub use ground::coverage::{CoverageReport, UnitCoverage, ZoneCoverage};
-pub use ground::leads::{
+pub use patrol::GridPlace;
+pub use patrol::duty::{CALENDAR_PERIODS, Duty, DutyLine, PeriodCell, PeriodState};
+pub use patrol::compliance::{Compliance, UnitCompliance};
+pub use patrol::coverage::{CoverageReport, UnitCoverage, ZoneCoverage};
+pub use leads::{
     Conclusion, LeadEvidence, LeadReport, LeadRow, LeadTrack, SHOULD_HAVE_FOUND,
 };
-pub use ground::patrols::{
+pub use patrol::patrols::{
     NewPatrolRecord, PatrolFilter, PatrolLevel, PatrolRow, PatrolStep, Signature,
 };
-pub use ground::reports::{
+pub use patrol::reports::{
     DayMark, GridDays, LATE_LIMIT_DAYS, NewFinding, ReportBoard, ReportBody, ZeroReportOutcome,
     ZeroReportRow,
 };
-pub use ground::tracks::{MAX_TRACK_POINTS, NewTrack, TrackRow};
+pub use patrol::tracks::{MAX_TRACK_POINTS, NewTrack, TrackRow};
 pub use lookbacks::{LookBackRow, TownshipLookBacks};
 pub use org::{
     CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow, TownshipRow,
@@ -70,16 +67,16 @@ pub use patches::{
     NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImages, PatchImportSummary,
     PatchRow, VerificationReason, VerificationRow, determination_label,
 };
-pub use public::calendar::CalendarDay;
-pub use public::rewards::{RewardRow, RewardRule, RewardTotals};
-pub use public::tips::{
+pub use calendar::CalendarDay;
+pub use tips::rewards::{RewardRow, RewardRule, RewardTotals};
+pub use tips::{
     DUPLICATE_HOURS, MAX_TIP_CHARS, MAX_TIP_PHOTOS, NewTip, TipChannel, TipLapse, TipPolicy,
     TipProgress, TipReceipt, TipRow, TipStep, Tipster, normalise_code,
 };
-pub use registers::{
+pub use patches::registers::{
     RegisterFeature, RegisterImportRow, RegisterImportSummary, RegisterLayer, SHAFT_RADIUS_M,
 };
-pub use truth::{Finding, FindingKind, PHOTO_MAX_DISTANCE_M, SAME_PICTURE_BITS};
+pub use patches::truth::{Finding, FindingKind, PHOTO_MAX_DISTANCE_M, SAME_PICTURE_BITS};
 pub use users::UserRow;
 
 use minewatch_core::deadline::Policy;

@@ -1,7 +1,7 @@
 //! Organisation registers (R1–R3): county, townships, villages, grids, departments,
 //! campaigns and the routing table.
 
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 use minewatch_core::ProblemKind;
 use minewatch_core::org::DepartmentCode;

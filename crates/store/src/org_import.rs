@@ -1,7 +1,7 @@
 //! Setting up a real county: its departments and routing, and its townships, villages and
 //! grids from the office's own roster, in one transaction.
 
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use minewatch_core::org::DepartmentCode;

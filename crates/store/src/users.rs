@@ -1,6 +1,6 @@
 //! Users, browser sessions and API tokens. Only SHA-256 digests of tokens are stored.
 
-use crate::events::stamp;
+use crate::ledger::events::stamp;
 use crate::org::NewUser;
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, Utc};

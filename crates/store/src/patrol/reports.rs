@@ -9,8 +9,8 @@ use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
 use super::{GridPlace, duty_settings_in, id_list, in_scope};
-use crate::clues::{NewClue, place};
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::clues::{NewClue, place};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, ClueOutcome, Result, Store, StoreError};
 
 /// How far back a late report may still be filed.

@@ -1,6 +1,6 @@
 //! `audit verify`: re-walks the event chain and re-derives every case's state from it.
 
-use crate::events::record_from_row;
+use crate::ledger::events::record_from_row;
 use crate::{Result, Store, StoreError};
 use chrono::DateTime;
 use minewatch_core::chain::{self, ChainBreak};

@@ -1,7 +1,11 @@
 //! Public tips (R4, R13): a citizen's report without an account, filed as a clue (so it is
 //! routed and merged like any other, R3/R10), answered with a tracking code and a secret that
 //! show the tipster its progress and nothing else. The clocks run in working days: accepted
-//! within a working day, checked within a set number, answered at the end.
+//! within a working day, checked within a set number, answered at the end. The tipster's
+//! identity is kept apart from the ledger and seen by the reward officer only; rewards are
+//! in `rewards`. The working-day calendar the clocks run on is `crate::calendar`.
+
+pub(crate) mod rewards;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use geo::Contains;
@@ -15,9 +19,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
-use super::calendar::work_calendar_in;
-use crate::clues::NewClue;
-use crate::events::{NewEvent, append, stamp};
+use crate::calendar::work_calendar_in;
+use crate::ledger::clues::NewClue;
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// Longest description accepted.

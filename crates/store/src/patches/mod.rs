@@ -3,6 +3,9 @@
 //! holds it and the lead department of its kind, with the verification deadline. The
 //! village or township then files field evidence (举证) and the county reviews it.
 
+pub(crate) mod registers;
+pub(crate) mod truth;
+
 use chrono::{DateTime, Utc};
 use minewatch_core::rights::may_administer_county;
 use minewatch_core::{ClueSource, ProblemKind, Role, Scope, Severity};
@@ -16,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use std::collections::HashSet;
 
-use crate::clues::NewClue;
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::clues::NewClue;
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::sql::Sql;
 use crate::{Actor, Result, Store, StoreError};
 
@@ -624,7 +627,7 @@ impl Store {
             for reading in &mut readings {
                 reading.distance_m = reading
                     .position()
-                    .map(|(lon, lat)| crate::truth::distance_to(&shape, lon, lat));
+                    .map(|(lon, lat)| crate::patches::truth::distance_to(&shape, lon, lat));
             }
             verifications.push((v, photos, readings));
         }
@@ -860,7 +863,7 @@ impl Store {
             && latest.determination == "illegal"
             && let Some(case_id) = detail.row.case_id
         {
-            crate::ground::leads::raise_tx(&mut tx, actor.county_id, case_id, now, &at).await?;
+            crate::leads::raise_tx(&mut tx, actor.county_id, case_id, now, &at).await?;
         }
         tx.commit().await?;
         Ok(())

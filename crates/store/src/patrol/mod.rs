@@ -1,11 +1,11 @@
-//! The ground (R2, R16–R19, R26): what each unit owes (duty settings and calendar), the
+//! Patrol (R2, R16–R19, R26): what each unit owes (duty settings and the duty calendar), the
 //! grids' daily zero reports, patrol records with their sign-offs, GPS tracks and the
-//! coverage of the zones, the compliance figures, and the "should have found" leads.
+//! coverage of the zones, and the compliance figures. The "should have found" leads they
+//! feed are their own capability (`crate::leads`).
 
-pub(crate) mod calendar;
 pub(crate) mod compliance;
 pub(crate) mod coverage;
-pub(crate) mod leads;
+pub(crate) mod duty;
 pub(crate) mod patrols;
 pub(crate) mod reports;
 pub(crate) mod tracks;
@@ -17,7 +17,7 @@ use minewatch_core::{Role, Scope};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// A grid with the village and township it belongs to.

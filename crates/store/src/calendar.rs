@@ -6,7 +6,7 @@ use minewatch_core::workdays::{DayKind, WorkCalendar, parse_notice};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// One entered day.

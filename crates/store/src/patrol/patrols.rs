@@ -9,8 +9,8 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{ground_scope, in_scope};
-use crate::clues::{NewClue, place};
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::clues::{NewClue, place};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// The level a patrol was made at (R16).

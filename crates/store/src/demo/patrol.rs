@@ -13,9 +13,9 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use super::sky::{M_PER_DEG, Sites, VillageCell, blob, feature, layer};
-use crate::events::stamp;
-use crate::ground::reports::insert_report_tx;
+use super::patches::{M_PER_DEG, Sites, VillageCell, blob, feature, layer};
+use crate::ledger::events::stamp;
+use crate::patrol::reports::insert_report_tx;
 use crate::{
     Actor, CaseFilter, NewPatrolRecord, NewTrack, NewVerification, PatchFilter, PatrolStep, Result,
     Store, StoreError,

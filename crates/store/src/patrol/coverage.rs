@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::tracks::TrackRow;
 use super::{duty_settings_in, in_scope};
-use crate::registers::{RegisterFeature, RegisterLayer};
+use crate::patches::registers::{RegisterFeature, RegisterLayer};
 use crate::{Actor, Result, Store, StoreError};
 
 /// One zone's coverage.

@@ -13,7 +13,7 @@ use minewatch_spatial::zone::ZoneKind;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 macro_rules! register_layers {

@@ -581,7 +581,7 @@ impl Store {
             captures.insert(
                 c.try_get::<i64, _>("user_id")?,
                 crate::Capture {
-                    taken_at: at.as_deref().and_then(crate::events::parse_stamp),
+                    taken_at: at.as_deref().and_then(crate::ledger::events::parse_stamp),
                     lon: c.try_get("device_lon")?,
                     lat: c.try_get("device_lat")?,
                     accuracy_m: c.try_get("device_accuracy_m")?,

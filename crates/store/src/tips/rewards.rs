@@ -10,7 +10,7 @@ use minewatch_core::{ProblemKind, Role};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// One line of the rule table; money in fen.

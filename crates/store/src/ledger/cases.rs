@@ -1,8 +1,8 @@
 //! The ledger (台账): opening cases, taking them through the state machine, listing,
 //! dashboards and the overdue sweep (R11–R14). Every read and write is scoped by the actor.
 
-use crate::clues::{ClueRow, NewClue, clue_row};
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::clues::{ClueRow, NewClue, clue_row};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::sql::Sql;
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};

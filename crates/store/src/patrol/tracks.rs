@@ -9,7 +9,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::in_scope;
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// At most this many points in one track (a day at one fix a second).

@@ -1,8 +1,8 @@
 //! Clue intake (R4–R10): every clue either joins the open case at its place (one place,
 //! one problem) or opens a new case; near a closed case it opens a recurrence (R14).
 
-use crate::cases::{CaseFields, is_open_code};
-use crate::events::{NewEvent, append, stamp};
+use crate::ledger::cases::{CaseFields, is_open_code};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use minewatch_core::rights::{may_administer_county, may_file_clue};
