@@ -13,10 +13,10 @@ use minewatch_spatial::text::shape_from_geojson;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::patrol::coverage::day_span_utc;
 use crate::patrol::duty_settings_in;
 use crate::patrol::tracks::{TRACK_COLUMNS, row_to_track};
-use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 pub const SHOULD_HAVE_FOUND: &str = "should_have_found";

@@ -36,19 +36,32 @@ pub use accounts::{
 };
 pub use actor::Actor;
 pub use attachments::{Analysed, AttachmentMeta, BlobStore, Capture, PhotoReading};
+pub use calendar::CalendarDay;
+pub use error::StoreError;
+pub use leads::{Conclusion, LeadEvidence, LeadReport, LeadRow, LeadTrack, SHOULD_HAVE_FOUND};
 pub use ledger::audit::{AuditFailure, AuditReport};
 pub use ledger::cases::{
     CaseDetail, CaseFilter, CaseRow, Dashboard, EventView, OverdueRow, TownshipCounts,
 };
 pub use ledger::clues::{ClueOutcome, ClueRow, NewClue};
-pub use error::StoreError;
+pub use lookbacks::{LookBackRow, TownshipLookBacks};
+pub use org::{
+    CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow, TownshipRow,
+    VillageRow,
+};
+pub use org_import::{OrgImportSummary, OrgRow};
+pub use patches::registers::{
+    RegisterFeature, RegisterImportRow, RegisterImportSummary, RegisterLayer, SHAFT_RADIUS_M,
+};
+pub use patches::truth::{Finding, FindingKind, PHOTO_MAX_DISTANCE_M, SAME_PICTURE_BITS};
+pub use patches::{
+    NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImages, PatchImportSummary,
+    PatchRow, VerificationReason, VerificationRow, determination_label,
+};
 pub use patrol::GridPlace;
-pub use patrol::duty::{CALENDAR_PERIODS, Duty, DutyLine, PeriodCell, PeriodState};
 pub use patrol::compliance::{Compliance, UnitCompliance};
 pub use patrol::coverage::{CoverageReport, UnitCoverage, ZoneCoverage};
-pub use leads::{
-    Conclusion, LeadEvidence, LeadReport, LeadRow, LeadTrack, SHOULD_HAVE_FOUND,
-};
+pub use patrol::duty::{CALENDAR_PERIODS, Duty, DutyLine, PeriodCell, PeriodState};
 pub use patrol::patrols::{
     NewPatrolRecord, PatrolFilter, PatrolLevel, PatrolRow, PatrolStep, Signature,
 };
@@ -57,26 +70,11 @@ pub use patrol::reports::{
     ZeroReportRow,
 };
 pub use patrol::tracks::{MAX_TRACK_POINTS, NewTrack, TrackRow};
-pub use lookbacks::{LookBackRow, TownshipLookBacks};
-pub use org::{
-    CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow, TownshipRow,
-    VillageRow,
-};
-pub use org_import::{OrgImportSummary, OrgRow};
-pub use patches::{
-    NewVerification, PATCH_STATUSES, PatchDetail, PatchFilter, PatchImages, PatchImportSummary,
-    PatchRow, VerificationReason, VerificationRow, determination_label,
-};
-pub use calendar::CalendarDay;
 pub use tips::rewards::{RewardRow, RewardRule, RewardTotals};
 pub use tips::{
     DUPLICATE_HOURS, MAX_TIP_CHARS, MAX_TIP_PHOTOS, NewTip, TipChannel, TipLapse, TipPolicy,
     TipProgress, TipReceipt, TipRow, TipStep, Tipster, normalise_code,
 };
-pub use patches::registers::{
-    RegisterFeature, RegisterImportRow, RegisterImportSummary, RegisterLayer, SHAFT_RADIUS_M,
-};
-pub use patches::truth::{Finding, FindingKind, PHOTO_MAX_DISTANCE_M, SAME_PICTURE_BITS};
 pub use users::UserRow;
 
 use minewatch_core::deadline::Policy;

@@ -43,7 +43,9 @@ pub fn routes() -> Router<AppState> {
         .route("/patches/{id}/review", post(review_patch))
         .route("/registers", get(register_list))
         .merge(crate::api_ground::routes())
-        .merge(crate::api_public::routes())
+        .merge(crate::tips::api::routes())
+        .merge(crate::calendar::api_routes())
+        .merge(crate::lookbacks::api_routes())
         .fallback(|lang: Lang| async move {
             (StatusCode::NOT_FOUND, Json(json!({"code": "no_route", "message": lang.t("没有这个接口", "no such endpoint")}))).into_response()
         })

@@ -6,18 +6,19 @@
 
 mod api;
 mod api_ground;
-mod api_public;
 pub mod auth;
+mod calendar;
 pub mod client;
 mod csrf;
-pub mod desk;
 mod error;
 mod export;
 mod forms;
 mod i18n;
+mod lookbacks;
 mod openapi;
 mod pages;
 pub mod throttle;
+pub mod tips;
 mod upload;
 
 pub use error::WebError;
@@ -129,8 +130,8 @@ fn always(
 }
 
 /// The public desk's limits, tidied every ten minutes so idle addresses are forgotten.
-fn public_desk() -> std::sync::Arc<desk::Desk> {
-    let desk = std::sync::Arc::new(desk::Desk::default());
+fn public_desk() -> std::sync::Arc<tips::desk::Desk> {
+    let desk = std::sync::Arc::new(tips::desk::Desk::default());
     if let Ok(rt) = tokio::runtime::Handle::try_current() {
         let weak = std::sync::Arc::downgrade(&desk);
         rt.spawn(async move {

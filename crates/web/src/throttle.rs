@@ -62,7 +62,7 @@ impl LoginGuard {
     pub fn admit(&self, username: &str, address: IpAddr) -> Result<(), u64> {
         if self
             .by_address
-            .check_key(&crate::desk::network(address))
+            .check_key(&crate::tips::desk::network(address))
             .is_err()
         {
             return Err(TRIES_PER_ADDRESS.1);

@@ -365,7 +365,7 @@ async fn lookups_until_refused(s: &Server, forwarded: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn limits_count_the_client_behind_a_trusted_proxy_only() {
-    let per_address = usize::try_from(minewatch_web::desk::LOOKUPS_PER_ADDRESS.0).expect("n");
+    let per_address = usize::try_from(minewatch_web::tips::desk::LOOKUPS_PER_ADDRESS.0).expect("n");
     // Behind a trusted proxy (here: the loopback the test connects from), each client
     // has its own limit.
     let proxied =

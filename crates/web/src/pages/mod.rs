@@ -11,9 +11,7 @@ mod ledger;
 mod org;
 mod patches;
 mod patrols;
-mod photos;
-pub(crate) mod public;
-mod tips;
+pub(crate) mod photos;
 mod tracks;
 
 pub(crate) use patches::status_label;
@@ -78,21 +76,9 @@ pub fn routes() -> Router<AppState> {
         .route("/duty", get(duty::page))
         .route("/duty/settings", post(duty::save_settings))
         .route("/compliance.xlsx", get(duty::xlsx))
-        .route("/tip", get(public::form).post(public::submit))
-        .route("/tip/track", get(public::track_form).post(public::track))
-        .route("/tips", get(tips::list))
-        .route("/tips/identity-log", get(tips::identity_log))
-        .route("/tips/{id}", get(tips::detail))
-        .route("/tips/{id}/accept", post(tips::accept))
-        .route("/tips/{id}/answer", post(tips::answer))
-        .route("/tips/{id}/tipster", post(tips::tipster))
-        .route("/calendar", get(tips::calendar).post(tips::save_calendar))
-        .route("/calendar/policy", post(tips::save_policy))
-        .route("/lookbacks", get(tips::look_backs))
-        .route("/rewards", get(tips::rewards))
-        .route("/rewards/rules", post(tips::save_rule))
-        .route("/rewards/{id}/approve", post(tips::approve_reward))
-        .route("/rewards/{id}/pay", post(tips::pay_reward))
+        .merge(crate::tips::page_routes())
+        .merge(crate::calendar::page_routes())
+        .merge(crate::lookbacks::page_routes())
         .route("/leads", get(leads::list))
         .route("/leads/{id}", get(leads::detail))
         .route("/leads/{id}/answer", post(leads::answer))

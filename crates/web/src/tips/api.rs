@@ -15,10 +15,10 @@ use minewatch_core::clock::local_date;
 use minewatch_store::{NewTip, TipChannel};
 use serde::Deserialize;
 
+use super::desk::Desk;
 use crate::AppState;
 use crate::api_ground::{body, store_err as fail};
 use crate::auth::ApiUser;
-use crate::desk::Desk;
 use crate::error::WebError;
 use crate::i18n::Lang;
 
@@ -33,9 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/tips/{id}/accept", post(accept))
         .route("/tips/{id}/answer", post(answer))
         .route("/tips/{id}/tipster", post(tipster))
-        .route("/calendar", get(calendar).put(set_calendar))
         .route("/tips/policy", get(policy).put(set_policy))
-        .route("/lookbacks", get(look_backs))
         .route("/rewards", get(rewards))
         .route("/rewards/rules", get(rules).put(set_rule))
         .route("/rewards/{tip_id}/approve", post(approve))
@@ -134,15 +132,14 @@ async fn submit(
         source_hash: String::new(),
         call_at: t.call_at,
     };
-    let from = crate::pages::public::Sender {
+    let from = super::public::Sender {
         address: client,
         device,
         operator: operator.as_ref(),
     };
-    let receipt =
-        crate::pages::public::take_tip(&state, &desk, t.county.as_deref(), &from, tip, photos)
-            .await
-            .map_err(|e| e.into_json(lang))?;
+    let receipt = super::public::take_tip(&state, &desk, t.county.as_deref(), &from, tip, photos)
+        .await
+        .map_err(|e| e.into_json(lang))?;
     Ok((StatusCode::CREATED, Json(receipt)).into_response())
 }
 
@@ -160,7 +157,7 @@ async fn track(
     b: Result<Json<TrackBody>, axum::extract::rejection::JsonRejection>,
 ) -> ApiResult {
     desk.admit_lookup(client)
-        .map_err(|r| crate::pages::public::refusal_error(r).into_json(lang))?;
+        .map_err(|r| super::public::refusal_error(r).into_json(lang))?;
     let t = body(lang, b)?;
     let p = state
         .store
@@ -244,35 +241,6 @@ async fn tipster(
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], Json(who)).into_response())
 }
 
-async fn calendar(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let days = state
-        .store
-        .calendar_days(actor.county_id)
-        .await
-        .map_err(fail(lang))?;
-    Ok(Json(days).into_response())
-}
-
-#[derive(Deserialize)]
-struct NoticeBody {
-    notice: String,
-}
-
-async fn set_calendar(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-    b: Result<Json<NoticeBody>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
-    let n = body(lang, b)?;
-    let count = state
-        .store
-        .import_holiday_notice(&actor, &n.notice, state.clock.now())
-        .await
-        .map_err(fail(lang))?;
-    Ok(Json(serde_json::json!({"days": count})).into_response())
-}
-
 async fn rewards(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
     let rows = state.store.rewards(&actor).await.map_err(fail(lang))?;
     let totals = state
@@ -340,25 +308,6 @@ async fn pay(
         .await
         .map_err(fail(lang))?;
     Ok(Json(row).into_response())
-}
-
-async fn look_backs(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-) -> ApiResult {
-    let today = local_date(state.clock.now());
-    let tasks = state
-        .store
-        .look_backs(&actor, today, today + chrono::Duration::days(30))
-        .await
-        .map_err(fail(lang))?;
-    let record = state
-        .store
-        .look_back_record(&actor, today)
-        .await
-        .map_err(fail(lang))?;
-    Ok(Json(serde_json::json!({"look_backs": tasks, "by_township": record})).into_response())
 }
 
 async fn policy(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {

@@ -13,12 +13,12 @@ use minewatch_core::ProblemKind;
 use minewatch_core::clock::display_stamp;
 use minewatch_store::{MAX_TIP_PHOTOS, NewTip, TipChannel, TipProgress, TipReceipt};
 
-use super::layout;
+use super::desk::{Desk, Refusal};
 use crate::AppState;
-use crate::desk::{Desk, Refusal};
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::pages::layout;
 
 /// Largest photo with a tip.
 pub const MAX_TIP_PHOTO_BYTES: usize = 5 * 1024 * 1024;
@@ -463,8 +463,8 @@ pub(crate) fn progress_markup(lang: Lang, p: &TipProgress) -> Markup {
             }
             @if !p.answer.is_empty() { p.answer { (lang.t("答复：", "Answer: ")) (p.answer) } }
             @match (p.reward_status, p.reward_fen) {
-                (Some("paid"), Some(f)) => { p.reward { (lang.t("奖励：已发放 ", "Reward: paid ")) (super::yuan(f)) (lang.t(" 元", " yuan")) } }
-                (Some("approved"), Some(f)) => { p.reward { (lang.t("奖励：已核定 ", "Reward: approved ")) (super::yuan(f)) (lang.t(" 元，待发放", " yuan, to be paid")) } }
+                (Some("paid"), Some(f)) => { p.reward { (lang.t("奖励：已发放 ", "Reward: paid ")) (crate::pages::yuan(f)) (lang.t(" 元", " yuan")) } }
+                (Some("approved"), Some(f)) => { p.reward { (lang.t("奖励：已核定 ", "Reward: approved ")) (crate::pages::yuan(f)) (lang.t(" 元，待发放", " yuan, to be paid")) } }
                 (Some(_), _) => { p.reward { (lang.t("奖励：核定中", "Reward: being decided")) } }
                 _ => {}
             }
