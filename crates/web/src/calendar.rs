@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
 use crate::AppState;
-use crate::api_ground::{body, store_err as fail};
 use crate::auth::{ApiUser, PageUser};
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::json::{body, store_err as fail};
 use crate::pages::{error_page, is_office, layout};
 use axum::Json;
 use axum::routing::get;

@@ -5,7 +5,6 @@
 //! client a stable `{code, message}` (JSON) or a page, in the user's language, never SQL.
 
 mod api;
-mod api_ground;
 pub mod auth;
 mod calendar;
 pub mod client;
@@ -14,9 +13,12 @@ mod error;
 mod export;
 mod forms;
 mod i18n;
+mod json;
+mod leads;
 mod lookbacks;
 mod openapi;
 mod pages;
+mod patrol;
 pub mod throttle;
 pub mod tips;
 mod upload;

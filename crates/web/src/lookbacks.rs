@@ -7,9 +7,9 @@ use maud::html;
 use minewatch_core::clock::{display_stamp, local_date};
 
 use crate::AppState;
-use crate::api_ground::store_err as fail;
 use crate::auth::{ApiUser, PageUser};
 use crate::i18n::Lang;
+use crate::json::store_err as fail;
 use crate::pages::{error_page, layout};
 use axum::Json;
 use axum::routing::get;

@@ -78,7 +78,7 @@ pub async fn page(
                     a href={"/compliance.xlsx?from=" (c.from) "&to=" (c.to)} { (lang.t("导出 Excel", "Export .xlsx")) } " · "
                     a href="/duty" { (lang.t("巡查日历", "Duty calendar")) } " · "
                     a href="/coverage" { (lang.t("覆盖率", "Coverage")) } }
-                (super::duty::compliance_table(lang, c, false))
+                (crate::patrol::duty::compliance_table(lang, c, false))
             }
         }
         section.card {

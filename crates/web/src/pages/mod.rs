@@ -3,16 +3,11 @@
 mod accounts;
 mod case;
 mod clue;
-mod daily;
 mod dashboard;
-mod duty;
-mod leads;
 mod ledger;
 mod org;
 mod patches;
-mod patrols;
 pub(crate) mod photos;
-mod tracks;
 
 pub(crate) use patches::status_label;
 
@@ -62,27 +57,11 @@ pub fn routes() -> Router<AppState> {
         .route("/patches/{id}/verify", post(patches::verify))
         .route("/patches/{id}/review", post(patches::review))
         .route("/clues/mine", get(clue::mine))
-        .route("/daily", get(daily::page))
-        .route("/daily/nothing", post(daily::nothing))
-        .route("/daily/finding", post(daily::finding))
-        .route("/patrols", get(patrols::list))
-        .route("/patrols.xlsx", get(patrols::xlsx))
-        .route("/patrols/new", get(patrols::form).post(patrols::submit))
-        .route("/patrols/{id}", get(patrols::detail))
-        .route("/patrols/{id}/sign", post(patrols::sign))
-        .route("/tracks", get(tracks::page))
-        .route("/tracks/gpx", post(tracks::upload_gpx))
-        .route("/coverage", get(tracks::coverage))
-        .route("/duty", get(duty::page))
-        .route("/duty/settings", post(duty::save_settings))
-        .route("/compliance.xlsx", get(duty::xlsx))
+        .merge(crate::patrol::page_routes())
         .merge(crate::tips::page_routes())
         .merge(crate::calendar::page_routes())
         .merge(crate::lookbacks::page_routes())
-        .route("/leads", get(leads::list))
-        .route("/leads/{id}", get(leads::detail))
-        .route("/leads/{id}/answer", post(leads::answer))
-        .route("/leads/{id}/conclude", post(leads::conclude))
+        .merge(crate::leads::page_routes())
         .route("/attachments/{sha}", get(attachment))
         .route("/attachments/{sha}/thumb", get(attachment_thumb))
         .route(

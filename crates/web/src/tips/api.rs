@@ -17,10 +17,10 @@ use serde::Deserialize;
 
 use super::desk::Desk;
 use crate::AppState;
-use crate::api_ground::{body, store_err as fail};
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::json::{body, store_err as fail};
 
 type ApiResult = Result<Response, Response>;
 

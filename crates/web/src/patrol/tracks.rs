@@ -14,12 +14,12 @@ use minewatch_spatial::text::shape_from_geojson;
 use minewatch_store::{Actor, CoverageReport, NewTrack, RegisterLayer, UnitCoverage};
 
 use super::daily::parse_day;
-use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{Fields, url_encode};
 use crate::i18n::Lang;
+use crate::pages::{error_page, layout};
 
 /// Largest GPX file accepted (a day of fixes every second is about 5 MiB).
 pub const MAX_GPX_BYTES: usize = 10 * 1024 * 1024;

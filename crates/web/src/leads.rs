@@ -1,5 +1,5 @@
 //! 问责线索 (R26): "should have found" leads for the inspectors, with the reports and tracks
-//! they rest on; the township answers, the inspectors conclude.
+//! they rest on; the township answers, the inspectors conclude — pages and API.
 
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -8,12 +8,16 @@ use minewatch_core::clock::display_stamp;
 use minewatch_core::{ClueSource, Role, Scope};
 use minewatch_store::{Actor, Conclusion, LeadRow};
 
-use super::{error_page, layout};
+use axum::Json;
+use serde::Deserialize;
+
 use crate::AppState;
-use crate::auth::PageUser;
+use crate::auth::{ApiUser, PageUser};
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::json::{body, json_err, store_err};
+use crate::pages::{error_page, layout};
 
 fn source_label(code: &str, zh: bool) -> &str {
     ClueSource::from_code(code).map_or(code, |s| s.label(zh))
@@ -196,4 +200,102 @@ pub async fn conclude(
         Ok(_) => Redirect::to(&format!("/leads/{id}")).into_response(),
         Err(e) => error_page(lang, Some(&actor), &e),
     }
+}
+
+/// The leads pages.
+pub(crate) fn page_routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/leads", get(list))
+        .route("/leads/{id}", get(detail))
+        .route("/leads/{id}/answer", post(answer))
+        .route("/leads/{id}/conclude", post(conclude))
+}
+
+/// The leads over `/api/v1`.
+pub(crate) fn api_routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/leads", get(api_list))
+        .route("/leads/{id}", get(api_lead))
+        .route("/leads/{id}/answer", post(api_answer))
+        .route("/leads/{id}/conclusion", post(api_conclude))
+}
+
+type ApiResult = Result<Response, Response>;
+
+async fn api_list(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
+    let rows = state
+        .store
+        .leads(&actor, None)
+        .await
+        .map_err(store_err(lang))?;
+    Ok(Json(rows).into_response())
+}
+
+async fn api_lead(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let row = state
+        .store
+        .lead(&actor, id)
+        .await
+        .map_err(store_err(lang))?;
+    Ok(Json(row).into_response())
+}
+
+#[derive(Deserialize)]
+struct AnswerBody {
+    answer: String,
+}
+
+async fn api_answer(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+    b: Result<Json<AnswerBody>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult {
+    let a = body(lang, b)?;
+    let row = state
+        .store
+        .answer_lead(&actor, id, &a.answer, state.clock.now())
+        .await
+        .map_err(store_err(lang))?;
+    Ok(Json(row).into_response())
+}
+
+#[derive(Deserialize)]
+struct ConclusionBody {
+    conclusion: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn api_conclude(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(id): Path<i64>,
+    b: Result<Json<ConclusionBody>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult {
+    let c = body(lang, b)?;
+    let conclusion = Conclusion::from_code(&c.conclusion)
+        .ok_or_else(|| {
+            WebError::field(
+                "conclusion",
+                "应为 accountable 或 excused",
+                "must be accountable or excused",
+            )
+        })
+        .map_err(json_err(lang))?;
+    let row = state
+        .store
+        .conclude_lead(&actor, id, conclusion, &c.note, state.clock.now())
+        .await
+        .map_err(store_err(lang))?;
+    Ok(Json(row).into_response())
 }

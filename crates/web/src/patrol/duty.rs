@@ -10,12 +10,12 @@ use minewatch_core::duty::{Cycle, DutyCycles, DutySettings};
 use minewatch_store::{Actor, Compliance};
 
 use super::daily::parse_day;
-use super::{error_page, is_office, layout};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{Fields, url_encode};
 use crate::i18n::Lang;
+use crate::pages::{error_page, is_office, layout};
 
 fn cycle_label(c: Cycle, zh: bool) -> &'static str {
     if zh { c.label_zh() } else { c.code() }

@@ -10,12 +10,12 @@ use minewatch_core::{ProblemKind, Role, Scope};
 use minewatch_store::{Actor, NewPatrolRecord, PatrolFilter, PatrolLevel, PatrolRow, PatrolStep};
 
 use super::daily::{parse_day, parse_id};
-use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::pages::{error_page, layout};
 
 fn filter_of(q: &Fields, today: chrono::NaiveDate) -> Result<PatrolFilter, WebError> {
     Ok(PatrolFilter {
@@ -318,7 +318,7 @@ async fn detail_markup(
     let zh = lang.is_zh();
     let p = state.store.patrol_record(actor, id).await?;
     let shas = state.store.patrol_photos(actor, id).await?;
-    let photos = super::photos::readings_near(state, shas.iter(), None).await;
+    let photos = crate::pages::photos::readings_near(state, shas.iter(), None).await;
     let steps: Vec<PatrolStep> = [
         PatrolStep::HeadSigns,
         PatrolStep::CadreSigns,
@@ -345,7 +345,7 @@ async fn detail_markup(
         }
         @if !shas.is_empty() {
             h2 { (lang.t("现场照片", "Photos")) }
-            (super::photos::cards(lang, &photos.of(&shas)))
+            (crate::pages::photos::cards(lang, &photos.of(&shas)))
         }
         @for s in &steps {
             form.inline method="post" action={"/patrols/" (p.id) "/sign"} {

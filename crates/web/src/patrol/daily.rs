@@ -10,12 +10,12 @@ use minewatch_core::clock::local_date;
 use minewatch_core::{ProblemKind, Role, Severity};
 use minewatch_store::{Actor, DayMark, GridDays, NewFinding, ReportBoard, ReportBody};
 
-use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{Fields, url_encode};
 use crate::i18n::Lang;
+use crate::pages::{error_page, layout};
 
 pub(crate) fn parse_day(f: &Fields, name: &'static str) -> Result<Option<NaiveDate>, WebError> {
     match f.get(name).map_or("", |s| s.trim()) {

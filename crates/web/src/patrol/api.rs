@@ -1,5 +1,5 @@
-//! The ground over `/api/v1`: daily reports, patrol records, tracks (the phone's queue posts
-//! here), coverage, compliance, duty, and accountability leads.
+//! Patrol over `/api/v1`: daily reports, patrol records, tracks (the phone's queue posts
+//! here), coverage, compliance and duty.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -12,8 +12,7 @@ use minewatch_core::duty::DutySettings;
 use minewatch_core::{ProblemKind, Severity};
 use minewatch_spatial::coverage::{Track, TrackPoint};
 use minewatch_store::{
-    Conclusion, NewFinding, NewPatrolRecord, NewTrack, PatrolFilter, PatrolLevel, PatrolStep,
-    ReportBody,
+    NewFinding, NewPatrolRecord, NewTrack, PatrolFilter, PatrolLevel, PatrolStep, ReportBody,
 };
 use serde::Deserialize;
 
@@ -21,10 +20,11 @@ use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
+use crate::json::{body, json_err, store_err};
 
 type ApiResult = Result<Response, Response>;
 
-pub fn routes() -> Router<AppState> {
+pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/zero-reports", get(board).post(file_report))
         .route("/patrols", get(list_patrols).post(add_patrol))
@@ -35,37 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/compliance", get(compliance))
         .route("/duty/calendar", get(calendar))
         .route("/duty/settings", get(settings).put(set_settings))
-        .route("/leads", get(leads))
-        .route("/leads/{id}", get(lead))
-        .route("/leads/{id}/answer", post(answer_lead))
-        .route("/leads/{id}/conclusion", post(conclude_lead))
-}
-
-fn json_err(lang: Lang) -> impl Fn(WebError) -> Response {
-    move |e| e.into_json(lang)
-}
-
-pub(crate) fn store_err(lang: Lang) -> impl Fn(minewatch_store::StoreError) -> Response {
-    move |e| WebError::from(e).into_json(lang)
-}
-
-/// The body as `T`, or a JSON error naming what serde disliked.
-#[expect(
-    clippy::result_large_err,
-    reason = "the error is the finished response, returned once from a handler"
-)]
-pub(crate) fn body<T>(
-    lang: Lang,
-    b: Result<Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<T, Response> {
-    b.map(|Json(v)| v).map_err(|e| {
-        WebError::field(
-            "body",
-            format!("请求内容有误：{e}"),
-            format!("bad request body: {e}"),
-        )
-        .into_json(lang)
-    })
 }
 
 #[derive(Deserialize)]
@@ -440,80 +409,4 @@ async fn set_settings(
         .await
         .map_err(store_err(lang))?;
     Ok(Json(s).into_response())
-}
-
-async fn leads(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let rows = state
-        .store
-        .leads(&actor, None)
-        .await
-        .map_err(store_err(lang))?;
-    Ok(Json(rows).into_response())
-}
-
-async fn lead(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-    Path(id): Path<i64>,
-) -> ApiResult {
-    let row = state
-        .store
-        .lead(&actor, id)
-        .await
-        .map_err(store_err(lang))?;
-    Ok(Json(row).into_response())
-}
-
-#[derive(Deserialize)]
-struct AnswerBody {
-    answer: String,
-}
-
-async fn answer_lead(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-    Path(id): Path<i64>,
-    b: Result<Json<AnswerBody>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
-    let a = body(lang, b)?;
-    let row = state
-        .store
-        .answer_lead(&actor, id, &a.answer, state.clock.now())
-        .await
-        .map_err(store_err(lang))?;
-    Ok(Json(row).into_response())
-}
-
-#[derive(Deserialize)]
-struct ConclusionBody {
-    conclusion: String,
-    #[serde(default)]
-    note: String,
-}
-
-async fn conclude_lead(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-    Path(id): Path<i64>,
-    b: Result<Json<ConclusionBody>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
-    let c = body(lang, b)?;
-    let conclusion = Conclusion::from_code(&c.conclusion)
-        .ok_or_else(|| {
-            WebError::field(
-                "conclusion",
-                "应为 accountable 或 excused",
-                "must be accountable or excused",
-            )
-        })
-        .map_err(json_err(lang))?;
-    let row = state
-        .store
-        .conclude_lead(&actor, id, conclusion, &c.note, state.clock.now())
-        .await
-        .map_err(store_err(lang))?;
-    Ok(Json(row).into_response())
 }
