@@ -5,15 +5,16 @@ use crate::auth::{self, ApiUser};
 use crate::error::WebError;
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::json::{OrJson, json_error, parse_body};
 use crate::{AppState, export};
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::CookieJar;
-use minewatch_core::{CaseAction, ProblemKind};
+use minewatch_core::CaseAction;
 use minewatch_store::{Actor, NewClue};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -22,9 +23,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/session", post(login).delete(logout))
         .route("/me", get(me))
-        .route("/org", get(org))
-        .route("/routing", get(routing))
-        .route("/routing/{kind}", put(set_routing))
+        .merge(crate::org::api_routes())
         .route("/cases", get(list_cases))
         .route("/cases/{id}", get(case_detail))
         .route("/cases/{id}/actions", post(act))
@@ -36,12 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/attachments/{sha}/thumb", get(download_thumb))
         .route("/dashboard", get(dashboard))
         .route("/ledger.xlsx", get(ledger_xlsx))
-        .route("/patches", get(list_patches))
-        .route("/patches/findings", get(patch_findings))
-        .route("/patches/{id}", get(patch_detail))
-        .route("/patches/{id}/verification", post(verify_patch))
-        .route("/patches/{id}/review", post(review_patch))
-        .route("/registers", get(register_list))
+        .merge(crate::patches::api::routes())
         .merge(crate::patrol::api::routes())
         .merge(crate::leads::api_routes())
         .merge(crate::tips::api::routes())
@@ -53,37 +47,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 type ApiResult = Result<Response, Response>;
-
-/// Turns any store or web error into the JSON error answer in the user's language.
-trait OrJson<T> {
-    #[expect(
-        clippy::result_large_err,
-        reason = "the error is the finished response, returned once from a handler"
-    )]
-    fn or_json(self, lang: Lang) -> Result<T, Response>;
-}
-
-impl<T, E: Into<WebError>> OrJson<T> for Result<T, E> {
-    fn or_json(self, lang: Lang) -> Result<T, Response> {
-        self.map_err(|e| e.into().into_json(lang))
-    }
-}
-
-/// Names the field serde complained about, or `fallback`.
-fn json_error(e: &serde_json::Error, fallback: &str) -> WebError {
-    let msg = e.to_string();
-    let field = msg.split('`').nth(1).unwrap_or(fallback).to_string();
-    WebError::Field {
-        field,
-        message_zh: format!("请求内容有误：{msg}"),
-        message_en: msg,
-    }
-}
-
-/// Parses a JSON body, naming the field serde complained about.
-fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
-    serde_json::from_slice(body).map_err(|e| json_error(&e, "body"))
-}
 
 #[derive(Deserialize)]
 struct LoginBody {
@@ -115,49 +78,6 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
 
 async fn me(ApiUser(actor): ApiUser) -> Json<Actor> {
     Json(actor)
-}
-
-async fn org(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let c = actor.county_id;
-    let (code, name) = state.store.county(c).await.or_json(lang)?;
-    let townships = state.store.townships(c).await.or_json(lang)?;
-    let villages = state.store.villages(c, None).await.or_json(lang)?;
-    let departments = state.store.departments(c).await.or_json(lang)?;
-    let campaigns = state.store.campaigns(c).await.or_json(lang)?;
-    Ok(Json(json!({
-        "county": {"code": code, "name": name},
-        "townships": townships, "villages": villages, "departments": departments, "campaigns": campaigns,
-    }))
-    .into_response())
-}
-
-async fn routing(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let rows = state.store.routing(actor.county_id).await.or_json(lang)?;
-    Ok(Json(rows).into_response())
-}
-
-#[derive(Deserialize)]
-struct RoutingBody {
-    department_id: i64,
-}
-
-async fn set_routing(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-    Path(kind): Path<String>,
-    body: Bytes,
-) -> ApiResult {
-    let kind = ProblemKind::from_code(&kind)
-        .ok_or_else(|| WebError::field("kind", "未知问题类型", "unknown problem kind"))
-        .or_json(lang)?;
-    let b: RoutingBody = parse_body(&body).or_json(lang)?;
-    state
-        .store
-        .set_routing(&actor, kind, b.department_id, state.clock.now())
-        .await
-        .or_json(lang)?;
-    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 async fn list_cases(
@@ -457,119 +377,4 @@ async fn ledger_xlsx(
     Query(q): Query<Fields>,
 ) -> ApiResult {
     xlsx_response(&state, &actor, &q, lang).await.or_json(lang)
-}
-
-async fn list_patches(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-    Query(filter): Query<minewatch_store::PatchFilter>,
-) -> ApiResult {
-    let rows = state.store.patches(&actor, &filter).await.or_json(lang)?;
-    Ok(Json(rows).into_response())
-}
-
-async fn patch_detail(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-    Path(id): Path<i64>,
-) -> ApiResult {
-    let detail = state.store.patch(&actor, id).await.or_json(lang)?;
-    let findings = state
-        .store
-        .truth_findings(&actor, Some(id))
-        .await
-        .or_json(lang)?;
-    Ok(Json(serde_json::json!({"patch": detail, "findings": findings})).into_response())
-}
-
-async fn patch_findings(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-) -> ApiResult {
-    let findings = state
-        .store
-        .truth_findings(&actor, None)
-        .await
-        .or_json(lang)?;
-    Ok(Json(findings).into_response())
-}
-
-async fn verify_patch(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-    Path(id): Path<i64>,
-    body: Result<Json<minewatch_store::NewVerification>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
-    let Json(v) = body.map_err(|e| {
-        WebError::field(
-            "body",
-            format!("请求内容有误：{e}"),
-            format!("bad request body: {e}"),
-        )
-        .into_json(lang)
-    })?;
-    state
-        .store
-        .verify_patch(&actor, id, &v, state.clock.now())
-        .await
-        .or_json(lang)?;
-    let detail = state.store.patch(&actor, id).await.or_json(lang)?;
-    let findings = state
-        .store
-        .truth_findings(&actor, Some(id))
-        .await
-        .or_json(lang)?;
-    Ok((
-        axum::http::StatusCode::CREATED,
-        Json(serde_json::json!({"patch": detail, "findings": findings})),
-    )
-        .into_response())
-}
-
-#[derive(serde::Deserialize)]
-struct Review {
-    accept: bool,
-    #[serde(default)]
-    note: String,
-}
-
-async fn review_patch(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-    Path(id): Path<i64>,
-    body: Result<Json<Review>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
-    let Json(r) = body.map_err(|e| {
-        WebError::field(
-            "body",
-            format!("请求内容有误：{e}"),
-            format!("bad request body: {e}"),
-        )
-        .into_json(lang)
-    })?;
-    state
-        .store
-        .review_patch(&actor, id, r.accept, &r.note, state.clock.now())
-        .await
-        .or_json(lang)?;
-    let detail = state.store.patch(&actor, id).await.or_json(lang)?;
-    Ok(Json(detail).into_response())
-}
-
-async fn register_list(
-    State(state): State<AppState>,
-    ApiUser(actor): ApiUser,
-    lang: Lang,
-) -> ApiResult {
-    let features = state
-        .store
-        .register_features(actor.county_id, None)
-        .await
-        .or_json(lang)?;
-    Ok(Json(features).into_response())
 }

@@ -33,3 +33,34 @@ pub(crate) fn body<T>(
         .into_json(lang)
     })
 }
+
+/// Turns any store or web error into the JSON error answer in the user's language.
+pub(crate) trait OrJson<T> {
+    #[expect(
+        clippy::result_large_err,
+        reason = "the error is the finished response, returned once from a handler"
+    )]
+    fn or_json(self, lang: Lang) -> Result<T, Response>;
+}
+
+impl<T, E: Into<WebError>> OrJson<T> for Result<T, E> {
+    fn or_json(self, lang: Lang) -> Result<T, Response> {
+        self.map_err(|e| e.into().into_json(lang))
+    }
+}
+
+/// Names the field serde complained about, or `fallback`.
+pub(crate) fn json_error(e: &serde_json::Error, fallback: &str) -> WebError {
+    let msg = e.to_string();
+    let field = msg.split('`').nth(1).unwrap_or(fallback).to_string();
+    WebError::Field {
+        field,
+        message_zh: format!("请求内容有误：{msg}"),
+        message_en: msg,
+    }
+}
+
+/// Parses a JSON body, naming the field serde complained about.
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
+    serde_json::from_slice(body).map_err(|e| json_error(&e, "body"))
+}

@@ -4,6 +4,7 @@
 //! Error policy: handlers return [`WebError`]; it logs internal causes once and shows the
 //! client a stable `{code, message}` (JSON) or a page, in the user's language, never SQL.
 
+mod accounts;
 mod api;
 pub mod auth;
 mod calendar;
@@ -17,7 +18,9 @@ mod json;
 mod leads;
 mod lookbacks;
 mod openapi;
+mod org;
 mod pages;
+mod patches;
 mod patrol;
 pub mod throttle;
 pub mod tips;

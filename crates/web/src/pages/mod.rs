@@ -1,15 +1,12 @@
 //! Server-rendered pages (zh-CN by default, English selectable), made for a phone first.
 
-mod accounts;
 mod case;
 mod clue;
 mod dashboard;
 mod ledger;
-mod org;
-mod patches;
 pub(crate) mod photos;
 
-pub(crate) use patches::status_label;
+pub(crate) use crate::patches::status_label;
 
 use crate::AppState;
 use crate::auth::{self, PageUser};
@@ -34,28 +31,14 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
         .route("/lang/{code}", get(set_lang))
-        .route("/account", get(accounts::own))
-        .route("/account/password", post(accounts::change_password))
-        .route(
-            "/admin/users",
-            get(accounts::admin).post(accounts::change_user),
-        )
-        .route("/admin/tokens", post(accounts::change_token))
+        .merge(crate::accounts::page_routes())
         .route("/ledger", get(ledger::page))
-        .route("/org", get(org::page))
-        .route("/org/routing", post(org::save_routing))
+        .merge(crate::org::page_routes())
         .route("/ledger.xlsx", get(ledger::xlsx))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/act", post(case::act))
         .route("/clues/new", get(clue::form).post(clue::submit))
-        .route("/patches", get(patches::list))
-        .route("/registers", get(patches::registers_page))
-        .route("/patches.xlsx", get(patches::xlsx))
-        .route("/patches/findings", get(patches::findings))
-        .route("/patches/findings.xlsx", get(patches::findings_xlsx))
-        .route("/patches/{id}", get(patches::detail))
-        .route("/patches/{id}/verify", post(patches::verify))
-        .route("/patches/{id}/review", post(patches::review))
+        .merge(crate::patches::page_routes())
         .route("/clues/mine", get(clue::mine))
         .merge(crate::patrol::page_routes())
         .merge(crate::tips::page_routes())

@@ -2,12 +2,12 @@
 //! their unit and state, disable and enable, set a password, issue and revoke API tokens,
 //! and the account changes from the chain. Nothing here counts log-ins or time online.
 
-use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::{PageUser, SESSION_COOKIE};
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::pages::{error_page, layout};
 use crate::throttle::LoginGuard;
 use axum::extract::{Extension, Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -522,4 +522,14 @@ pub async fn change_token(
     }
     .await;
     show(&state, &actor, lang, outcome).await
+}
+
+/// The account pages.
+pub(crate) fn page_routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/account", get(own))
+        .route("/account/password", post(change_password))
+        .route("/admin/users", get(admin).post(change_user))
+        .route("/admin/tokens", post(change_token))
 }

@@ -16,12 +16,12 @@ use minewatch_store::{
     RegisterLayer, VerificationReason, determination_label,
 };
 
-use super::{error_page, is_office, layout};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::pages::{error_page, is_office, layout};
 
 pub(crate) fn class_style(class: &str) -> Style {
     let (fill, stroke) = match PatchClass::from_code(class) {
@@ -490,7 +490,7 @@ async fn detail_markup(
                     " · " (v.filed_by) " · " (display_stamp(&v.filed_at))
                 }
                 @if !v.note.is_empty() { p { (v.note) } }
-                (super::photos::cards(lang, &v.readings))
+                (crate::pages::photos::cards(lang, &v.readings))
                 @let history: Vec<&minewatch_store::Finding> = findings.iter().filter(|f| f.verification_id == v.id && f.corrected).collect();
                 @if !history.is_empty() {
                     details { summary { (lang.t("更正前的核查发现", "Findings before the correction")) " (" (history.len()) ")" }

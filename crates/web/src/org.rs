@@ -1,12 +1,21 @@
 //! The organisation page (R1–R3): campaign and phases, member departments with their duty
-//! lists and liaisons, and the routing table, which the county office edits here.
+//! lists and liaisons, and the routing table, which the county office edits here — the page
+//! and the API.
 
-use super::{error_page, is_office, layout};
+use crate::pages::{error_page, is_office, layout};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+
 use crate::AppState;
-use crate::auth::PageUser;
+use crate::auth::{ApiUser, PageUser};
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::json::{OrJson, parse_body};
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
@@ -124,4 +133,70 @@ pub async fn save_routing(
         Ok(_) => Redirect::to("/org").into_response(),
         Err(e) => error_page(lang, Some(&actor), &e),
     }
+}
+
+/// The organisation page.
+pub(crate) fn page_routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/org", get(page))
+        .route("/org/routing", post(save_routing))
+}
+
+/// The organisation over `/api/v1`.
+pub(crate) fn api_routes() -> axum::Router<AppState> {
+    use axum::routing::{get, put};
+    axum::Router::new()
+        .route("/org", get(api_org))
+        .route("/routing", get(api_routing))
+        .route("/routing/{kind}", put(api_set_routing))
+}
+
+type ApiResult = Result<axum::response::Response, axum::response::Response>;
+
+async fn api_org(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
+    let c = actor.county_id;
+    let (code, name) = state.store.county(c).await.or_json(lang)?;
+    let townships = state.store.townships(c).await.or_json(lang)?;
+    let villages = state.store.villages(c, None).await.or_json(lang)?;
+    let departments = state.store.departments(c).await.or_json(lang)?;
+    let campaigns = state.store.campaigns(c).await.or_json(lang)?;
+    Ok(Json(json!({
+        "county": {"code": code, "name": name},
+        "townships": townships, "villages": villages, "departments": departments, "campaigns": campaigns,
+    }))
+    .into_response())
+}
+
+async fn api_routing(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+) -> ApiResult {
+    let rows = state.store.routing(actor.county_id).await.or_json(lang)?;
+    Ok(Json(rows).into_response())
+}
+
+#[derive(Deserialize)]
+struct RoutingBody {
+    department_id: i64,
+}
+
+async fn api_set_routing(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> ApiResult {
+    let kind = ProblemKind::from_code(&kind)
+        .ok_or_else(|| WebError::field("kind", "未知问题类型", "unknown problem kind"))
+        .or_json(lang)?;
+    let b: RoutingBody = parse_body(&body).or_json(lang)?;
+    state
+        .store
+        .set_routing(&actor, kind, b.department_id, state.clock.now())
+        .await
+        .or_json(lang)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
