@@ -6,16 +6,19 @@
 
 mod accounts;
 mod api;
+mod attachments;
 pub mod auth;
 mod calendar;
 pub mod client;
 mod csrf;
+mod dashboard;
 mod error;
 mod export;
 mod forms;
 mod i18n;
 mod json;
 mod leads;
+mod ledger;
 mod lookbacks;
 mod openapi;
 mod org;

@@ -1,15 +1,11 @@
 //! Server-rendered pages (zh-CN by default, English selectable), made for a phone first.
 
-mod case;
-mod clue;
-mod dashboard;
-mod ledger;
 pub(crate) mod photos;
 
 pub(crate) use crate::patches::status_label;
 
 use crate::AppState;
-use crate::auth::{self, PageUser};
+use crate::auth;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
@@ -27,26 +23,20 @@ use minewatch_store::Actor;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(dashboard::page))
+        .route("/", get(crate::dashboard::page))
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
         .route("/lang/{code}", get(set_lang))
         .merge(crate::accounts::page_routes())
-        .route("/ledger", get(ledger::page))
+        .merge(crate::ledger::page_routes())
         .merge(crate::org::page_routes())
-        .route("/ledger.xlsx", get(ledger::xlsx))
-        .route("/cases/{id}", get(case::page))
-        .route("/cases/{id}/act", post(case::act))
-        .route("/clues/new", get(clue::form).post(clue::submit))
         .merge(crate::patches::page_routes())
-        .route("/clues/mine", get(clue::mine))
         .merge(crate::patrol::page_routes())
         .merge(crate::tips::page_routes())
         .merge(crate::calendar::page_routes())
         .merge(crate::lookbacks::page_routes())
         .merge(crate::leads::page_routes())
-        .route("/attachments/{sha}", get(attachment))
-        .route("/attachments/{sha}/thumb", get(attachment_thumb))
+        .merge(crate::attachments::page_routes())
         .route(
             "/static/app.css",
             get(|| async {
@@ -210,30 +200,6 @@ async fn set_lang(
         .max_age(time::Duration::days(365))
         .build();
     (jar.add(cookie), Redirect::to(&auth::safe_next(Some(&back)))).into_response()
-}
-
-async fn attachment(
-    State(state): State<AppState>,
-    PageUser(actor): PageUser,
-    lang: Lang,
-    Path(sha): Path<String>,
-) -> Response {
-    match crate::api::attachment_response(&state, &actor, &sha, false).await {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
-}
-
-async fn attachment_thumb(
-    State(state): State<AppState>,
-    PageUser(actor): PageUser,
-    lang: Lang,
-    Path(sha): Path<String>,
-) -> Response {
-    match crate::api::attachment_response(&state, &actor, &sha, true).await {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
 }
 
 /// Yuan for display from fen.

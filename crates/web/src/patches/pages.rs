@@ -631,7 +631,7 @@ pub async fn xlsx(
         let rows = state.store.patches(&actor, &filter_of(&q)).await?;
         let bytes =
             crate::export::off_thread(move || crate::export::patches_workbook(&rows, lang)).await?;
-        Ok(crate::api::xlsx_file(bytes, "patches.xlsx"))
+        Ok(crate::export::xlsx_file(bytes, "patches.xlsx"))
     }
     .await;
     match result {
@@ -713,7 +713,7 @@ pub async fn findings_xlsx(
             crate::export::findings_workbook(&list, &photos, lang)
         })
         .await?;
-        Ok(crate::api::xlsx_file(bytes, "findings.xlsx"))
+        Ok(crate::export::xlsx_file(bytes, "findings.xlsx"))
     }
     .await;
     match result {

@@ -215,7 +215,7 @@ pub async fn xlsx(
         let c = state.store.compliance(&actor, from, to, today).await?;
         let bytes =
             crate::export::off_thread(move || crate::export::compliance_workbook(&c, lang)).await?;
-        Ok(crate::api::xlsx_file(
+        Ok(crate::export::xlsx_file(
             bytes,
             &format!("compliance-{from}-{to}.xlsx"),
         ))

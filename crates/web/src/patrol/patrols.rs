@@ -414,7 +414,7 @@ pub async fn xlsx(
             crate::export::patrol_form_workbook(&rows, &county, lang)
         })
         .await?;
-        Ok(crate::api::xlsx_file(
+        Ok(crate::export::xlsx_file(
             bytes,
             &format!("patrol-records-{today}.xlsx"),
         ))

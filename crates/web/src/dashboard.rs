@@ -1,9 +1,12 @@
 //! The dashboard: counts by township and status, totals, and the overdue list.
 
-use super::{error_page, layout, yuan};
 use crate::AppState;
+use crate::auth::ApiUser;
 use crate::auth::PageUser;
 use crate::i18n::Lang;
+use crate::json::OrJson;
+use crate::pages::{error_page, layout, yuan};
+use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
@@ -125,4 +128,24 @@ pub async fn page(
         }
     };
     layout(lang, lang.t("总览", "Dashboard"), Some(&actor), body).into_response()
+}
+
+/// The county overview over `/api/v1`.
+pub(crate) fn api_routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/dashboard", axum::routing::get(dashboard))
+}
+
+type ApiResult = Result<Response, Response>;
+
+async fn dashboard(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+    lang: Lang,
+) -> ApiResult {
+    let d = state
+        .store
+        .dashboard(&actor, state.clock.today())
+        .await
+        .or_json(lang)?;
+    Ok(Json(d).into_response())
 }

@@ -1,11 +1,11 @@
 //! A case: its R11 fields, its timeline, and a form for each step the user may take now.
 
-use super::{error_page, is_office, layout, yuan};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
+use crate::pages::{error_page, is_office, layout, yuan};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -54,7 +54,7 @@ async fn render(
         .merge_suggestions(actor, id)
         .await
         .unwrap_or_default();
-    let photos = super::photos::readings_near(
+    let photos = crate::pages::photos::readings_near(
         state,
         d.clues
             .iter()
@@ -94,7 +94,7 @@ async fn render(
     (status, layout(lang, &d.case.number, Some(actor), body)).into_response()
 }
 
-fn summary(d: &CaseDetail, lang: Lang, photos: &super::photos::Readings) -> Markup {
+fn summary(d: &CaseDetail, lang: Lang, photos: &crate::pages::photos::Readings) -> Markup {
     let zh = lang.is_zh();
     let c = &d.case;
     let status = CaseStatus::from_code(&c.status).map_or(c.status.as_str(), |s| s.label(zh));
@@ -129,13 +129,13 @@ fn summary(d: &CaseDetail, lang: Lang, photos: &super::photos::Readings) -> Mark
             ul.clues { @for cl in &d.clues {
                 li { (ClueSource::from_code(&cl.source).map_or(cl.source.as_str(), |s| s.label(zh))) " · " (display_stamp(&cl.filed_at)) " · " (cl.description)
                     @if cl.merged { " " span.tag { (lang.t("已并入", "merged")) } }
-                    (super::photos::cards(lang, &photos.of(&cl.attachments))) }
+                    (crate::pages::photos::cards(lang, &photos.of(&cl.attachments))) }
             } }
         }
     }
 }
 
-fn timeline(d: &CaseDetail, lang: Lang, photos: &super::photos::Readings) -> Markup {
+fn timeline(d: &CaseDetail, lang: Lang, photos: &crate::pages::photos::Readings) -> Markup {
     html! {
         section.card {
             h2 { (lang.t("办理记录", "Timeline")) }
@@ -145,7 +145,7 @@ fn timeline(d: &CaseDetail, lang: Lang, photos: &super::photos::Readings) -> Mar
                     strong { (if lang.is_zh() { &e.label_zh } else { &e.label_en }) }
                     span.who { (e.actor) }
                     @if let Some(text) = payload_text(&e.payload) { div.what { (text) } }
-                    (super::photos::cards(lang, &photos.of(&e.attachments)))
+                    (crate::pages::photos::cards(lang, &photos.of(&e.attachments)))
                     span.hash title=(lang.t("记录序号（哈希链）", "record number (hash chain)")) { "#" (e.seq) }
                 }
             } }

@@ -1,10 +1,10 @@
 //! The ledger page: filters, paging, and the same rows as .xlsx.
 
-use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::forms::{self, Fields, url_encode};
 use crate::i18n::Lang;
+use crate::pages::{error_page, layout};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::html;
@@ -136,7 +136,7 @@ pub async fn xlsx(
     lang: Lang,
     Query(q): Query<Fields>,
 ) -> Response {
-    match crate::api::xlsx_response(&state, &actor, &q, lang).await {
+    match crate::ledger::api::xlsx_response(&state, &actor, &q, lang).await {
         Ok(r) => r,
         Err(e) => error_page(lang, Some(&actor), &e),
     }

@@ -1,11 +1,11 @@
 //! Clue intake from a phone or a desk: place, time, what was seen, photos.
 
-use super::{error_page, layout};
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
+use crate::pages::{error_page, layout};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
