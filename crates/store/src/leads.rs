@@ -4,12 +4,10 @@
 //! township answers it; the inspectors conclude.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use geo::Contains;
 use minewatch_core::clock::local_date;
 use minewatch_core::{ClueSource, ProblemKind, Role, Scope};
 use minewatch_spatial::LonLat;
 use minewatch_spatial::coverage::distance_to_track_m;
-use minewatch_spatial::text::shape_from_geojson;
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, Row};
 
@@ -203,23 +201,11 @@ pub(crate) async fn raise_tx(
 
     // The grid that holds the site: by its boundary, else the village's grids.
     let mut grids: Vec<i64> = Vec::new();
-    if let Some(p) = point {
-        let rows = sqlx::query(
-            "SELECT grid_id, geometry FROM register_feature WHERE county_id = $1 AND layer = 'grid' AND active = 1 \
-             AND grid_id IS NOT NULL AND min_lon <= $2 AND max_lon >= $2 AND min_lat <= $3 AND max_lat >= $3",
-        )
-        .bind(county_id)
-        .bind(p.lon)
-        .bind(p.lat)
-        .fetch_all(&mut *conn)
-        .await?;
-        for r in rows {
-            let shape = shape_from_geojson(&r.try_get::<String, _>("geometry")?);
-            if shape.contains(&geo::Point::new(p.lon, p.lat)) {
-                grids.push(r.try_get("grid_id")?);
-                break;
-            }
-        }
+    if let Some(p) = point
+        && let Some(hit) =
+            crate::patches::registers::grid_at(&mut *conn, county_id, p.lon, p.lat).await?
+    {
+        grids.push(hit.grid_id);
     }
     if grids.is_empty()
         && let Some(v) = village_id

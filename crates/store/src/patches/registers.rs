@@ -537,3 +537,48 @@ impl Store {
         Ok(Triager::new(licences, zones, grids, default_date))
     }
 }
+
+/// The grid whose boundary holds a point, with its village and township.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct GridHit {
+    pub grid_id: i64,
+    pub township_id: i64,
+    pub village_id: i64,
+}
+
+/// Which grid of the county holds (`lon`, `lat`), by the active boundaries: the boxes narrow
+/// it in SQL, the shapes decide. On the pool or inside a transaction.
+pub(crate) async fn grid_at<'e, E>(
+    conn: E,
+    county_id: i64,
+    lon: f64,
+    lat: f64,
+) -> Result<Option<GridHit>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    use geo::Contains;
+    let rows = sqlx::query(
+        "SELECT f.grid_id, f.geometry, v.id AS village_id, v.township_id FROM register_feature f \
+         JOIN grid gr ON gr.id = f.grid_id JOIN village v ON v.id = gr.village_id \
+         WHERE f.county_id = $1 AND f.layer = 'grid' AND f.active = 1 \
+         AND f.min_lon <= $2 AND f.max_lon >= $2 AND f.min_lat <= $3 AND f.max_lat >= $3 ORDER BY f.id",
+    )
+    .bind(county_id)
+    .bind(lon)
+    .bind(lat)
+    .fetch_all(conn)
+    .await?;
+    for r in rows {
+        let shape =
+            minewatch_spatial::text::shape_from_geojson(&r.try_get::<String, _>("geometry")?);
+        if shape.contains(&geo::Point::new(lon, lat)) {
+            return Ok(Some(GridHit {
+                grid_id: r.try_get("grid_id")?,
+                township_id: r.try_get("township_id")?,
+                village_id: r.try_get("village_id")?,
+            }));
+        }
+    }
+    Ok(None)
+}

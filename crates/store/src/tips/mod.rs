@@ -8,12 +8,10 @@
 pub(crate) mod rewards;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use geo::Contains;
 use minewatch_core::clock::local_date;
 use minewatch_core::workdays::WorkCalendar;
 use minewatch_core::{ClueSource, ProblemKind, Role, Scope, Severity};
 use minewatch_spatial::LonLat;
-use minewatch_spatial::text::shape_from_geojson;
 use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -506,25 +504,11 @@ impl Store {
         };
         // Where: the grid holding the point decides; else the township (and village) chosen.
         let mut place: Option<(i64, Option<i64>)> = None;
-        if let Some(p) = point {
-            let rows = sqlx::query(
-                "SELECT f.geometry, v.id AS village_id, v.township_id FROM register_feature f JOIN grid gr ON gr.id = f.grid_id \
-                 JOIN village v ON v.id = gr.village_id WHERE f.county_id = $1 AND f.layer = 'grid' AND f.active = 1 \
-                 AND f.min_lon <= $2 AND f.max_lon >= $2 AND f.min_lat <= $3 AND f.max_lat >= $3",
-            )
-            .bind(county_id)
-            .bind(p.lon)
-            .bind(p.lat)
-            .fetch_all(self.pool())
-            .await?;
-            for r in rows {
-                if shape_from_geojson(&r.try_get::<String, _>("geometry")?)
-                    .contains(&geo::Point::new(p.lon, p.lat))
-                {
-                    place = Some((r.try_get("township_id")?, Some(r.try_get("village_id")?)));
-                    break;
-                }
-            }
+        if let Some(p) = point
+            && let Some(hit) =
+                crate::patches::registers::grid_at(self.pool(), county_id, p.lon, p.lat).await?
+        {
+            place = Some((hit.township_id, Some(hit.village_id)));
         }
         let (township_id, village_id) = match (place, t.township_id) {
             (Some(found), _) => found,
