@@ -8,6 +8,7 @@ use minewatch_core::org::DepartmentCode;
 use minewatch_core::{CaseAction, ClueSource, Decision, MeasureStep, ProblemKind, Role, Severity};
 use minewatch_store::{Actor, CaseFilter, NewClue, Store, StoreError};
 
+#[macro_use]
 mod common;
 use common::{TEST_SEED, first_random_look_back, open_store_seeded, tamper};
 
@@ -1081,17 +1082,6 @@ async fn full_handling_with_measures(pg: bool) {
             .any(|e| e.attachments == vec![photo.sha256.clone()])
     );
     event_count(&f).await;
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(false).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(true).await } )*
-        }
-    };
 }
 
 on_both!(

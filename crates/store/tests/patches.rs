@@ -13,6 +13,7 @@ use minewatch_store::{
     Actor, CaseFilter, NewGrid, NewVerification, PatchFilter, RegisterLayer, Store, StoreError,
 };
 
+#[macro_use]
 mod common;
 use common::open_store;
 
@@ -506,17 +507,6 @@ async fn field_evidence_and_review(pg: bool) {
         .expect("case");
     assert!(timeline.events.iter().any(|e| e.kind == "patch.returned"));
     assert!(s.audit_verify().await.expect("db").is_ok());
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(false).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(true).await } )*
-        }
-    };
 }
 
 /// A picture of smooth random waves (like terrain from above), different per seed.

@@ -18,6 +18,7 @@ use minewatch_store::{
     NewTrack, PatrolFilter, PatrolStep, PeriodState, RegisterLayer, ReportBody, Store, StoreError,
 };
 
+#[macro_use]
 mod common;
 use common::open_store;
 
@@ -1010,17 +1011,6 @@ async fn demo_plants_exactly_one_lead(pg: bool) {
     );
     let report = store.audit_verify().await.expect("audit");
     assert!(report.is_ok(), "{report:?}");
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(false).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(true).await } )*
-        }
-    };
 }
 
 on_both!(

@@ -14,6 +14,7 @@ use minewatch_spatial::inputs::Fields;
 use minewatch_spatial::read::{Feature, Layer};
 use minewatch_store::{Actor, NewGrid, NewTip, RegisterLayer, Store, StoreError, TipChannel};
 
+#[macro_use]
 mod common;
 use common::open_store;
 
@@ -1017,17 +1018,6 @@ async fn look_backs_are_tasks_and_recurrences_count(pg: bool) {
         (jia.closed, jia.recurrences, jia.done, jia.overdue),
         (1, 1, 1, 0)
     );
-}
-
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(false).await } )*
-        }
-        mod postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(true).await } )*
-        }
-    };
 }
 
 on_both!(

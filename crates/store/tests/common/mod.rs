@@ -151,3 +151,16 @@ pub fn scene(seed: u64, w: u32, h: u32) -> image::RgbImage {
         ])
     })
 }
+
+/// Runs each named `async fn name(pg: bool)` as two tests: `sqlite::name` and `postgres::name`.
+#[allow(unused_macros, reason = "not every test file runs on both engines")]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(false).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(true).await } )*
+        }
+    };
+}
