@@ -254,12 +254,13 @@ impl Indexed {
 /// A patch as it meets the registers: whole when small; a large one cut into pieces like
 /// the registers, so a patch of many vertices across a licence of many vertices costs
 /// pieces × pieces of bounded size, never vertices × vertices.
-struct Parts(Vec<(MultiPolygon<f64>, Rect<f64>, f64)>);
+/// A small patch is borrowed as it is: most patches are, and triage runs on every one.
+struct Parts<'a>(Vec<(std::borrow::Cow<'a, MultiPolygon<f64>>, Rect<f64>, f64)>);
 
-impl Parts {
-    fn of(shape: &MultiPolygon<f64>, bbox: Rect<f64>, area: f64) -> Parts {
+impl<'a> Parts<'a> {
+    fn of(shape: &'a MultiPolygon<f64>, bbox: Rect<f64>, area: f64) -> Parts<'a> {
         if shape.coords_count() <= PIECE_VERTICES {
-            return Parts(vec![(shape.clone(), bbox, area)]);
+            return Parts(vec![(std::borrow::Cow::Borrowed(shape), bbox, area)]);
         }
         let mut pieces = Vec::new();
         for p in &shape.0 {
@@ -272,7 +273,7 @@ impl Parts {
                     let r = p.bounding_rect()?;
                     let mp = MultiPolygon(vec![p]);
                     let a = area_m2(&mp);
-                    Some((mp, r, a))
+                    Some((std::borrow::Cow::Owned(mp), r, a))
                 })
                 .collect(),
         )
@@ -281,7 +282,7 @@ impl Parts {
 
 impl Indexed {
     /// [`Indexed::meet`] summed over the parts of a patch.
-    fn meet_parts(&self, parts: &Parts) -> Vec<(usize, f64)> {
+    fn meet_parts(&self, parts: &Parts<'_>) -> Vec<(usize, f64)> {
         let mut found: Vec<(usize, f64)> = Vec::new();
         for (shape, bbox, area) in &parts.0 {
             for (owner, a) in self.meet(shape, *bbox, *area) {

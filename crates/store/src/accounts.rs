@@ -4,7 +4,7 @@
 //! deleted and their tokens answer 401 from the next request on.
 
 use crate::ledger::events::{NewEvent, append, parse_stamp, stamp};
-use crate::users::{USER_COLUMNS, UserRow, actor_from_row, token_digest};
+use crate::users::{USER_COLUMNS, UserRow, token_digest, user_from_row};
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use minewatch_core::Role;
@@ -103,17 +103,7 @@ impl Store {
         .fetch_optional(self.pool())
         .await?
         .ok_or_else(|| StoreError::not_found("user", username))?;
-        let (a, hash) = actor_from_row(&row)?;
-        let user = UserRow {
-            id: a.user_id,
-            username: a.username,
-            display_name: a.display_name,
-            role: a.role,
-            jurisdiction: a.jurisdiction,
-            active: row.try_get::<i64, _>("active")? == 1,
-            password_hash: hash,
-        };
-        Ok((a.county_id, user))
+        user_from_row(&row)
     }
 
     /// Disables or enables a user. Disabling deletes their sessions, so pages and the API
@@ -321,14 +311,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<TokenRow> {
         let token_id = token_id.trim().to_ascii_lowercase();
-        let row = sqlx::query("SELECT u.username FROM api_token t JOIN app_user u ON u.id = t.user_id WHERE t.token_id = $1")
+        let found = sqlx::query(&format!("{TOKEN_SELECT} WHERE t.token_id = $1"))
             .bind(token_id.clone())
             .fetch_optional(self.pool())
             .await?
+            .as_ref()
+            .map(token_from_row)
+            .transpose()?
             .ok_or_else(|| StoreError::not_found("token", &token_id))?;
-        let (county_id, user) = self
-            .managed_user(&row.try_get::<String, _>("username")?)
-            .await?;
+        let (county_id, user) = self.managed_user(&found.username).await?;
         if by.is_some_and(|a| a.county_id != county_id) {
             return Err(StoreError::not_found("token", &token_id));
         }
@@ -360,11 +351,10 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.api_tokens(Some(county_id))
-            .await?
-            .into_iter()
-            .find(|t| t.token_id == token_id)
-            .ok_or_else(|| StoreError::not_found("token", &token_id))
+        Ok(TokenRow {
+            revoked_at: Some(at),
+            ..found
+        })
     }
 
     /// Every token of a county (or of all counties, for the console), newest first.
@@ -372,29 +362,13 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn api_tokens(&self, county_id: Option<i64>) -> Result<Vec<TokenRow>> {
-        let rows = sqlx::query(
-            "SELECT t.token_id, u.username, t.label, t.created_at, t.expires_at, t.revoked_at \
-             FROM api_token t JOIN app_user u ON u.id = t.user_id \
-             WHERE ($1 = 0 OR u.county_id = $1) ORDER BY t.created_at DESC, t.token_id",
-        )
+        let rows = sqlx::query(&format!(
+            "{TOKEN_SELECT} WHERE ($1 = 0 OR u.county_id = $1) ORDER BY t.created_at DESC, t.token_id"
+        ))
         .bind(county_id.unwrap_or(0))
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let created_at: String = r.try_get("created_at")?;
-                let expires_at: Option<String> = r.try_get("expires_at")?;
-                let expiry = token_expiry(&created_at, expires_at.as_deref());
-                Ok(TokenRow {
-                    token_id: r.try_get("token_id")?,
-                    username: r.try_get("username")?,
-                    label: r.try_get("label")?,
-                    expires_at: expiry.map(stamp).unwrap_or_default(),
-                    created_at,
-                    revoked_at: r.try_get("revoked_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(token_from_row).collect()
     }
 
     /// The latest account changes of a county from the chain, newest first.
@@ -431,6 +405,23 @@ impl Store {
             })
             .collect()
     }
+}
+
+const TOKEN_SELECT: &str = "SELECT t.token_id, u.username, t.label, t.created_at, t.expires_at, t.revoked_at \
+     FROM api_token t JOIN app_user u ON u.id = t.user_id";
+
+fn token_from_row(r: &sqlx::any::AnyRow) -> Result<TokenRow> {
+    let created_at: String = r.try_get("created_at")?;
+    let expires_at: Option<String> = r.try_get("expires_at")?;
+    let expiry = token_expiry(&created_at, expires_at.as_deref());
+    Ok(TokenRow {
+        token_id: r.try_get("token_id")?,
+        username: r.try_get("username")?,
+        label: r.try_get("label")?,
+        expires_at: expiry.map(stamp).unwrap_or_default(),
+        created_at,
+        revoked_at: r.try_get("revoked_at")?,
+    })
 }
 
 async fn account_event(

@@ -55,6 +55,23 @@ pub(crate) fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<(Actor, String)>
     Ok((actor, row.try_get("password_hash")?))
 }
 
+/// A user row as the admin sees it, with the county it belongs to.
+pub(crate) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<(i64, UserRow)> {
+    let (a, hash) = actor_from_row(row)?;
+    Ok((
+        a.county_id,
+        UserRow {
+            id: a.user_id,
+            username: a.username,
+            display_name: a.display_name,
+            role: a.role,
+            jurisdiction: a.jurisdiction,
+            active: row.try_get::<i64, _>("active")? == 1,
+            password_hash: hash,
+        },
+    ))
+}
+
 impl Store {
     /// Creates a user whose jurisdiction matches the role.
     ///
@@ -228,18 +245,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|r| {
-                let (a, hash) = actor_from_row(r)?;
-                Ok(UserRow {
-                    id: a.user_id,
-                    username: a.username,
-                    display_name: a.display_name,
-                    role: a.role,
-                    jurisdiction: a.jurisdiction,
-                    active: r.try_get::<i64, _>("active")? == 1,
-                    password_hash: hash,
-                })
-            })
+            .map(|r| user_from_row(r).map(|(_, u)| u))
             .collect()
     }
 }
