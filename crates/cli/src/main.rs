@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use minewatch_core::deadline::Policy;
+use minewatch_core::ledger::deadline::Policy;
 use minewatch_core::{Clock, ManualClock, SystemClock};
 use minewatch_store::{Store, StoreConfig, demo};
 use minewatch_web::AppState;

@@ -7,9 +7,9 @@ use crate::ledger::events::{NewEvent, append, parse_stamp, stamp};
 use crate::users::{USER_COLUMNS, UserRow, token_digest, user_from_row};
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
-use minewatch_core::Role;
+use minewatch_core::rights::{Right, may};
+
 use serde::Serialize;
-use sqlx::Row;
 
 /// A token lives this long unless issued for longer or shorter.
 pub const DEFAULT_TOKEN_DAYS: i64 = 180;
@@ -72,7 +72,7 @@ pub struct AccountEvent {
 fn may_manage(by: Option<&Actor>, target: &UserRow, county_id: i64) -> Result<()> {
     match by {
         None => Ok(()),
-        Some(a) if a.role == Role::Admin && a.county_id == county_id => Ok(()),
+        Some(a) if may(a.role, Right::ManageAccounts) && a.county_id == county_id => Ok(()),
         Some(a) if a.user_id == target.id => Err(StoreError::Forbidden(
             "only the admin changes accounts; your own password is changed on the account page",
         )),
@@ -96,7 +96,7 @@ impl Store {
     /// # Errors
     /// `NotFound` for an unknown name.
     pub async fn user_named(&self, username: &str) -> Result<(i64, UserRow)> {
-        let row = sqlx::query(&format!(
+        let row = crate::db::query(format!(
             "SELECT {USER_COLUMNS} FROM app_user WHERE username = $1"
         ))
         .bind(username.trim().to_string())
@@ -134,13 +134,14 @@ impl Store {
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
         // Conditional, so two admins pressing at once write one event.
-        let changed = sqlx::query("UPDATE app_user SET active = $1 WHERE id = $2 AND active = $3")
-            .bind(i64::from(active))
-            .bind(user.id)
-            .bind(i64::from(!active))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let changed =
+            crate::db::query("UPDATE app_user SET active = $1 WHERE id = $2 AND active = $3")
+                .bind(i64::from(active))
+                .bind(user.id)
+                .bind(i64::from(!active))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if changed == 0 {
             return Err(StoreError::invalid(
                 "username",
@@ -152,7 +153,7 @@ impl Store {
             ));
         }
         if !active {
-            sqlx::query("DELETE FROM user_session WHERE user_id = $1")
+            crate::db::query("DELETE FROM user_session WHERE user_id = $1")
                 .bind(user.id)
                 .execute(&mut *tx)
                 .await?;
@@ -199,12 +200,12 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
+        crate::db::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
             .bind(password_hash.to_string())
             .bind(user.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM user_session WHERE user_id = $1 AND token_sha256 <> $2")
+        crate::db::query("DELETE FROM user_session WHERE user_id = $1 AND token_sha256 <> $2")
             .bind(user.id)
             .bind(keep_session.map(token_digest).unwrap_or_default())
             .execute(&mut *tx)
@@ -263,7 +264,7 @@ impl Store {
         let at = stamp(now);
         let expires_at = stamp(now + chrono::Duration::days(days));
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO api_token (token_sha256, user_id, label, created_at, token_id, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -311,7 +312,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<TokenRow> {
         let token_id = token_id.trim().to_ascii_lowercase();
-        let found = sqlx::query(&format!("{TOKEN_SELECT} WHERE t.token_id = $1"))
+        let found = crate::db::query(format!("{TOKEN_SELECT} WHERE t.token_id = $1"))
             .bind(token_id.clone())
             .fetch_optional(self.pool())
             .await?
@@ -326,7 +327,7 @@ impl Store {
         may_manage(by, &user, county_id)?;
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let changed = sqlx::query(
+        let changed = crate::db::query(
             "UPDATE api_token SET revoked_at = $1 WHERE token_id = $2 AND revoked_at IS NULL",
         )
         .bind(at.clone())
@@ -362,10 +363,10 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn api_tokens(&self, county_id: Option<i64>) -> Result<Vec<TokenRow>> {
-        let rows = sqlx::query(&format!(
-            "{TOKEN_SELECT} WHERE ($1 = 0 OR u.county_id = $1) ORDER BY t.created_at DESC, t.token_id"
+        let rows = crate::db::query(format!(
+            "{TOKEN_SELECT} WHERE ($1 IS NULL OR u.county_id = $1) ORDER BY t.created_at DESC, t.token_id"
         ))
-        .bind(county_id.unwrap_or(0))
+        .bind(county_id)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(token_from_row).collect()
@@ -376,7 +377,7 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn account_events(&self, county_id: i64, limit: i64) -> Result<Vec<AccountEvent>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT e.at, e.kind, e.payload, u.display_name AS by_name FROM event e \
              LEFT JOIN app_user u ON u.id = e.actor_user_id \
              WHERE e.county_id = $1 AND SUBSTR(e.kind, 1, 8) = 'account.' ORDER BY e.seq DESC LIMIT $2",
@@ -410,7 +411,7 @@ impl Store {
 const TOKEN_SELECT: &str = "SELECT t.token_id, u.username, t.label, t.created_at, t.expires_at, t.revoked_at \
      FROM api_token t JOIN app_user u ON u.id = t.user_id";
 
-fn token_from_row(r: &sqlx::any::AnyRow) -> Result<TokenRow> {
+fn token_from_row(r: &crate::db::Row) -> Result<TokenRow> {
     let created_at: String = r.try_get("created_at")?;
     let expires_at: Option<String> = r.try_get("expires_at")?;
     let expiry = token_expiry(&created_at, expires_at.as_deref());
@@ -425,7 +426,7 @@ fn token_from_row(r: &sqlx::any::AnyRow) -> Result<TokenRow> {
 }
 
 async fn account_event(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::db::Tx,
     at: &str,
     by: Option<&Actor>,
     county_id: i64,

@@ -7,7 +7,6 @@ use crate::ledger::events::stamp;
 use crate::{Actor, Result, Store, StoreError};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use std::path::PathBuf;
 
 /// Directory of attachment bytes, laid out as `ab/abcdef…` by SHA-256.
@@ -313,7 +312,7 @@ impl Store {
             .collect();
         let at = stamp(now);
         let mut tx = self.pool().begin().await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO attachment (sha256, size_bytes, media_type, file_name, created_at, created_by) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sha256) DO NOTHING",
         )
@@ -329,11 +328,10 @@ impl Store {
             save_photo_meta(&mut tx, &sha, &photo, false).await?;
         }
         let c = capture.copied().unwrap_or_default();
-        let fresh = sqlx::query(&crate::sql::with_floats(
+        let fresh = crate::db::query(
             "INSERT INTO attachment_upload (sha256, user_id, uploaded_at, device_taken_at, device_lon, device_lat, device_accuracy_m) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (sha256, user_id) DO NOTHING",
-            &[c.lon.is_some(), c.lat.is_some(), c.accuracy_m.is_some()],
-        ))
+        )
         .bind(sha.clone())
         .bind(actor.user_id)
         .bind(at)
@@ -361,7 +359,7 @@ impl Store {
     /// # Errors
     /// `NotFound` when no such attachment was recorded.
     pub async fn attachment(&self, sha256: &str) -> Result<AttachmentMeta> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT a.sha256, a.size_bytes, a.media_type, a.file_name, m.phash, m.reader_version, \
              (SELECT COUNT(*) FROM attachment_upload u JOIN app_user au ON au.id = u.user_id \
               WHERE u.sha256 = a.sha256 AND SUBSTR(au.username, 1, 9) <> '__public_') AS staff_uploads \
@@ -392,18 +390,17 @@ impl Store {
     /// `NotFound` when absent or out of reach.
     pub async fn visible_attachment(&self, actor: &Actor, sha256: &str) -> Result<AttachmentMeta> {
         let meta = self.attachment(sha256).await?;
-        let mine: i64 = sqlx::query(
+        let mine: i64 = crate::db::query(
             "SELECT COUNT(*) AS n FROM attachment_upload WHERE sha256 = $1 AND user_id = $2",
         )
         .bind(sha256.to_string())
         .bind(actor.user_id)
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
+        .fetch_scalar(self.pool())
+        .await?;
         if mine > 0 {
             return Ok(meta);
         }
-        let uses = sqlx::query(
+        let uses = crate::db::query(
             "SELECT owner, owner_id FROM attachment_use WHERE sha256 = $1 AND county_id = $2",
         )
         .bind(sha256.to_string())
@@ -449,7 +446,7 @@ impl Store {
         let mut tx = self.begin_write(&at).await?;
         let mut gone = Vec::new();
         for sha in fresh {
-            let used: i64 = sqlx::query(
+            let used: i64 = crate::db::query(
                 "SELECT (SELECT COUNT(*) FROM attachment_use WHERE sha256 = $1) \
                  + (SELECT COUNT(*) FROM attachment_upload WHERE sha256 = $1 AND user_id <> $2) AS n",
             )
@@ -462,7 +459,7 @@ impl Store {
                 continue;
             }
             for table in ["attachment_upload", "photo_meta", "attachment"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE sha256 = $1"))
+                crate::db::query(format!("DELETE FROM {table} WHERE sha256 = $1"))
                     .bind(sha.to_string())
                     .execute(&mut *tx)
                     .await?;
@@ -521,7 +518,7 @@ impl Store {
     pub async fn reanalyse_photos(&self) -> Result<usize> {
         let mut done = 0;
         loop {
-            let rows = sqlx::query(
+            let rows = crate::db::query(
                 "SELECT a.sha256 FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 \
                  WHERE (m.sha256 IS NOT NULL AND m.reader_version < $1) \
                     OR (m.sha256 IS NULL AND a.media_type NOT IN ('application/pdf', 'application/octet-stream') AND a.media_type LIKE 'image/%') \
@@ -554,7 +551,7 @@ impl Store {
                             .kind
                             .unwrap_or(crate::photo::MediaKind::Other)
                             .media_type();
-                        sqlx::query("UPDATE attachment SET media_type = $1 WHERE sha256 = $2")
+                        crate::db::query("UPDATE attachment SET media_type = $1 WHERE sha256 = $2")
                             .bind(media)
                             .bind(sha.clone())
                             .execute(&mut *tx)
@@ -578,24 +575,23 @@ impl Store {
 }
 
 async fn save_photo_meta(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     sha: &str,
     p: &crate::photo::PhotoMeta,
     replace: bool,
 ) -> Result<()> {
     if replace {
-        sqlx::query("DELETE FROM photo_meta WHERE sha256 = $1")
+        crate::db::query("DELETE FROM photo_meta WHERE sha256 = $1")
             .bind(sha.to_string())
             .execute(&mut *conn)
             .await?;
     }
     let unread = serde_json::to_string(&p.unread)
         .map_err(|e| StoreError::Corrupt(format!("unread list: {e}")))?;
-    sqlx::query(&crate::sql::with_point(
+    crate::db::query(
         "INSERT INTO photo_meta (sha256, taken_at, lon, lat, phash, offset_time, width_px, height_px, unread, reader_version) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (sha256) DO NOTHING",
-        p.lon.is_some() && p.lat.is_some(),
-    ))
+        )
     .bind(sha.to_string())
     .bind(p.taken_at.clone())
     .bind(p.lon.filter(|_| p.lat.is_some()))
@@ -613,14 +609,14 @@ async fn save_photo_meta(
 
 /// Records what a file is attached to, inside the change's transaction.
 pub(crate) async fn record_use(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut crate::db::Conn,
     county_id: i64,
     owner: Owner,
     hashes: &[String],
 ) -> Result<()> {
     let (kind, id) = owner.parts();
     for h in hashes {
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO attachment_use (sha256, county_id, owner, owner_id) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (sha256, owner, owner_id) DO NOTHING",
         )
@@ -636,8 +632,8 @@ pub(crate) async fn record_use(
 
 /// Fills `attachment_upload` and `attachment_use` for what was stored before they existed
 /// (run once, by the migration that made them).
-pub(crate) async fn backfill(conn: &mut sqlx::AnyConnection) -> Result<()> {
-    sqlx::query(
+pub(crate) async fn backfill(conn: &mut crate::db::Conn) -> Result<()> {
+    crate::db::query(
         "INSERT INTO attachment_upload (sha256, user_id, uploaded_at) \
          SELECT sha256, created_by, created_at FROM attachment WHERE created_by IS NOT NULL",
     )
@@ -649,7 +645,7 @@ pub(crate) async fn backfill(conn: &mut sqlx::AnyConnection) -> Result<()> {
             .map(str::to_string)
             .collect()
     };
-    let events = sqlx::query(
+    let events = crate::db::query(
         "SELECT county_id, case_id, kind, payload, attachments FROM event WHERE attachments <> ''",
     )
     .fetch_all(&mut *conn)
@@ -668,7 +664,7 @@ pub(crate) async fn backfill(conn: &mut sqlx::AnyConnection) -> Result<()> {
             }
         }
     }
-    let rows = sqlx::query(
+    let rows = crate::db::query(
         "SELECT patch_id, county_id, photos FROM patch_verification WHERE photos <> ''",
     )
     .fetch_all(&mut *conn)
@@ -683,7 +679,7 @@ pub(crate) async fn backfill(conn: &mut sqlx::AnyConnection) -> Result<()> {
         )
         .await?;
     }
-    let rows = sqlx::query(
+    let rows = crate::db::query(
         "SELECT id, county_id, before_image, after_image FROM patch WHERE before_image IS NOT NULL OR after_image IS NOT NULL",
     )
     .fetch_all(&mut *conn)
@@ -704,7 +700,7 @@ pub(crate) async fn backfill(conn: &mut sqlx::AnyConnection) -> Result<()> {
         )
         .await?;
     }
-    let rows = sqlx::query(
+    let rows = crate::db::query(
         "SELECT id, county_id, file_sha256 FROM patrol_track WHERE file_sha256 IS NOT NULL",
     )
     .fetch_all(&mut *conn)
@@ -772,7 +768,7 @@ impl Store {
     ) -> Result<Vec<PhotoReading>> {
         let mut out = Vec::new();
         for sha in shas {
-            let Some(r) = sqlx::query(
+            let Some(r) = crate::db::query(
                 "SELECT a.sha256, a.file_name, a.media_type, m.taken_at, m.offset_time, m.lon, m.lat, m.width_px, m.height_px, m.unread, m.reader_version \
                  FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 WHERE a.sha256 = $1",
             )
@@ -782,7 +778,7 @@ impl Store {
             else {
                 continue;
             };
-            let uploads = sqlx::query(
+            let uploads = crate::db::query(
                 "SELECT u.user_id, au.username, u.device_taken_at, u.device_lon, u.device_lat, u.device_accuracy_m \
                  FROM attachment_upload u JOIN app_user au ON au.id = u.user_id WHERE u.sha256 = $1 ORDER BY u.uploaded_at",
             )

@@ -1,10 +1,9 @@
 //! The working-day calendar (the State Council's holiday notice) as the office keeps it.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use minewatch_core::calendar::{DayKind, WorkCalendar, parse_notice};
 use minewatch_core::rights::may_administer_county;
-use minewatch_core::workdays::{DayKind, WorkCalendar, parse_notice};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 
 use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
@@ -18,10 +17,10 @@ pub struct CalendarDay {
 }
 
 pub(crate) async fn work_calendar_in(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     county_id: i64,
 ) -> Result<WorkCalendar> {
-    let rows = sqlx::query("SELECT day, kind FROM work_calendar_day WHERE county_id = $1")
+    let rows = crate::db::query("SELECT day, kind FROM work_calendar_day WHERE county_id = $1")
         .bind(county_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -57,7 +56,7 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn calendar_days(&self, county_id: i64) -> Result<Vec<CalendarDay>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT day, kind, name FROM work_calendar_day WHERE county_id = $1 ORDER BY day",
         )
         .bind(county_id)
@@ -109,7 +108,7 @@ impl Store {
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
         for y in &years {
-            sqlx::query(
+            crate::db::query(
                 "DELETE FROM work_calendar_day WHERE county_id = $1 AND day >= $2 AND day <= $3",
             )
             .bind(actor.county_id)
@@ -119,7 +118,7 @@ impl Store {
             .await?;
         }
         for (d, k, name) in &days {
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO work_calendar_day (county_id, day, kind, name, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
                  ON CONFLICT (county_id, day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
             )

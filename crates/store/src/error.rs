@@ -65,9 +65,9 @@ impl StoreError {
     }
 }
 
-/// Refuses a name or reference over [`minewatch_core::case::MAX_NAME_CHARS`], naming it.
+/// Refuses a name or reference over [`minewatch_core::ledger::case::MAX_NAME_CHARS`], naming it.
 pub(crate) fn check_names(fields: &[(&'static str, &str)]) -> crate::Result<()> {
-    let limit = minewatch_core::case::MAX_NAME_CHARS;
+    let limit = minewatch_core::ledger::case::MAX_NAME_CHARS;
     for (field, value) in fields {
         let n = value.chars().count();
         if n > limit {
@@ -80,15 +80,15 @@ pub(crate) fn check_names(fields: &[(&'static str, &str)]) -> crate::Result<()> 
     Ok(())
 }
 
-/// Refuses a text field over [`minewatch_core::case::MAX_TEXT_CHARS`], naming it, before
+/// Refuses a text field over [`minewatch_core::ledger::case::MAX_TEXT_CHARS`], naming it, before
 /// anything is stored.
 pub(crate) fn check_lengths(fields: &[(&'static str, &str)]) -> crate::Result<()> {
-    match minewatch_core::case::too_long(fields) {
+    match minewatch_core::ledger::case::too_long(fields) {
         Some((field, n)) => Err(StoreError::invalid(
             field,
             format!(
                 "has {n} characters; at most {}",
-                minewatch_core::case::MAX_TEXT_CHARS
+                minewatch_core::ledger::case::MAX_TEXT_CHARS
             ),
         )),
         None => Ok(()),

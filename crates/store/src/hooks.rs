@@ -21,7 +21,7 @@ pub(crate) struct Step<'a> {
     pub at: &'a str,
 }
 
-pub(crate) type Tx = sqlx::Transaction<'static, sqlx::Any>;
+pub(crate) type Tx = crate::db::Tx;
 pub(crate) type HookFuture<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
 /// What a capability does after a step; it writes only through `tx`.
 pub(crate) type CaseHook = for<'a> fn(&'a mut Tx, &'a Step<'a>) -> HookFuture<'a>;

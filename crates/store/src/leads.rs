@@ -5,11 +5,11 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use minewatch_core::clock::local_date;
-use minewatch_core::{ClueSource, ProblemKind, Role, Scope};
+use minewatch_core::rights::{Right, may};
+use minewatch_core::{ClueSource, ProblemKind, Scope};
 use minewatch_spatial::LonLat;
 use minewatch_spatial::coverage::distance_to_track_m;
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
 
 use crate::ledger::events::{NewEvent, append, stamp};
 use crate::patrol::coverage::day_span_utc;
@@ -133,13 +133,13 @@ pub(crate) fn on_case_step<'a>(
 }
 
 pub(crate) async fn raise_tx(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     county_id: i64,
     case_id: i64,
     now: DateTime<Utc>,
     at: &str,
 ) -> Result<Vec<i64>> {
-    let case = sqlx::query(
+    let case = crate::db::query(
         "SELECT number, source, problem_kind, lon, lat, village_id, opened_at FROM case_file WHERE id = $1 AND county_id = $2",
     )
     .bind(case_id)
@@ -167,7 +167,7 @@ pub(crate) async fn raise_tx(
     // When the digging was there to be seen: the later image of the patch, or when the
     // tipster saw it, or when the case opened.
     let patch =
-        sqlx::query("SELECT patch_no, later_date FROM patch WHERE case_id = $1 ORDER BY id")
+        crate::db::query("SELECT patch_no, later_date FROM patch WHERE case_id = $1 ORDER BY id")
             .bind(case_id)
             .fetch_optional(&mut *conn)
             .await?;
@@ -175,7 +175,7 @@ pub(crate) async fn raise_tx(
         Some(p) => (Some(p.try_get("patch_no")?), p.try_get("later_date")?),
         None => (None, None),
     };
-    let observed: Option<String> = sqlx::query(
+    let observed: Option<String> = crate::db::query(
         "SELECT MIN(COALESCE(observed_at, filed_at)) AS t FROM clue WHERE case_id = $1",
     )
     .bind(case_id)
@@ -210,7 +210,7 @@ pub(crate) async fn raise_tx(
     if grids.is_empty()
         && let Some(v) = village_id
     {
-        for r in sqlx::query("SELECT id FROM grid WHERE village_id = $1 ORDER BY id")
+        for r in crate::db::query("SELECT id FROM grid WHERE village_id = $1 ORDER BY id")
             .bind(v)
             .fetch_all(&mut *conn)
             .await?
@@ -221,14 +221,14 @@ pub(crate) async fn raise_tx(
 
     let mut raised = Vec::new();
     for grid_id in grids {
-        let place = sqlx::query(
+        let place = crate::db::query(
             "SELECT v.id AS village_id, v.township_id FROM grid gr JOIN village v ON v.id = gr.village_id WHERE gr.id = $1",
         )
         .bind(grid_id)
         .fetch_one(&mut *conn)
         .await?;
         let (gv, gt): (i64, i64) = (place.try_get("village_id")?, place.try_get("township_id")?);
-        let reports: Vec<LeadReport> = sqlx::query(
+        let reports: Vec<LeadReport> = crate::db::query(
             "SELECT z.report_date, u.display_name, z.late FROM zero_report z JOIN app_user u ON u.id = z.filed_by \
              WHERE z.grid_id = $1 AND z.nothing_found = 1 AND z.report_date BETWEEN $2 AND $3 ORDER BY z.report_date",
         )
@@ -249,7 +249,7 @@ pub(crate) async fn raise_tx(
         let mut tracks = Vec::new();
         if let Some(p) = point {
             let (x0, y0, x1, y1) = p.bounding_box(settings.near_m);
-            let rows = sqlx::query(&format!(
+            let rows = crate::db::query(format!(
                 "SELECT {TRACK_COLUMNS} FROM patrol_track tr JOIN app_user u ON u.id = tr.user_id \
                  WHERE tr.county_id = $1 AND tr.township_id = $2 AND (tr.village_id = $3 OR tr.village_id IS NULL) \
                  AND tr.started_at < $4 AND tr.ended_at >= $5 \
@@ -294,7 +294,7 @@ pub(crate) async fn raise_tx(
         };
         let evidence_json =
             serde_json::to_string(&evidence).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let inserted = sqlx::query(
+        let inserted = crate::db::query(
             "INSERT INTO accountability_lead (county_id, kind, case_id, grid_id, township_id, village_id, discovered_on, evidence, raised_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (kind, case_id, grid_id) DO NOTHING RETURNING id",
         )
@@ -339,7 +339,7 @@ const LEAD_SELECT: &str = "SELECT l.id, l.kind, l.case_id, c.number AS case_numb
      LEFT JOIN app_user au ON au.id = l.answered_by LEFT JOIN app_user cu ON cu.id = l.concluded_by \
      WHERE l.county_id = $1";
 
-fn row_to_lead(r: &sqlx::any::AnyRow) -> Result<LeadRow> {
+fn row_to_lead(r: &crate::db::Row) -> Result<LeadRow> {
     let id: i64 = r.try_get("id")?;
     let evidence: String = r.try_get("evidence")?;
     Ok(LeadRow {
@@ -368,12 +368,13 @@ fn row_to_lead(r: &sqlx::any::AnyRow) -> Result<LeadRow> {
 }
 
 fn lead_scope(actor: &Actor) -> Result<Option<i64>> {
-    match (actor.role, actor.scope) {
-        (Role::Admin | Role::CountyOffice | Role::Inspector, _) => Ok(None),
-        (Role::Township, Scope::Township(t)) => Ok(Some(t)),
-        _ => Err(StoreError::Forbidden(
-            "accountability leads are for the inspectors, the county office and the township concerned",
-        )),
+    match actor.scope {
+        _ if !may(actor.role, Right::ReadLeads) => {
+            Err(StoreError::Forbidden(Right::ReadLeads.refusal()))
+        }
+        Scope::County => Ok(None),
+        Scope::Township(t) => Ok(Some(t)),
+        _ => Err(StoreError::Forbidden(Right::ReadLeads.refusal())),
     }
 }
 
@@ -384,12 +385,12 @@ impl Store {
     /// `Forbidden` for other roles.
     pub async fn leads(&self, actor: &Actor, case_id: Option<i64>) -> Result<Vec<LeadRow>> {
         let t = lead_scope(actor)?;
-        let rows = sqlx::query(&format!(
-            "{LEAD_SELECT} AND ($2 < 0 OR l.township_id = $2) AND ($3 < 0 OR l.case_id = $3) ORDER BY l.id DESC"
+        let rows = crate::db::query(format!(
+            "{LEAD_SELECT} AND ($2 IS NULL OR l.township_id = $2) AND ($3 IS NULL OR l.case_id = $3) ORDER BY l.id DESC"
         ))
         .bind(actor.county_id)
-        .bind(t.unwrap_or(-1))
-        .bind(case_id.unwrap_or(-1))
+        .bind(t)
+        .bind(case_id)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(row_to_lead).collect()
@@ -401,12 +402,12 @@ impl Store {
     /// `Forbidden` for other roles; `NotFound` when absent or another township's.
     pub async fn lead(&self, actor: &Actor, id: i64) -> Result<LeadRow> {
         let t = lead_scope(actor)?;
-        let row = sqlx::query(&format!(
-            "{LEAD_SELECT} AND l.id = $2 AND ($3 < 0 OR l.township_id = $3)"
+        let row = crate::db::query(format!(
+            "{LEAD_SELECT} AND l.id = $2 AND ($3 IS NULL OR l.township_id = $3)"
         ))
         .bind(actor.county_id)
         .bind(id)
-        .bind(t.unwrap_or(-1))
+        .bind(t)
         .fetch_optional(self.pool())
         .await?
         .ok_or_else(|| StoreError::not_found("lead", id))?;
@@ -443,7 +444,7 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query(
+        crate::db::query(
             "UPDATE accountability_lead SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4",
         )
         .bind(answer.trim().to_string())
@@ -477,10 +478,8 @@ impl Store {
         note: &str,
         now: DateTime<Utc>,
     ) -> Result<LeadRow> {
-        if !matches!(actor.role, Role::Inspector | Role::Admin) {
-            return Err(StoreError::Forbidden(
-                "the discipline inspectors conclude leads",
-            ));
+        if !may(actor.role, Right::ConcludeLead) {
+            return Err(StoreError::Forbidden(Right::ConcludeLead.refusal()));
         }
         crate::error::check_lengths(&[("note", note)])?;
         let lead = self.lead(actor, id).await?;
@@ -495,7 +494,7 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query(
+        crate::db::query(
             "UPDATE accountability_lead SET conclusion = $1, conclusion_note = $2, concluded_by = $3, concluded_at = $4 WHERE id = $5",
         )
         .bind(conclusion.code())
@@ -520,7 +519,7 @@ impl Store {
 }
 
 async fn log_lead(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     actor: &Actor,
     case_id: i64,
     kind: &str,

@@ -1,8 +1,8 @@
 //! Persistence for minewatch behind one [`Store`]: SQLite (embedded default) or PostgreSQL,
 //! chosen from the URL at start.
 //!
-//! One code path serves both engines: queries are portable SQL with `$n` placeholders run
-//! through sqlx's `Any` driver; only the DDL differs, in `migrations/<engine>/`. Every
+//! One code path serves both engines: queries are portable SQL with `$n` placeholders, each
+//! run by that engine's own typed sqlx driver (see `db`); only the DDL differs, in `migrations/<engine>/`. Every
 //! query that reads or changes the ledger takes the caller's [`Actor`] and filters by its
 //! [`minewatch_core::Scope`] here, not in the page.
 //!
@@ -14,6 +14,8 @@ mod accounts;
 mod actor;
 mod attachments;
 mod calendar;
+mod db;
+#[cfg(feature = "demo")]
 pub mod demo;
 mod error;
 mod hooks;
@@ -77,9 +79,7 @@ pub use tips::{
 };
 pub use users::UserRow;
 
-use minewatch_core::deadline::Policy;
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use minewatch_core::ledger::deadline::Policy;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -98,7 +98,7 @@ pub enum Backend {
 /// The one handle everything above the store uses.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: AnyPool,
+    pool: db::Pool,
     backend: Backend,
     blobs: BlobStore,
     policy: Policy,
@@ -138,52 +138,55 @@ impl Store {
     /// # Errors
     /// When the database cannot be reached or a migration fails.
     pub async fn open(config: StoreConfig) -> Result<Store> {
-        install_default_drivers();
         let loc = config.location.trim();
-        let (backend, url, default_blobs) =
-            if loc.starts_with("postgres://") || loc.starts_with("postgresql://") {
-                (Backend::Postgres, loc.to_string(), PathBuf::from("blobs"))
-            } else {
-                let path = loc.strip_prefix("sqlite://").unwrap_or(loc);
-                let p = Path::new(path);
-                if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|e| StoreError::Io {
-                        path: parent.to_path_buf(),
-                        source: e,
-                    })?;
-                }
-                let blobs = p.with_extension("blobs");
-                (Backend::Sqlite, format!("sqlite://{path}?mode=rwc"), blobs)
-            };
-        let mut options = AnyPoolOptions::new().max_connections(config.max_connections.max(1));
-        if backend == Backend::Sqlite {
-            options = options.after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    // WAL lets readers work beside the writer; NORMAL keeps every commit
-                    // across a process kill. busy_timeout makes writers queue, not fail.
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    conn.execute("PRAGMA synchronous = NORMAL").await?;
-                    Ok(())
-                })
-            });
-        }
-        let connect_options =
-            sqlx::any::AnyConnectOptions::from_str(&url).map_err(|e| StoreError::Connect {
-                location: redact(loc),
-                source: e,
-            })?;
-        let pool =
-            options
-                .connect_with(connect_options)
+        let max = config.max_connections.max(1);
+        let connect_err = |e| StoreError::Connect {
+            location: redact(loc),
+            source: e,
+        };
+        let (backend, pool, default_blobs) = if loc.starts_with("postgres://")
+            || loc.starts_with("postgresql://")
+        {
+            let options = sqlx::postgres::PgConnectOptions::from_str(loc).map_err(connect_err)?;
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(max)
+                .connect_with(options)
                 .await
-                .map_err(|e| StoreError::Connect {
-                    location: redact(loc),
+                .map_err(connect_err)?;
+            (
+                Backend::Postgres,
+                db::Pool::Postgres(pool),
+                PathBuf::from("blobs"),
+            )
+        } else {
+            let path = loc.strip_prefix("sqlite://").unwrap_or(loc);
+            let p = Path::new(path);
+            if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::Io {
+                    path: parent.to_path_buf(),
                     source: e,
                 })?;
-        if backend == Backend::Sqlite {
-            pool.execute("PRAGMA journal_mode = WAL").await?;
-        }
+            }
+            // WAL lets readers work beside the writer; NORMAL keeps every commit across
+            // a process kill; the busy timeout makes writers queue, not fail.
+            let options = sqlx::sqlite::SqliteConnectOptions::new()
+                .filename(p)
+                .create_if_missing(true)
+                .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(std::time::Duration::from_secs(10));
+            let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                .max_connections(max)
+                .connect_with(options)
+                .await
+                .map_err(connect_err)?;
+            (
+                Backend::Sqlite,
+                db::Pool::Sqlite(pool),
+                p.with_extension("blobs"),
+            )
+        };
         let blobs = BlobStore::new(config.blob_dir.unwrap_or(default_blobs));
         let store = Store {
             pool,
@@ -243,17 +246,14 @@ impl Store {
         &self.blobs
     }
 
-    pub(crate) fn pool(&self) -> &AnyPool {
+    pub(crate) fn pool(&self) -> &db::Pool {
         &self.pool
     }
 
     /// Starts a write transaction holding the chain-head lock.
-    pub(crate) async fn begin_write(
-        &self,
-        at: &str,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    pub(crate) async fn begin_write(&self, at: &str) -> Result<crate::db::Tx> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE chain_head SET touched_at = $1 WHERE id = 1")
+        crate::db::query("UPDATE chain_head SET touched_at = $1 WHERE id = 1")
             .bind(at.to_string())
             .execute(&mut *tx)
             .await?;

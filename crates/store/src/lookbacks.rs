@@ -4,7 +4,6 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::sql::Sql;
 use crate::{Actor, Result, Store};
@@ -130,26 +129,28 @@ pub(crate) fn on_case_step<'a>(
                 use rand::Rng;
                 (rng.r#gen(), rng.r#gen())
             });
-            let random = minewatch_core::deadline::random_look_back(
+            let random = minewatch_core::ledger::deadline::random_look_back(
                 today,
-                minewatch_core::deadline::RANDOM_LOOK_BACK_SHARE,
+                minewatch_core::ledger::deadline::RANDOM_LOOK_BACK_SHARE,
                 roll,
                 day_roll,
             );
-            let scheduled = minewatch_core::deadline::look_back_dates(today)
+            let scheduled = minewatch_core::ledger::deadline::look_back_dates(today)
                 .into_iter()
                 .map(|d| (d, "schedule"));
             for (due, drawn) in scheduled.chain(random.map(|d| (d, "random"))) {
-                sqlx::query("INSERT INTO look_back (case_id, due_on, drawn) VALUES ($1, $2, $3)")
-                    .bind(step.case_id)
-                    .bind(due.to_string())
-                    .bind(drawn)
-                    .execute(&mut **tx)
-                    .await?;
+                crate::db::query(
+                    "INSERT INTO look_back (case_id, due_on, drawn) VALUES ($1, $2, $3)",
+                )
+                .bind(step.case_id)
+                .bind(due.to_string())
+                .bind(drawn)
+                .execute(&mut **tx)
+                .await?;
             }
         }
         if let minewatch_core::CaseAction::LookBack { recurrence, note } = step.action {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE look_back SET done_at = $1, recurrence = $2, note = $3 WHERE id = \
                  (SELECT id FROM look_back WHERE case_id = $4 AND done_at IS NULL ORDER BY due_on, id LIMIT 1)",
             )

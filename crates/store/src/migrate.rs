@@ -1,7 +1,6 @@
 //! Numbered migrations, one folder per engine; a released file is never edited.
 
 use crate::{Backend, Result, Store, StoreError};
-use sqlx::Row;
 
 struct Migration {
     version: i64,
@@ -51,25 +50,22 @@ const MIGRATIONS: &[Migration] = &[
 
 pub(crate) async fn run(store: &Store) -> Result<()> {
     let pool = store.pool();
-    sqlx::raw_sql(
+    crate::db::run_script(
+        pool,
         "CREATE TABLE IF NOT EXISTS schema_migration (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
     )
-    .execute(pool)
     .await?;
     for m in MIGRATIONS {
         let mut tx = pool.begin().await?;
         if store.backend() == Backend::Postgres {
             // Several servers may start at once: one migrates, the others wait here.
-            sqlx::raw_sql("LOCK TABLE schema_migration IN EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await?;
+            crate::db::run_script(&mut tx, "LOCK TABLE schema_migration IN EXCLUSIVE MODE").await?;
         }
         let done: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM schema_migration WHERE version = $1")
+            crate::db::query("SELECT COUNT(*) AS n FROM schema_migration WHERE version = $1")
                 .bind(m.version)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
+                .fetch_scalar(&mut *tx)
+                .await?;
         if done > 0 {
             tx.commit().await?;
             continue;
@@ -78,8 +74,7 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
             Backend::Sqlite => m.sqlite,
             Backend::Postgres => m.postgres,
         };
-        sqlx::raw_sql(ddl)
-            .execute(&mut *tx)
+        crate::db::run_script(&mut tx, ddl)
             .await
             .map_err(|e| StoreError::Migration {
                 version: m.version,
@@ -89,12 +84,14 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
         if m.version == 5 {
             crate::attachments::backfill(&mut tx).await?;
         }
-        sqlx::query("INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)")
-            .bind(m.version)
-            .bind(m.name)
-            .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            .execute(&mut *tx)
-            .await?;
+        crate::db::query(
+            "INSERT INTO schema_migration (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
     }
     Ok(())

@@ -7,16 +7,15 @@ use minewatch_core::ProblemKind;
 use minewatch_core::org::DepartmentCode;
 use minewatch_core::rights::may_administer_county;
 use serde::Serialize;
-use sqlx::Row;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct TownshipRow {
     pub id: i64,
     pub name: String,
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct VillageRow {
     pub id: i64,
     pub township_id: i64,
@@ -24,7 +23,7 @@ pub struct VillageRow {
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct GridRow {
     pub id: i64,
     pub village_id: i64,
@@ -55,7 +54,7 @@ pub struct DepartmentRow {
     pub liaison_phone: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct RoutingRow {
     pub problem_kind: String,
     pub department_id: i64,
@@ -92,10 +91,7 @@ pub struct NewUser {
     pub department_id: Option<i64>,
 }
 
-async fn insert_returning_id<'q>(
-    store: &Store,
-    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-) -> Result<i64> {
+async fn insert_returning_id<'q>(store: &Store, q: crate::db::Query<'q>) -> Result<i64> {
     let row = q.fetch_one(store.pool()).await?;
     Ok(row.try_get("id")?)
 }
@@ -108,7 +104,7 @@ impl Store {
     pub async fn create_county(&self, code: &str, name: &str) -> Result<i64> {
         insert_returning_id(
             self,
-            sqlx::query("INSERT INTO county (code, name) VALUES ($1, $2) RETURNING id")
+            crate::db::query("INSERT INTO county (code, name) VALUES ($1, $2) RETURNING id")
                 .bind(code.to_string())
                 .bind(name.to_string()),
         )
@@ -120,7 +116,7 @@ impl Store {
     /// # Errors
     /// `NotFound` when there is none.
     pub async fn county_by_code(&self, code: &str) -> Result<(i64, String)> {
-        let row = sqlx::query("SELECT id, name FROM county WHERE code = $1")
+        let row = crate::db::query("SELECT id, name FROM county WHERE code = $1")
             .bind(code.to_string())
             .fetch_optional(self.pool())
             .await?
@@ -133,7 +129,7 @@ impl Store {
     /// # Errors
     /// `NotFound` when there is none.
     pub async fn county(&self, id: i64) -> Result<(String, String)> {
-        let row = sqlx::query("SELECT code, name FROM county WHERE id = $1")
+        let row = crate::db::query("SELECT code, name FROM county WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
             .await?
@@ -146,7 +142,7 @@ impl Store {
     pub async fn create_township(&self, county_id: i64, name: &str, kind: &str) -> Result<i64> {
         insert_returning_id(
             self,
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO township (county_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
             )
             .bind(county_id)
@@ -161,7 +157,7 @@ impl Store {
     pub async fn create_village(&self, township_id: i64, name: &str, kind: &str) -> Result<i64> {
         insert_returning_id(
             self,
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO village (township_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
             )
             .bind(township_id)
@@ -176,7 +172,7 @@ impl Store {
     pub async fn create_grid(&self, g: &NewGrid) -> Result<i64> {
         insert_returning_id(
             self,
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO grid (village_id, name, first_responsible, directly_responsible, village_cadre, contact_phone) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -200,7 +196,7 @@ impl Store {
     ) -> Result<i64> {
         insert_returning_id(
             self,
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO department (county_id, code, name, duties, liaison_name, liaison_phone) \
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -227,7 +223,7 @@ impl Store {
             let dept = departments.iter().find(|d| d.code == code).ok_or_else(|| {
                 StoreError::invalid("department", format!("no department '{code}' for routing"))
             })?;
-            sqlx::query("INSERT INTO routing_rule (county_id, problem_kind, department_id) VALUES ($1, $2, $3)")
+            crate::db::query("INSERT INTO routing_rule (county_id, problem_kind, department_id) VALUES ($1, $2, $3)")
                 .bind(county_id)
                 .bind(kind.code())
                 .bind(dept.id)
@@ -256,25 +252,25 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let known: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM department WHERE id = $1 AND county_id = $2")
-                .bind(department_id)
-                .bind(actor.county_id)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
+        let known: i64 = crate::db::query(
+            "SELECT COUNT(*) AS n FROM department WHERE id = $1 AND county_id = $2",
+        )
+        .bind(department_id)
+        .bind(actor.county_id)
+        .fetch_scalar(&mut *tx)
+        .await?;
         if known == 0 {
             return Err(StoreError::invalid(
                 "department_id",
                 format!("no department {department_id} in this county"),
             ));
         }
-        sqlx::query("DELETE FROM routing_rule WHERE county_id = $1 AND problem_kind = $2")
+        crate::db::query("DELETE FROM routing_rule WHERE county_id = $1 AND problem_kind = $2")
             .bind(actor.county_id)
             .bind(kind.code())
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO routing_rule (county_id, problem_kind, department_id) VALUES ($1, $2, $3)",
         )
         .bind(actor.county_id)
@@ -307,22 +303,14 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn routing(&self, county_id: i64) -> Result<Vec<RoutingRow>> {
-        let rows = sqlx::query(
-            "SELECT r.problem_kind, r.department_id, d.name FROM routing_rule r JOIN department d ON d.id = r.department_id \
+        Ok(crate::db::query(
+            "SELECT r.problem_kind, r.department_id, d.name AS department_name \
+             FROM routing_rule r JOIN department d ON d.id = r.department_id \
              WHERE r.county_id = $1 ORDER BY r.problem_kind",
         )
         .bind(county_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RoutingRow {
-                    problem_kind: r.try_get("problem_kind")?,
-                    department_id: r.try_get("department_id")?,
-                    department_name: r.try_get("name")?,
-                })
-            })
-            .collect()
+        .fetch_all_as(self.pool())
+        .await?)
     }
 
     /// # Errors
@@ -330,7 +318,7 @@ impl Store {
     pub async fn create_campaign(&self, county_id: i64, c: &NewCampaign) -> Result<i64> {
         // The campaign and its phases land together or not at all.
         let mut tx = self.pool().begin().await?;
-        let id: i64 = sqlx::query("INSERT INTO campaign (county_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4) RETURNING id")
+        let id: i64 = crate::db::query("INSERT INTO campaign (county_id, name, starts_on, ends_on) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(county_id)
             .bind(c.name.clone())
             .bind(c.starts_on.clone())
@@ -339,7 +327,7 @@ impl Store {
             .await?
             .try_get("id")?;
         for (seq, (name, from, to)) in (1i64..).zip(&c.phases) {
-            sqlx::query("INSERT INTO campaign_phase (campaign_id, seq, name, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5)")
+            crate::db::query("INSERT INTO campaign_phase (campaign_id, seq, name, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id)
                 .bind(seq)
                 .bind(name.clone())
@@ -355,27 +343,40 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn campaigns(&self, county_id: i64) -> Result<Vec<CampaignRow>> {
-        let rows = sqlx::query("SELECT id, name, starts_on, ends_on FROM campaign WHERE county_id = $1 ORDER BY starts_on")
-            .bind(county_id)
-            .fetch_all(self.pool())
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let id: i64 = r.try_get("id")?;
-            let phases = sqlx::query("SELECT name, starts_on, ends_on FROM campaign_phase WHERE campaign_id = $1 ORDER BY seq")
-                .bind(id)
-                .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(|p| Ok((p.try_get("name")?, p.try_get("starts_on")?, p.try_get("ends_on")?)))
-                .collect::<Result<Vec<_>>>()?;
-            out.push(CampaignRow {
-                id,
-                name: r.try_get("name")?,
-                starts_on: r.try_get("starts_on")?,
-                ends_on: r.try_get("ends_on")?,
-                phases,
-            });
+        #[derive(sqlx::FromRow)]
+        struct Line {
+            id: i64,
+            name: String,
+            starts_on: String,
+            ends_on: String,
+            phase: Option<String>,
+            phase_starts_on: Option<String>,
+            phase_ends_on: Option<String>,
+        }
+        let lines: Vec<Line> = crate::db::query(
+            "SELECT c.id, c.name, c.starts_on, c.ends_on, p.name AS phase, p.starts_on AS phase_starts_on, \
+             p.ends_on AS phase_ends_on FROM campaign c LEFT JOIN campaign_phase p ON p.campaign_id = c.id \
+             WHERE c.county_id = $1 ORDER BY c.starts_on, c.id, p.seq",
+        )
+        .bind(county_id)
+        .fetch_all_as(self.pool())
+        .await?;
+        let mut out: Vec<CampaignRow> = Vec::new();
+        for l in lines {
+            if out.last().is_none_or(|c| c.id != l.id) {
+                out.push(CampaignRow {
+                    id: l.id,
+                    name: l.name,
+                    starts_on: l.starts_on,
+                    ends_on: l.ends_on,
+                    phases: Vec::new(),
+                });
+            }
+            if let (Some(c), Some(name), Some(from), Some(to)) =
+                (out.last_mut(), l.phase, l.phase_starts_on, l.phase_ends_on)
+            {
+                c.phases.push((name, from, to));
+            }
         }
         Ok(out)
     }
@@ -383,20 +384,14 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn townships(&self, county_id: i64) -> Result<Vec<TownshipRow>> {
-        let rows =
-            sqlx::query("SELECT id, name, kind FROM township WHERE county_id = $1 ORDER BY id")
-                .bind(county_id)
-                .fetch_all(self.pool())
-                .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TownshipRow {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    kind: r.try_get("kind")?,
-                })
-            })
-            .collect()
+        Ok(
+            crate::db::query(
+                "SELECT id, name, kind FROM township WHERE county_id = $1 ORDER BY id",
+            )
+            .bind(county_id)
+            .fetch_all_as(self.pool())
+            .await?,
+        )
     }
 
     /// Villages of the county, optionally of one township.
@@ -408,24 +403,14 @@ impl Store {
         county_id: i64,
         township_id: Option<i64>,
     ) -> Result<Vec<VillageRow>> {
-        let rows = sqlx::query(
+        Ok(crate::db::query(
             "SELECT v.id, v.township_id, v.name, v.kind FROM village v JOIN township t ON t.id = v.township_id \
-             WHERE t.county_id = $1 AND ($2 < 0 OR v.township_id = $2) ORDER BY v.township_id, v.id",
+             WHERE t.county_id = $1 AND ($2 IS NULL OR v.township_id = $2) ORDER BY v.township_id, v.id",
         )
         .bind(county_id)
-        .bind(township_id.unwrap_or(-1))
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(VillageRow {
-                    id: r.try_get("id")?,
-                    township_id: r.try_get("township_id")?,
-                    name: r.try_get("name")?,
-                    kind: r.try_get("kind")?,
-                })
-            })
-            .collect()
+        .bind(township_id)
+        .fetch_all_as(self.pool())
+        .await?)
     }
 
     /// Grids of one village with their named officials.
@@ -433,49 +418,44 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn grids(&self, village_id: i64) -> Result<Vec<GridRow>> {
-        let rows = sqlx::query(
+        let rows: Vec<GridRow> = crate::db::query(
             "SELECT id, village_id, name, first_responsible, directly_responsible, village_cadre, contact_phone \
              FROM grid WHERE village_id = $1 ORDER BY id",
         )
         .bind(village_id)
-        .fetch_all(self.pool())
+        .fetch_all_as(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(GridRow {
-                    id: r.try_get("id")?,
-                    village_id: r.try_get("village_id")?,
-                    name: r.try_get("name")?,
-                    first_responsible: r.try_get("first_responsible")?,
-                    directly_responsible: r.try_get("directly_responsible")?,
-                    village_cadre: r.try_get("village_cadre")?,
-                    contact_phone: r.try_get("contact_phone")?,
-                })
-            })
-            .collect()
+        Ok(rows)
     }
 
     /// # Errors
     /// On database failure.
     pub async fn departments(&self, county_id: i64) -> Result<Vec<DepartmentRow>> {
-        let rows = sqlx::query(
+        #[derive(sqlx::FromRow)]
+        struct Stored {
+            id: i64,
+            code: String,
+            name: String,
+            duties: String,
+            liaison_name: String,
+            liaison_phone: String,
+        }
+        let rows: Vec<Stored> = crate::db::query(
             "SELECT id, code, name, duties, liaison_name, liaison_phone FROM department WHERE county_id = $1 ORDER BY id",
         )
         .bind(county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let duties: String = r.try_get("duties")?;
-                Ok(DepartmentRow {
-                    id: r.try_get("id")?,
-                    code: r.try_get("code")?,
-                    name: r.try_get("name")?,
-                    duties: duties.lines().map(str::to_string).collect(),
-                    liaison_name: r.try_get("liaison_name")?,
-                    liaison_phone: r.try_get("liaison_phone")?,
-                })
+        Ok(rows
+            .into_iter()
+            .map(|r| DepartmentRow {
+                id: r.id,
+                code: r.code,
+                name: r.name,
+                duties: r.duties.lines().map(str::to_string).collect(),
+                liaison_name: r.liaison_name,
+                liaison_phone: r.liaison_phone,
             })
-            .collect()
+            .collect())
     }
 }

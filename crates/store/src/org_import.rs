@@ -6,7 +6,6 @@ use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use minewatch_core::org::DepartmentCode;
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 
 /// One line of a grid roster: where the grid lies and who answers for it (R2).
 #[derive(Debug, Clone, Default)]
@@ -32,7 +31,7 @@ pub struct OrgImportSummary {
     pub grids_updated: usize,
 }
 
-use minewatch_core::case::MAX_NAME_CHARS;
+use minewatch_core::ledger::case::MAX_NAME_CHARS;
 
 fn check_name(row: &OrgRow, field: &'static str, value: &str, required: bool) -> Result<()> {
     let n = value.trim().chars().count();
@@ -71,14 +70,14 @@ fn village_kind(name: &str) -> &'static str {
 }
 
 async fn find_or_insert(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     select: &str,
     insert: &str,
     parent: i64,
     name: &str,
     kind: &str,
 ) -> Result<(i64, bool)> {
-    if let Some(row) = sqlx::query(select)
+    if let Some(row) = crate::db::query(select)
         .bind(parent)
         .bind(name.to_string())
         .fetch_optional(&mut *conn)
@@ -86,7 +85,7 @@ async fn find_or_insert(
     {
         return Ok((row.try_get("id")?, false));
     }
-    let row = sqlx::query(insert)
+    let row = crate::db::query(insert)
         .bind(parent)
         .bind(name.to_string())
         .bind(kind.to_string())
@@ -190,11 +189,12 @@ impl Store {
             } else {
                 row.grid.trim().to_string()
             };
-            let existing = sqlx::query("SELECT id FROM grid WHERE village_id = $1 AND name = $2")
-                .bind(village_id)
-                .bind(grid.clone())
-                .fetch_optional(&mut *tx)
-                .await?;
+            let existing =
+                crate::db::query("SELECT id FROM grid WHERE village_id = $1 AND name = $2")
+                    .bind(village_id)
+                    .bind(grid.clone())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let officials = [
                 row.first_responsible.trim(),
                 row.directly_responsible.trim(),
@@ -203,7 +203,7 @@ impl Store {
             ];
             if let Some(g) = existing {
                 let id: i64 = g.try_get("id")?;
-                sqlx::query("UPDATE grid SET first_responsible = $1, directly_responsible = $2, village_cadre = $3, contact_phone = $4 WHERE id = $5")
+                crate::db::query("UPDATE grid SET first_responsible = $1, directly_responsible = $2, village_cadre = $3, contact_phone = $4 WHERE id = $5")
                     .bind(officials[0].to_string())
                     .bind(officials[1].to_string())
                     .bind(officials[2].to_string())
@@ -213,7 +213,7 @@ impl Store {
                     .await?;
                 summary.grids_updated += 1;
             } else {
-                sqlx::query(
+                crate::db::query(
                     "INSERT INTO grid (village_id, name, first_responsible, directly_responsible, village_cadre, contact_phone) \
                      VALUES ($1, $2, $3, $4, $5, $6)",
                 )

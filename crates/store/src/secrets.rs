@@ -5,7 +5,6 @@
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
-use sqlx::Row;
 
 use crate::{Result, Store, StoreError};
 
@@ -22,7 +21,7 @@ impl Store {
                     b
                 }));
                 // Several servers may start at once: the first secret written wins.
-                sqlx::query(
+                crate::db::query(
                     "INSERT INTO server_secret (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
                 )
                 .bind(PSEUDONYM_KEY)
@@ -30,7 +29,7 @@ impl Store {
                 .execute(self.pool())
                 .await?;
                 let value: String =
-                    sqlx::query("SELECT value FROM server_secret WHERE name = $1")
+                    crate::db::query("SELECT value FROM server_secret WHERE name = $1")
                         .bind(PSEUDONYM_KEY)
                         .fetch_one(self.pool())
                         .await?

@@ -1,9 +1,7 @@
 //! A small builder for portable SQL with `$n` placeholders, for queries whose WHERE clause
 //! depends on filters and scope. Values are always bound, never spliced into the text.
 
-use sqlx::Any;
-use sqlx::any::AnyArguments;
-use sqlx::query::Query;
+use crate::db::{Query, Value};
 
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
@@ -51,39 +49,16 @@ impl Sql {
         &self.text
     }
 
-    pub(crate) fn query(&self) -> Query<'_, Any, AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.text);
+    pub(crate) fn query(&self) -> Query<'_> {
+        let mut q = crate::db::query(self.text.as_str());
         for a in &self.args {
-            q = match a {
-                Arg::I64(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(v.clone()),
-            };
+            q.push_value(match a {
+                Arg::I64(v) => Value::I64(Some(*v)),
+                Arg::Text(v) => Value::Text(Some(v.clone())),
+            });
         }
         q
     }
-}
-
-/// The text of a statement that binds optional coordinates, distinct for rows without them.
-/// sqlx's Any driver sends a missing `f64` to PostgreSQL as a typed `float4` NULL, and
-/// PostgreSQL fixes a cached statement's parameter types at its first run: a statement first
-/// run without a point would then refuse every later point ("incorrect binary data format").
-/// Two texts make two cached statements, each with one set of types.
-pub(crate) fn with_point(sql: &str, has_point: bool) -> std::borrow::Cow<'_, str> {
-    if has_point {
-        std::borrow::Cow::Borrowed(sql)
-    } else {
-        std::borrow::Cow::Owned(format!("{sql} /* without a point */"))
-    }
-}
-
-/// The same for a statement with several optional floats: one statement text per pattern
-/// of missing values.
-pub(crate) fn with_floats(sql: &str, present: &[bool]) -> String {
-    if present.iter().all(|p| *p) {
-        return sql.to_string();
-    }
-    let pattern: String = present.iter().map(|p| if *p { '1' } else { '0' }).collect();
-    format!("{sql} /* floats {pattern} */")
 }
 
 #[cfg(test)]

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use minewatch_core::{Jurisdiction, Role, Scope};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct UserRow {
@@ -30,34 +29,50 @@ pub fn token_digest(token: &str) -> String {
 
 pub(crate) const USER_COLUMNS: &str = "id, county_id, username, display_name, password_hash, role, township_id, village_id, department_id, active";
 
-pub(crate) fn actor_from_row(row: &sqlx::any::AnyRow) -> Result<(Actor, String)> {
-    let role_code: String = row.try_get("role")?;
-    let role = Role::from_code(&role_code)
-        .ok_or_else(|| StoreError::Corrupt(format!("unknown role '{role_code}'")))?;
-    let township: Option<i64> = row.try_get("township_id")?;
-    let village: Option<i64> = row.try_get("village_id")?;
-    let department: Option<i64> = row.try_get("department_id")?;
-    let jurisdiction = match (village, township, department) {
+/// A stored user as the columns of [`USER_COLUMNS`] give it.
+#[derive(sqlx::FromRow)]
+struct StoredUser {
+    id: i64,
+    county_id: i64,
+    username: String,
+    display_name: String,
+    password_hash: String,
+    role: String,
+    township_id: Option<i64>,
+    village_id: Option<i64>,
+    department_id: Option<i64>,
+    active: i64,
+}
+
+fn stored_user(row: &crate::db::Row) -> Result<(Actor, String, bool)> {
+    let u: StoredUser = row.decode()?;
+    let role = Role::from_code(&u.role)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown role '{}'", u.role)))?;
+    let jurisdiction = match (u.village_id, u.township_id, u.department_id) {
         (Some(v), _, _) => Jurisdiction::Village(v),
         (None, Some(t), _) => Jurisdiction::Township(t),
         (None, None, Some(d)) => Jurisdiction::Department(d),
         _ => Jurisdiction::County,
     };
     let actor = Actor {
-        user_id: row.try_get("id")?,
-        county_id: row.try_get("county_id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
+        user_id: u.id,
+        county_id: u.county_id,
+        username: u.username,
+        display_name: u.display_name,
         role,
         jurisdiction,
         scope: Scope::of(role, jurisdiction),
     };
-    Ok((actor, row.try_get("password_hash")?))
+    Ok((actor, u.password_hash, u.active == 1))
+}
+
+pub(crate) fn actor_from_row(row: &crate::db::Row) -> Result<(Actor, String)> {
+    stored_user(row).map(|(a, hash, _)| (a, hash))
 }
 
 /// A user row as the admin sees it, with the county it belongs to.
-pub(crate) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<(i64, UserRow)> {
-    let (a, hash) = actor_from_row(row)?;
+pub(crate) fn user_from_row(row: &crate::db::Row) -> Result<(i64, UserRow)> {
+    let (a, hash, active) = stored_user(row)?;
     Ok((
         a.county_id,
         UserRow {
@@ -66,7 +81,7 @@ pub(crate) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<(i64, UserRow)> {
             display_name: a.display_name,
             role: a.role,
             jurisdiction: a.jurisdiction,
-            active: row.try_get::<i64, _>("active")? == 1,
+            active,
             password_hash: hash,
         },
     ))
@@ -107,7 +122,7 @@ impl Store {
             return Err(StoreError::invalid("name", "must not be empty"));
         }
         crate::error::check_names(&[("name", &u.display_name)])?;
-        let row = sqlx::query(
+        let row = crate::db::query(
             "INSERT INTO app_user (county_id, username, display_name, password_hash, role, township_id, village_id, department_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
@@ -130,7 +145,7 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn login_lookup(&self, username: &str) -> Result<Option<(Actor, String)>> {
-        let row = sqlx::query(&format!(
+        let row = crate::db::query(format!(
             "SELECT {USER_COLUMNS} FROM app_user WHERE username = $1 AND active = 1"
         ))
         .bind(username.to_string())
@@ -142,7 +157,7 @@ impl Store {
     /// # Errors
     /// `NotFound` for an unknown or inactive user.
     pub async fn actor(&self, user_id: i64) -> Result<Actor> {
-        let row = sqlx::query(&format!(
+        let row = crate::db::query(format!(
             "SELECT {USER_COLUMNS} FROM app_user WHERE id = $1 AND active = 1"
         ))
         .bind(user_id)
@@ -163,7 +178,7 @@ impl Store {
         now: DateTime<Utc>,
         expires: DateTime<Utc>,
     ) -> Result<()> {
-        sqlx::query("INSERT INTO user_session (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        crate::db::query("INSERT INTO user_session (token_sha256, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_digest(token))
             .bind(user_id)
             .bind(stamp(now))
@@ -178,7 +193,7 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn session_actor(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT user_id FROM user_session WHERE token_sha256 = $1 AND expires_at > $2",
         )
         .bind(token_digest(token))
@@ -198,7 +213,7 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn delete_session(&self, token: &str) -> Result<()> {
-        sqlx::query("DELETE FROM user_session WHERE token_sha256 = $1")
+        crate::db::query("DELETE FROM user_session WHERE token_sha256 = $1")
             .bind(token_digest(token))
             .execute(self.pool())
             .await?;
@@ -211,7 +226,7 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn api_token_actor(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT user_id, created_at, expires_at, revoked_at FROM api_token WHERE token_sha256 = $1",
         )
         .bind(token_digest(token))
@@ -238,7 +253,7 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn users(&self, county_id: i64) -> Result<Vec<UserRow>> {
-        let rows = sqlx::query(&format!(
+        let rows = crate::db::query(format!(
             "SELECT {USER_COLUMNS} FROM app_user WHERE county_id = $1 ORDER BY id"
         ))
         .bind(county_id)

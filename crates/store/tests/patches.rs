@@ -1099,7 +1099,7 @@ async fn planted_records_are_found_and_honest_ones_are_not(pg: bool) {
 /// naming the feature and field, nothing imported.
 async fn register_attributes_have_a_limit(pg: bool) {
     let f = fixture(pg).await;
-    let long = "文".repeat(minewatch_core::case::MAX_TEXT_CHARS + 1);
+    let long = "文".repeat(minewatch_core::ledger::case::MAX_TEXT_CHARS + 1);
     let e = f
         .store
         .import_register(

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use geo::{Geometry, LineString, Polygon};
-use minewatch_core::duty::DutySettings;
 use minewatch_core::org::DepartmentCode;
+use minewatch_core::patrol::duty::DutySettings;
 use minewatch_core::{CaseAction, ClueSource, ProblemKind, Role, Severity};
 use minewatch_spatial::coverage::{Track, TrackPoint};
 use minewatch_spatial::crs::Crs;

@@ -803,7 +803,7 @@ async fn tip_texts_and_names_have_limits(pg: bool) {
     .await
     .expect("tip");
     let id = s.tips(&f.office, day("2026-09-01")).await.expect("tips")[0].id;
-    let long = "长".repeat(minewatch_core::case::MAX_TEXT_CHARS + 1);
+    let long = "长".repeat(minewatch_core::ledger::case::MAX_TEXT_CHARS + 1);
     assert!(matches!(
         s.answer_tip(&f.office, id, &long, now).await,
         Err(StoreError::Invalid {

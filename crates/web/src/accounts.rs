@@ -13,8 +13,8 @@ use axum::extract::{Extension, Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use maud::{Markup, html};
+use minewatch_core::Jurisdiction;
 use minewatch_core::clock::display_stamp;
-use minewatch_core::{Jurisdiction, Role};
 use minewatch_store::{Actor, DEFAULT_TOKEN_DAYS, IssuedToken, MAX_TOKEN_DAYS};
 use std::sync::Arc;
 
@@ -333,10 +333,13 @@ async fn admin_markup(
 }
 
 fn admin_only(actor: &Actor) -> Result<(), WebError> {
-    if actor.role == Role::Admin {
+    if minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::ManageAccounts) {
         Ok(())
     } else {
-        Err(minewatch_store::StoreError::Forbidden("only the admin manages accounts").into())
+        Err(minewatch_store::StoreError::Forbidden(
+            minewatch_core::rights::Right::ManageAccounts.refusal(),
+        )
+        .into())
     }
 }
 

@@ -62,7 +62,10 @@ impl WebError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_field",
                 if zh {
-                    format!("{}：{message_zh}", minewatch_core::case::field_label(field))
+                    format!(
+                        "{}：{message_zh}",
+                        minewatch_core::ledger::case::field_label(field)
+                    )
                 } else {
                     format!("field '{field}': {message_en}")
                 },
@@ -73,7 +76,7 @@ impl WebError {
                 if zh {
                     format!(
                         "“{}”文件过大，上限 {} MB",
-                        minewatch_core::case::field_label(field),
+                        minewatch_core::ledger::case::field_label(field),
                         limit_bytes / (1024 * 1024)
                     )
                 } else {
@@ -112,7 +115,7 @@ impl WebError {
                     if zh {
                         format!(
                             "“{}”不正确：{reason}",
-                            minewatch_core::case::field_label(field)
+                            minewatch_core::ledger::case::field_label(field)
                         )
                     } else {
                         e.to_string()
@@ -128,7 +131,7 @@ impl WebError {
                     if zh {
                         format!(
                             "第 {line} 行“{}”不正确：{reason}",
-                            minewatch_core::case::field_label(field)
+                            minewatch_core::ledger::case::field_label(field)
                         )
                     } else {
                         e.to_string()

@@ -5,7 +5,7 @@ use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use minewatch_core::clock::display_stamp;
-use minewatch_core::{ClueSource, Role, Scope};
+use minewatch_core::{ClueSource, Scope};
 use minewatch_store::{Actor, Conclusion, LeadRow};
 
 use axum::Json;
@@ -103,7 +103,8 @@ async fn detail_markup(
     let l = state.store.lead(actor, id).await?;
     let may_answer = actor.scope == Scope::Township(l.township_id) && l.conclusion.is_empty();
     let may_conclude =
-        matches!(actor.role, Role::Inspector | Role::Admin) && l.conclusion.is_empty();
+        minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::ConcludeLead)
+            && l.conclusion.is_empty();
     let body = html! {
         h1 { (lang.t("问责线索", "Accountability lead")) " #" (l.id) }
         dl.fields {

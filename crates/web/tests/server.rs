@@ -449,11 +449,11 @@ async fn every_documented_operation_is_served() {
     // The limits the server enforces are stated, as figures a client can read.
     assert_eq!(
         spec["info"]["x-limits"]["free_text_chars"],
-        minewatch_core::case::MAX_TEXT_CHARS
+        minewatch_core::ledger::case::MAX_TEXT_CHARS
     );
     assert_eq!(
         spec["info"]["x-limits"]["name_chars"],
-        minewatch_core::case::MAX_NAME_CHARS
+        minewatch_core::ledger::case::MAX_NAME_CHARS
     );
     let c = login(&s, "office").await;
     let mut checked = 0;

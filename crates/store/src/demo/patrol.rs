@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
 use minewatch_core::clock::local_date;
-use minewatch_core::duty::DutySettings;
+use minewatch_core::patrol::duty::DutySettings;
 use minewatch_spatial::coverage::{Track, TrackPoint};
 use minewatch_spatial::inputs::Fields;
 use rand::Rng;

@@ -3,10 +3,9 @@
 use crate::ledger::events::record_from_row;
 use crate::{Result, Store, StoreError};
 use chrono::DateTime;
-use minewatch_core::chain::{self, ChainBreak};
 use minewatch_core::clock::local_date;
+use minewatch_core::ledger::chain::{self, ChainBreak};
 use minewatch_core::{CaseAction, CaseState};
-use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// What the audit checked.
@@ -31,12 +30,12 @@ impl Store {
     /// # Errors
     /// `Ok(Err(failure))` names the first broken record; `Err` is a database failure.
     pub async fn audit_verify(&self) -> Result<std::result::Result<AuditReport, AuditFailure>> {
-        let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+        let head = crate::db::query("SELECT seq, hash FROM chain_head WHERE id = 1")
             .fetch_one(self.pool())
             .await?;
         let head_seq: i64 = head.try_get("seq")?;
         let head_hash: String = head.try_get("hash")?;
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT seq, at, actor_user_id, county_id, case_id, clue_id, kind, payload, attachments, prev_hash, hash FROM event ORDER BY seq",
         )
         .fetch_all(self.pool())
@@ -82,7 +81,7 @@ impl Store {
                 }
             }
         }
-        let cases = sqlx::query("SELECT id, number, state_json FROM case_file ORDER BY id")
+        let cases = crate::db::query("SELECT id, number, state_json FROM case_file ORDER BY id")
             .fetch_all(self.pool())
             .await?;
         for c in &cases {

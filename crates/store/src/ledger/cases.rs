@@ -6,15 +6,14 @@ use crate::ledger::events::{NewEvent, append, stamp};
 use crate::sql::Sql;
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use minewatch_core::case::action_label;
 use minewatch_core::clock::local_date;
-use minewatch_core::deadline::days_overdue;
+use minewatch_core::ledger::case::action_label;
+use minewatch_core::ledger::deadline::days_overdue;
 use minewatch_core::rights::may_act;
 use minewatch_core::{
     CaseAction, CaseState, CaseStatus, ClueSource, ProblemKind, Refusal, Severity,
 };
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 
 /// The R11 fields a case is opened with.
 #[derive(Debug, Clone)]
@@ -61,7 +60,7 @@ pub struct CaseFilter {
 }
 
 /// One line of the ledger.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct CaseRow {
     pub id: i64,
     pub number: String,
@@ -84,6 +83,8 @@ pub struct CaseRow {
     pub responsible_person: String,
     pub measures: String,
     pub due_on: Option<String>,
+    /// Working out from `due_on` and the day asked about, not stored.
+    #[sqlx(skip)]
     pub days_overdue: i64,
     pub escalated: bool,
     pub fine_fen: i64,
@@ -151,10 +152,11 @@ pub struct Dashboard {
     pub overdue_list: Vec<OverdueRow>,
 }
 
-const CASE_SELECT: &str = "SELECT c.id, c.number, c.township_id, t.name AS township_name, c.village_id, \
-     COALESCE(v.name, '') AS village_name, c.address, c.lon, c.lat, c.finding, c.problem_kind, c.severity, c.source, \
-     c.status, c.decision, c.lead_department_id, COALESCE(d.name, '') AS department_name, c.responsible_unit, \
-     c.responsible_person, c.measures, c.due_on, c.escalated, c.fine_fen, c.confiscation_fen, c.recurrence_of, \
+const CASE_SELECT: &str = "SELECT c.id, c.number, c.township_id, t.name AS township, c.village_id, \
+     COALESCE(v.name, '') AS village, c.address, c.lon, c.lat, c.finding, c.problem_kind, c.severity, c.source, \
+     c.status, c.decision, c.lead_department_id, COALESCE(d.name, '') AS lead_department, c.responsible_unit, \
+     c.responsible_person, c.measures, c.due_on, (c.escalated <> 0) AS escalated, c.fine_fen, \
+     c.confiscation_fen, c.recurrence_of, \
      c.opened_at, c.closed_at \
      FROM case_file c JOIN township t ON t.id = c.township_id \
      LEFT JOIN village v ON v.id = c.village_id LEFT JOIN department d ON d.id = c.lead_department_id WHERE 1 = 1";
@@ -174,47 +176,16 @@ pub(crate) fn is_open_code(code: &str) -> bool {
     CaseStatus::from_code(code).is_some_and(CaseStatus::is_open)
 }
 
-fn case_row(r: &sqlx::any::AnyRow, today: NaiveDate) -> Result<CaseRow> {
-    let status: String = r.try_get("status")?;
-    let due_on: Option<String> = r.try_get("due_on")?;
-    let open = is_open_code(&status);
-    let overdue = match (&due_on, open) {
-        (Some(d), true) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map(|d| days_overdue(d, today))
-            .unwrap_or(0),
-        _ => 0,
-    };
-    let escalated: i64 = r.try_get("escalated")?;
-    Ok(CaseRow {
-        id: r.try_get("id")?,
-        number: r.try_get("number")?,
-        township_id: r.try_get("township_id")?,
-        township: r.try_get("township_name")?,
-        village_id: r.try_get("village_id")?,
-        village: r.try_get("village_name")?,
-        address: r.try_get("address")?,
-        lon: r.try_get("lon")?,
-        lat: r.try_get("lat")?,
-        finding: r.try_get("finding")?,
-        problem_kind: r.try_get("problem_kind")?,
-        severity: r.try_get("severity")?,
-        source: r.try_get("source")?,
-        status,
-        decision: r.try_get("decision")?,
-        lead_department_id: r.try_get("lead_department_id")?,
-        lead_department: r.try_get("department_name")?,
-        responsible_unit: r.try_get("responsible_unit")?,
-        responsible_person: r.try_get("responsible_person")?,
-        measures: r.try_get("measures")?,
-        due_on,
-        days_overdue: overdue,
-        escalated: escalated != 0,
-        fine_fen: r.try_get("fine_fen")?,
-        confiscation_fen: r.try_get("confiscation_fen")?,
-        recurrence_of: r.try_get("recurrence_of")?,
-        opened_at: r.try_get("opened_at")?,
-        closed_at: r.try_get("closed_at")?,
-    })
+fn case_row(r: &crate::db::Row, today: NaiveDate) -> Result<CaseRow> {
+    let mut row: CaseRow = r.decode()?;
+    if is_open_code(&row.status) {
+        row.days_overdue = row
+            .due_on
+            .as_deref()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map_or(0, |d| days_overdue(d, today));
+    }
+    Ok(row)
 }
 
 fn push_filter(sql: &mut Sql, f: &CaseFilter, today: NaiveDate) {
@@ -268,7 +239,7 @@ impl Store {
     /// Opens a case inside a write transaction and logs `case.opened`.
     pub(crate) async fn open_case_tx(
         &self,
-        conn: &mut AnyConnection,
+        conn: &mut crate::db::Conn,
         actor: &Actor,
         f: &CaseFields,
         now: DateTime<Utc>,
@@ -277,12 +248,12 @@ impl Store {
         let at = stamp(now);
         let today = local_date(now);
         let year = i64::from(chrono::Datelike::year(&today));
-        let county_code: String = sqlx::query("SELECT code FROM county WHERE id = $1")
+        let county_code: String = crate::db::query("SELECT code FROM county WHERE id = $1")
             .bind(actor.county_id)
             .fetch_one(&mut *conn)
             .await?
             .try_get("code")?;
-        let seq: i64 = sqlx::query(
+        let seq: i64 = crate::db::query(
             "INSERT INTO case_number_counter (county_id, year, last_seq) VALUES ($1, $2, 1) \
              ON CONFLICT (county_id, year) DO UPDATE SET last_seq = case_number_counter.last_seq + 1 RETURNING last_seq",
         )
@@ -292,7 +263,7 @@ impl Store {
         .await?
         .try_get("last_seq")?;
         let number = format!("{county_code}-{year}-{seq:06}");
-        let lead: Option<i64> = sqlx::query(
+        let lead: Option<i64> = crate::db::query(
             "SELECT department_id FROM routing_rule WHERE county_id = $1 AND problem_kind = $2",
         )
         .bind(actor.county_id)
@@ -305,12 +276,11 @@ impl Store {
         let state = CaseState::opened(verify_by);
         let state_json =
             serde_json::to_string(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let id: i64 = sqlx::query(&crate::sql::with_point(
+        let id: i64 = crate::db::query(
             "INSERT INTO case_file (county_id, number, township_id, village_id, address, lon, lat, finding, problem_kind, severity, \
              source, lead_department_id, status, due_on, state_json, recurrence_of, opened_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
-            f.lon.is_some() && f.lat.is_some(),
-        ))
+        )
         .bind(actor.county_id)
         .bind(number.clone())
         .bind(f.township_id)
@@ -436,14 +406,14 @@ impl Store {
         today: NaiveDate,
     ) -> Result<CaseDetail> {
         let case = self.scoped_case(actor, id, today).await?;
-        let state_json: String = sqlx::query("SELECT state_json FROM case_file WHERE id = $1")
+        let state_json: String = crate::db::query("SELECT state_json FROM case_file WHERE id = $1")
             .bind(id)
             .fetch_one(self.pool())
             .await?
             .try_get("state_json")?;
         let state: CaseState = serde_json::from_str(&state_json)
             .map_err(|e| StoreError::Corrupt(format!("case {id} state: {e}")))?;
-        let clues = sqlx::query(
+        let clues = crate::db::query(
             "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE case_id = $1 ORDER BY id",
         )
         .bind(id)
@@ -452,7 +422,7 @@ impl Store {
         .iter()
         .map(clue_row)
         .collect::<Result<Vec<_>>>()?;
-        let events = sqlx::query(
+        let events = crate::db::query(
             "SELECT e.seq, e.at, e.kind, e.payload, e.attachments, COALESCE(u.display_name, '系统') AS actor_name \
              FROM event e LEFT JOIN app_user u ON u.id = e.actor_user_id WHERE e.case_id = $1 ORDER BY e.seq",
         )
@@ -487,14 +457,15 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let look_backs =
-            sqlx::query("SELECT due_on, done_at FROM look_back WHERE case_id = $1 ORDER BY due_on")
-                .bind(id)
-                .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("due_on")?, r.try_get("done_at")?)))
-                .collect::<Result<Vec<_>>>()?;
+        let look_backs = crate::db::query(
+            "SELECT due_on, done_at FROM look_back WHERE case_id = $1 ORDER BY due_on",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("due_on")?, r.try_get("done_at")?)))
+        .collect::<Result<Vec<_>>>()?;
         Ok(CaseDetail {
             case,
             state,
@@ -531,8 +502,8 @@ impl Store {
                 "text",
                 format!(
                     "'{field}' has {n} characters; at most {} / “{field}”超过{}字",
-                    minewatch_core::case::MAX_TEXT_CHARS,
-                    minewatch_core::case::MAX_TEXT_CHARS
+                    minewatch_core::ledger::case::MAX_TEXT_CHARS,
+                    minewatch_core::ledger::case::MAX_TEXT_CHARS
                 ),
             ));
         }
@@ -562,7 +533,7 @@ impl Store {
         let today = local_date(now);
         let mut tx = self.begin_write(&at).await?;
         let state_json: String =
-            sqlx::query("SELECT state_json FROM case_file WHERE id = $1 AND county_id = $2")
+            crate::db::query("SELECT state_json FROM case_file WHERE id = $1 AND county_id = $2")
                 .bind(case_id)
                 .bind(county_id)
                 .fetch_optional(&mut *tx)
@@ -576,7 +547,7 @@ impl Store {
             serde_json::to_string(&next).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let closed_at = (next.status == CaseStatus::Closed && state.status != CaseStatus::Closed)
             .then(|| at.clone());
-        sqlx::query(
+        crate::db::query(
             "UPDATE case_file SET status = $1, decision = $2, due_on = $3, escalated = $4, fine_fen = $5, confiscation_fen = $6, \
              state_json = $7, updated_at = $8, closed_at = COALESCE($9, closed_at) WHERE id = $10",
         )
@@ -599,7 +570,7 @@ impl Store {
             ..
         } = action
         {
-            sqlx::query("UPDATE case_file SET measures = $1, responsible_unit = $2, responsible_person = $3 WHERE id = $4")
+            crate::db::query("UPDATE case_file SET measures = $1, responsible_unit = $2, responsible_person = $3 WHERE id = $4")
                 .bind(measures.trim().to_string())
                 .bind(responsible_unit.trim().to_string())
                 .bind(responsible_person.trim().to_string())
@@ -647,7 +618,7 @@ impl Store {
         let today = local_date(now);
         let policy = self.policy();
         let cutoff = today - chrono::Duration::days(policy.escalate_after_days);
-        let rows = sqlx::query(&format!(
+        let rows = crate::db::query(format!(
             "SELECT id, county_id, due_on FROM case_file WHERE status IN {} AND escalated = 0 AND due_on < $1 ORDER BY id",
             open_statuses()
         ))
@@ -772,10 +743,7 @@ fn redact(
     mut payload: serde_json::Value,
     role: minewatch_core::Role,
 ) -> serde_json::Value {
-    if matches!(
-        role,
-        minewatch_core::Role::RewardOfficer | minewatch_core::Role::Inspector
-    ) {
+    if minewatch_core::rights::may(role, minewatch_core::rights::Right::ReadReporter) {
         return payload;
     }
     if let Some(o) = payload.as_object_mut() {

@@ -9,7 +9,6 @@ use minewatch_core::rights::{may_administer_county, may_file_clue};
 use minewatch_core::{ClueSource, ProblemKind, Scope, Severity};
 use minewatch_spatial::LonLat;
 use serde::{Deserialize, Serialize};
-use sqlx::{AnyConnection, Row};
 
 /// A clue as filed by a person or a machine.
 #[derive(Debug, Clone, Deserialize)]
@@ -93,13 +92,13 @@ pub(crate) fn place(clue: &NewClue) -> Result<Option<LonLat>> {
 }
 
 async fn nearby_cases(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     county_id: i64,
     at: LonLat,
     radius_m: f64,
 ) -> Result<Vec<Nearby>> {
     let (x0, y0, x1, y1) = at.bounding_box(radius_m);
-    let rows = sqlx::query(
+    let rows = crate::db::query(
         "SELECT id, number, status, lon, lat FROM case_file \
          WHERE county_id = $1 AND lat BETWEEN $2 AND $3 AND lon BETWEEN $4 AND $5",
     )
@@ -134,7 +133,7 @@ async fn nearby_cases(
 }
 
 /// Whether the actor may see a case, inside the caller's transaction.
-async fn visible_in(conn: &mut AnyConnection, actor: &Actor, case_id: i64) -> Result<bool> {
+async fn visible_in(conn: &mut crate::db::Conn, actor: &Actor, case_id: i64) -> Result<bool> {
     let mut sql = crate::sql::Sql::new("SELECT c.id FROM case_file c WHERE c.id = ");
     sql.bind_i64(case_id);
     actor.push_case_scope(&mut sql);
@@ -142,12 +141,12 @@ async fn visible_in(conn: &mut AnyConnection, actor: &Actor, case_id: i64) -> Re
 }
 
 async fn same_address_cases(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     county_id: i64,
     village_id: i64,
     address: &str,
 ) -> Result<Vec<Nearby>> {
-    let rows = sqlx::query(
+    let rows = crate::db::query(
         "SELECT id, number, status FROM case_file WHERE county_id = $1 AND village_id = $2 AND address = $3 ORDER BY id DESC",
     )
     .bind(county_id)
@@ -176,12 +175,11 @@ impl Store {
         village_id: Option<i64>,
     ) -> Result<()> {
         let n: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM township WHERE id = $1 AND county_id = $2")
+            crate::db::query("SELECT COUNT(*) AS n FROM township WHERE id = $1 AND county_id = $2")
                 .bind(township_id)
                 .bind(actor.county_id)
-                .fetch_one(self.pool())
-                .await?
-                .try_get("n")?;
+                .fetch_scalar(self.pool())
+                .await?;
         if n == 0 {
             return Err(StoreError::invalid(
                 "township",
@@ -189,13 +187,13 @@ impl Store {
             ));
         }
         if let Some(v) = village_id {
-            let n: i64 =
-                sqlx::query("SELECT COUNT(*) AS n FROM village WHERE id = $1 AND township_id = $2")
-                    .bind(v)
-                    .bind(township_id)
-                    .fetch_one(self.pool())
-                    .await?
-                    .try_get("n")?;
+            let n: i64 = crate::db::query(
+                "SELECT COUNT(*) AS n FROM village WHERE id = $1 AND township_id = $2",
+            )
+            .bind(v)
+            .bind(township_id)
+            .fetch_scalar(self.pool())
+            .await?;
             if n == 0 {
                 return Err(StoreError::invalid(
                     "village",
@@ -263,7 +261,7 @@ impl Store {
     /// an open case nearby, or opens a case (a recurrence when a closed one is near).
     pub(crate) async fn file_clue_tx(
         &self,
-        tx: &mut AnyConnection,
+        tx: &mut crate::db::Conn,
         actor: &Actor,
         clue: &NewClue,
         point: Option<LonLat>,
@@ -355,7 +353,7 @@ impl Store {
                 .await?;
             }
             for s in &suggest {
-                sqlx::query(
+                crate::db::query(
                     "INSERT INTO merge_suggestion (new_case_id, existing_case_id, county_id, kind, distance_m, created_at) \
                      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (new_case_id, existing_case_id) DO NOTHING",
                 )
@@ -371,12 +369,11 @@ impl Store {
             (id, number, false, recurrence.map(|r| r.1))
         };
 
-        let clue_id: i64 = sqlx::query(&crate::sql::with_point(
+        let clue_id: i64 = crate::db::query(
             "INSERT INTO clue (county_id, source, township_id, village_id, address, lon, lat, observed_at, description, problem_kind, \
              reporter_name, reporter_phone, attachments, filed_by, filed_at, case_id, merged) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
-            point.is_some(),
-        ))
+        )
         .bind(actor.county_id)
         .bind(clue.source.code())
         .bind(clue.township_id)
@@ -443,7 +440,7 @@ impl Store {
     ) -> Result<Vec<(i64, String, String, f64)>> {
         let today = minewatch_core::clock::local_date(Utc::now());
         self.scoped_case(actor, case_id, today).await?;
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT s.new_case_id AS a, s.existing_case_id AS b, s.kind, s.distance_m FROM merge_suggestion s \
              WHERE s.county_id = $1 AND (s.new_case_id = $2 OR s.existing_case_id = $2) ORDER BY s.created_at",
         )
@@ -485,7 +482,7 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT source, township_id, village_id, address, lon, lat, description, problem_kind, case_id, merged \
              FROM clue WHERE id = $1 AND county_id = $2",
         )
@@ -520,7 +517,7 @@ impl Store {
         let (case_id, case_number) = self
             .open_case_tx(&mut tx, actor, &fields, now, None)
             .await?;
-        sqlx::query("UPDATE clue SET case_id = $1, merged = 0 WHERE id = $2")
+        crate::db::query("UPDATE clue SET case_id = $1, merged = 0 WHERE id = $2")
             .bind(case_id)
             .bind(clue_id)
             .execute(&mut *tx)
@@ -557,7 +554,7 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn own_clues(&self, actor: &Actor) -> Result<Vec<ClueRow>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE filed_by = $1 ORDER BY id DESC LIMIT 200",
         )
         .bind(actor.user_id)
@@ -567,7 +564,7 @@ impl Store {
     }
 }
 
-pub(crate) fn clue_row(r: &sqlx::any::AnyRow) -> Result<ClueRow> {
+pub(crate) fn clue_row(r: &crate::db::Row) -> Result<ClueRow> {
     let attachments: String = r.try_get("attachments")?;
     let merged: i64 = r.try_get("merged")?;
     Ok(ClueRow {

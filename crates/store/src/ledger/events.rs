@@ -2,8 +2,7 @@
 //! `Store::begin_write`, which already holds the chain-head lock.
 
 use crate::Result;
-use minewatch_core::chain::EventRecord;
-use sqlx::{AnyConnection, Row};
+use minewatch_core::ledger::chain::EventRecord;
 
 /// An event about to be written; `seq`, `prev_hash` and `hash` are filled in here.
 pub(crate) struct NewEvent<'a> {
@@ -17,8 +16,8 @@ pub(crate) struct NewEvent<'a> {
     pub attachments: &'a [String],
 }
 
-pub(crate) async fn append(conn: &mut AnyConnection, ev: NewEvent<'_>) -> Result<i64> {
-    let head = sqlx::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+pub(crate) async fn append(conn: &mut crate::db::Conn, ev: NewEvent<'_>) -> Result<i64> {
+    let head = crate::db::query("SELECT seq, hash FROM chain_head WHERE id = 1")
         .fetch_one(&mut *conn)
         .await?;
     let prev_seq: i64 = head.try_get("seq")?;
@@ -37,7 +36,7 @@ pub(crate) async fn append(conn: &mut AnyConnection, ev: NewEvent<'_>) -> Result
         hash: String::new(),
     };
     rec.hash = rec.compute_hash();
-    sqlx::query(
+    crate::db::query(
         "INSERT INTO event (seq, at, actor_user_id, county_id, case_id, clue_id, kind, payload, attachments, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
@@ -63,7 +62,7 @@ pub(crate) async fn append(conn: &mut AnyConnection, ev: NewEvent<'_>) -> Result
         )
         .await?;
     }
-    sqlx::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
+    crate::db::query("UPDATE chain_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(rec.seq)
         .bind(rec.hash)
         .execute(&mut *conn)
@@ -71,7 +70,7 @@ pub(crate) async fn append(conn: &mut AnyConnection, ev: NewEvent<'_>) -> Result
     Ok(rec.seq)
 }
 
-pub(crate) fn record_from_row(row: &sqlx::any::AnyRow) -> Result<EventRecord> {
+pub(crate) fn record_from_row(row: &crate::db::Row) -> Result<EventRecord> {
     Ok(EventRecord {
         seq: row.try_get("seq")?,
         at: row.try_get("at")?,

@@ -8,7 +8,8 @@ pub(crate) mod truth;
 
 use chrono::{DateTime, Utc};
 use minewatch_core::rights::may_administer_county;
-use minewatch_core::{ClueSource, ProblemKind, Role, Scope, Severity};
+use minewatch_core::rights::{Right, may};
+use minewatch_core::{ClueSource, ProblemKind, Scope, Severity};
 use minewatch_spatial::LonLat;
 use minewatch_spatial::area::mu;
 use minewatch_spatial::inputs::{self, Fields};
@@ -16,7 +17,6 @@ use minewatch_spatial::read::Layer;
 use minewatch_spatial::text::{bbox, inner_point, to_geojson};
 use minewatch_spatial::triage::{PatchClass, Triage};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use std::collections::HashSet;
 
 use crate::ledger::clues::NewClue;
@@ -313,20 +313,20 @@ impl Store {
 
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let exists: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM patch_batch WHERE county_id = $1 AND name = $2")
-                .bind(actor.county_id)
-                .bind(batch_name.to_string())
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
+        let exists: i64 = crate::db::query(
+            "SELECT COUNT(*) AS n FROM patch_batch WHERE county_id = $1 AND name = $2",
+        )
+        .bind(actor.county_id)
+        .bind(batch_name.to_string())
+        .fetch_scalar(&mut *tx)
+        .await?;
         if exists > 0 {
             return Err(StoreError::invalid(
                 "batch",
                 format!("a batch named '{batch_name}' was imported before"),
             ));
         }
-        let batch_id: i64 = sqlx::query(
+        let batch_id: i64 = crate::db::query(
             "INSERT INTO patch_batch (county_id, name, source_file, crs, patches, imported_by, imported_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
@@ -392,7 +392,7 @@ impl Store {
                 clue_id = Some(outcome.clue_id);
                 case_id = Some(outcome.case_id);
             }
-            let patch_row_id: i64 = sqlx::query(
+            let patch_row_id: i64 = crate::db::query(
                 "INSERT INTO patch (county_id, batch_id, patch_no, later_date, geometry, min_lon, min_lat, max_lon, max_lat, lon, lat, \
                  area_m2, class, triage, township_id, village_id, grid_id, clue_id, case_id, status, before_image, after_image) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
@@ -471,7 +471,7 @@ impl Store {
         &self,
         county_id: i64,
     ) -> Result<std::collections::HashMap<i64, (i64, i64)>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT gr.id, v.id AS village_id, t.id AS township_id FROM grid gr \
              JOIN village v ON v.id = gr.village_id JOIN township t ON t.id = v.township_id \
              JOIN register_feature f ON f.grid_id = gr.id AND f.active = 1 AND f.layer = 'grid' \
@@ -516,7 +516,7 @@ impl Store {
          LEFT JOIN township t ON t.id = p.township_id LEFT JOIN village v ON v.id = p.village_id \
          LEFT JOIN case_file c ON c.id = p.case_id WHERE 1 = 1";
 
-    fn patch_row(r: &sqlx::any::AnyRow) -> Result<PatchRow> {
+    fn patch_row(r: &crate::db::Row) -> Result<PatchRow> {
         Ok(PatchRow {
             id: r.try_get("id")?,
             batch_id: r.try_get("batch_id")?,
@@ -572,7 +572,7 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn patch_batches(&self, county_id: i64) -> Result<Vec<(i64, String, i64, String)>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT id, name, patches, imported_at FROM patch_batch WHERE county_id = $1 ORDER BY id DESC",
         )
         .bind(county_id)
@@ -603,7 +603,7 @@ impl Store {
             .first()
             .ok_or_else(|| StoreError::not_found("patch", id))?;
         let triage: String = r.try_get("triage")?;
-        let vrows = sqlx::query(
+        let vrows = crate::db::query(
             "SELECT pv.id, pv.determination, pv.reason, pv.permit_no, pv.note, pv.photos, u.display_name, pv.filed_by, pv.filed_at, \
              pv.review, pv.review_note, pv.reviewed_at, pv.corrects_id, pv.correction_note \
              FROM patch_verification pv JOIN app_user u ON u.id = pv.filed_by WHERE pv.patch_id = $1 ORDER BY pv.id",
@@ -682,13 +682,8 @@ impl Store {
         v: &NewVerification,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        if !matches!(
-            actor.role,
-            Role::Village | Role::Township | Role::CountyOffice | Role::Admin
-        ) {
-            return Err(StoreError::Forbidden(
-                "field evidence is filed by the village, the township or the county office",
-            ));
+        if !may(actor.role, Right::FileFieldEvidence) {
+            return Err(StoreError::Forbidden(Right::FileFieldEvidence.refusal()));
         }
         let detail = self.patch(actor, id).await?;
         let reason = v.check()?;
@@ -713,7 +708,7 @@ impl Store {
         let mut tx = self.begin_write(&at).await?;
         // The status moves first and only from a state that takes evidence: of two filings
         // at the same moment, one is stored and the other told why.
-        let moved = sqlx::query(
+        let moved = crate::db::query(
             "UPDATE patch SET status = 'submitted' WHERE id = $1 AND status IN ('pending', 'returned', 'cleared')",
         )
         .bind(id)
@@ -726,7 +721,7 @@ impl Store {
                 "evidence is awaiting the county's review",
             ));
         }
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO patch_verification (patch_id, county_id, determination, reason, permit_no, note, photos, filed_by, filed_at, corrects_id, correction_note) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
@@ -815,7 +810,7 @@ impl Store {
         let verdict = if accept { "accepted" } else { "returned" };
         // A reopened determination keeps its acceptance on record; the return is the event.
         if !reopening {
-            sqlx::query(
+            crate::db::query(
                 "UPDATE patch_verification SET review = $1, review_note = $2, reviewed_by = $3, reviewed_at = $4 WHERE id = $5",
             )
             .bind(verdict)
@@ -826,7 +821,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let moved = sqlx::query("UPDATE patch SET status = $1 WHERE id = $2 AND status = $3")
+        let moved = crate::db::query("UPDATE patch SET status = $1 WHERE id = $2 AND status = $3")
             .bind(verdict)
             .bind(id)
             .bind(detail.row.status.clone())

@@ -11,7 +11,6 @@ use minewatch_spatial::text::{area_from_geojson, bbox, to_geojson};
 use minewatch_spatial::triage::{GridArea, Licence, Triager, Zone};
 use minewatch_spatial::zone::ZoneKind;
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
@@ -163,7 +162,7 @@ impl Store {
         }
         // Attribute values are kept as read; one past the text limit is a damaged or wrong
         // file (a whole document in a name field), refused with the feature and field.
-        let limit = minewatch_core::case::MAX_TEXT_CHARS;
+        let limit = minewatch_core::ledger::case::MAX_TEXT_CHARS;
         let too_long: Vec<String> = data
             .features
             .iter()
@@ -280,7 +279,7 @@ impl Store {
 
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let retired = sqlx::query(
+        let retired = crate::db::query(
             "UPDATE register_feature SET active = 0 WHERE county_id = $1 AND layer = $2 AND active = 1",
         )
         .bind(actor.county_id)
@@ -288,7 +287,7 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        let import_id: i64 = sqlx::query(
+        let import_id: i64 = crate::db::query(
             "INSERT INTO register_import (county_id, layer, source_file, crs, encoding, features, imported_by, imported_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
@@ -305,7 +304,7 @@ impl Store {
         .try_get("id")?;
         for r in &rows {
             let (x0, y0, x1, y1) = bbox(&r.shape);
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO register_feature (county_id, layer, import_id, external_id, name, kind, valid_from, valid_to, withdrawn, \
                  grid_id, attributes, geometry, min_lon, min_lat, max_lon, max_lat, area_m2) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
@@ -365,7 +364,7 @@ impl Store {
         county_id: i64,
         g: &GridArea,
     ) -> Result<std::result::Result<i64, String>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT gr.id, gr.name FROM grid gr JOIN village v ON v.id = gr.village_id \
              JOIN township t ON t.id = v.township_id \
              WHERE t.county_id = $1 AND t.name = $2 AND v.name = $3 ORDER BY gr.id",
@@ -403,7 +402,7 @@ impl Store {
     /// # Errors
     /// Database errors.
     pub async fn register_imports(&self, county_id: i64) -> Result<Vec<RegisterImportRow>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT i.id, i.layer, i.source_file, i.crs, i.encoding, i.features, i.imported_at, u.display_name, \
              (SELECT COUNT(*) FROM register_feature f WHERE f.import_id = i.id AND f.active = 1) AS active \
              FROM register_import i JOIN app_user u ON u.id = i.imported_by WHERE i.county_id = $1 ORDER BY i.id DESC",
@@ -454,13 +453,13 @@ impl Store {
         frame: Option<(f64, f64, f64, f64)>,
     ) -> Result<Vec<RegisterFeature>> {
         let (x0, y0, x1, y1) = frame.unwrap_or((-180.0, -90.0, 180.0, 90.0));
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT id, layer, external_id, name, kind, valid_from, valid_to, withdrawn, grid_id, attributes, geometry, area_m2 \
-             FROM register_feature WHERE county_id = $1 AND active = 1 AND ($2 = '' OR layer = $2) \
+             FROM register_feature WHERE county_id = $1 AND active = 1 AND ($2 IS NULL OR layer = $2) \
              AND max_lon >= $3 AND min_lon <= $4 AND max_lat >= $5 AND min_lat <= $6 ORDER BY id",
         )
         .bind(county_id)
-        .bind(layer.map_or("", RegisterLayer::code).to_string())
+        .bind(layer.map(RegisterLayer::code))
         .bind(x0)
         .bind(x1)
         .bind(y0)
@@ -548,17 +547,17 @@ pub(crate) struct GridHit {
 
 /// Which grid of the county holds (`lon`, `lat`), by the active boundaries: the boxes narrow
 /// it in SQL, the shapes decide. On the pool or inside a transaction.
-pub(crate) async fn grid_at<'e, E>(
+pub(crate) async fn grid_at<E>(
     conn: E,
     county_id: i64,
     lon: f64,
     lat: f64,
 ) -> Result<Option<GridHit>>
 where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
+    E: crate::db::Executor,
 {
     use geo::Contains;
-    let rows = sqlx::query(
+    let rows = crate::db::query(
         "SELECT f.grid_id, f.geometry, v.id AS village_id, v.township_id FROM register_feature f \
          JOIN grid gr ON gr.id = f.grid_id JOIN village v ON v.id = gr.village_id \
          WHERE f.county_id = $1 AND f.layer = 'grid' AND f.active = 1 \

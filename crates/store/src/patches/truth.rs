@@ -17,7 +17,6 @@ use minewatch_spatial::LonLat;
 use minewatch_spatial::geo::{BoundingRect, Closest, ClosestPoint, Contains, Intersects, Point};
 use minewatch_spatial::text::shape_from_geojson;
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::photo::distance;
 use crate::{Actor, PatchFilter, Result, Store};
@@ -504,7 +503,7 @@ impl Store {
 
     /// Every determination of every patch, county-wide; the latest of each patch current.
     async fn latest_evidence(&self, county_id: i64) -> Result<Vec<Evidence>> {
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT p.id, p.patch_no, p.class, p.later_date, p.geometry, v.id AS vid, v.determination, v.reason, v.photos, v.review, v.filed_by, \
              CAST(CASE WHEN v.id = (SELECT MAX(v2.id) FROM patch_verification v2 WHERE v2.patch_id = p.id) THEN 1 ELSE 0 END AS BIGINT) AS is_current \
              FROM patch p JOIN patch_verification v ON v.patch_id = p.id \
@@ -554,7 +553,7 @@ impl Store {
     }
 
     async fn photo_reading(&self, sha: &str) -> Result<Option<Photo>> {
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT a.file_name, m.taken_at, m.offset_time, m.lon, m.lat, m.phash, m.unread, m.reader_version \
              FROM photo_meta m JOIN attachment a ON a.sha256 = m.sha256 WHERE m.sha256 = $1",
         )
@@ -570,7 +569,7 @@ impl Store {
         let lat: Option<f64> = r.try_get("lat")?;
         let unread: String = r.try_get("unread")?;
         let mut captures = HashMap::new();
-        for c in sqlx::query(
+        for c in crate::db::query(
             "SELECT user_id, device_taken_at, device_lon, device_lat, device_accuracy_m FROM attachment_upload WHERE sha256 = $1",
         )
         .bind(sha.to_string())

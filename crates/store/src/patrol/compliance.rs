@@ -2,9 +2,8 @@
 //! late and missing (R17); patrol duty met (R16); coverage of the zones (R19).
 
 use chrono::{Duration, NaiveDate};
-use minewatch_core::duty::{Cycle, DutySettings};
+use minewatch_core::patrol::duty::{Cycle, DutySettings};
 use serde::Serialize;
-use sqlx::Row;
 
 use super::duty_settings_in;
 use crate::{Actor, Result, Store, StoreError};
@@ -60,7 +59,7 @@ pub(crate) async fn patrol_days(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<PatrolDay>> {
-    let rows = sqlx::query(
+    let rows = crate::db::query(
         "SELECT level, township_id, village_id, patrolled_on FROM patrol_record WHERE county_id = $1 AND patrolled_on BETWEEN $2 AND $3",
     )
     .bind(county_id)
@@ -146,7 +145,7 @@ impl Store {
         let grids = self.ground_grids(actor).await?;
         let days = patrol_days(self, actor.county_id, from - Duration::days(93), to).await?;
         // (grid, due, filed, late, nothing, findings)
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT grid_id, late, nothing_found FROM zero_report WHERE county_id = $1 AND report_date BETWEEN $2 AND $3",
         )
         .bind(actor.county_id)

@@ -2,7 +2,7 @@
 //! duty — met, missed, or still open — so a unit sees what it owes and what is late.
 
 use chrono::{Duration, NaiveDate};
-use minewatch_core::duty::Cycle;
+use minewatch_core::patrol::duty::Cycle;
 use serde::Serialize;
 
 use minewatch_spatial::coverage::{Track, coverage, split_by_watch};

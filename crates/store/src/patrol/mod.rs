@@ -11,11 +11,10 @@ pub(crate) mod reports;
 pub(crate) mod tracks;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use minewatch_core::duty::DutySettings;
+use minewatch_core::patrol::duty::DutySettings;
 use minewatch_core::rights::may_administer_county;
 use minewatch_core::{Role, Scope};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 
 use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
@@ -34,7 +33,7 @@ pub struct GridPlace {
     pub village_cadre: String,
 }
 
-fn grid_place(r: &sqlx::any::AnyRow) -> Result<GridPlace> {
+fn grid_place(r: &crate::db::Row) -> Result<GridPlace> {
     Ok(GridPlace {
         grid_id: r.try_get("grid_id")?,
         grid: r.try_get("grid")?,
@@ -82,12 +81,12 @@ impl Store {
         let Some((t, v)) = ground_scope(actor) else {
             return Ok(Vec::new());
         };
-        let rows = sqlx::query(&format!(
-            "{GRID_PLACE} AND ($2 < 0 OR t.id = $2) AND ($3 < 0 OR v.id = $3) ORDER BY t.id, v.id, gr.id"
+        let rows = crate::db::query(format!(
+            "{GRID_PLACE} AND ($2 IS NULL OR t.id = $2) AND ($3 IS NULL OR v.id = $3) ORDER BY t.id, v.id, gr.id"
         ))
         .bind(actor.county_id)
-        .bind(t.unwrap_or(-1))
-        .bind(v.unwrap_or(-1))
+        .bind(t)
+        .bind(v)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(grid_place).collect()
@@ -98,7 +97,7 @@ impl Store {
         match actor.scope {
             Scope::Township(t) => Ok((Some(t), None)),
             Scope::Village(v) => {
-                let t: i64 = sqlx::query("SELECT township_id FROM village WHERE id = $1")
+                let t: i64 = crate::db::query("SELECT township_id FROM village WHERE id = $1")
                     .bind(v)
                     .fetch_one(self.pool())
                     .await?
@@ -110,7 +109,7 @@ impl Store {
     }
 
     pub(crate) async fn grid_place(&self, county_id: i64, grid_id: i64) -> Result<GridPlace> {
-        let row = sqlx::query(&format!("{GRID_PLACE} AND gr.id = $2"))
+        let row = crate::db::query(format!("{GRID_PLACE} AND gr.id = $2"))
             .bind(county_id)
             .bind(grid_id)
             .fetch_optional(self.pool())
@@ -151,11 +150,11 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query("DELETE FROM duty_setting WHERE county_id = $1")
+        crate::db::query("DELETE FROM duty_setting WHERE county_id = $1")
             .bind(actor.county_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO duty_setting (county_id, cycles, reports_from, escalate_after, coverage_m, lookback_days, near_m, updated_by, updated_at, proxy_signing) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
@@ -192,11 +191,11 @@ impl Store {
 }
 
 pub(crate) async fn duty_settings_in(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     county_id: i64,
     today: NaiveDate,
 ) -> Result<DutySettings> {
-    let row = sqlx::query(
+    let row = crate::db::query(
         "SELECT cycles, reports_from, escalate_after, coverage_m, lookback_days, near_m, proxy_signing FROM duty_setting WHERE county_id = $1",
     )
     .bind(county_id)
@@ -204,7 +203,7 @@ pub(crate) async fn duty_settings_in(
     .await?;
     let Some(r) = row else {
         let first: Option<String> =
-            sqlx::query("SELECT MIN(starts_on) AS d FROM campaign WHERE county_id = $1")
+            crate::db::query("SELECT MIN(starts_on) AS d FROM campaign WHERE county_id = $1")
                 .bind(county_id)
                 .fetch_one(&mut *conn)
                 .await?

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use minewatch_core::clock::local_date;
+use minewatch_core::rights::{Right, may};
 use minewatch_core::{ClueSource, ProblemKind, Role, Scope, Severity};
 use serde::Serialize;
-use sqlx::Row;
 
 use super::{ground_scope, in_scope};
 use crate::ledger::clues::{NewClue, place};
@@ -228,7 +228,7 @@ const PATROL_SELECT: &str = "SELECT p.id, p.level, p.township_id, t.name AS town
      LEFT JOIN clue cl ON cl.id = p.clue_id LEFT JOIN case_file c ON c.id = cl.case_id \
      WHERE p.county_id = $1";
 
-fn row_to_patrol(r: &sqlx::any::AnyRow) -> Result<PatrolRow> {
+fn row_to_patrol(r: &crate::db::Row) -> Result<PatrolRow> {
     let sig = |name: &str, by: &str, at: &str, proxy: Option<&str>| -> Result<Signature> {
         Ok(Signature {
             name: r.try_get(name)?,
@@ -287,7 +287,7 @@ impl Store {
         let Some(level) = PatrolLevel::of(actor.role) else {
             return Err(StoreError::Forbidden("this role does not patrol"));
         };
-        let township_id: i64 = sqlx::query(
+        let township_id: i64 = crate::db::query(
             "SELECT v.township_id FROM village v JOIN township t ON t.id = v.township_id WHERE v.id = $1 AND t.county_id = $2",
         )
         .bind(p.village_id)
@@ -296,7 +296,9 @@ impl Store {
         .await?
         .ok_or_else(|| StoreError::invalid("village", "no such village in this county"))?
         .try_get("township_id")?;
-        if actor.role != Role::Department && !in_scope(actor, township_id, Some(p.village_id)) {
+        if !may(actor.role, Right::ReadPatrolsCountyWide)
+            && !in_scope(actor, township_id, Some(p.village_id))
+        {
             return Err(StoreError::invalid("village", "outside your area"));
         }
         let today = local_date(now);
@@ -333,19 +335,18 @@ impl Store {
         }
         self.check_attachments(&p.photos).await?;
         if let Some(tid) = p.track_id {
-            let n: i64 = sqlx::query(
+            let n: i64 = crate::db::query(
                 "SELECT COUNT(*) AS n FROM patrol_track WHERE id = $1 AND county_id = $2",
             )
             .bind(tid)
             .bind(actor.county_id)
-            .fetch_one(self.pool())
-            .await?
-            .try_get("n")?;
+            .fetch_scalar(self.pool())
+            .await?;
             if n == 0 {
                 return Err(StoreError::invalid("track", format!("no track {tid}")));
             }
         }
-        let grid = sqlx::query("SELECT directly_responsible, village_cadre FROM grid WHERE village_id = $1 ORDER BY id")
+        let grid = crate::db::query("SELECT directly_responsible, village_cadre FROM grid WHERE village_id = $1 ORDER BY id")
             .bind(p.village_id)
             .fetch_optional(self.pool())
             .await?;
@@ -387,7 +388,7 @@ impl Store {
             ),
             None => None,
         };
-        let id: i64 = sqlx::query(
+        let id: i64 = crate::db::query(
             "INSERT INTO patrol_record (county_id, level, township_id, village_id, patrolled_on, night, address, situation, hazards, measures, remarks, \
              clue_id, track_id, cadre_name, head_name, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
@@ -449,26 +450,23 @@ impl Store {
     pub async fn patrol_records(&self, actor: &Actor, f: &PatrolFilter) -> Result<Vec<PatrolRow>> {
         let (t, v) = match ground_scope(actor) {
             Some(s) => s,
-            None if actor.role == Role::Department => (None, None),
+            None if may(actor.role, Right::ReadPatrolsCountyWide) => (None, None),
             None => return Ok(Vec::new()),
         };
-        let rows = sqlx::query(&format!(
-            "{PATROL_SELECT} AND ($2 < 0 OR p.township_id = $2) AND ($3 < 0 OR p.village_id = $3) \
-             AND ($4 < 0 OR p.township_id = $4) AND ($5 < 0 OR p.village_id = $5) \
-             AND p.patrolled_on >= $6 AND p.patrolled_on <= $7 AND ($8 = '' OR p.level = $8) \
+        let rows = crate::db::query(format!(
+            "{PATROL_SELECT} AND ($2 IS NULL OR p.township_id = $2) AND ($3 IS NULL OR p.village_id = $3) \
+             AND ($4 IS NULL OR p.township_id = $4) AND ($5 IS NULL OR p.village_id = $5) \
+             AND ($6 IS NULL OR p.patrolled_on >= $6) AND ($7 IS NULL OR p.patrolled_on <= $7) AND ($8 IS NULL OR p.level = $8) \
              ORDER BY p.patrolled_on, p.township_id, p.village_id, p.id"
         ))
         .bind(actor.county_id)
-        .bind(t.unwrap_or(-1))
-        .bind(v.unwrap_or(-1))
-        .bind(f.township_id.unwrap_or(-1))
-        .bind(f.village_id.unwrap_or(-1))
-        .bind(
-            f.from
-                .map_or_else(|| "0000-01-01".to_string(), |d| d.to_string()),
-        )
-        .bind(f.to.map_or_else(|| "9999-12-31".to_string(), |d| d.to_string()))
-        .bind(f.level.map_or("", PatrolLevel::code))
+        .bind(t)
+        .bind(v)
+        .bind(f.township_id)
+        .bind(f.village_id)
+        .bind(f.from.map(|d| d.to_string()))
+        .bind(f.to.map(|d| d.to_string()))
+        .bind(f.level.map(PatrolLevel::code))
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(row_to_patrol).collect()
@@ -479,14 +477,16 @@ impl Store {
     /// # Errors
     /// `NotFound` when absent or out of the user's area.
     pub async fn patrol_record(&self, actor: &Actor, id: i64) -> Result<PatrolRow> {
-        let row = sqlx::query(&format!("{PATROL_SELECT} AND p.id = $2"))
+        let row = crate::db::query(format!("{PATROL_SELECT} AND p.id = $2"))
             .bind(actor.county_id)
             .bind(id)
             .fetch_optional(self.pool())
             .await?
             .ok_or_else(|| StoreError::not_found("patrol record", id))?;
         let p = row_to_patrol(&row)?;
-        if actor.role != Role::Department && !in_scope(actor, p.township_id, Some(p.village_id)) {
+        if !may(actor.role, Right::ReadPatrolsCountyWide)
+            && !in_scope(actor, p.township_id, Some(p.village_id))
+        {
             return Err(StoreError::not_found("patrol record", id));
         }
         Ok(p)
@@ -498,7 +498,7 @@ impl Store {
     /// `NotFound` out of area; database errors.
     pub async fn patrol_photos(&self, actor: &Actor, id: i64) -> Result<Vec<String>> {
         self.patrol_record(actor, id).await?;
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT sha256 FROM attachment_use WHERE owner = 'patrol' AND owner_id = $1 AND county_id = $2 ORDER BY sha256",
         )
         .bind(id)
@@ -591,7 +591,7 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let signed = sqlx::query(&format!(
+        let signed = crate::db::query(format!(
             "UPDATE patrol_record SET {column_by} = $1, {column_at} = $2 WHERE id = $3 AND {column_at} IS NULL"
         ))
         .bind(actor.user_id)
@@ -610,7 +610,7 @@ impl Store {
             PatrolStep::TownshipConfirms => None,
         };
         if let (true, Some(column)) = (proxy, proxy_column) {
-            sqlx::query(&format!(
+            crate::db::query(format!(
                 "UPDATE patrol_record SET {column} = 1 WHERE id = $1"
             ))
             .bind(id)

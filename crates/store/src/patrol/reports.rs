@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use minewatch_core::clock::local_date;
-use minewatch_core::{ClueSource, ProblemKind, Role, Severity};
+use minewatch_core::rights::{Right, may};
+use minewatch_core::{ClueSource, ProblemKind, Severity};
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
 
 use super::{GridPlace, duty_settings_in, id_list, in_scope};
 use crate::ledger::clues::{NewClue, place};
@@ -143,7 +143,7 @@ impl ReportBoard {
     }
 }
 
-fn row_to_report(r: &sqlx::any::AnyRow) -> Result<ZeroReportRow> {
+fn row_to_report(r: &crate::db::Row) -> Result<ZeroReportRow> {
     let date: String = r.try_get("report_date")?;
     Ok(ZeroReportRow {
         id: r.try_get("id")?,
@@ -161,7 +161,7 @@ fn row_to_report(r: &sqlx::any::AnyRow) -> Result<ZeroReportRow> {
 /// Stores a new report and logs it, inside the caller's write transaction.
 #[expect(clippy::too_many_arguments, reason = "a report row is this many facts")]
 pub(crate) async fn insert_report_tx(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     actor: &Actor,
     grid: &GridPlace,
     date: NaiveDate,
@@ -171,7 +171,7 @@ pub(crate) async fn insert_report_tx(
     late: bool,
     at: &str,
 ) -> Result<i64> {
-    let id: i64 = sqlx::query(
+    let id: i64 = crate::db::query(
         "INSERT INTO zero_report (county_id, township_id, village_id, grid_id, report_date, nothing_found, note, clue_ids, late, filed_by, filed_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
@@ -195,7 +195,7 @@ pub(crate) async fn insert_report_tx(
 
 #[expect(clippy::too_many_arguments, reason = "what the event says")]
 async fn log_report(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     actor: &Actor,
     grid: &GridPlace,
     date: NaiveDate,
@@ -241,13 +241,8 @@ impl Store {
         body: &ReportBody,
         now: DateTime<Utc>,
     ) -> Result<ZeroReportOutcome> {
-        if !matches!(
-            actor.role,
-            Role::Village | Role::Township | Role::CountyOffice | Role::Admin
-        ) {
-            return Err(StoreError::Forbidden(
-                "daily reports are filed by the grid's village, its township or the county office",
-            ));
+        if !may(actor.role, Right::FileZeroReport) {
+            return Err(StoreError::Forbidden(Right::FileZeroReport.refusal()));
         }
         let grid = self.grid_place(actor.county_id, grid_id).await?;
         if !in_scope(actor, grid.township_id, Some(grid.village_id)) {
@@ -301,7 +296,7 @@ impl Store {
         };
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let existing = sqlx::query(
+        let existing = crate::db::query(
             "SELECT id, nothing_found, clue_ids FROM zero_report WHERE grid_id = $1 AND report_date = $2",
         )
         .bind(grid_id)
@@ -336,7 +331,7 @@ impl Store {
                 let mut ids = id_list(&r.try_get::<String, _>("clue_ids")?);
                 ids.extend(outcome_clue.as_ref().map(|c| c.clue_id));
                 // A finding later the same day overrides the morning's "nothing found".
-                sqlx::query(
+                crate::db::query(
                     "UPDATE zero_report SET nothing_found = 0, clue_ids = $1 WHERE id = $2",
                 )
                 .bind(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
@@ -398,17 +393,17 @@ impl Store {
         let Some((t, v)) = super::ground_scope(actor) else {
             return Ok(Vec::new());
         };
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT z.id, z.grid_id, z.report_date, z.nothing_found, z.note, z.clue_ids, z.late, u.display_name AS filed_by, z.filed_at \
              FROM zero_report z JOIN app_user u ON u.id = z.filed_by \
-             WHERE z.county_id = $1 AND z.report_date BETWEEN $2 AND $3 AND ($4 < 0 OR z.township_id = $4) AND ($5 < 0 OR z.village_id = $5) \
+             WHERE z.county_id = $1 AND z.report_date BETWEEN $2 AND $3 AND ($4 IS NULL OR z.township_id = $4) AND ($5 IS NULL OR z.village_id = $5) \
              ORDER BY z.report_date, z.grid_id",
         )
         .bind(actor.county_id)
         .bind(from.to_string())
         .bind(to.to_string())
-        .bind(t.unwrap_or(-1))
-        .bind(v.unwrap_or(-1))
+        .bind(t)
+        .bind(v)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(row_to_report).collect()

@@ -2,11 +2,11 @@
 //! points so coverage can be computed for any period and distance.
 
 use chrono::{DateTime, Utc};
-use minewatch_core::Role;
+use minewatch_core::rights::{Right, may};
+
 use minewatch_spatial::LonLat;
 use minewatch_spatial::coverage::{Track, TrackPoint, length_m, night_share};
 use serde::Serialize;
-use sqlx::Row;
 
 use super::in_scope;
 use crate::ledger::events::{NewEvent, append, stamp};
@@ -74,7 +74,7 @@ fn decode(id: i64, text: &str) -> Result<Vec<TrackPoint>> {
         .collect())
 }
 
-pub(crate) fn row_to_track(r: &sqlx::any::AnyRow) -> Result<TrackRow> {
+pub(crate) fn row_to_track(r: &crate::db::Row) -> Result<TrackRow> {
     let id: i64 = r.try_get("id")?;
     Ok(TrackRow {
         id,
@@ -110,11 +110,8 @@ impl Store {
         actor: &Actor,
         t: &NewTrack,
     ) -> Result<(i64, Option<i64>, DateTime<Utc>, DateTime<Utc>)> {
-        if !matches!(
-            actor.role,
-            Role::Village | Role::Township | Role::CountyOffice | Role::Admin | Role::Department
-        ) {
-            return Err(StoreError::Forbidden("this role does not patrol"));
+        if !may(actor.role, Right::RecordTrack) {
+            return Err(StoreError::Forbidden(Right::RecordTrack.refusal()));
         }
         let (township_id, village_id) = match self.own_place(actor).await? {
             (Some(tw), v) => (tw, v.or(t.village_id)),
@@ -125,7 +122,9 @@ impl Store {
                 t.village_id,
             ),
         };
-        if actor.role != Role::Department && !in_scope(actor, township_id, village_id) {
+        if !may(actor.role, Right::ReadPatrolsCountyWide)
+            && !in_scope(actor, township_id, village_id)
+        {
             return Err(StoreError::invalid("township", "outside your area"));
         }
         self.check_place(actor, township_id, village_id).await?;
@@ -184,12 +183,13 @@ impl Store {
             .map(|r| format!("{}:{r}", actor.user_id));
         let mut tx = self.begin_write(&at).await?;
         if let Some(r) = &client_ref {
-            let existing =
-                sqlx::query("SELECT id FROM patrol_track WHERE client_ref = $1 AND county_id = $2")
-                    .bind(r.clone())
-                    .bind(actor.county_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let existing = crate::db::query(
+                "SELECT id FROM patrol_track WHERE client_ref = $1 AND county_id = $2",
+            )
+            .bind(r.clone())
+            .bind(actor.county_id)
+            .fetch_optional(&mut *tx)
+            .await?;
             if let Some(row) = existing {
                 return Ok(row.try_get("id")?);
             }
@@ -199,7 +199,7 @@ impl Store {
             |(a, b, c, d), p| (a.min(p.lon), b.min(p.lat), c.max(p.lon), d.max(p.lat)),
         );
         let length = length_m(pts);
-        let id: i64 = sqlx::query(
+        let id: i64 = crate::db::query(
             "INSERT INTO patrol_track (county_id, township_id, village_id, user_id, source, name, file_sha256, client_ref, started_at, ended_at, \
              point_count, length_m, night_share, points, min_lon, min_lat, max_lon, max_lat, uploaded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
@@ -257,7 +257,7 @@ impl Store {
 
     /// Whether the actor may see a track: its walker, or a user whose area holds it.
     pub(crate) async fn track_visible(&self, actor: &Actor, id: i64) -> Result<bool> {
-        let Some(r) = sqlx::query(
+        let Some(r) = crate::db::query(
             "SELECT township_id, village_id, user_id FROM patrol_track WHERE id = $1 AND county_id = $2",
         )
         .bind(id)
@@ -290,20 +290,20 @@ impl Store {
         } else {
             match super::ground_scope(actor) {
                 Some(s) => s,
-                None if actor.role == Role::Department => (None, None),
+                None if may(actor.role, Right::ReadPatrolsCountyWide) => (None, None),
                 None => return Ok(Vec::new()),
             }
         };
-        let rows = sqlx::query(&format!(
+        let rows = crate::db::query(format!(
             "SELECT {TRACK_COLUMNS} FROM patrol_track tr JOIN app_user u ON u.id = tr.user_id \
              WHERE tr.county_id = $1 AND tr.started_at < $3 AND tr.ended_at >= $2 \
-             AND ($4 < 0 OR tr.township_id = $4) AND ($5 < 0 OR tr.village_id = $5) ORDER BY tr.started_at"
+             AND ($4 IS NULL OR tr.township_id = $4) AND ($5 IS NULL OR tr.village_id = $5) ORDER BY tr.started_at"
         ))
         .bind(actor.county_id)
         .bind(stamp(from))
         .bind(stamp(to))
-        .bind(t.unwrap_or(-1))
-        .bind(v.unwrap_or(-1))
+        .bind(t)
+        .bind(v)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(row_to_track).collect()

@@ -8,14 +8,14 @@
 pub(crate) mod rewards;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use minewatch_core::calendar::WorkCalendar;
 use minewatch_core::clock::local_date;
-use minewatch_core::workdays::WorkCalendar;
+use minewatch_core::rights::{Right, may};
 use minewatch_core::{ClueSource, ProblemKind, Role, Scope, Severity};
 use minewatch_spatial::LonLat;
 use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
 
 use crate::calendar::work_calendar_in;
 use crate::ledger::clues::NewClue;
@@ -126,7 +126,7 @@ pub struct TipProgress {
 }
 
 /// A tip in the office's list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct TipRow {
     pub id: i64,
     pub tracking_code: String,
@@ -149,8 +149,10 @@ pub struct TipRow {
     /// inspectors only (`None` for everyone else).
     pub has_identity: Option<bool>,
     /// Steps late as of the day asked: "accept", "verify", "answer".
+    #[sqlx(skip)]
     pub late: Vec<&'static str>,
     /// Steps due today or the next working day.
+    #[sqlx(skip)]
     pub due_soon: Vec<&'static str>,
 }
 
@@ -225,19 +227,17 @@ fn sha256_hex(text: &str) -> String {
 }
 
 /// Refuses a tip whose content was received since `since` (a double send, a resent form).
-async fn refuse_duplicate<'e, E>(conn: E, county_id: i64, content: &str, since: &str) -> Result<()>
+async fn refuse_duplicate<E>(conn: E, county_id: i64, content: &str, since: &str) -> Result<()>
 where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
+    E: crate::db::Executor,
 {
-    let dup: i64 = sqlx::query(
+    let dup: i64 = crate::db::query(
         "SELECT COUNT(*) AS n FROM tip WHERE county_id = $1 AND content_sha256 = $2 AND received_at >= $3",
     )
     .bind(county_id)
     .bind(content.to_string())
     .bind(since.to_string())
-    .fetch_one(conn)
-    .await?
-    .try_get("n")?;
+    .fetch_scalar(conn).await?;
     if dup > 0 {
         return Err(StoreError::invalid(
             "description",
@@ -265,8 +265,8 @@ pub fn normalise_code(code: &str) -> String {
         .collect()
 }
 
-pub(crate) async fn tip_policy_in(conn: &mut AnyConnection, county_id: i64) -> Result<TipPolicy> {
-    let row = sqlx::query(
+pub(crate) async fn tip_policy_in(conn: &mut crate::db::Conn, county_id: i64) -> Result<TipPolicy> {
+    let row = crate::db::query(
         "SELECT accept_days, verify_days, answer_days FROM tip_policy WHERE county_id = $1",
     )
     .bind(county_id)
@@ -302,7 +302,7 @@ pub(crate) fn on_case_step<'a>(
 }
 
 pub(crate) async fn start_answer_clock(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Conn,
     county_id: i64,
     case_id: i64,
     now: DateTime<Utc>,
@@ -310,7 +310,7 @@ pub(crate) async fn start_answer_clock(
     let cal = work_calendar_in(conn, county_id).await?;
     let policy = tip_policy_in(conn, county_id).await?;
     let by = cal.add_working_days(local_date(now), policy.answer_days);
-    sqlx::query(
+    crate::db::query(
         "UPDATE tip SET answer_by = $1, verified_at = $2 WHERE answer_by IS NULL AND clue_id IN (SELECT id FROM clue WHERE case_id = $3)",
     )
     .bind(by.to_string())
@@ -332,59 +332,36 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
 }
 
 const TIP_SELECT: &str = "SELECT t.id, t.tracking_code, t.channel, op.display_name AS operator, t.received_at, t.accept_by, t.accepted_at, \
-     t.verify_by, t.answer_by, t.answered_at, t.answer, t.has_identity, c.id AS case_id, c.number AS case_number, c.status AS case_status, \
+     t.verify_by, t.answer_by, t.answered_at, t.answer, (t.has_identity <> 0) AS has_identity, c.id AS case_id, c.number AS case_number, c.status AS case_status, \
      tw.name AS township, COALESCE(v.name, '') AS village, cl.description \
      FROM tip t JOIN clue cl ON cl.id = t.clue_id JOIN case_file c ON c.id = cl.case_id JOIN township tw ON tw.id = c.township_id \
      LEFT JOIN village v ON v.id = c.village_id LEFT JOIN app_user op ON op.id = t.operator_user_id \
      WHERE t.county_id = $1";
 
-fn row_to_tip(r: &sqlx::any::AnyRow, today: NaiveDate, cal: &WorkCalendar) -> Result<TipRow> {
-    let accept_by: String = r.try_get("accept_by")?;
-    let accepted_at: Option<String> = r.try_get("accepted_at")?;
-    let verify_by: Option<String> = r.try_get("verify_by")?;
-    let answer_by: Option<String> = r.try_get("answer_by")?;
-    let answered_at: Option<String> = r.try_get("answered_at")?;
-    let case_status: String = r.try_get("case_status")?;
-    let verified = case_status != "registered";
+fn row_to_tip(r: &crate::db::Row, today: NaiveDate, cal: &WorkCalendar) -> Result<TipRow> {
+    let mut t: TipRow = r.decode()?;
     let soon = cal.add_working_days(today, 1);
-    let mut late = Vec::new();
-    let mut due_soon = Vec::new();
-    let mut check = |code: &'static str, by: Option<&str>, done: bool| {
-        if let Some(by) = by.and_then(parse_day)
-            && !done
-        {
-            if by < today {
-                late.push(code);
-            } else if by <= soon {
-                due_soon.push(code);
-            }
+    let verified = t.case_status != "registered";
+    let steps = [
+        (
+            "accept",
+            Some(t.accept_by.as_str()),
+            t.accepted_at.is_some(),
+        ),
+        ("verify", t.verify_by.as_deref(), verified),
+        ("answer", t.answer_by.as_deref(), t.answered_at.is_some()),
+    ];
+    let (mut late, mut due_soon) = (Vec::new(), Vec::new());
+    for (code, by, done) in steps {
+        match by.and_then(parse_day) {
+            Some(by) if !done && by < today => late.push(code),
+            Some(by) if !done && by <= soon => due_soon.push(code),
+            _ => {}
         }
-    };
-    check("accept", Some(&accept_by), accepted_at.is_some());
-    check("verify", verify_by.as_deref(), verified);
-    check("answer", answer_by.as_deref(), answered_at.is_some());
-    Ok(TipRow {
-        id: r.try_get("id")?,
-        tracking_code: r.try_get("tracking_code")?,
-        channel: r.try_get("channel")?,
-        operator: r.try_get("operator")?,
-        received_at: r.try_get("received_at")?,
-        accept_by,
-        accepted_at,
-        verify_by,
-        answer_by,
-        answered_at,
-        answer: r.try_get("answer")?,
-        case_id: r.try_get("case_id")?,
-        case_number: r.try_get("case_number")?,
-        case_status,
-        township: r.try_get("township")?,
-        village: r.try_get("village")?,
-        description: r.try_get("description")?,
-        has_identity: Some(r.try_get::<i64, _>("has_identity")? != 0),
-        late,
-        due_soon,
-    })
+    }
+    t.late = late;
+    t.due_soon = due_soon;
+    Ok(t)
 }
 
 impl Store {
@@ -397,7 +374,7 @@ impl Store {
         if let Some(c) = code.filter(|c| !c.is_empty()) {
             return self.county_by_code(c).await;
         }
-        let rows = sqlx::query("SELECT id, name FROM county ORDER BY id LIMIT 2")
+        let rows = crate::db::query("SELECT id, name FROM county ORDER BY id LIMIT 2")
             .fetch_all(self.pool())
             .await?;
         match rows.as_slice() {
@@ -414,7 +391,7 @@ impl Store {
     pub async fn public_actor(&self, county_id: i64, now: DateTime<Utc>) -> Result<Actor> {
         let username = format!("__public_{county_id}");
         // Made on the first tip; two first tips at once both insert, one of them wins.
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO app_user (county_id, username, display_name, password_hash, role, active, created_at) \
              VALUES ($1, $2, $3, '!', $4, 0, $5) ON CONFLICT (username) DO NOTHING",
         )
@@ -425,7 +402,7 @@ impl Store {
         .bind(stamp(now))
         .execute(self.pool())
         .await?;
-        let id: i64 = sqlx::query("SELECT id FROM app_user WHERE username = $1")
+        let id: i64 = crate::db::query("SELECT id FROM app_user WHERE username = $1")
             .bind(username.clone())
             .fetch_one(self.pool())
             .await?
@@ -478,8 +455,7 @@ impl Store {
         }
         let operator = match (t.channel, operator) {
             (TipChannel::Hotline, Some(op))
-                if op.county_id == county_id
-                    && matches!(op.role, Role::CountyOffice | Role::Admin) =>
+                if op.county_id == county_id && may(op.role, Right::TakeHotlineTip) =>
             {
                 Some(op)
             }
@@ -580,11 +556,11 @@ impl Store {
         let mut tracking_code = String::new();
         for _ in 0..5 {
             let candidate = format!("JB{}", self.draw(|rng| random_text(rng, 8)));
-            let taken: i64 = sqlx::query("SELECT COUNT(*) AS n FROM tip WHERE tracking_code = $1")
-                .bind(candidate.clone())
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("n")?;
+            let taken: i64 =
+                crate::db::query("SELECT COUNT(*) AS n FROM tip WHERE tracking_code = $1")
+                    .bind(candidate.clone())
+                    .fetch_scalar(&mut *tx)
+                    .await?;
             if taken == 0 {
                 tracking_code = candidate;
                 break;
@@ -594,7 +570,7 @@ impl Store {
             return Err(StoreError::Corrupt("no free tracking code".into()));
         }
         let has_identity = !t.name.trim().is_empty() || !t.phone.trim().is_empty();
-        let tip_id: i64 = sqlx::query(
+        let tip_id: i64 = crate::db::query(
             "INSERT INTO tip (county_id, clue_id, tracking_code, secret_sha256, channel, operator_user_id, call_at, source_hash, content_sha256, \
              received_at, accept_by, has_identity) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
@@ -614,7 +590,7 @@ impl Store {
         .await?
         .try_get("id")?;
         // A tip joining a case checked already owes its answer from now.
-        let case_status: String = sqlx::query("SELECT status FROM case_file WHERE id = $1")
+        let case_status: String = crate::db::query("SELECT status FROM case_file WHERE id = $1")
             .bind(outcome.case_id)
             .fetch_one(&mut *tx)
             .await?
@@ -623,7 +599,7 @@ impl Store {
             start_answer_clock(&mut tx, county_id, outcome.case_id, now).await?;
         }
         if has_identity {
-            sqlx::query(
+            crate::db::query(
                 "INSERT INTO tipster (tip_id, name, phone, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(tip_id)
@@ -666,7 +642,7 @@ impl Store {
     /// `NotFound` for an unknown code or a wrong secret.
     pub async fn tip_progress(&self, code: &str, secret: &str) -> Result<TipProgress> {
         let code = normalise_code(code);
-        let row = sqlx::query(
+        let row = crate::db::query(
             "SELECT t.id, t.tracking_code, t.secret_sha256, t.received_at, t.accepted_at, t.verified_at, t.answered_at, t.answer, c.status, \
              r.amount_fen, r.approved_at, r.paid_at \
              FROM tip t JOIN clue cl ON cl.id = t.clue_id JOIN case_file c ON c.id = cl.case_id LEFT JOIN reward r ON r.tip_id = t.id \
@@ -752,10 +728,8 @@ impl Store {
         p: &TipPolicy,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        if !matches!(actor.role, Role::CountyOffice | Role::Admin) {
-            return Err(StoreError::Forbidden(
-                "only the county office sets the tip clocks",
-            ));
+        if !may(actor.role, Right::SetTipClocks) {
+            return Err(StoreError::Forbidden(Right::SetTipClocks.refusal()));
         }
         for (field, v) in [
             ("accept_days", p.accept_days),
@@ -768,7 +742,7 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO tip_policy (county_id, accept_days, verify_days, answer_days, updated_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (county_id) DO UPDATE SET accept_days = excluded.accept_days, verify_days = excluded.verify_days, \
              answer_days = excluded.answer_days, updated_at = excluded.updated_at",
@@ -814,13 +788,13 @@ impl Store {
             }
         };
         let text = format!("{TIP_SELECT}{clause} ORDER BY t.received_at DESC");
-        let mut q = sqlx::query(&text).bind(actor.county_id);
+        let mut q = crate::db::query(&text).bind(actor.county_id);
         if !clause.is_empty() {
             q = q.bind(arg);
         }
         let rows = q.fetch_all(self.pool()).await?;
         let cal = self.work_calendar(actor.county_id).await?;
-        let told = matches!(actor.role, Role::RewardOfficer | Role::Inspector);
+        let told = may(actor.role, Right::ReadReporter);
         rows.iter()
             .map(|r| {
                 row_to_tip(r, today, &cal).map(|mut t| {
@@ -844,7 +818,7 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Vec<String>> {
         self.tip(actor, id, today).await?;
-        let attachments: String = sqlx::query(
+        let attachments: String = crate::db::query(
             "SELECT c.attachments FROM tip t JOIN clue c ON c.id = t.clue_id WHERE t.id = $1",
         )
         .bind(id)
@@ -875,13 +849,8 @@ impl Store {
     /// # Errors
     /// `Forbidden` for other roles; `Invalid` when accepted already.
     pub async fn accept_tip(&self, actor: &Actor, id: i64, now: DateTime<Utc>) -> Result<TipRow> {
-        if !matches!(
-            actor.role,
-            Role::CountyOffice | Role::Admin | Role::Township
-        ) {
-            return Err(StoreError::Forbidden(
-                "tips are accepted by the township or the county office",
-            ));
+        if !may(actor.role, Right::AcceptTip) {
+            return Err(StoreError::Forbidden(Right::AcceptTip.refusal()));
         }
         let today = local_date(now);
         let t = self.tip(actor, id, today).await?;
@@ -895,7 +864,7 @@ impl Store {
         let verify_by = cal.add_working_days(today, policy.verify_days);
         // The conditional update is the guard: of two accepts at the same moment, the second
         // changes no row and is told, and only one event is written.
-        let moved = sqlx::query("UPDATE tip SET accepted_at = $1, accepted_by = $2, verify_by = $3 WHERE id = $4 AND accepted_at IS NULL")
+        let moved = crate::db::query("UPDATE tip SET accepted_at = $1, accepted_by = $2, verify_by = $3 WHERE id = $4 AND accepted_at IS NULL")
             .bind(at.clone())
             .bind(actor.user_id)
             .bind(verify_by.to_string())
@@ -936,8 +905,8 @@ impl Store {
         answer: &str,
         now: DateTime<Utc>,
     ) -> Result<TipRow> {
-        if !matches!(actor.role, Role::CountyOffice | Role::Admin) {
-            return Err(StoreError::Forbidden("the county office answers tipsters"));
+        if !may(actor.role, Right::AnswerTip) {
+            return Err(StoreError::Forbidden(Right::AnswerTip.refusal()));
         }
         let today = local_date(now);
         let t = self.tip(actor, id, today).await?;
@@ -959,7 +928,7 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let moved = sqlx::query(
+        let moved = crate::db::query(
             "UPDATE tip SET answer = $1, answered_at = $2, answered_by = $3 WHERE id = $4 AND answered_at IS NULL",
         )
         .bind(answer.trim().to_string())
@@ -1002,10 +971,8 @@ impl Store {
         purpose: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Tipster>> {
-        if actor.role != Role::RewardOfficer {
-            return Err(StoreError::Forbidden(
-                "only the reward officer sees who tipped",
-            ));
+        if !may(actor.role, Right::RevealTipster) {
+            return Err(StoreError::Forbidden(Right::RevealTipster.refusal()));
         }
         if purpose.trim().is_empty() {
             return Err(StoreError::invalid(
@@ -1022,11 +989,11 @@ impl Store {
         let t = self.tip(actor, tip_id, local_date(now)).await?;
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        let row = sqlx::query("SELECT name, phone FROM tipster WHERE tip_id = $1")
+        let row = crate::db::query("SELECT name, phone FROM tipster WHERE tip_id = $1")
             .bind(tip_id)
             .fetch_optional(&mut *tx)
             .await?;
-        sqlx::query("INSERT INTO tipster_view (tip_id, user_id, viewed_at, purpose) VALUES ($1, $2, $3, $4)")
+        crate::db::query("INSERT INTO tipster_view (tip_id, user_id, viewed_at, purpose) VALUES ($1, $2, $3, $4)")
             .bind(tip_id)
             .bind(actor.user_id)
             .bind(at.clone())
@@ -1063,15 +1030,10 @@ impl Store {
     /// # Errors
     /// `Forbidden` for other roles.
     pub async fn tipster_views(&self, actor: &Actor) -> Result<Vec<(i64, String, String, String)>> {
-        if !matches!(
-            actor.role,
-            Role::Inspector | Role::Admin | Role::CountyOffice | Role::RewardOfficer
-        ) {
-            return Err(StoreError::Forbidden(
-                "the log of identity views is for the inspectors and the office",
-            ));
+        if !may(actor.role, Right::ReadIdentityLog) {
+            return Err(StoreError::Forbidden(Right::ReadIdentityLog.refusal()));
         }
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT w.tip_id, u.display_name, w.viewed_at, w.purpose FROM tipster_view w JOIN app_user u ON u.id = w.user_id \
              JOIN tip t ON t.id = w.tip_id WHERE t.county_id = $1 ORDER BY w.id DESC",
         )

@@ -5,10 +5,10 @@
 //! tipster sees both by the tracking code.
 
 use chrono::{DateTime, Utc};
+use minewatch_core::ProblemKind;
 use minewatch_core::rights::may_administer_county;
-use minewatch_core::{ProblemKind, Role};
+use minewatch_core::rights::{Right, may};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
@@ -95,7 +95,7 @@ impl Store {
     /// # Errors
     /// On database failure.
     pub async fn reward_rules(&self, county_id: i64) -> Result<Vec<RewardRule>> {
-        let rows = sqlx::query("SELECT problem_kind, base_fen, share_permille, cap_fen FROM reward_rule WHERE county_id = $1")
+        let rows = crate::db::query("SELECT problem_kind, base_fen, share_permille, cap_fen FROM reward_rule WHERE county_id = $1")
             .bind(county_id)
             .fetch_all(self.pool())
             .await?;
@@ -138,7 +138,7 @@ impl Store {
         rule.check()?;
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query(
+        crate::db::query(
             "INSERT INTO reward_rule (county_id, problem_kind, base_fen, share_permille, cap_fen) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (county_id, problem_kind) DO UPDATE SET base_fen = excluded.base_fen, share_permille = excluded.share_permille, cap_fen = excluded.cap_fen",
         )
@@ -174,16 +174,11 @@ impl Store {
     /// `Forbidden` for roles other than the county office, the reward officer, the inspectors
     /// and the admin.
     pub async fn rewards(&self, actor: &Actor) -> Result<Vec<RewardRow>> {
-        if !matches!(
-            actor.role,
-            Role::CountyOffice | Role::Admin | Role::RewardOfficer | Role::Inspector
-        ) {
-            return Err(StoreError::Forbidden(
-                "rewards are handled by the county office and the reward officer",
-            ));
+        if !may(actor.role, Right::ReadRewards) {
+            return Err(StoreError::Forbidden(Right::ReadRewards.refusal()));
         }
         let rules = self.reward_rules(actor.county_id).await?;
-        let rows = sqlx::query(
+        let rows = crate::db::query(
             "SELECT t.id, t.tracking_code, c.id AS case_id, c.number, c.problem_kind, c.fine_fen + c.confiscation_fen AS recovered, \
              r.amount_fen, r.basis, r.approved_at, r.paid_at, r.payment_ref \
              FROM tip t JOIN clue cl ON cl.id = t.clue_id JOIN case_file c ON c.id = cl.case_id LEFT JOIN reward r ON r.tip_id = t.id \
@@ -289,7 +284,7 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query("INSERT INTO reward (tip_id, amount_fen, basis, computed_at, approved_by, approved_at) VALUES ($1, $2, $3, $4, $5, $4)")
+        crate::db::query("INSERT INTO reward (tip_id, amount_fen, basis, computed_at, approved_by, approved_at) VALUES ($1, $2, $3, $4, $5, $4)")
             .bind(tip_id)
             .bind(row.amount_fen)
             .bind(row.basis.clone())
@@ -331,8 +326,8 @@ impl Store {
         payment_ref: &str,
         now: DateTime<Utc>,
     ) -> Result<RewardRow> {
-        if actor.role != Role::RewardOfficer {
-            return Err(StoreError::Forbidden("the reward officer records payments"));
+        if !may(actor.role, Right::PayReward) {
+            return Err(StoreError::Forbidden(Right::PayReward.refusal()));
         }
         if payment_ref.trim().is_empty() {
             return Err(StoreError::invalid(
@@ -359,7 +354,7 @@ impl Store {
         }
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
-        sqlx::query("UPDATE reward SET paid_by = $1, paid_at = $2, payment_ref = $3 WHERE tip_id = $4 AND paid_at IS NULL")
+        crate::db::query("UPDATE reward SET paid_by = $1, paid_at = $2, payment_ref = $3 WHERE tip_id = $4 AND paid_at IS NULL")
             .bind(actor.user_id)
             .bind(at.clone())
             .bind(payment_ref.trim().to_string())

@@ -17,9 +17,9 @@ pub fn first_random_look_back(
     use rand::{Rng, SeedableRng};
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let (roll, day_roll): (f64, f64) = (rng.r#gen(), rng.r#gen());
-    minewatch_core::deadline::random_look_back(
+    minewatch_core::ledger::deadline::random_look_back(
         closed_on,
-        minewatch_core::deadline::RANDOM_LOOK_BACK_SHARE,
+        minewatch_core::ledger::deadline::RANDOM_LOOK_BACK_SHARE,
         roll,
         day_roll,
     )
@@ -34,8 +34,7 @@ pub async fn open_store_seeded(pg: bool, dir: &tempfile::TempDir, seed: u64) -> 
         let base = std::env::var("MINEWATCH_TEST_PG")
             .expect("MINEWATCH_TEST_PG is not set: run scripts/test, or scripts/pg-start and export its URL");
         let name = format!("mw_test_{}", rand::random::<u64>());
-        sqlx::any::install_default_drivers();
-        let admin = sqlx::AnyPool::connect(&base)
+        let admin = sqlx::PgPool::connect(&base)
             .await
             .expect("reach PostgreSQL");
         sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
@@ -63,9 +62,15 @@ pub async fn open_store_seeded(pg: bool, dir: &tempfile::TempDir, seed: u64) -> 
 
 /// Changes rows behind the store's back, as someone with database access could.
 pub async fn tamper(url: &str, sql: &str) {
-    let pool = sqlx::AnyPool::connect(url).await.expect("connect");
-    sqlx::raw_sql(sql).execute(&pool).await.expect("tamper");
-    pool.close().await;
+    if url.starts_with("postgres") {
+        let pool = sqlx::PgPool::connect(url).await.expect("connect");
+        sqlx::raw_sql(sql).execute(&pool).await.expect("tamper");
+        pool.close().await;
+    } else {
+        let pool = sqlx::SqlitePool::connect(url).await.expect("connect");
+        sqlx::raw_sql(sql).execute(&pool).await.expect("tamper");
+        pool.close().await;
+    }
 }
 
 /// A user of the county and the actor they act as.

@@ -17,7 +17,6 @@ use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::Cookie;
 use maud::{DOCTYPE, Markup, html};
-use minewatch_core::Role;
 use minewatch_core::rights::may_administer_county;
 use minewatch_store::Actor;
 
@@ -83,13 +82,13 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                                 a href="/registers" { (lang.t("登记簿", "Registers")) }
                                 a href="/org" { (lang.t("组织分工", "Organisation")) }
                             }
-                            @if matches!(a.role, Role::Village | Role::Township | Role::CountyOffice | Role::Admin | Role::Inspector) {
+                            @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadZeroReports) {
                                 a href="/daily" { (lang.t("每日报告", "Daily reports")) }
                             }
                             @if a.scope != minewatch_core::Scope::OwnCluesOnly {
                                 a href="/patrols" { (lang.t("巡查", "Patrols")) }
                             }
-                            @if matches!(a.role, Role::Township | Role::CountyOffice | Role::Admin | Role::Inspector) {
+                            @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadLeads) {
                                 a href="/leads" { (lang.t("问责线索", "Leads")) }
                             }
                             @if a.scope != minewatch_core::Scope::OwnCluesOnly {
@@ -100,7 +99,7 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             }
                             a href="/clues/mine" { (lang.t("我报的线索", "My clues")) }
                         }
-                        @if a.role == Role::Admin { a href="/admin/users" { (lang.t("账号管理", "Accounts")) } }
+                        @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ManageAccounts) { a href="/admin/users" { (lang.t("账号管理", "Accounts")) } }
                         a.who href="/account" title=(lang.t("我的账号", "My account")) { (a.display_name) " · " (a.role.label(zh)) }
                         form.inline method="post" action="/logout" { button.link type="submit" { (lang.t("退出", "Log out")) } }
                     }

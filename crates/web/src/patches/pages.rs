@@ -371,13 +371,7 @@ pub async fn detail(
 }
 
 fn may_verify(a: &Actor) -> bool {
-    matches!(
-        a.role,
-        minewatch_core::Role::Village
-            | minewatch_core::Role::Township
-            | minewatch_core::Role::CountyOffice
-            | minewatch_core::Role::Admin
-    )
+    minewatch_core::rights::may(a.role, minewatch_core::rights::Right::FileFieldEvidence)
 }
 
 async fn detail_markup(

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use minewatch_core::clock::local_date;
-use minewatch_core::duty::DutySettings;
+use minewatch_core::patrol::duty::DutySettings;
 use minewatch_core::{ProblemKind, Severity};
 use minewatch_spatial::coverage::{Track, TrackPoint};
 use minewatch_store::{

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use maud::{Markup, html};
 use minewatch_core::clock::local_date;
-use minewatch_core::duty::{Cycle, DutyCycles, DutySettings};
+use minewatch_core::patrol::duty::{Cycle, DutyCycles, DutySettings};
 use minewatch_store::{Actor, Compliance};
 
 use super::daily::parse_day;

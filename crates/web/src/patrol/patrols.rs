@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Duration;
 use maud::{Markup, html};
 use minewatch_core::clock::{display_stamp, local_date};
-use minewatch_core::{ProblemKind, Role, Scope};
+use minewatch_core::{ProblemKind, Scope};
 use minewatch_store::{Actor, NewPatrolRecord, PatrolFilter, PatrolLevel, PatrolRow, PatrolStep};
 
 use super::daily::{parse_day, parse_id};
@@ -73,11 +73,11 @@ async fn list_markup(
     let body = html! {
         h1 { (lang.t("巡查记录（隐患排查报表）", "Patrol records")) }
         @if let Some(m) = q.get("ok") { div.ok role="status" { (m) } }
-        p { @if actor.role != Role::Inspector { a.button href="/patrols/new" { (lang.t("填写巡查记录", "New patrol record")) } " " }
+        p { @if minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::FilePatrolRecord) { a.button href="/patrols/new" { (lang.t("填写巡查记录", "New patrol record")) } " " }
             a.button.secondary href="/tracks" { (lang.t("巡查轨迹", "Patrol tracks")) } " "
             a.button.secondary href="/duty" { (lang.t("巡查日历", "Duty calendar")) } }
         form.filters method="get" action="/patrols" {
-            @if minewatch_core::rights::sees_county(actor.role) || actor.role == Role::Department {
+            @if minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::ReadPatrolsCountyWide) {
                 label { (lang.t("乡镇", "Township")) select name="township" {
                     option value="" { (lang.t("全部", "All")) }
                     @for t in &townships { option value=(t.id) selected[filter.township_id == Some(t.id)] { (t.name) } } } }

@@ -25,10 +25,7 @@ use crate::pages::{error_page, layout};
 pub const MAX_GPX_BYTES: usize = 10 * 1024 * 1024;
 
 fn patrols(actor: &Actor) -> bool {
-    matches!(
-        actor.role,
-        Role::Village | Role::Township | Role::CountyOffice | Role::Admin | Role::Department
-    )
+    minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::RecordTrack)
 }
 
 async fn page_markup(

@@ -5,7 +5,6 @@
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use minewatch_core::Role;
 use minewatch_core::clock::{display_stamp, local_date};
 use minewatch_store::{Actor, TipChannel, TipRow, Tipster};
 
@@ -51,9 +50,9 @@ async fn list_markup(state: &AppState, actor: &Actor, lang: Lang) -> Result<Mark
             div.tile { strong { (soon) } span { (lang.t("即将到期", "Due soon")) } }
         }
         p { a href="/tip" { (lang.t("公众举报页面", "The public tip page")) } " · " a href="/calendar" { (lang.t("工作日历（法定节假日）", "Working-day calendar")) }
-            @if matches!(actor.role, Role::Inspector | Role::Admin | Role::CountyOffice | Role::RewardOfficer) { " · " a href="/rewards" { (lang.t("举报奖励", "Rewards")) } }
+            @if minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::ReadRewards) { " · " a href="/rewards" { (lang.t("举报奖励", "Rewards")) } }
             " · " a href="/lookbacks" { (lang.t("回头看", "Look-backs")) }
-            @if matches!(actor.role, Role::Inspector | Role::Admin | Role::CountyOffice | Role::RewardOfficer) { " · " a href="/tips/identity-log" { (lang.t("举报人身份查看记录", "Log of identity views")) } } }
+            @if minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::ReadIdentityLog) { " · " a href="/tips/identity-log" { (lang.t("举报人身份查看记录", "Log of identity views")) } } }
         div.scroll { table.tips {
             thead { tr { th { (lang.t("查询码", "Code")) } th { (lang.t("收到", "Received")) } th { (lang.t("渠道", "Channel")) } th { (lang.t("乡镇/村", "Place")) }
                 th { (lang.t("案件", "Case")) } th { (lang.t("受理时限", "Accept by")) } th { (lang.t("核实时限", "Check by")) } th { (lang.t("答复时限", "Answer by")) } th { (lang.t("提醒", "Clocks")) } } }
@@ -105,10 +104,7 @@ async fn detail_markup(
     let shas = state.store.tip_photos(actor, id, today).await?;
     let photos = crate::pages::photos::readings_near(state, shas.iter(), None).await;
     let may_accept = t.accepted_at.is_none()
-        && matches!(
-            actor.role,
-            Role::CountyOffice | Role::Admin | Role::Township
-        );
+        && minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::AcceptTip);
     let may_answer = t.answered_at.is_none() && t.case_status != "registered" && is_office(actor);
     let body = html! {
         h1 { (lang.t("举报 ", "Tip ")) (t.tracking_code) " " (clocks(lang, &t)) }
@@ -135,7 +131,7 @@ async fn detail_markup(
                 button type="submit" { (lang.t("答复", "Answer")) }
             }
         }
-        @if actor.role == Role::RewardOfficer && t.has_identity == Some(true) {
+        @if minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::RevealTipster) && t.has_identity == Some(true) {
             section.card {
                 h2 { (lang.t("举报人身份", "Who tipped")) }
                 @if let Some(who) = identity {

@@ -4,7 +4,6 @@
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use minewatch_core::Role;
 use minewatch_store::Actor;
 
 use crate::AppState;
@@ -51,7 +50,7 @@ async fn rewards_markup(
                         @if r.status == "due" && is_office(actor) {
                             form.inline method="post" action={"/rewards/" (r.tip_id) "/approve"} { button type="submit" { (lang.t("核定", "Approve")) } }
                         }
-                        @if r.status == "approved" && actor.role == Role::RewardOfficer {
+                        @if r.status == "approved" && minewatch_core::rights::may(actor.role, minewatch_core::rights::Right::PayReward) {
                             form.inline method="post" action={"/rewards/" (r.tip_id) "/pay"} {
                                 input name="payment_ref" required placeholder=(lang.t("付款凭证号", "Voucher no.")); " "
                                 button type="submit" { (lang.t("登记发放", "Record payment")) } }

@@ -1,0 +1,140 @@
+//! The two engines' migrations must build the same schema: the same tables, the same
+//! columns with corresponding types and nullability, and the same indexes. The DDL is the
+//! one place the engines differ, so a column added to one folder and forgotten in the other
+//! fails here rather than on a county's server.
+
+mod common;
+
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// table → column → (type class, not null)
+type Columns = BTreeMap<String, BTreeMap<String, (String, bool)>>;
+/// index name → (table, columns in order, unique)
+type Indexes = BTreeMap<String, (String, Vec<String>, bool)>;
+
+fn class(engine_type: &str) -> String {
+    match engine_type.to_ascii_lowercase().as_str() {
+        "integer" | "bigint" => "integer".into(),
+        "real" | "double precision" => "float".into(),
+        "text" => "text".into(),
+        "blob" | "bytea" => "bytes".into(),
+        other => format!("unexpected:{other}"),
+    }
+}
+
+async fn sqlite_schema(url: &str) -> (Columns, Indexes) {
+    let pool = sqlx::SqlitePool::connect(url).await.expect("open SQLite");
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("tables");
+    let mut columns = Columns::new();
+    let mut indexes = Indexes::new();
+    for t in &tables {
+        let rows = sqlx::query("SELECT name, type, \"notnull\", pk FROM pragma_table_info($1)")
+            .bind(t)
+            .fetch_all(&pool)
+            .await
+            .expect("columns");
+        let cols = columns.entry(t.clone()).or_default();
+        for r in rows {
+            let not_null = r.get::<i64, _>("notnull") == 1 || r.get::<i64, _>("pk") > 0;
+            cols.insert(
+                r.get("name"),
+                (class(&r.get::<String, _>("type")), not_null),
+            );
+        }
+        let list = sqlx::query("SELECT name, \"unique\", origin FROM pragma_index_list($1)")
+            .bind(t)
+            .fetch_all(&pool)
+            .await
+            .expect("indexes");
+        for ix in list {
+            // Only indexes made by CREATE INDEX: those behind UNIQUE and PRIMARY KEY
+            // constraints are named by each engine in its own way.
+            if ix.get::<String, _>("origin") != "c" {
+                continue;
+            }
+            let name: String = ix.get("name");
+            let cols: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM pragma_index_info($1) ORDER BY seqno")
+                    .bind(&name)
+                    .fetch_all(&pool)
+                    .await
+                    .expect("index columns");
+            indexes.insert(name, (t.clone(), cols, ix.get::<i64, _>("unique") == 1));
+        }
+    }
+    pool.close().await;
+    (columns, indexes)
+}
+
+async fn postgres_schema(url: &str) -> (Columns, Indexes) {
+    let pool = sqlx::PgPool::connect(url).await.expect("open PostgreSQL");
+    let rows = sqlx::query(
+        "SELECT table_name::text AS t, column_name::text AS c, data_type::text AS ty, is_nullable::text AS n \
+         FROM information_schema.columns WHERE table_schema = 'public'",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("columns");
+    let mut columns = Columns::new();
+    for r in rows {
+        columns.entry(r.get("t")).or_default().insert(
+            r.get("c"),
+            (
+                class(&r.get::<String, _>("ty")),
+                r.get::<String, _>("n") == "NO",
+            ),
+        );
+    }
+    let rows = sqlx::query(
+        "SELECT i.relname::text AS name, t.relname::text AS tbl, x.indisunique AS uniq, \
+                ARRAY(SELECT a.attname::text FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, ord) \
+                      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum ORDER BY k.ord) AS cols \
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid \
+         JOIN pg_namespace n ON n.oid = t.relnamespace \
+         WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("indexes");
+    let mut indexes = Indexes::new();
+    for r in rows {
+        indexes.insert(r.get("name"), (r.get("tbl"), r.get("cols"), r.get("uniq")));
+    }
+    pool.close().await;
+    (columns, indexes)
+}
+
+#[tokio::test]
+async fn both_engines_build_the_same_schema() {
+    let dir_s = tempfile::tempdir().expect("temp dir");
+    let dir_p = tempfile::tempdir().expect("temp dir");
+    let (sqlite, sqlite_url) = common::open_store(false, &dir_s).await;
+    let (pg, pg_url) = common::open_store(true, &dir_p).await;
+    sqlite.close().await;
+    pg.close().await;
+    let (s_cols, s_idx) = sqlite_schema(&sqlite_url).await;
+    let (p_cols, p_idx) = postgres_schema(&pg_url).await;
+
+    assert!(
+        s_cols.len() > 20,
+        "the SQLite schema has its tables: {s_cols:?}"
+    );
+    let s_tables: Vec<_> = s_cols.keys().collect();
+    let p_tables: Vec<_> = p_cols.keys().collect();
+    assert_eq!(s_tables, p_tables, "the same tables on both engines");
+    for (table, cols) in &s_cols {
+        assert_eq!(
+            Some(cols),
+            p_cols.get(table),
+            "table {table}: columns (type class, not null) differ between SQLite and PostgreSQL"
+        );
+    }
+    assert!(!s_idx.is_empty(), "the schema has indexes");
+    assert_eq!(s_idx, p_idx, "the same indexes on both engines");
+}
