@@ -198,7 +198,7 @@ fn triage_agrees_with_postgis() {
         };
         let mut sql =
             format!("CREATE TABLE {table} (id text PRIMARY KEY, geom geometry(Polygon, 4326));\n");
-        for f in features.iter() {
+        for f in *features {
             let v: serde_json::Value = serde_json::from_str(f).expect("json");
             let _ = writeln!(
                 sql,

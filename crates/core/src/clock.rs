@@ -14,6 +14,9 @@ pub trait Clock: Send + Sync + std::fmt::Debug {
 }
 
 /// China Standard Time: UTC+8 all year, no daylight saving since 1991.
+///
+/// # Panics
+/// Never: UTC+8 lies within chrono's offset range.
 #[must_use]
 pub fn shanghai() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 lies within the valid offset range")
@@ -76,10 +79,7 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0
-            .read()
-            .map(|g| *g)
-            .unwrap_or_else(|p| *p.into_inner())
+        self.0.read().map_or_else(|p| *p.into_inner(), |g| *g)
     }
 }
 

@@ -294,8 +294,11 @@ mod tests {
         let pts: String = loop_around(112.3, 36.5, 1000.0, 50.0, 4)
             .iter()
             .enumerate()
-            .map(|(i, (lon, lat))| format!("<trkpt lat=\"{lat}\" lon=\"{lon}\"><time>2026-06-01T13:{:02}:00Z</time></trkpt>", i * 10))
-            .collect();
+            .fold(String::new(), |mut out, (i, (lon, lat))| {
+                use std::fmt::Write as _;
+                let _ = write!(out, "<trkpt lat=\"{lat}\" lon=\"{lon}\"><time>2026-06-01T13:{:02}:00Z</time></trkpt>", i * 10);
+                out
+            });
         std::fs::write(
             &path,
             format!("<?xml version=\"1.0\"?><gpx version=\"1.1\" creator=\"t\" xmlns=\"http://www.topografix.com/GPX/1/1\"><trk><name>夜巡</name><trkseg>{pts}</trkseg></trk></gpx>"),

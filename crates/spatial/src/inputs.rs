@@ -161,13 +161,14 @@ pub fn patches(layer: Layer, fields: &Fields) -> Result<Vec<Patch>, ReadErrors> 
         };
         let later_date = match field(f, fields.later_date.as_ref(), usual::LATER_DATE) {
             None => fields.batch_later_date,
-            Some(t) => match parse_date(t) {
-                Some(d) => Some(d),
-                None => {
+            Some(t) => {
+                if let Some(d) = parse_date(t) {
+                    Some(d)
+                } else {
                     faults.push(f, format!("later image date '{t}' is not a date"));
                     continue;
                 }
-            },
+            }
         };
         match shape {
             Ok(shape) => {
@@ -288,13 +289,14 @@ pub fn zones(layer: Layer, fields: &Fields) -> Result<Vec<Zone>, ReadErrors> {
                     continue;
                 }
             },
-            None => match fields.default_zone_kind {
-                Some(k) => k,
-                None => {
+            None => {
+                if let Some(k) = fields.default_zone_kind {
+                    k
+                } else {
                     faults.push(f, "has no zone kind; name the field or give a default kind");
                     continue;
                 }
-            },
+            }
         };
         match shape {
             Ok(shape) => {

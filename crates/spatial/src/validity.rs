@@ -214,7 +214,7 @@ mod tests {
         let n = 20_000;
         let ring: Vec<(f64, f64)> = (0..n)
             .map(|i| {
-                let t = i as f64 / n as f64 * std::f64::consts::TAU;
+                let t = f64::from(i) / f64::from(n) * std::f64::consts::TAU;
                 let r = 1.0 + 0.2 * (7.0 * t).sin();
                 (r * t.cos(), r * t.sin())
             })

@@ -545,27 +545,24 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::Corrupt(format!("analysis task failed: {e}")))?;
                 let mut tx = self.pool().begin().await?;
-                match photo {
-                    Some(p) => {
-                        let media = p
-                            .kind
-                            .unwrap_or(crate::photo::MediaKind::Other)
-                            .media_type();
-                        crate::db::query("UPDATE attachment SET media_type = $1 WHERE sha256 = $2")
-                            .bind(media)
-                            .bind(sha.clone())
-                            .execute(&mut *tx)
-                            .await?;
-                        save_photo_meta(&mut tx, &sha, &p, true).await?;
-                    }
-                    None => {
-                        tracing::warn!(sha, "photo bytes missing; recorded as not decoded");
-                        let p = crate::photo::PhotoMeta {
-                            unread: vec![crate::photo::Unread::NotDecoded("file missing".into())],
-                            ..Default::default()
-                        };
-                        save_photo_meta(&mut tx, &sha, &p, true).await?;
-                    }
+                if let Some(p) = photo {
+                    let media = p
+                        .kind
+                        .unwrap_or(crate::photo::MediaKind::Other)
+                        .media_type();
+                    crate::db::query("UPDATE attachment SET media_type = $1 WHERE sha256 = $2")
+                        .bind(media)
+                        .bind(sha.clone())
+                        .execute(&mut *tx)
+                        .await?;
+                    save_photo_meta(&mut tx, &sha, &p, true).await?;
+                } else {
+                    tracing::warn!(sha, "photo bytes missing; recorded as not decoded");
+                    let p = crate::photo::PhotoMeta {
+                        unread: vec![crate::photo::Unread::NotDecoded("file missing".into())],
+                        ..Default::default()
+                    };
+                    save_photo_meta(&mut tx, &sha, &p, true).await?;
                 }
                 tx.commit().await?;
                 done += 1;

@@ -8,8 +8,8 @@
 //! into a `#[derive(sqlx::FromRow)]` struct ([`Query::fetch_all_as`]) — checked against
 //! both engines' types at compile time — or column by column ([`Row::try_get`]).
 
-use sqlx::postgres::{PgArguments, PgConnection, PgPool, PgRow};
-use sqlx::sqlite::{SqliteArguments, SqliteConnection, SqlitePool, SqliteRow};
+use sqlx::postgres::{PgConnection, PgPool, PgRow};
+use sqlx::sqlite::{SqliteConnection, SqlitePool, SqliteRow};
 use sqlx::{Arguments, ColumnIndex, Decode, FromRow, Postgres, Sqlite, Type};
 use std::borrow::Cow;
 
@@ -217,7 +217,7 @@ pub(crate) struct Done {
 }
 
 impl Done {
-    pub(crate) fn rows_affected(&self) -> u64 {
+    pub(crate) fn rows_affected(self) -> u64 {
         self.rows
     }
 }
@@ -270,7 +270,36 @@ impl Row {
     }
 }
 
-impl<'q> Query<'q> {
+/// Runs `$body` on whichever engine `$target` is, with that engine's arguments for the
+/// query and the constructor that wraps its rows: one text of each call for four targets.
+macro_rules! on_engine {
+    ($target:expr, $query:ident, |$exec:ident, $args:ident, $row:ident| $body:expr) => {
+        match $target {
+            Target::SqlitePool($exec) => {
+                let $args = $query.arguments::<Sqlite>()?;
+                let $row = Row::Sqlite;
+                $body
+            }
+            Target::Sqlite($exec) => {
+                let $args = $query.arguments::<Sqlite>()?;
+                let $row = Row::Sqlite;
+                $body
+            }
+            Target::PostgresPool($exec) => {
+                let $args = $query.arguments::<Postgres>()?;
+                let $row = Row::Postgres;
+                $body
+            }
+            Target::Postgres($exec) => {
+                let $args = $query.arguments::<Postgres>()?;
+                let $row = Row::Postgres;
+                $body
+            }
+        }
+    };
+}
+
+impl Query<'_> {
     pub(crate) fn bind(mut self, value: impl Into<Value>) -> Self {
         self.values.push(value.into());
         self
@@ -280,22 +309,16 @@ impl<'q> Query<'q> {
         self.values.push(value);
     }
 
-    fn sqlite_args(&self) -> Result<SqliteArguments<'static>, sqlx::Error> {
-        let mut args = SqliteArguments::default();
-        for v in &self.values {
-            match v {
-                Value::I64(x) => args.add(*x),
-                Value::F64(x) => args.add(*x),
-                Value::Text(x) => args.add(x.clone()),
-                Value::Bytes(x) => args.add(x.clone()),
-            }
-            .map_err(encode)?;
-        }
-        Ok(args)
-    }
-
-    fn pg_args(&self) -> Result<PgArguments, sqlx::Error> {
-        let mut args = PgArguments::default();
+    /// The values as one engine's arguments, each with that engine's own type.
+    fn arguments<'a, DB>(&self) -> Result<<DB as sqlx::Database>::Arguments<'a>, sqlx::Error>
+    where
+        DB: sqlx::Database,
+        Option<i64>: sqlx::Encode<'a, DB> + Type<DB>,
+        Option<f64>: sqlx::Encode<'a, DB> + Type<DB>,
+        Option<String>: sqlx::Encode<'a, DB> + Type<DB>,
+        Option<Vec<u8>>: sqlx::Encode<'a, DB> + Type<DB>,
+    {
+        let mut args = <DB as sqlx::Database>::Arguments::<'a>::default();
         for v in &self.values {
             match v {
                 Value::I64(x) => args.add(*x),
@@ -310,28 +333,14 @@ impl<'q> Query<'q> {
 
     pub(crate) async fn fetch_all(&self, mut on: impl Executor) -> Result<Vec<Row>, sqlx::Error> {
         let sql = self.sql.as_ref();
-        Ok(match on.target() {
-            Target::SqlitePool(p) => wrap(
-                sqlx::query_with(sql, self.sqlite_args()?)
-                    .fetch_all(p)
-                    .await?,
-                Row::Sqlite,
-            ),
-            Target::Sqlite(c) => wrap(
-                sqlx::query_with(sql, self.sqlite_args()?)
-                    .fetch_all(c)
-                    .await?,
-                Row::Sqlite,
-            ),
-            Target::PostgresPool(p) => wrap(
-                sqlx::query_with(sql, self.pg_args()?).fetch_all(p).await?,
-                Row::Postgres,
-            ),
-            Target::Postgres(c) => wrap(
-                sqlx::query_with(sql, self.pg_args()?).fetch_all(c).await?,
-                Row::Postgres,
-            ),
-        })
+        Ok(on_engine!(on.target(), self, |exec, args, row| {
+            sqlx::query_with(sql, args)
+                .fetch_all(exec)
+                .await?
+                .into_iter()
+                .map(row)
+                .collect()
+        }))
     }
 
     pub(crate) async fn fetch_optional(
@@ -339,24 +348,12 @@ impl<'q> Query<'q> {
         mut on: impl Executor,
     ) -> Result<Option<Row>, sqlx::Error> {
         let sql = self.sql.as_ref();
-        Ok(match on.target() {
-            Target::SqlitePool(p) => sqlx::query_with(sql, self.sqlite_args()?)
-                .fetch_optional(p)
+        Ok(on_engine!(on.target(), self, |exec, args, row| {
+            sqlx::query_with(sql, args)
+                .fetch_optional(exec)
                 .await?
-                .map(Row::Sqlite),
-            Target::Sqlite(c) => sqlx::query_with(sql, self.sqlite_args()?)
-                .fetch_optional(c)
-                .await?
-                .map(Row::Sqlite),
-            Target::PostgresPool(p) => sqlx::query_with(sql, self.pg_args()?)
-                .fetch_optional(p)
-                .await?
-                .map(Row::Postgres),
-            Target::Postgres(c) => sqlx::query_with(sql, self.pg_args()?)
-                .fetch_optional(c)
-                .await?
-                .map(Row::Postgres),
-        })
+                .map(row)
+        }))
     }
 
     pub(crate) async fn fetch_one(&self, on: impl Executor) -> Result<Row, sqlx::Error> {
@@ -367,24 +364,12 @@ impl<'q> Query<'q> {
 
     pub(crate) async fn execute(&self, mut on: impl Executor) -> Result<Done, sqlx::Error> {
         let sql = self.sql.as_ref();
-        let rows = match on.target() {
-            Target::SqlitePool(p) => sqlx::query_with(sql, self.sqlite_args()?)
-                .execute(p)
-                .await?
-                .rows_affected(),
-            Target::Sqlite(c) => sqlx::query_with(sql, self.sqlite_args()?)
-                .execute(c)
-                .await?
-                .rows_affected(),
-            Target::PostgresPool(p) => sqlx::query_with(sql, self.pg_args()?)
-                .execute(p)
-                .await?
-                .rows_affected(),
-            Target::Postgres(c) => sqlx::query_with(sql, self.pg_args()?)
-                .execute(c)
-                .await?
-                .rows_affected(),
-        };
+        let rows = on_engine!(on.target(), self, |exec, args, _row| sqlx::query_with(
+            sql, args
+        )
+        .execute(exec)
+        .await?
+        .rows_affected());
         Ok(Done { rows })
     }
 
@@ -403,10 +388,6 @@ impl<'q> Query<'q> {
     ) -> Result<T, sqlx::Error> {
         self.fetch_one(on).await?.try_get(0)
     }
-}
-
-fn wrap<R>(rows: Vec<R>, f: impl Fn(R) -> Row) -> Vec<Row> {
-    rows.into_iter().map(f).collect()
 }
 
 /// Runs a script of several statements without values (migrations, pragmas).

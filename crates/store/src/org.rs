@@ -91,7 +91,7 @@ pub struct NewUser {
     pub department_id: Option<i64>,
 }
 
-async fn insert_returning_id<'q>(store: &Store, q: crate::db::Query<'q>) -> Result<i64> {
+async fn insert_returning_id(store: &Store, q: crate::db::Query<'_>) -> Result<i64> {
     let row = q.fetch_one(store.pool()).await?;
     Ok(row.try_get("id")?)
 }

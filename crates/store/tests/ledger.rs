@@ -45,37 +45,15 @@ async fn fixture(pg: bool) -> Fix {
 async fn fixture_seeded(pg: bool, seed: u64) -> Fix {
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, url) = open_store_seeded(pg, &dir, seed).await;
-    let county = store.create_county("TS", "测试县").await.expect("county");
-    let t_a = store
-        .create_township(county, "甲镇", "township")
-        .await
-        .expect("t");
-    let t_b = store
-        .create_township(county, "乙街道", "street")
-        .await
-        .expect("t");
-    let v_a1 = store
-        .create_village(t_a, "一村", "village")
-        .await
-        .expect("v");
-    let v_a2 = store
-        .create_village(t_a, "二村", "village")
-        .await
-        .expect("v");
-    let v_b1 = store
-        .create_village(t_b, "三社区", "community")
-        .await
-        .expect("v");
-    for code in DepartmentCode::ALL {
-        store
-            .create_department(county, code, ("联络员", "0000"))
-            .await
-            .expect("dept");
-    }
-    store
-        .install_default_routing(county)
-        .await
-        .expect("routing");
+    let common::TestCounty {
+        county,
+        t_jia: t_a,
+        t_yi: t_b,
+        v1: v_a1,
+        v2: v_a2,
+        v3: v_b1,
+        ..
+    } = common::test_county(&store).await;
     let depts = store.departments(county).await.expect("depts");
     let dept = |c: DepartmentCode| depts.iter().find(|d| d.code == c.code()).map(|d| d.id);
     let mk = async |name: &str, role: Role, township_id, village_id, department_id| {

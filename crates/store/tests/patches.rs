@@ -4,13 +4,12 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeZone, Utc};
 use geo::{Geometry, LineString, Polygon};
-use minewatch_core::org::DepartmentCode;
 use minewatch_core::{Role, Severity};
 use minewatch_spatial::crs::Crs;
 use minewatch_spatial::inputs::Fields;
 use minewatch_spatial::read::{Feature, Layer};
 use minewatch_store::{
-    Actor, CaseFilter, NewGrid, NewVerification, PatchFilter, RegisterLayer, Store, StoreError,
+    Actor, CaseFilter, NewVerification, PatchFilter, RegisterLayer, Store, StoreError,
 };
 
 #[macro_use]
@@ -67,51 +66,14 @@ struct Fix {
 async fn fixture(pg: bool) -> Fix {
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, _) = open_store(pg, &dir).await;
-    let county = store.create_county("TS", "测试县").await.expect("county");
-    let t_jia = store
-        .create_township(county, "甲镇", "township")
-        .await
-        .expect("t");
-    let t_yi = store
-        .create_township(county, "乙街道", "street")
-        .await
-        .expect("t");
-    let v1 = store
-        .create_village(t_jia, "一村", "village")
-        .await
-        .expect("v");
-    let v2 = store
-        .create_village(t_jia, "二村", "village")
-        .await
-        .expect("v");
-    let v3 = store
-        .create_village(t_yi, "三社区", "community")
-        .await
-        .expect("v");
-    for (village_id, name) in [(v1, "一村网格"), (v2, "二村网格"), (v3, "三社区网格")]
-    {
-        store
-            .create_grid(&NewGrid {
-                village_id,
-                name: name.into(),
-                first_responsible: "甲".into(),
-                directly_responsible: "乙".into(),
-                village_cadre: "丙".into(),
-                contact_phone: String::new(),
-            })
-            .await
-            .expect("grid");
-    }
-    for code in DepartmentCode::ALL {
-        store
-            .create_department(county, code, ("联络员", "0000"))
-            .await
-            .expect("dept");
-    }
-    store
-        .install_default_routing(county)
-        .await
-        .expect("routing");
+    let common::TestCounty {
+        county,
+        t_jia,
+        t_yi,
+        v1,
+        v2,
+        ..
+    } = common::test_county(&store).await;
     let mk = async |name: &str, role: Role, township_id, village_id| {
         common::user(
             &store,

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use geo::{Geometry, LineString, Polygon};
-use minewatch_core::org::DepartmentCode;
 use minewatch_core::patrol::duty::DutySettings;
 use minewatch_core::{CaseAction, ClueSource, ProblemKind, Role, Severity};
 use minewatch_spatial::coverage::{Track, TrackPoint};
@@ -14,8 +13,8 @@ use minewatch_spatial::crs::Crs;
 use minewatch_spatial::inputs::Fields;
 use minewatch_spatial::read::{Feature, Layer};
 use minewatch_store::{
-    Actor, CaseFilter, Conclusion, DayMark, Duty, NewClue, NewFinding, NewGrid, NewPatrolRecord,
-    NewTrack, PatrolFilter, PatrolStep, PeriodState, RegisterLayer, ReportBody, Store, StoreError,
+    Actor, CaseFilter, Conclusion, DayMark, Duty, NewClue, NewFinding, NewPatrolRecord, NewTrack,
+    PatrolFilter, PatrolStep, PeriodState, RegisterLayer, ReportBody, Store, StoreError,
 };
 
 #[macro_use]
@@ -88,54 +87,15 @@ struct Fix {
 async fn fixture(pg: bool) -> Fix {
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, _) = open_store(pg, &dir).await;
-    let county = store.create_county("TS", "测试县").await.expect("county");
-    let t_jia = store
-        .create_township(county, "甲镇", "township")
-        .await
-        .expect("t");
-    let t_yi = store
-        .create_township(county, "乙街道", "street")
-        .await
-        .expect("t");
-    let v1 = store
-        .create_village(t_jia, "一村", "village")
-        .await
-        .expect("v");
-    let v2 = store
-        .create_village(t_jia, "二村", "village")
-        .await
-        .expect("v");
-    let v3 = store
-        .create_village(t_yi, "三社区", "community")
-        .await
-        .expect("v");
-    let mut grid_ids = Vec::new();
-    for (village_id, name) in [(v1, "一村网格"), (v2, "二村网格"), (v3, "三社区网格")]
-    {
-        grid_ids.push(
-            store
-                .create_grid(&NewGrid {
-                    village_id,
-                    name: name.into(),
-                    first_responsible: "甲书记".into(),
-                    directly_responsible: "乙主任".into(),
-                    village_cadre: "丙干部".into(),
-                    contact_phone: String::new(),
-                })
-                .await
-                .expect("grid"),
-        );
-    }
-    for code in DepartmentCode::ALL {
-        store
-            .create_department(county, code, ("联络员", "0000"))
-            .await
-            .expect("dept");
-    }
-    store
-        .install_default_routing(county)
-        .await
-        .expect("routing");
+    let common::TestCounty {
+        county,
+        t_jia,
+        t_yi,
+        v1,
+        v2,
+        grids: grid_ids,
+        ..
+    } = common::test_county(&store).await;
     let departments = store.departments(county).await.expect("departments");
     let mk = async |name: &str, role: Role, t: Option<i64>, v: Option<i64>, dep: Option<i64>| {
         common::user(&store, county, name, role, t, v, dep, at(1)).await

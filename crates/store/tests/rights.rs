@@ -9,10 +9,10 @@ mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::{open_store, user};
+use minewatch_core::Role;
 use minewatch_core::rights::{RIGHTS, Right, may};
-use minewatch_core::{DepartmentCode, Role};
 use minewatch_store::{
-    Actor, Conclusion, NewGrid, NewTrack, NewVerification, ReportBody, Store, StoreError,
+    Actor, Conclusion, NewTrack, NewVerification, ReportBody, Store, StoreError,
 };
 
 fn now() -> chrono::DateTime<Utc> {
@@ -112,27 +112,18 @@ async fn probe(s: &Store, actor: &Actor, right: Right) -> Option<Result<(), Stor
 async fn table_holds_in_the_store(pg: bool) {
     let dir = tempfile::tempdir().expect("tempdir");
     let (s, _) = open_store(pg, &dir).await;
-    let county = s.create_county("RT", "权限县").await.expect("county");
-    let t = s
-        .create_township(county, "甲镇", "township")
+    let common::TestCounty {
+        county,
+        t_jia: t,
+        v1: v,
+        ..
+    } = common::test_county(&s).await;
+    let dept = s
+        .departments(county)
         .await
-        .expect("t");
-    let v = s.create_village(t, "一村", "village").await.expect("v");
-    s.create_grid(&NewGrid {
-        village_id: v,
-        name: "一村网格".into(),
-        first_responsible: "甲".into(),
-        directly_responsible: "乙".into(),
-        village_cadre: "丙".into(),
-        contact_phone: String::new(),
-    })
-    .await
-    .expect("grid");
-    let dept = Some(
-        s.create_department(county, DepartmentCode::ALL[0], ("联络员", "0000"))
-            .await
-            .expect("department"),
-    );
+        .expect("departments")
+        .first()
+        .map(|d| d.id);
     let mut actors = Vec::new();
     for role in Role::ALL {
         let (tw, vi, de) = match role {

@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use geo::{Geometry, LineString, Polygon};
-use minewatch_core::org::DepartmentCode;
 use minewatch_core::{CaseAction, ProblemKind, Role};
 use minewatch_spatial::crs::Crs;
 use minewatch_spatial::inputs::Fields;
 use minewatch_spatial::read::{Feature, Layer};
-use minewatch_store::{Actor, NewGrid, NewTip, RegisterLayer, Store, StoreError, TipChannel};
+use minewatch_store::{Actor, NewTip, RegisterLayer, Store, StoreError, TipChannel};
 
 #[macro_use]
 mod common;
@@ -58,46 +57,13 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry<f64> {
 async fn fixture(pg: bool) -> Fix {
     let dir = tempfile::tempdir().expect("tempdir");
     let (store, _) = open_store(pg, &dir).await;
-    let county = store.create_county("TS", "测试县").await.expect("county");
-    let t_jia = store
-        .create_township(county, "甲镇", "township")
-        .await
-        .expect("t");
-    let t_yi = store
-        .create_township(county, "乙街道", "street")
-        .await
-        .expect("t");
-    let v1 = store
-        .create_village(t_jia, "一村", "village")
-        .await
-        .expect("v");
-    let v3 = store
-        .create_village(t_yi, "三社区", "community")
-        .await
-        .expect("v");
-    for (village_id, name) in [(v1, "一村网格"), (v3, "三社区网格")] {
-        store
-            .create_grid(&NewGrid {
-                village_id,
-                name: name.into(),
-                first_responsible: "甲".into(),
-                directly_responsible: "乙".into(),
-                village_cadre: "丙".into(),
-                contact_phone: String::new(),
-            })
-            .await
-            .expect("grid");
-    }
-    for code in DepartmentCode::ALL {
-        store
-            .create_department(county, code, ("联络员", "0000"))
-            .await
-            .expect("dept");
-    }
-    store
-        .install_default_routing(county)
-        .await
-        .expect("routing");
+    let common::TestCounty {
+        county,
+        t_jia,
+        t_yi,
+        v1,
+        ..
+    } = common::test_county(&store).await;
     let departments = store.departments(county).await.expect("departments");
     let nr = departments
         .iter()
@@ -203,7 +169,7 @@ async fn notice_and_clocks_across_a_holiday(pg: bool) {
         .await
     {
         Err(StoreError::BadFile(m)) => {
-            assert!(m.contains("line 2") && m.contains("weekday"), "{m}")
+            assert!(m.contains("line 2") && m.contains("weekday"), "{m}");
         }
         other => panic!("expected BadFile, got {other:?}"),
     }

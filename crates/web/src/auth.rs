@@ -51,6 +51,10 @@ pub fn new_token() -> String {
 /// Checks a username and password; on success records a session and returns the cookie.
 /// Wrong passwords make the account wait longer each time, an address has a limited
 /// number of tries, and hashing waits for one of a few hashers ([`crate::throttle`]).
+///
+/// # Errors
+/// `Unauthenticated` for a wrong name or password or a disabled account, `RateLimited`
+/// while the account or the address must wait, and store failures.
 pub async fn login(
     state: &AppState,
     guard: &crate::throttle::LoginGuard,

@@ -70,7 +70,7 @@ async fn list_markup(state: &AppState, actor: &Actor, lang: Lang) -> Result<Mark
             thead { tr { th { (lang.t("举报", "Tip")) } th { (lang.t("案件", "Case")) } th { (lang.t("乡镇", "Township")) } th { (lang.t("问题", "Lapse")) } th { (lang.t("时限", "Due")) } th { (lang.t("办理", "Done")) } } }
             tbody { @for l in &lapses {
                 tr { td { a href={"/tips/" (l.tip_id)} { (l.tracking_code) } } td { a href={"/cases/" (l.case_id)} { (l.case_number) } } td { (l.township) }
-                    td { (minewatch_store::TipLapse::label(l.kind, zh)) } td { (l.due_on) } td { (l.done_at.as_deref().map(display_stamp).unwrap_or_else(|| lang.t("仍未办理", "not yet").into())) } }
+                    td { (minewatch_store::TipLapse::label(l.kind, zh)) } td { (l.due_on) } td { (l.done_at.as_deref().map_or_else(|| lang.t("仍未办理", "not yet").into(), display_stamp)) } }
             } }
         } }
     };

@@ -102,7 +102,7 @@ pub fn router(state: AppState) -> Router {
 
 /// The longest a request may take, body included: a 20 MiB upload over a slow phone
 /// connection fits; a stuck one is answered 408 instead of holding its resources.
-pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_mins(2);
 
 /// The span a request is logged in: method, path and request id — never the query string
 /// or a citizen's address.
@@ -144,7 +144,7 @@ fn public_desk() -> std::sync::Arc<tips::desk::Desk> {
         let weak = std::sync::Arc::downgrade(&desk);
         rt.spawn(async move {
             loop {
-                tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+                tokio::time::sleep(std::time::Duration::from_mins(10)).await;
                 match weak.upgrade() {
                     Some(d) => d.tidy(),
                     None => break,
@@ -198,7 +198,7 @@ pub async fn serve(
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "overdue sweep failed"),
                 }
-                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                tokio::time::sleep(std::time::Duration::from_hours(1)).await;
             }
         })
     };

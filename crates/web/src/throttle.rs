@@ -71,8 +71,8 @@ impl LoginGuard {
         if let Some((n, last)) = failures.get(&key(username)) {
             let owed = wait_after(*n);
             let waited = last.elapsed();
-            if waited < owed {
-                return Err((owed - waited).as_secs().max(1));
+            if let Some(left) = owed.checked_sub(waited).filter(|d| !d.is_zero()) {
+                return Err(left.as_secs().max(1));
             }
         }
         Ok(())
@@ -83,7 +83,7 @@ impl LoginGuard {
         let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         // Bounded memory: names no one tried for an hour are forgotten.
         if failures.len() > 10_000 {
-            failures.retain(|_, (_, last)| last.elapsed() < Duration::from_secs(3600));
+            failures.retain(|_, (_, last)| last.elapsed() < Duration::from_hours(1));
         }
         let entry = failures.entry(key(username)).or_insert((0, Instant::now()));
         entry.0 = entry.0.saturating_add(1);

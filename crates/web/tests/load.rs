@@ -154,7 +154,7 @@ async fn a_flood_of_tips_is_limited_clearly_and_loses_nothing() {
         let (status, retry, body) = t.await.expect("task");
         match status {
             StatusCode::CREATED => {
-                accepted.push(body["tracking_code"].as_str().expect("code").to_string())
+                accepted.push(body["tracking_code"].as_str().expect("code").to_string());
             }
             StatusCode::TOO_MANY_REQUESTS => {
                 limited += 1;

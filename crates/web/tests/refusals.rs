@@ -124,7 +124,7 @@ async fn a_tip_sent_twice_keeps_one_set_of_photos() {
     let c = client();
     let office = login_page(&s, "office").await;
     let (t1, _, _) = org_ids(&office, &s).await;
-    let fields = |_: ()| {
+    let fields = |(): ()| {
         vec![
             ("township_id", t1.to_string()),
             ("address", "北山脚下".to_string()),

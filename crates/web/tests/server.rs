@@ -3,11 +3,13 @@
 
 mod common;
 
+use calamine::Reader;
 use chrono::TimeZone;
 use common::{client, json_of, login, login_page, org_ids, start};
 use minewatch_store::demo;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::fmt::Write as _;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn authentication_rejects_forgeries_and_wrong_passwords() {
@@ -196,7 +198,6 @@ async fn one_case_from_tip_to_closing_and_into_the_export() {
         .expect("xlsx");
     assert_eq!(r.status(), StatusCode::OK);
     let bytes = r.bytes().await.expect("bytes");
-    use calamine::Reader;
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
     let sheet = wb.worksheet_range("台账").expect("sheet");
@@ -743,7 +744,6 @@ async fn a_patch_verified_in_the_field_and_reviewed_by_the_county() {
         .bytes()
         .await
         .expect("bytes");
-    use calamine::Reader;
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
     let sheet = wb.worksheet_range("图斑核查").expect("sheet");
@@ -773,12 +773,13 @@ fn gpx_ring(
     for i in 0..=n {
         let a = std::f64::consts::TAU * i as f64 / n as f64;
         let t = start + chrono::Duration::minutes(i as i64);
-        pts.push_str(&format!(
+        let _ = write!(
+            pts,
             r#"<trkpt lat="{:.7}" lon="{:.7}"><time>{}</time></trkpt>"#,
             lat + r_m * a.sin() / 110_574.0,
             lon + r_m * a.cos() / kx,
             t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-        ));
+        );
     }
     format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1"><trk><name>环线</name><trkseg>{pts}</trkseg></trk></gpx>"#
@@ -1018,7 +1019,6 @@ async fn the_ground_over_http() {
         .bytes()
         .await
         .expect("bytes");
-    use calamine::Reader;
     let mut wb: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
     assert_eq!(

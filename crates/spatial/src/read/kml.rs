@@ -57,7 +57,7 @@ fn unpack_kmz(path: &Path) -> Result<Vec<u8>, String> {
         zip::ZipArchive::new(file).map_err(|e| format!("is not a readable KMZ: {e}"))?;
     let names: Vec<String> = archive
         .file_names()
-        .map(|n| n.map(|n| n.into_owned()))
+        .map(|n| n.map(std::borrow::Cow::into_owned))
         .collect::<Result<_, _>>()
         .map_err(|e| format!("is not a readable KMZ: {e}"))?;
     let kml = names

@@ -163,27 +163,26 @@ fn finish(file: String, raw: RawLayer, options: &ReadOptions) -> Result<Layer, R
             }),
         }
     }
-    let crs = match options.crs.or(raw.crs) {
-        Some(crs) => crs,
-        None => {
-            let sample: Vec<(f64, f64)> = features
-                .iter()
-                .filter_map(|f| first_coord(&f.geometry))
-                .take(64)
-                .collect();
-            Crs::guess(&sample).map_err(|e| {
-                let reason = if raw.lonlat_by_definition {
-                    format!("{e} (this format should hold longitude/latitude)")
-                } else {
-                    e.0
-                };
-                ReadErrors(vec![ReadError {
-                    file: file.clone(),
-                    feature: None,
-                    reason,
-                }])
-            })?
-        }
+    let crs = if let Some(crs) = options.crs.or(raw.crs) {
+        crs
+    } else {
+        let sample: Vec<(f64, f64)> = features
+            .iter()
+            .filter_map(|f| first_coord(&f.geometry))
+            .take(64)
+            .collect();
+        Crs::guess(&sample).map_err(|e| {
+            let reason = if raw.lonlat_by_definition {
+                format!("{e} (this format should hold longitude/latitude)")
+            } else {
+                e.0
+            };
+            ReadErrors(vec![ReadError {
+                file: file.clone(),
+                feature: None,
+                reason,
+            }])
+        })?
     };
     let to: ToLonLat = crs.to_lonlat().map_err(|e| {
         ReadErrors(vec![ReadError {

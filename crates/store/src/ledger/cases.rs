@@ -552,7 +552,7 @@ impl Store {
              state_json = $7, updated_at = $8, closed_at = COALESCE($9, closed_at) WHERE id = $10",
         )
         .bind(next.status.code())
-        .bind(next.decision.map(|d| d.code()))
+        .bind(next.decision.map(minewatch_core::Decision::code))
         .bind(next.deadline.map(|d| d.to_string()))
         .bind(i64::from(next.escalated))
         .bind(next.fine_fen)

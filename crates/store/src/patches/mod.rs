@@ -343,7 +343,7 @@ impl Store {
 
         let mut suspects = 0;
         let mut merged = 0;
-        let mut by_class: std::collections::BTreeMap<&'static str, usize> = Default::default();
+        let mut by_class = std::collections::BTreeMap::<&'static str, usize>::new();
         for (p, t) in patches.iter().zip(&triaged) {
             *by_class.entry(t.class.code()).or_default() += 1;
             let grid_id: Option<i64> = t.grid.as_ref().and_then(|g| g.2.parse().ok());

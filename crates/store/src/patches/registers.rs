@@ -539,6 +539,7 @@ impl Store {
 
 /// The grid whose boundary holds a point, with its village and township.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_field_names, reason = "the three ids are what a hit is")]
 pub(crate) struct GridHit {
     pub grid_id: i64,
     pub township_id: i64,

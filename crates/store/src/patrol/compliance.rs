@@ -204,45 +204,37 @@ impl Store {
             let pos = villages
                 .iter()
                 .position(|u| u.village_id == Some(g.village_id));
-            let u = match pos {
-                Some(i) => &mut villages[i],
-                None => {
-                    let cover = cover_of(g.township_id, Some(g.village_id));
-                    villages.push(UnitCompliance {
-                        township_id: g.township_id,
-                        township: g.township.clone(),
-                        village_id: Some(g.village_id),
-                        village: g.village.clone(),
-                        grids: 0,
-                        reports_due: 0,
-                        filed: 0,
-                        late: 0,
-                        missing: 0,
-                        nothing_found: 0,
-                        with_findings: 0,
-                        patrol_owed: village_periods.len(),
-                        patrol_met: village_periods
-                            .iter()
-                            .filter(|(a, b)| {
-                                patrolled(
-                                    &days,
-                                    "village",
-                                    g.township_id,
-                                    Some(g.village_id),
-                                    *a,
-                                    *b,
-                                )
-                            })
-                            .count(),
-                        full_cover_owed: 0,
-                        full_cover_met: 0,
-                        coverage_any: cover.map(|c| c.0),
-                        coverage_night: cover.map(|c| c.1),
-                    });
-                    villages
-                        .last_mut()
-                        .ok_or_else(|| StoreError::Corrupt("empty list".into()))?
-                }
+            let u = if let Some(i) = pos {
+                &mut villages[i]
+            } else {
+                let cover = cover_of(g.township_id, Some(g.village_id));
+                villages.push(UnitCompliance {
+                    township_id: g.township_id,
+                    township: g.township.clone(),
+                    village_id: Some(g.village_id),
+                    village: g.village.clone(),
+                    grids: 0,
+                    reports_due: 0,
+                    filed: 0,
+                    late: 0,
+                    missing: 0,
+                    nothing_found: 0,
+                    with_findings: 0,
+                    patrol_owed: village_periods.len(),
+                    patrol_met: village_periods
+                        .iter()
+                        .filter(|(a, b)| {
+                            patrolled(&days, "village", g.township_id, Some(g.village_id), *a, *b)
+                        })
+                        .count(),
+                    full_cover_owed: 0,
+                    full_cover_met: 0,
+                    coverage_any: cover.map(|c| c.0),
+                    coverage_night: cover.map(|c| c.1),
+                });
+                villages
+                    .last_mut()
+                    .ok_or_else(|| StoreError::Corrupt("empty list".into()))?
             };
             u.grids += 1;
             u.reports_due += due_days;

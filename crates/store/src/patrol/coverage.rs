@@ -242,7 +242,7 @@ impl Store {
             .into_iter()
             .filter_map(|f| f.grid_id.map(|g| (g, shape_from_geojson(&f.geometry))))
             .collect();
-        let places = self.ground_grids(&self.county_view(actor)).await?;
+        let places = self.ground_grids(&Self::county_view(actor)).await?;
         Ok(self
             .register_features(actor.county_id, Some(RegisterLayer::Zone))
             .await?
@@ -262,7 +262,7 @@ impl Store {
 
     /// The same user seeing the whole county: zones and grids are placed county-wide
     /// before the report is cut to the user's area.
-    pub(crate) fn county_view(&self, actor: &Actor) -> Actor {
+    pub(crate) fn county_view(actor: &Actor) -> Actor {
         Actor {
             role: minewatch_core::Role::CountyOffice,
             scope: minewatch_core::Scope::County,

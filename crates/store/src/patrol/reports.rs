@@ -450,9 +450,9 @@ impl Store {
         };
         let mut out = Vec::new();
         for g in grids {
-            let filed = by_grid.get(&g.grid_id).map(Vec::as_slice).unwrap_or(&[]);
+            let filed = by_grid.get(&g.grid_id).map_or(&[][..], Vec::as_slice);
             let find = |d: NaiveDate| filed.iter().find(|r| r.report_date == d);
-            let days = std::iter::successors(Some(from), |d| d.succ_opt())
+            let days = std::iter::successors(Some(from), chrono::NaiveDate::succ_opt)
                 .take_while(|d| *d <= to)
                 .map(|d| (d, mark(find(d), d)))
                 .collect();

@@ -83,19 +83,15 @@ fn read_time(exif: &Exif, out: &mut ExifReading) {
         let Some(raw) = field(exif, time_tag).and_then(ascii) else {
             continue;
         };
-        match exif_time(&raw) {
-            Some(t) => {
-                out.taken_at = Some(t);
-                out.offset = field(exif, offset_tag)
-                    .and_then(ascii)
-                    .and_then(|o| offset(&o));
-                return;
-            }
-            None => {
-                out.unread.push(Unread::BadTime(raw));
-                return;
-            }
+        if let Some(t) = exif_time(&raw) {
+            out.taken_at = Some(t);
+            out.offset = field(exif, offset_tag)
+                .and_then(ascii)
+                .and_then(|o| offset(&o));
+            return;
         }
+        out.unread.push(Unread::BadTime(raw));
+        return;
     }
     out.unread.push(Unread::NoTime);
 }

@@ -169,3 +169,77 @@ macro_rules! on_both {
         }
     };
 }
+
+/// The county every store test starts from: 甲镇 (一村, 二村) and 乙街道 (三社区), one grid
+/// per village with its three named officials, every department and the default routing.
+pub struct TestCounty {
+    pub county: i64,
+    pub t_jia: i64,
+    pub t_yi: i64,
+    pub v1: i64,
+    pub v2: i64,
+    pub v3: i64,
+    /// The grids of 一村, 二村 and 三社区, in that order.
+    pub grids: [i64; 3],
+}
+
+pub async fn test_county(store: &Store) -> TestCounty {
+    let county = store.create_county("TS", "测试县").await.expect("county");
+    let t_jia = store
+        .create_township(county, "甲镇", "township")
+        .await
+        .expect("township");
+    let t_yi = store
+        .create_township(county, "乙街道", "street")
+        .await
+        .expect("township");
+    let mut villages = Vec::new();
+    for (township, name, kind) in [
+        (t_jia, "一村", "village"),
+        (t_jia, "二村", "village"),
+        (t_yi, "三社区", "community"),
+    ] {
+        villages.push(
+            store
+                .create_village(township, name, kind)
+                .await
+                .expect("village"),
+        );
+    }
+    let mut grids = [0; 3];
+    for (i, name) in ["一村网格", "二村网格", "三社区网格"]
+        .into_iter()
+        .enumerate()
+    {
+        grids[i] = store
+            .create_grid(&minewatch_store::NewGrid {
+                village_id: villages[i],
+                name: name.into(),
+                first_responsible: "甲书记".into(),
+                directly_responsible: "乙主任".into(),
+                village_cadre: "丙干部".into(),
+                contact_phone: String::new(),
+            })
+            .await
+            .expect("grid");
+    }
+    for code in minewatch_core::org::DepartmentCode::ALL {
+        store
+            .create_department(county, code, ("联络员", "0000"))
+            .await
+            .expect("department");
+    }
+    store
+        .install_default_routing(county)
+        .await
+        .expect("routing");
+    TestCounty {
+        county,
+        t_jia,
+        t_yi,
+        v1: villages[0],
+        v2: villages[1],
+        v3: villages[2],
+        grids,
+    }
+}

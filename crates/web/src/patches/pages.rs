@@ -726,7 +726,7 @@ pub async fn registers_page(
         let imports = state.store.register_imports(actor.county_id).await?;
         let regs = registers(&state, actor.county_id, None).await?;
         let svg = map_svg(lang, &regs, &[], None, None, lang.t("登记簿分布图", "Registers map"));
-        let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
+        let mut counts = std::collections::BTreeMap::<&'static str, usize>::new();
         for (f, _) in &regs {
             *counts.entry(f.layer.label(zh)).or_default() += 1;
         }

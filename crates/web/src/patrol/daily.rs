@@ -68,7 +68,7 @@ pub(crate) fn board_table(lang: Lang, board: &ReportBoard) -> Markup {
         div.scroll { table.board {
             thead { tr {
                 @if county { th { (lang.t("乡镇", "Township")) } } th { (lang.t("村 · 网格", "Village · grid")) }
-                @for (d, _) in board.grids.first().map(|g| g.days.as_slice()).unwrap_or(&[]) { th.day { (d.format("%m-%d")) } }
+                @for (d, _) in board.grids.first().map_or(&[][..], |g| g.days.as_slice()) { th.day { (d.format("%m-%d")) } }
                 th { (lang.t("连续未报", "Missed in a row")) }
             } }
             tbody { @for g in &board.grids {

@@ -113,7 +113,7 @@ async fn detail_markup(
             dt { (lang.t("内容", "What was seen")) } dd { (t.description) }
             dt { (lang.t("地点", "Place")) } dd { (t.township) " " (t.village) }
             dt { (lang.t("案件", "Case")) } dd { a href={"/cases/" (t.case_id)} { (t.case_number) } }
-            dt { (lang.t("受理", "Accepted")) } dd { (lang.t("时限 ", "due ")) (t.accept_by) " · " (t.accepted_at.as_deref().map(display_stamp).unwrap_or_else(|| lang.t("未受理", "not yet").into())) }
+            dt { (lang.t("受理", "Accepted")) } dd { (lang.t("时限 ", "due ")) (t.accept_by) " · " (t.accepted_at.as_deref().map_or_else(|| lang.t("未受理", "not yet").into(), display_stamp)) }
             dt { (lang.t("核实", "Checked")) } dd { (lang.t("时限 ", "due ")) (t.verify_by.as_deref().unwrap_or("—")) " · " (if t.case_status == "registered" { lang.t("未核实", "not yet") } else { lang.t("已核实", "done") }) }
             dt { (lang.t("答复", "Answered")) } dd { (lang.t("时限 ", "due ")) (t.answer_by.as_deref().unwrap_or("—")) " · " (t.answer) }
             dt { (lang.t("举报人", "Tipster")) } dd { (match t.has_identity { Some(true) => lang.t("留有联系方式", "left a contact"), Some(false) => lang.t("匿名", "anonymous"), None => lang.t("仅奖励专员可见", "for the reward officer only") }) }
