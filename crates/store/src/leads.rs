@@ -37,7 +37,7 @@ pub struct LeadTrack {
 }
 
 /// What the lead rests on.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct LeadEvidence {
     pub discovered_on: String,
     pub window_from: String,
@@ -49,7 +49,7 @@ pub struct LeadEvidence {
 }
 
 /// A lead as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct LeadRow {
     pub id: i64,
     pub kind: String,
@@ -62,6 +62,8 @@ pub struct LeadRow {
     pub township: String,
     pub village: String,
     pub discovered_on: String,
+    /// Read from the stored JSON by [`row_to_lead`].
+    #[sqlx(skip)]
     pub evidence: LeadEvidence,
     pub raised_at: String,
     pub answer: String,
@@ -340,31 +342,10 @@ const LEAD_SELECT: &str = "SELECT l.id, l.kind, l.case_id, c.number AS case_numb
      WHERE l.county_id = $1";
 
 fn row_to_lead(r: &crate::db::Row) -> Result<LeadRow> {
-    let id: i64 = r.try_get("id")?;
-    let evidence: String = r.try_get("evidence")?;
-    Ok(LeadRow {
-        id,
-        kind: r.try_get("kind")?,
-        case_id: r.try_get("case_id")?,
-        case_number: r.try_get("case_number")?,
-        case_finding: r.try_get("case_finding")?,
-        grid_id: r.try_get("grid_id")?,
-        grid: r.try_get("grid")?,
-        township_id: r.try_get("township_id")?,
-        township: r.try_get("township")?,
-        village: r.try_get("village")?,
-        discovered_on: r.try_get("discovered_on")?,
-        evidence: serde_json::from_str(&evidence)
-            .map_err(|_| StoreError::Corrupt(format!("lead {id} evidence")))?,
-        raised_at: r.try_get("raised_at")?,
-        answer: r.try_get("answer")?,
-        answered_by: r.try_get("answered_by")?,
-        answered_at: r.try_get("answered_at")?,
-        conclusion: r.try_get("conclusion")?,
-        conclusion_note: r.try_get("conclusion_note")?,
-        concluded_by: r.try_get("concluded_by")?,
-        concluded_at: r.try_get("concluded_at")?,
-    })
+    let mut l: LeadRow = r.decode()?;
+    l.evidence = serde_json::from_str(&r.try_get::<String, _>("evidence")?)
+        .map_err(|_| StoreError::Corrupt(format!("lead {} evidence", l.id)))?;
+    Ok(l)
 }
 
 fn lead_scope(actor: &Actor) -> Result<Option<i64>> {

@@ -414,7 +414,7 @@ impl Store {
         let state: CaseState = serde_json::from_str(&state_json)
             .map_err(|e| StoreError::Corrupt(format!("case {id} state: {e}")))?;
         let clues = crate::db::query(
-            "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE case_id = $1 ORDER BY id",
+            "SELECT id, source, description, address, filed_at, (merged <> 0) AS merged, attachments FROM clue WHERE case_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(self.pool())

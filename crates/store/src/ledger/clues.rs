@@ -55,7 +55,7 @@ pub struct ClueOutcome {
     pub recurrence_of: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ClueRow {
     pub id: i64,
     pub source: String,
@@ -63,6 +63,8 @@ pub struct ClueRow {
     pub address: String,
     pub filed_at: String,
     pub merged: bool,
+    /// Split from the stored comma list by [`clue_row`].
+    #[sqlx(skip)]
     pub attachments: Vec<String>,
 }
 
@@ -555,7 +557,7 @@ impl Store {
     /// On database failure.
     pub async fn own_clues(&self, actor: &Actor) -> Result<Vec<ClueRow>> {
         let rows = crate::db::query(
-            "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE filed_by = $1 ORDER BY id DESC LIMIT 200",
+            "SELECT id, source, description, address, filed_at, (merged <> 0) AS merged, attachments FROM clue WHERE filed_by = $1 ORDER BY id DESC LIMIT 200",
         )
         .bind(actor.user_id)
         .fetch_all(self.pool())
@@ -565,19 +567,12 @@ impl Store {
 }
 
 pub(crate) fn clue_row(r: &crate::db::Row) -> Result<ClueRow> {
-    let attachments: String = r.try_get("attachments")?;
-    let merged: i64 = r.try_get("merged")?;
-    Ok(ClueRow {
-        id: r.try_get("id")?,
-        source: r.try_get("source")?,
-        description: r.try_get("description")?,
-        address: r.try_get("address")?,
-        filed_at: r.try_get("filed_at")?,
-        merged: merged != 0,
-        attachments: attachments
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-    })
+    let mut c: ClueRow = r.decode()?;
+    c.attachments = r
+        .try_get::<String, _>("attachments")?
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    Ok(c)
 }

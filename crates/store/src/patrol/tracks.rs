@@ -29,11 +29,12 @@ pub struct NewTrack {
 }
 
 /// A stored track.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct TrackRow {
     pub id: i64,
     pub township_id: i64,
     pub village_id: Option<i64>,
+    #[sqlx(rename = "user_name")]
     pub user: String,
     pub source: String,
     pub name: String,
@@ -42,7 +43,9 @@ pub struct TrackRow {
     pub point_count: i64,
     pub length_m: f64,
     pub night_share: f64,
+    /// Decoded from the stored JSON by [`row_to_track`].
     #[serde(skip)]
+    #[sqlx(skip)]
     pub points: Vec<TrackPoint>,
 }
 
@@ -75,21 +78,9 @@ fn decode(id: i64, text: &str) -> Result<Vec<TrackPoint>> {
 }
 
 pub(crate) fn row_to_track(r: &crate::db::Row) -> Result<TrackRow> {
-    let id: i64 = r.try_get("id")?;
-    Ok(TrackRow {
-        id,
-        township_id: r.try_get("township_id")?,
-        village_id: r.try_get("village_id")?,
-        user: r.try_get("user_name")?,
-        source: r.try_get("source")?,
-        name: r.try_get("name")?,
-        started_at: r.try_get("started_at")?,
-        ended_at: r.try_get("ended_at")?,
-        point_count: r.try_get("point_count")?,
-        length_m: r.try_get("length_m")?,
-        night_share: r.try_get("night_share")?,
-        points: decode(id, &r.try_get::<String, _>("points")?)?,
-    })
+    let mut t: TrackRow = r.decode()?;
+    t.points = decode(t.id, &r.try_get::<String, _>("points")?)?;
+    Ok(t)
 }
 
 pub(crate) const TRACK_COLUMNS: &str = "tr.id, tr.township_id, tr.village_id, u.display_name AS user_name, tr.source, tr.name, \
