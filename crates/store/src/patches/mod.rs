@@ -42,7 +42,7 @@ pub struct PatchImportSummary {
 }
 
 /// A patch in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct PatchRow {
     pub id: i64,
     pub batch_id: i64,
@@ -517,23 +517,7 @@ impl Store {
          LEFT JOIN case_file c ON c.id = p.case_id WHERE 1 = 1";
 
     fn patch_row(r: &crate::db::Row) -> Result<PatchRow> {
-        Ok(PatchRow {
-            id: r.try_get("id")?,
-            batch_id: r.try_get("batch_id")?,
-            batch_name: r.try_get("batch_name")?,
-            patch_no: r.try_get("patch_no")?,
-            later_date: r.try_get("later_date")?,
-            area_m2: r.try_get("area_m2")?,
-            class: r.try_get("class")?,
-            status: r.try_get("status")?,
-            township: r.try_get("township")?,
-            village: r.try_get("village")?,
-            case_id: r.try_get("case_id")?,
-            case_number: r.try_get("case_number")?,
-            lon: r.try_get("lon")?,
-            lat: r.try_get("lat")?,
-            geometry: r.try_get("geometry")?,
-        })
+        Ok(r.decode()?)
     }
 
     /// Whether the actor may see a patch (for its photos and images).
