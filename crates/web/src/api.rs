@@ -17,13 +17,15 @@ use axum_extra::extract::CookieJar;
 use minewatch_store::Actor;
 use serde::Deserialize;
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+/// Every capability's API routes, with the operations documented so far (`#[utoipa::path]`)
+/// collected for the OpenAPI document; the others are still described in `openapi.rs`.
+pub fn routes() -> OpenApiRouter<AppState> {
+    let plain = Router::new()
         .route("/session", post(login).delete(logout))
         .route("/me", get(me))
         .merge(crate::org::api_routes())
-        .merge(crate::ledger::api_routes())
         .merge(crate::attachments::api_routes())
         .merge(crate::dashboard::api_routes())
         .merge(crate::patches::api::routes())
@@ -31,7 +33,9 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::leads::api_routes())
         .merge(crate::tips::api::routes())
         .merge(crate::calendar::api_routes())
-        .merge(crate::lookbacks::api_routes())
+        .merge(crate::lookbacks::api_routes());
+    OpenApiRouter::from(plain)
+        .merge(crate::ledger::api_routes())
         .fallback(|lang: Lang| async move {
             (StatusCode::NOT_FOUND, Json(json!({"code": "no_route", "message": lang.t("没有这个接口", "no such endpoint")}))).into_response()
         })

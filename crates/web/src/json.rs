@@ -64,3 +64,15 @@ pub(crate) fn json_error(e: &serde_json::Error, fallback: &str) -> WebError {
 pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
     serde_json::from_slice(body).map_err(|e| json_error(&e, "body"))
 }
+
+/// The error body every API operation answers with when it refuses.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    /// What kind of refusal: `invalid`, `not_found`, `forbidden`, `unauthenticated`,
+    /// `too_large`, `rate_limited`, `conflict`, `no_route`, `internal`.
+    pub code: String,
+    /// The reason, in the language asked for (`Accept-Language` or `?lang=`).
+    pub message: String,
+    /// The field the request got wrong, when there is one.
+    pub field: Option<String>,
+}

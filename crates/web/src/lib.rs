@@ -57,6 +57,21 @@ pub struct AppState {
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
+/// `/api/v1` and its OpenAPI document at `/api/openapi.json`, built from the same routes.
+fn api_with_document() -> Router<AppState> {
+    let (api, documented) = utoipa_axum::router::OpenApiRouter::new()
+        .nest("/api/v1", api::routes())
+        .split_for_parts();
+    let document = std::sync::Arc::new(openapi::spec(documented));
+    api.route(
+        "/api/openapi.json",
+        axum::routing::get(move || {
+            let document = document.clone();
+            async move { axum::Json((*document).clone()) }
+        }),
+    )
+}
+
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
     let test_clock = if state.clock_control.is_some() {
@@ -67,8 +82,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(test_clock)
-        .nest("/api/v1", api::routes())
-        .route("/api/openapi.json", axum::routing::get(openapi::document))
+        .merge(api_with_document())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::Extension(public_desk()))
         .layer(axum::Extension(std::sync::Arc::new(

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $( $variant:ident => $code:literal, $zh:literal, $en:literal; )* }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $( $variant, )* }
 
@@ -106,7 +106,7 @@ coded_enum! {
 }
 
 /// One step of handling, as a user asks for it. Each accepted action becomes one event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum CaseAction {
     /// 核查: founded or not; an unfounded case closes with the note as its reason.
@@ -424,7 +424,7 @@ fn reason_zh(reason: &str) -> &'static str {
 }
 
 /// The state of a case as derived from its actions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CaseState {
     pub status: CaseStatus,
     pub decision: Option<Decision>,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! clue_sources {
     ($( $variant:ident => $code:literal, $zh:literal, $en:literal; )*) => {
         /// Every source of clues the seeds name.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum ClueSource { $( $variant, )* }
 

@@ -4,7 +4,7 @@ use crate::org::DepartmentCode;
 use serde::{Deserialize, Serialize};
 
 /// Mining problems and land-occupation problems are kept in one ledger (R11).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCategory {
     Mining,
@@ -13,7 +13,7 @@ pub enum ProblemCategory {
 }
 
 /// Key problems (重点问题) are listed by the county office; the rest are general (一般问题).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Key,
@@ -52,7 +52,7 @@ impl Severity {
 macro_rules! problem_kinds {
     ($( $variant:ident => $code:literal, $cat:ident, $dept:ident, $zh:literal, $en:literal; )*) => {
         /// The kinds of illegal mining and illegal land occupation the seeds name.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum ProblemKind { $( $variant, )* }
 

@@ -60,7 +60,7 @@ pub struct CaseFilter {
 }
 
 /// One line of the ledger.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct CaseRow {
     pub id: i64,
     pub number: String,
@@ -95,7 +95,7 @@ pub struct CaseRow {
 }
 
 /// One entry of a case's timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     pub seq: i64,
     pub at: String,
@@ -108,7 +108,7 @@ pub struct EventView {
 }
 
 /// A case with its derived state, clues and timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseDetail {
     pub case: CaseRow,
     pub state: CaseState,

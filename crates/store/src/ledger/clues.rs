@@ -11,7 +11,7 @@ use minewatch_spatial::LonLat;
 use serde::{Deserialize, Serialize};
 
 /// A clue as filed by a person or a machine.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct NewClue {
     pub source: ClueSource,
     pub township_id: i64,
@@ -44,7 +44,7 @@ fn general() -> Severity {
 }
 
 /// What became of a filed clue.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClueOutcome {
     pub clue_id: i64,
     pub case_id: i64,
@@ -55,7 +55,7 @@ pub struct ClueOutcome {
     pub recurrence_of: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ClueRow {
     pub id: i64,
     pub source: String,

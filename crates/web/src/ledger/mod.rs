@@ -23,13 +23,16 @@ pub(crate) fn page_routes() -> Router<AppState> {
 }
 
 /// The ledger over `/api/v1`.
-pub(crate) fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/cases", get(api::list_cases))
-        .route("/cases/{id}", get(api::case_detail))
-        .route("/cases/{id}/actions", post(api::act))
-        .route("/clues", post(api::file_clue))
-        .route("/clues/mine", get(api::own_clues))
-        .route("/clues/{id}/split", post(api::split_clue))
-        .route("/ledger.xlsx", get(api::ledger_xlsx))
+/// The ledger's API: each route is its documented operation (`#[utoipa::path]`), so the
+/// router and the OpenAPI document are one list.
+pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(api::list_cases))
+        .routes(routes!(api::case_detail))
+        .routes(routes!(api::act))
+        .routes(routes!(api::file_clue))
+        .routes(routes!(api::own_clues))
+        .routes(routes!(api::split_clue))
+        .routes(routes!(api::ledger_xlsx))
 }

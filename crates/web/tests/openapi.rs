@@ -1,0 +1,133 @@
+//! The OpenAPI document as integrators read it: compared with its committed snapshot, so any
+//! change to the contract shows in review; and, for the operations documented from their
+//! handlers, schemas for every request and answer and the status codes the server really
+//! gives.
+
+mod common;
+
+use common::{client, json_of, login, org_ids, start};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const SNAPSHOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
+
+async fn document(s: &common::Server) -> Value {
+    client()
+        .get(format!("{}/api/openapi.json", s.base))
+        .send()
+        .await
+        .expect("document")
+        .json()
+        .await
+        .expect("json")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_document_matches_its_snapshot() {
+    let s = start().await;
+    let doc = document(&s).await;
+    let text = serde_json::to_string_pretty(&doc).expect("text") + "\n";
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(SNAPSHOT, &text).expect("write the snapshot");
+    }
+    let want = std::fs::read_to_string(SNAPSHOT)
+        .expect("the snapshot (write it with UPDATE_SNAPSHOTS=1 cargo test --test openapi)");
+    assert!(
+        text == want,
+        "the API document differs from tests/snapshots/openapi.json: review the change, then \
+         rerun with UPDATE_SNAPSHOTS=1 to accept it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_operations_carry_schemas_and_their_real_status_codes() {
+    let s = start().await;
+    let doc = document(&s).await;
+    let paths = doc["paths"].as_object().expect("paths");
+    let ledger = [
+        ("get", "/api/v1/cases"),
+        ("get", "/api/v1/cases/{id}"),
+        ("post", "/api/v1/cases/{id}/actions"),
+        ("post", "/api/v1/clues"),
+        ("get", "/api/v1/clues/mine"),
+        ("post", "/api/v1/clues/{id}/split"),
+        ("get", "/api/v1/ledger.xlsx"),
+    ];
+    for (method, path) in ledger {
+        let op = &paths[path][method];
+        let responses = op["responses"].as_object().expect("responses");
+        let ok = responses
+            .iter()
+            .find(|(code, _)| code.starts_with('2'))
+            .unwrap_or_else(|| panic!("{method} {path} documents no success"));
+        assert!(
+            ok.1["content"].as_object().is_some_and(|c| !c.is_empty()),
+            "{method} {path}: the success answer has no schema"
+        );
+        assert_eq!(
+            responses["401"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody",
+            "{method} {path}: refusals carry the error body"
+        );
+        if method == "post" && !path.ends_with("/split") {
+            assert!(
+                op["requestBody"]["content"]["application/json"]["schema"]["$ref"].is_string(),
+                "{method} {path}: the request body has a schema"
+            );
+        }
+    }
+    // Every enum's codes are listed: the problem kinds a clue may name, the statuses.
+    let schemas = &doc["components"]["schemas"];
+    let kinds = schemas["ProblemKind"]["enum"].as_array().expect("kinds");
+    for k in minewatch_core::ProblemKind::ALL {
+        assert!(kinds.contains(&json!(k.code())), "{} not listed", k.code());
+    }
+    let statuses = schemas["CaseStatus"]["enum"].as_array().expect("statuses");
+    assert_eq!(statuses.len(), minewatch_core::CaseStatus::ALL.len());
+    assert!(
+        schemas["CaseAction"]["oneOf"]
+            .as_array()
+            .is_some_and(|v| v.len() > 10)
+    );
+
+    // The documented code is the one the server answers with.
+    assert!(paths["/api/v1/clues"]["post"]["responses"]["201"].is_object());
+    let office = login(&s, "office").await;
+    let (t1, _, v1) = org_ids(&office, &s).await;
+    let (status, out) = json_of(
+        office
+            .post(format!("{}/api/v1/clues", s.base))
+            .json(
+                &json!({"source": "tip", "township_id": t1, "village_id": v1, "address": "北沟",
+                          "description": "夜间有车辆进出", "problem_kind": "unlicensed_mining"}),
+            )
+            .send()
+            .await
+            .expect("clue"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{out}");
+    for key in ["clue_id", "case_id", "case_number", "merged"] {
+        assert!(
+            schemas["ClueOutcome"]["properties"][key].is_object(),
+            "{key} is documented"
+        );
+        assert!(!out[key].is_null(), "{key} is answered");
+    }
+    let (status, page) = json_of(
+        office
+            .get(format!("{}/api/v1/cases?per_page=2", s.base))
+            .send()
+            .await
+            .expect("cases"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for key in ["total", "page", "per_page", "cases"] {
+        assert!(
+            schemas["CasePage"]["properties"][key].is_object(),
+            "{key} is documented"
+        );
+        assert!(!page[key].is_null(), "{key} is answered");
+    }
+}
