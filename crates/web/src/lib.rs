@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(test_clock)
         .merge(api_with_document())
+        .merge(openapi::docs_routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::Extension(public_desk()))
         .layer(axum::Extension(std::sync::Arc::new(

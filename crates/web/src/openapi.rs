@@ -385,3 +385,57 @@ pub fn spec(documented: utoipa::openapi::OpenApi) -> Value {
 fn schemas(generated: &Value) -> Value {
     generated["components"]["schemas"].clone()
 }
+
+/// The readable API page at `/api/docs` and its assets: Swagger UI, vendored unmodified by
+/// `scripts/vendor`, reading the document above.
+pub(crate) fn docs_routes() -> axum::Router<crate::AppState> {
+    use axum::http::header;
+    use axum::routing::get;
+    let asset = |ty: &'static str, body: &'static [u8]| {
+        get(move || async move {
+            (
+                [
+                    (header::CONTENT_TYPE, ty),
+                    (header::CACHE_CONTROL, "public, max-age=86400"),
+                ],
+                body,
+            )
+        })
+    };
+    axum::Router::new()
+        .route(
+            "/api/docs",
+            get(|| async {
+                axum::response::Html(concat!(
+                    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+                    "<title>minewatch API</title>",
+                    "<link rel=\"stylesheet\" href=\"/static/vendor/swagger-ui-dist/swagger-ui.css\">",
+                    "</head><body><div id=\"api\"></div>",
+                    "<script src=\"/static/vendor/swagger-ui-dist/swagger-ui-bundle.js\"></script>",
+                    "<script src=\"/static/api-docs.js\"></script></body></html>"
+                ))
+            }),
+        )
+        .route(
+            "/static/api-docs.js",
+            asset(
+                "text/javascript; charset=utf-8",
+                include_bytes!("../static/api-docs.js"),
+            ),
+        )
+        .route(
+            "/static/vendor/swagger-ui-dist/swagger-ui-bundle.js",
+            asset(
+                "text/javascript; charset=utf-8",
+                include_bytes!("../static/vendor/swagger-ui-dist/swagger-ui-bundle.js"),
+            ),
+        )
+        .route(
+            "/static/vendor/swagger-ui-dist/swagger-ui.css",
+            asset(
+                "text/css; charset=utf-8",
+                include_bytes!("../static/vendor/swagger-ui-dist/swagger-ui.css"),
+            ),
+        )
+}

@@ -131,3 +131,48 @@ async fn the_ledger_operations_carry_schemas_and_their_real_status_codes() {
         assert!(!page[key].is_null(), "{key} is answered");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_page_serves_swagger_ui_from_minewatch_itself() {
+    let s = start().await;
+    let page = client()
+        .get(format!("{}/api/docs", s.base))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    // Every asset the page loads is one of ours: no CDN, nothing fetched from outside.
+    let assets: Vec<&str> = html
+        .split(['"', '\''])
+        .filter(|a| {
+            std::path::Path::new(a)
+                .extension()
+                .is_some_and(|e| e == "js" || e == "css")
+        })
+        .collect();
+    assert_eq!(assets.len(), 3, "{html}");
+    for a in assets {
+        assert!(a.starts_with("/static/"), "{a} is not served by minewatch");
+        let r = client()
+            .get(format!("{}{a}", s.base))
+            .send()
+            .await
+            .expect("asset");
+        assert_eq!(r.status(), StatusCode::OK, "{a}");
+        let ty = r.headers()["content-type"]
+            .to_str()
+            .expect("type")
+            .to_string();
+        assert!(
+            ty.starts_with(if a.ends_with("css") {
+                "text/css"
+            } else {
+                "text/javascript"
+            }),
+            "{a}: {ty}"
+        );
+        assert!(!r.bytes().await.expect("body").is_empty(), "{a} is empty");
+    }
+    assert!(html.contains("id=\"api\""));
+}
