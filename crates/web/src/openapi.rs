@@ -336,11 +336,11 @@ fn operation(summary: &str, body: &str, path: &str) -> Value {
 /// Builds the document from the documented routes and the table.
 #[must_use]
 pub fn spec(documented: utoipa::openapi::OpenApi) -> Value {
-    let generated = serde_json::to_value(&documented).unwrap_or_default();
-    let mut paths = serde_json::Map::new();
-    if let Some(p) = generated["paths"].as_object() {
-        paths.extend(p.clone());
-    }
+    let mut generated = serde_json::to_value(documented).unwrap_or_default();
+    let mut paths = match generated["paths"].take() {
+        Value::Object(p) => p,
+        _ => serde_json::Map::new(),
+    };
     for (method, path, summary, body) in OPERATIONS {
         let entry = paths
             .entry((*path).to_string())
@@ -374,16 +374,11 @@ pub fn spec(documented: utoipa::openapi::OpenApi) -> Value {
                  }},
         "paths": paths,
         "components": {
-            "schemas": schemas(&generated),
+            "schemas": generated["components"]["schemas"].take(),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, "cookie": {"type": "apiKey", "in": "cookie", "name": "mw_session"}},
         },
         "security": [{"bearer": []}, {"cookie": []}],
     })
-}
-
-/// The generated schemas (the table's operations share their `ErrorBody`).
-fn schemas(generated: &Value) -> Value {
-    generated["components"]["schemas"].clone()
 }
 
 /// The readable API page at `/api/docs` and its assets: Swagger UI, vendored unmodified by
