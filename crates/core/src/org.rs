@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What a user does in the campaign. Rights follow from the role and the jurisdiction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// System administrator of one county installation.
@@ -80,7 +80,7 @@ impl Role {
 }
 
 /// The part of the county a user answers for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "level", content = "id", rename_all = "snake_case")]
 pub enum Jurisdiction {
     County,
@@ -90,7 +90,7 @@ pub enum Jurisdiction {
 }
 
 /// What rows of the ledger a user may see and change. Enforced in the store's queries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "level", content = "id", rename_all = "snake_case")]
 pub enum Scope {
     /// Every case of the county.
@@ -126,7 +126,7 @@ impl Scope {
 }
 
 /// Stable codes of the member departments the seeds name; the routing table refers to them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DepartmentCode {
     NaturalResources,

@@ -33,7 +33,7 @@ pub fn token_id_of(token: &str) -> String {
 }
 
 /// An API token as the admin sees it: never the token itself.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TokenRow {
     pub token_id: String,
     pub username: String,
@@ -59,7 +59,7 @@ pub struct IssuedToken {
 }
 
 /// One account change from the chain, for the admin page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccountEvent {
     pub at: String,
     pub kind: String,

@@ -5,7 +5,7 @@ use minewatch_core::{Jurisdiction, Role, Scope};
 use serde::Serialize;
 
 /// Who is acting: every ledger query is filtered by `scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Actor {
     pub user_id: i64,
     pub county_id: i64,

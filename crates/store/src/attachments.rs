@@ -15,7 +15,7 @@ pub struct BlobStore {
     dir: PathBuf,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AttachmentMeta {
     pub sha256: String,
     pub size_bytes: i64,
@@ -36,7 +36,9 @@ pub struct AttachmentMeta {
 
 /// Where and when the phone was as the photo was taken or chosen in the page: its own
 /// clock (also when the photo is sent later, from an offline queue) and its position fix.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 pub struct Capture {
     pub taken_at: Option<chrono::DateTime<chrono::Utc>>,
     pub lon: Option<f64>,
@@ -719,7 +721,7 @@ pub(crate) async fn backfill(conn: &mut crate::db::Conn) -> Result<()> {
 }
 
 /// What was read from one photo, for the pages, the API and the exports.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PhotoReading {
     pub sha256: String,
     pub file_name: String,

@@ -20,7 +20,7 @@ use crate::{Actor, Result, Store, StoreError};
 pub const SHOULD_HAVE_FOUND: &str = "should_have_found";
 
 /// A "nothing found" report in the days before the discovery.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LeadReport {
     pub date: String,
     pub filed_by: String,
@@ -28,7 +28,7 @@ pub struct LeadReport {
 }
 
 /// A patrol track that passed near the site in the days before.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LeadTrack {
     pub track_id: i64,
     pub started_at: String,
@@ -37,7 +37,7 @@ pub struct LeadTrack {
 }
 
 /// What the lead rests on.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LeadEvidence {
     pub discovered_on: String,
     pub window_from: String,
@@ -49,7 +49,7 @@ pub struct LeadEvidence {
 }
 
 /// A lead as listed.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct LeadRow {
     pub id: i64,
     pub kind: String,
@@ -76,7 +76,8 @@ pub struct LeadRow {
 }
 
 /// How the inspectors conclude a lead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
 pub enum Conclusion {
     /// 移交问责
     Accountable,

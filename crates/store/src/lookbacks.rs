@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::sql::Sql;
 use crate::{Actor, Result, Store};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LookBackRow {
     pub case_id: i64,
     pub case_number: String,
@@ -24,7 +24,7 @@ pub struct LookBackRow {
 }
 
 /// A township's look-back record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TownshipLookBacks {
     pub township: String,
     pub closed: i64,

@@ -8,14 +8,14 @@ use minewatch_core::org::DepartmentCode;
 use minewatch_core::rights::may_administer_county;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TownshipRow {
     pub id: i64,
     pub name: String,
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct VillageRow {
     pub id: i64,
     pub township_id: i64,
@@ -23,7 +23,7 @@ pub struct VillageRow {
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct GridRow {
     pub id: i64,
     pub village_id: i64,
@@ -44,7 +44,7 @@ pub struct NewGrid {
     pub contact_phone: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DepartmentRow {
     pub id: i64,
     pub code: String,
@@ -54,7 +54,7 @@ pub struct DepartmentRow {
     pub liaison_phone: String,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct RoutingRow {
     pub problem_kind: String,
     pub department_id: i64,
@@ -70,7 +70,7 @@ pub struct NewCampaign {
     pub phases: Vec<(String, String, String)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CampaignRow {
     pub id: i64,
     pub name: String,

@@ -23,7 +23,7 @@ pub struct OrgRow {
 }
 
 /// What an import added or updated.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct OrgImportSummary {
     pub townships_added: usize,
     pub villages_added: usize,

@@ -4,25 +4,24 @@
 
 use crate::AppState;
 use crate::auth::ApiUser;
+use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::i18n::Lang;
-use crate::json::OrJson;
+use crate::json::ApiResult;
+use crate::pages::error_page;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-
-type ApiResult = Result<Response, Response>;
-use crate::auth::PageUser;
-use crate::pages::error_page;
+use minewatch_store::AttachmentMeta;
 
 /// The attachment routes of the API.
-pub(crate) fn api_routes() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/attachments", post(upload))
-        .route("/attachments/{sha}", get(download))
-        .route("/attachments/{sha}/thumb", get(download_thumb))
+pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(upload))
+        .routes(routes!(download))
+        .routes(routes!(download_thumb))
 }
 
 /// The attachment routes of the pages.
@@ -57,17 +56,37 @@ async fn page_thumb(
     }
 }
 
+/// The upload form: one or more files, and where and when the phone took each.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "read as multipart, described for the API document"
+)]
+pub(crate) struct UploadForm {
+    /// The files, 10 MiB each; the kind is read from the bytes, not from the name.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    file: Vec<Vec<u8>>,
+    /// JSON list, one per file: `{taken_at, lon, lat, accuracy_m}`, where and when the phone was.
+    file_capture: Option<String>,
+}
+
+#[utoipa::path(post, path = "/attachments", tag = "attachments",
+    summary = "Upload files",
+    description = "Multipart field `file` (10 MiB each) and optionally `file_capture`. Answers each file's SHA-256, media type and whether the picture was analysed; steps and reports name files by their SHA-256.",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, body = Vec<AttachmentMeta>, description = "stored"),
+        (status = 413, body = crate::json::ErrorBody, description = "a file is over 10 MiB"),
+        (status = 422, body = crate::json::ErrorBody, description = "no file, or a file of a kind not taken"),
+    ))]
 async fn upload(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     mut mp: Multipart,
-) -> ApiResult {
-    let (_, files) = crate::upload::read_multipart(&mut mp, "file")
-        .await
-        .or_json(lang)?;
+) -> ApiResult<(StatusCode, Json<Vec<AttachmentMeta>>)> {
+    let (_, files) = crate::upload::read_multipart(&mut mp, "file").await?;
     if files.is_empty() {
-        return Err(WebError::field("file", "没有收到文件", "no file received").into_json(lang));
+        return Err(WebError::field("file", "没有收到文件", "no file received").into());
     }
     let mut out = Vec::new();
     for f in files {
@@ -81,11 +100,10 @@ async fn upload(
                     f.capture.as_ref(),
                     state.clock.now(),
                 )
-                .await
-                .or_json(lang)?,
+                .await?,
         );
     }
-    Ok((StatusCode::CREATED, Json(out)).into_response())
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 /// An attachment, to a user who may see what it is attached to. Only pictures a browser
@@ -169,24 +187,33 @@ fn content_disposition(inline: bool, file_name: &str) -> String {
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
+#[utoipa::path(get, path = "/attachments/{sha}", tag = "attachments",
+    summary = "Download an attachment you may see",
+    description = "You uploaded it, or it belongs to a case, patch, patrol record or track in your area. Inline only for pictures and PDF; anything else is a download. A citizen's photo comes without its metadata.",
+    params(("sha" = String, Path, description = "SHA-256, hex")),
+    responses(
+        (status = 200, content_type = "application/octet-stream", body = Vec<u8>, description = "the file"),
+        (status = 404, body = crate::json::ErrorBody, description = "no such file that you may see"),
+    ))]
 async fn download(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Path(sha): Path<String>,
-) -> ApiResult {
-    attachment_response(&state, &actor, &sha, false)
-        .await
-        .or_json(lang)
+) -> ApiResult<Response> {
+    Ok(attachment_response(&state, &actor, &sha, false).await?)
 }
 
+#[utoipa::path(get, path = "/attachments/{sha}/thumb", tag = "attachments",
+    summary = "The thumbnail of a picture you may see (JPEG, upright, without metadata)",
+    params(("sha" = String, Path, description = "SHA-256, hex")),
+    responses(
+        (status = 200, content_type = "image/jpeg", body = Vec<u8>, description = "the thumbnail"),
+        (status = 404, body = crate::json::ErrorBody, description = "no such picture that you may see"),
+    ))]
 async fn download_thumb(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Path(sha): Path<String>,
-) -> ApiResult {
-    attachment_response(&state, &actor, &sha, true)
-        .await
-        .or_json(lang)
+) -> ApiResult<Response> {
+    Ok(attachment_response(&state, &actor, &sha, true).await?)
 }

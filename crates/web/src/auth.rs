@@ -3,7 +3,6 @@
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::i18n::Lang;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
@@ -254,19 +253,15 @@ async fn actor_from_parts(parts: &mut Parts, state: &AppState) -> Result<Option<
 pub struct ApiUser(pub Actor);
 
 impl FromRequestParts<AppState> for ApiUser {
-    type Rejection = Response;
+    type Rejection = crate::json::ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let lang = Lang::from_request_parts(parts, state)
-            .await
-            .unwrap_or_default();
-        match actor_from_parts(parts, state).await {
-            Ok(Some(a)) => Ok(ApiUser(a)),
-            Ok(None) => Err(WebError::Unauthenticated.into_json(lang)),
-            Err(e) => Err(e.into_json(lang)),
+        match actor_from_parts(parts, state).await? {
+            Some(a) => Ok(ApiUser(a)),
+            None => Err(WebError::Unauthenticated.into()),
         }
     }
 }
@@ -274,19 +269,13 @@ impl FromRequestParts<AppState> for ApiUser {
 /// The signed-in user of an API call when there is one (public endpoints that an
 /// operator may also call signed in).
 impl axum::extract::OptionalFromRequestParts<AppState> for ApiUser {
-    type Rejection = Response;
+    type Rejection = crate::json::ApiError;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, Self::Rejection> {
-        let lang = Lang::from_request_parts(parts, state)
-            .await
-            .unwrap_or_default();
-        actor_from_parts(parts, state)
-            .await
-            .map(|a| a.map(ApiUser))
-            .map_err(|e| e.into_json(lang))
+        Ok(actor_from_parts(parts, state).await?.map(ApiUser))
     }
 }
 

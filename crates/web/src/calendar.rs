@@ -10,20 +10,19 @@ use crate::AppState;
 use crate::auth::{ApiUser, PageUser};
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::json::{body, store_err as fail};
+use crate::json::{ApiJson, ApiResult};
 use crate::pages::{error_page, is_office, layout};
 use axum::Json;
 use axum::routing::get;
+use minewatch_store::CalendarDay;
 use serde::Deserialize;
-
-type ApiResult = Result<Response, Response>;
 
 pub(crate) fn page_routes() -> axum::Router<AppState> {
     axum::Router::new().route("/calendar", get(page).post(save))
 }
 
-pub(crate) fn api_routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/calendar", get(days).put(set_days))
+pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(days, set_days))
 }
 
 pub async fn page(
@@ -94,31 +93,44 @@ pub async fn save(
     }
 }
 
-async fn days(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let days = state
-        .store
-        .calendar_days(actor.county_id)
-        .await
-        .map_err(fail(lang))?;
-    Ok(Json(days).into_response())
+#[utoipa::path(get, path = "/calendar", tag = "calendar",
+    summary = "Holidays and adjusted working days entered for the county",
+    responses((status = 200, body = Vec<CalendarDay>)))]
+async fn days(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> ApiResult<Json<Vec<CalendarDay>>> {
+    Ok(Json(state.store.calendar_days(actor.county_id).await?))
 }
 
-#[derive(Deserialize)]
-struct NoticeBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NoticeBody {
+    /// The State Council's holiday notice, its text as published.
     notice: String,
 }
 
+/// How many days the notice set.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct DaysSaved {
+    days: usize,
+}
+
+#[utoipa::path(put, path = "/calendar", tag = "calendar",
+    summary = "Enter the year's holiday notice (county office)",
+    request_body = NoticeBody,
+    responses(
+        (status = 200, body = DaysSaved, description = "the days the notice set"),
+        (status = 403, body = crate::json::ErrorBody, description = "only the county office enters the calendar"),
+        (status = 422, body = crate::json::ErrorBody, description = "nothing saved: the message names every line that could not be read"),
+    ))]
 async fn set_days(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
-    b: Result<Json<NoticeBody>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
-    let n = body(lang, b)?;
-    let count = state
+    ApiJson(n): ApiJson<NoticeBody>,
+) -> ApiResult<Json<DaysSaved>> {
+    let days = state
         .store
         .import_holiday_notice(&actor, &n.notice, state.clock.now())
-        .await
-        .map_err(fail(lang))?;
-    Ok(Json(serde_json::json!({"days": count})).into_response())
+        .await?;
+    Ok(Json(DaysSaved { days }))
 }

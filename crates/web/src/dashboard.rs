@@ -4,7 +4,6 @@ use crate::AppState;
 use crate::auth::ApiUser;
 use crate::auth::PageUser;
 use crate::i18n::Lang;
-use crate::json::OrJson;
 use crate::pages::{error_page, layout, yuan};
 use axum::Json;
 use axum::extract::State;
@@ -131,21 +130,18 @@ pub async fn page(
 }
 
 /// The county overview over `/api/v1`.
-pub(crate) fn api_routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/dashboard", axum::routing::get(dashboard))
+pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(dashboard))
 }
 
-type ApiResult = Result<Response, Response>;
-
+#[utoipa::path(get, path = "/dashboard", tag = "ledger",
+    summary = "Counts by township and status, totals, overdue list",
+    responses((status = 200, body = minewatch_store::Dashboard)))]
 async fn dashboard(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
-) -> ApiResult {
-    let d = state
-        .store
-        .dashboard(&actor, state.clock.today())
-        .await
-        .or_json(lang)?;
-    Ok(Json(d).into_response())
+) -> crate::json::ApiResult<Json<minewatch_store::Dashboard>> {
+    Ok(Json(
+        state.store.dashboard(&actor, state.clock.today()).await?,
+    ))
 }

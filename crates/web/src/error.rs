@@ -10,6 +10,8 @@ use minewatch_store::StoreError;
 pub enum WebError {
     /// No valid session or token.
     Unauthenticated,
+    /// No API operation at this path and method.
+    NoRoute,
     /// A field of the request is missing or wrong.
     Field {
         field: String,
@@ -53,6 +55,11 @@ impl WebError {
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
                 lang.t("请先登录", "Please log in").into(),
+            ),
+            WebError::NoRoute => (
+                StatusCode::NOT_FOUND,
+                "no_route",
+                lang.t("没有这个接口", "no such endpoint").into(),
             ),
             WebError::Field {
                 field,

@@ -16,7 +16,7 @@ use crate::auth::{ApiUser, PageUser};
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::json::{body, json_err, store_err};
+use crate::json::{ApiJson, ApiResult};
 use crate::pages::{error_page, layout};
 
 fn source_label(code: &str, zh: bool) -> &str {
@@ -214,89 +214,107 @@ pub(crate) fn page_routes() -> axum::Router<AppState> {
 }
 
 /// The leads over `/api/v1`.
-pub(crate) fn api_routes() -> axum::Router<AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/leads", get(api_list))
-        .route("/leads/{id}", get(api_lead))
-        .route("/leads/{id}/answer", post(api_answer))
-        .route("/leads/{id}/conclusion", post(api_conclude))
+pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(api_list))
+        .routes(routes!(api_lead))
+        .routes(routes!(api_answer))
+        .routes(routes!(api_conclude))
 }
 
-type ApiResult = Result<Response, Response>;
-
-async fn api_list(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
-    let rows = state
-        .store
-        .leads(&actor, None)
-        .await
-        .map_err(store_err(lang))?;
-    Ok(Json(rows).into_response())
+#[utoipa::path(get, path = "/leads", tag = "leads",
+    summary = "Should-have-found leads (应发现未发现) in your area",
+    description = "A problem found by satellite, a tip or the county at a place whose grid had reported nothing there: the township explains, the discipline inspectors conclude.",
+    responses((status = 200, body = Vec<LeadRow>)))]
+async fn api_list(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> ApiResult<Json<Vec<LeadRow>>> {
+    Ok(Json(state.store.leads(&actor, None).await?))
 }
 
+#[utoipa::path(get, path = "/leads/{id}", tag = "leads",
+    summary = "One lead with its evidence: the grid's reports and patrols before the finding",
+    params(("id" = i64, Path, description = "lead id")),
+    responses(
+        (status = 200, body = LeadRow),
+        (status = 404, body = crate::json::ErrorBody, description = "no such lead in your area"),
+    ))]
 async fn api_lead(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Path(id): Path<i64>,
-) -> ApiResult {
-    let row = state
-        .store
-        .lead(&actor, id)
-        .await
-        .map_err(store_err(lang))?;
-    Ok(Json(row).into_response())
+) -> ApiResult<Json<LeadRow>> {
+    Ok(Json(state.store.lead(&actor, id).await?))
 }
 
-#[derive(Deserialize)]
-struct AnswerBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct AnswerBody {
+    /// The township's account of why the grid did not find it (说明情况).
     answer: String,
 }
 
+#[utoipa::path(post, path = "/leads/{id}/answer", tag = "leads",
+    summary = "The township explains (amendable until concluded)",
+    params(("id" = i64, Path, description = "lead id")),
+    request_body = AnswerBody,
+    responses(
+        (status = 200, body = LeadRow, description = "the lead with the answer"),
+        (status = 403, body = crate::json::ErrorBody, description = "only the lead's township answers"),
+        (status = 404, body = crate::json::ErrorBody, description = "no such lead in your area"),
+        (status = 422, body = crate::json::ErrorBody, description = "empty answer, or the lead is concluded"),
+    ))]
 async fn api_answer(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Path(id): Path<i64>,
-    b: Result<Json<AnswerBody>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
-    let a = body(lang, b)?;
-    let row = state
-        .store
-        .answer_lead(&actor, id, &a.answer, state.clock.now())
-        .await
-        .map_err(store_err(lang))?;
-    Ok(Json(row).into_response())
+    ApiJson(a): ApiJson<AnswerBody>,
+) -> ApiResult<Json<LeadRow>> {
+    Ok(Json(
+        state
+            .store
+            .answer_lead(&actor, id, &a.answer, state.clock.now())
+            .await?,
+    ))
 }
 
-#[derive(Deserialize)]
-struct ConclusionBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct ConclusionBody {
+    #[schema(value_type = Conclusion)]
     conclusion: String,
+    /// The reason; required when excused.
     #[serde(default)]
     note: String,
 }
 
+#[utoipa::path(post, path = "/leads/{id}/conclusion", tag = "leads",
+    summary = "The discipline inspectors conclude: hand over for accountability, or excuse with a reason",
+    params(("id" = i64, Path, description = "lead id")),
+    request_body = ConclusionBody,
+    responses(
+        (status = 200, body = LeadRow, description = "the concluded lead"),
+        (status = 403, body = crate::json::ErrorBody, description = "only the discipline inspectors conclude"),
+        (status = 404, body = crate::json::ErrorBody, description = "no such lead"),
+        (status = 422, body = crate::json::ErrorBody, description = "unknown conclusion, no reason, or already concluded"),
+    ))]
 async fn api_conclude(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Path(id): Path<i64>,
-    b: Result<Json<ConclusionBody>, axum::extract::rejection::JsonRejection>,
-) -> ApiResult {
-    let c = body(lang, b)?;
-    let conclusion = Conclusion::from_code(&c.conclusion)
-        .ok_or_else(|| {
-            WebError::field(
-                "conclusion",
-                "应为 accountable 或 excused",
-                "must be accountable or excused",
-            )
-        })
-        .map_err(json_err(lang))?;
-    let row = state
-        .store
-        .conclude_lead(&actor, id, conclusion, &c.note, state.clock.now())
-        .await
-        .map_err(store_err(lang))?;
-    Ok(Json(row).into_response())
+    ApiJson(c): ApiJson<ConclusionBody>,
+) -> ApiResult<Json<LeadRow>> {
+    let conclusion = Conclusion::from_code(&c.conclusion).ok_or_else(|| {
+        WebError::field(
+            "conclusion",
+            "应为 accountable 或 excused",
+            "must be accountable or excused",
+        )
+    })?;
+    Ok(Json(
+        state
+            .store
+            .conclude_lead(&actor, id, conclusion, &c.note, state.clock.now())
+            .await?,
+    ))
 }

@@ -9,19 +9,18 @@ use minewatch_core::clock::{display_stamp, local_date};
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser};
 use crate::i18n::Lang;
-use crate::json::store_err as fail;
+use crate::json::ApiResult;
 use crate::pages::{error_page, layout};
 use axum::Json;
 use axum::routing::get;
-
-type ApiResult = Result<Response, Response>;
+use minewatch_store::{LookBackRow, TownshipLookBacks};
 
 pub(crate) fn page_routes() -> axum::Router<AppState> {
     axum::Router::new().route("/lookbacks", get(page))
 }
 
-pub(crate) fn api_routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/lookbacks", get(due))
+pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(due))
 }
 
 pub async fn page(
@@ -67,17 +66,25 @@ pub async fn page(
     }
 }
 
-async fn due(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
+/// Look-backs due and each township's record.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct LookBacks {
+    /// Due up to 30 days from today, overdue ones marked.
+    look_backs: Vec<LookBackRow>,
+    by_township: Vec<TownshipLookBacks>,
+}
+
+#[utoipa::path(get, path = "/lookbacks", tag = "lookbacks",
+    summary = "Look-backs due in your area and per township the recurrences",
+    description = "Scheduled (1, 3 and 6 months after closing) and drawn at random; a new clue at a closed site counts as a recurrence against its township.",
+    responses((status = 200, body = LookBacks)))]
+async fn due(State(state): State<AppState>, ApiUser(actor): ApiUser) -> ApiResult<Json<LookBacks>> {
     let today = local_date(state.clock.now());
-    let tasks = state
-        .store
-        .look_backs(&actor, today, today + chrono::Duration::days(30))
-        .await
-        .map_err(fail(lang))?;
-    let record = state
-        .store
-        .look_back_record(&actor, today)
-        .await
-        .map_err(fail(lang))?;
-    Ok(Json(serde_json::json!({"look_backs": tasks, "by_township": record})).into_response())
+    Ok(Json(LookBacks {
+        look_backs: state
+            .store
+            .look_backs(&actor, today, today + chrono::Duration::days(30))
+            .await?,
+        by_township: state.store.look_back_record(&actor, today).await?,
+    }))
 }

@@ -9,61 +9,6 @@ use serde_json::{Value, json};
 /// (method, path, summary, request body description or "")
 pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     (
-        "post",
-        "/api/v1/session",
-        "Log in; sets the session cookie",
-        "{username, password}",
-    ),
-    ("delete", "/api/v1/session", "Log out", ""),
-    (
-        "get",
-        "/api/v1/me",
-        "The signed-in user, role and jurisdiction",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/org",
-        "County, townships, villages, departments with duties, campaigns",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/routing",
-        "Routing table: problem kind → lead department",
-        "",
-    ),
-    (
-        "put",
-        "/api/v1/routing/{kind}",
-        "Re-route a problem kind (county office)",
-        "{department_id}",
-    ),
-    (
-        "post",
-        "/api/v1/attachments",
-        "Upload files (multipart field `file`, 10 MiB each; optional `file_capture`, a JSON list of {taken_at, lon, lat, accuracy_m} per file: where and when the phone was); the kind is read from the bytes; returns their SHA-256, media type and whether the picture was analysed",
-        "multipart/form-data",
-    ),
-    (
-        "get",
-        "/api/v1/attachments/{sha}",
-        "Download an attachment you may see (you uploaded it, or it belongs to a case, patch, patrol record or track in your area); inline only for pictures and PDF",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/attachments/{sha}/thumb",
-        "The thumbnail of a picture you may see (JPEG, upright, without metadata)",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/dashboard",
-        "Counts by township and status, totals, overdue list",
-        "",
-    ),
-    (
         "get",
         "/api/v1/patches",
         "Satellite patches within your jurisdiction with their triage class and status; filters batch_id, class, status",
@@ -178,30 +123,6 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "{cycles: {county, township, township_full_cover, village, grid_report}, reports_from, escalate_after, coverage_m, lookback_days, near_m}",
     ),
     (
-        "get",
-        "/api/v1/leads",
-        "Should-have-found accountability leads (inspectors, county office, the township concerned)",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/leads/{id}",
-        "One lead with its evidence",
-        "",
-    ),
-    (
-        "post",
-        "/api/v1/leads/{id}/answer",
-        "The township answers a lead",
-        "{answer}",
-    ),
-    (
-        "post",
-        "/api/v1/leads/{id}/conclusion",
-        "The inspectors conclude a lead",
-        "{conclusion: accountable|excused, note}",
-    ),
-    (
         "post",
         "/api/v1/public/tips",
         "A tip from the public, no account (web, wechat; hotline signed in as the office's operator); limited per address and device (X-Device-Id); answers the tracking code and the secret",
@@ -245,18 +166,6 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "get",
-        "/api/v1/calendar",
-        "The working-day calendar: holidays and worked weekend days entered",
-        "",
-    ),
-    (
-        "put",
-        "/api/v1/calendar",
-        "Enter a year's holiday notice (county office); replaces those years",
-        "{notice: \"YYYY-MM-DD,放假|上班,name\\n…\"}",
-    ),
-    (
-        "get",
         "/api/v1/rewards",
         "Rewards earned by confirmed tips (the first tip on a case) and the totals due, approved and paid",
         "",
@@ -284,12 +193,6 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
         "/api/v1/rewards/{tip_id}/payment",
         "Record the payment of an approved reward (reward officer)",
         "{payment_ref}",
-    ),
-    (
-        "get",
-        "/api/v1/lookbacks",
-        "Look-backs due in your area (scheduled and drawn at random, overdue marked) and per township the recurrences",
-        "",
     ),
     (
         "get",

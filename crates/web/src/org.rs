@@ -4,18 +4,16 @@
 
 use crate::pages::{error_page, is_office, layout};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::AppState;
 use crate::auth::{ApiUser, PageUser};
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::json::{OrJson, parse_body};
+use crate::json::{ApiJson, ApiResult};
 use axum::extract::{Form, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
@@ -144,59 +142,85 @@ pub(crate) fn page_routes() -> axum::Router<AppState> {
 }
 
 /// The organisation over `/api/v1`.
-pub(crate) fn api_routes() -> axum::Router<AppState> {
-    use axum::routing::{get, put};
-    axum::Router::new()
-        .route("/org", get(api_org))
-        .route("/routing", get(api_routing))
-        .route("/routing/{kind}", put(api_set_routing))
+pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    use utoipa_axum::routes;
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(routes!(api_org))
+        .routes(routes!(api_routing))
+        .routes(routes!(api_set_routing))
 }
 
-type ApiResult = Result<axum::response::Response, axum::response::Response>;
+/// The county as its users are organised.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct OrgView {
+    county: CountyName,
+    townships: Vec<minewatch_store::TownshipRow>,
+    villages: Vec<minewatch_store::VillageRow>,
+    departments: Vec<minewatch_store::DepartmentRow>,
+    campaigns: Vec<minewatch_store::CampaignRow>,
+}
 
-async fn api_org(State(state): State<AppState>, ApiUser(actor): ApiUser, lang: Lang) -> ApiResult {
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct CountyName {
+    /// The administrative division code.
+    code: String,
+    name: String,
+}
+
+#[utoipa::path(get, path = "/org", tag = "org",
+    summary = "County, townships, villages, departments with duties, campaigns",
+    responses((status = 200, body = OrgView)))]
+async fn api_org(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> ApiResult<Json<OrgView>> {
     let c = actor.county_id;
-    let (code, name) = state.store.county(c).await.or_json(lang)?;
-    let townships = state.store.townships(c).await.or_json(lang)?;
-    let villages = state.store.villages(c, None).await.or_json(lang)?;
-    let departments = state.store.departments(c).await.or_json(lang)?;
-    let campaigns = state.store.campaigns(c).await.or_json(lang)?;
-    Ok(Json(json!({
-        "county": {"code": code, "name": name},
-        "townships": townships, "villages": villages, "departments": departments, "campaigns": campaigns,
+    let (code, name) = state.store.county(c).await?;
+    Ok(Json(OrgView {
+        county: CountyName { code, name },
+        townships: state.store.townships(c).await?,
+        villages: state.store.villages(c, None).await?,
+        departments: state.store.departments(c).await?,
+        campaigns: state.store.campaigns(c).await?,
     }))
-    .into_response())
 }
 
+#[utoipa::path(get, path = "/routing", tag = "org",
+    summary = "Routing table: problem kind → lead department",
+    responses((status = 200, body = Vec<minewatch_store::RoutingRow>)))]
 async fn api_routing(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
-) -> ApiResult {
-    let rows = state.store.routing(actor.county_id).await.or_json(lang)?;
-    Ok(Json(rows).into_response())
+) -> ApiResult<Json<Vec<minewatch_store::RoutingRow>>> {
+    Ok(Json(state.store.routing(actor.county_id).await?))
 }
 
-#[derive(Deserialize)]
-struct RoutingBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct RoutingBody {
+    /// The department that leads on this kind from now on.
     department_id: i64,
 }
 
+#[utoipa::path(put, path = "/routing/{kind}", tag = "org",
+    summary = "Re-route a problem kind (county office)",
+    params(("kind" = ProblemKind, Path)),
+    request_body = RoutingBody,
+    responses(
+        (status = 204, description = "re-routed: new cases of this kind go to that department"),
+        (status = 403, body = crate::json::ErrorBody, description = "only the county office re-routes"),
+        (status = 422, body = crate::json::ErrorBody, description = "unknown kind or department"),
+    ))]
 async fn api_set_routing(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Path(kind): Path<String>,
-    body: Bytes,
-) -> ApiResult {
+    ApiJson(b): ApiJson<RoutingBody>,
+) -> ApiResult<StatusCode> {
     let kind = ProblemKind::from_code(&kind)
-        .ok_or_else(|| WebError::field("kind", "未知问题类型", "unknown problem kind"))
-        .or_json(lang)?;
-    let b: RoutingBody = parse_body(&body).or_json(lang)?;
+        .ok_or_else(|| WebError::field("kind", "未知问题类型", "unknown problem kind"))?;
     state
         .store
         .set_routing(&actor, kind, b.department_id, state.clock.now())
-        .await
-        .or_json(lang)?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// How long one patrol duty lasts before the next is owed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Cycle {
     Daily,
@@ -97,7 +97,7 @@ impl Cycle {
 }
 
 /// The duty of each level, editable by the county.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DutyCycles {
     pub county: Cycle,
     pub township: Cycle,
@@ -121,7 +121,7 @@ impl Default for DutyCycles {
 }
 
 /// Everything a county sets about patrol duty; the defaults follow the seeds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DutySettings {
     pub cycles: DutyCycles,
     /// The first day every grid owes a daily report.

@@ -117,7 +117,7 @@ pub struct CaseDetail {
     pub look_backs: Vec<(String, Option<String>)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TownshipCounts {
     pub township_id: i64,
     pub township: String,
@@ -127,7 +127,7 @@ pub struct TownshipCounts {
     pub overdue: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OverdueRow {
     pub id: i64,
     pub number: String,
@@ -139,7 +139,7 @@ pub struct OverdueRow {
 }
 
 /// Figures of the dashboard, within the actor's scope.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Dashboard {
     pub total: i64,
     pub open: i64,

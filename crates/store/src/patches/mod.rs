@@ -28,7 +28,7 @@ use crate::{Actor, Result, Store, StoreError};
 pub type PatchImages = std::collections::HashMap<String, (Option<String>, Option<String>)>;
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PatchImportSummary {
     pub batch_id: i64,
     pub patches: usize,
@@ -42,7 +42,7 @@ pub struct PatchImportSummary {
 }
 
 /// A patch in a list.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct PatchRow {
     pub id: i64,
     pub batch_id: i64,
@@ -62,7 +62,7 @@ pub struct PatchRow {
 }
 
 /// Field evidence for a patch as stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VerificationRow {
     pub id: i64,
     pub determination: String,
@@ -85,7 +85,7 @@ pub struct VerificationRow {
 }
 
 /// A patch with its triage and evidence.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PatchDetail {
     pub row: PatchRow,
     pub triage: serde_json::Value,
@@ -159,7 +159,7 @@ pub fn determination_label(code: &str, zh: bool) -> &'static str {
 }
 
 /// Field evidence as filed.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewVerification {
     pub reason: String,
     #[serde(default)]
@@ -205,7 +205,7 @@ impl NewVerification {
 pub const PATCH_STATUSES: &[&str] = &["pending", "submitted", "returned", "accepted", "cleared"];
 
 /// Filters for the patch list.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct PatchFilter {
     #[serde(default)]
     pub batch_id: Option<i64>,

@@ -18,7 +18,7 @@ use crate::{Actor, Result, Store, StoreError};
 macro_rules! register_layers {
     ($($variant:ident => $code:literal, $zh:literal, $en:literal;)*) => {
         /// A register layer.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum RegisterLayer { $($variant),* }
 
@@ -67,7 +67,7 @@ impl RegisterLayer {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegisterImportSummary {
     pub import_id: i64,
     pub layer: RegisterLayer,
@@ -77,7 +77,7 @@ pub struct RegisterImportSummary {
 }
 
 /// One import of a register file, kept with its source and coordinate system.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegisterImportRow {
     pub id: i64,
     pub layer: RegisterLayer,
@@ -92,7 +92,7 @@ pub struct RegisterImportRow {
 }
 
 /// One stored register feature, for maps and lists.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegisterFeature {
     pub id: i64,
     pub layer: RegisterLayer,

@@ -32,7 +32,7 @@ pub const SAME_PICTURE_BITS: u32 = 14;
 pub const CAPTURE_MAX_GAP_HOURS: i64 = 24;
 
 /// What is wrong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     PhotoReused,
@@ -96,7 +96,7 @@ impl FindingKind {
 }
 
 /// One finding on one patch.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Finding {
     pub patch_id: i64,
     pub patch_no: String,

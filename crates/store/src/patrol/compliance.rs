@@ -9,7 +9,7 @@ use super::duty_settings_in;
 use crate::{Actor, Result, Store, StoreError};
 
 /// A township's or a village's figures.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitCompliance {
     pub township_id: i64,
     pub township: String,
@@ -40,7 +40,7 @@ impl UnitCompliance {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Compliance {
     pub from: NaiveDate,
     pub to: NaiveDate,

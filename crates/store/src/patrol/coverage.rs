@@ -16,7 +16,7 @@ use crate::patches::registers::{RegisterFeature, RegisterLayer};
 use crate::{Actor, Result, Store, StoreError};
 
 /// One zone's coverage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ZoneCoverage {
     pub id: i64,
     pub external_id: String,
@@ -36,7 +36,7 @@ pub struct ZoneCoverage {
 }
 
 /// Coverage summed over a township or a village.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UnitCoverage {
     pub township_id: i64,
     pub township: String,
@@ -52,7 +52,7 @@ pub struct UnitCoverage {
     pub km: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CoverageReport {
     pub from: NaiveDate,
     pub to: NaiveDate,

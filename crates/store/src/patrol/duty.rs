@@ -16,7 +16,7 @@ use crate::{Actor, Result, Store};
 /// How many periods of each duty the calendar shows, the current one included.
 pub const CALENDAR_PERIODS: usize = 8;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodState {
     Met,
@@ -54,7 +54,7 @@ impl PeriodState {
 }
 
 /// The duties the calendar tracks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Duty {
     County,
@@ -83,14 +83,14 @@ impl Duty {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PeriodCell {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub state: PeriodState,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DutyLine {
     pub duty: Duty,
     pub cycle: Cycle,

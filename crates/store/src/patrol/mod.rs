@@ -20,7 +20,7 @@ use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// A grid with the village and township it belongs to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GridPlace {
     pub grid_id: i64,
     pub grid: String,

@@ -14,7 +14,7 @@ use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// The level a patrol was made at (R16).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PatrolLevel {
     County,
@@ -121,7 +121,7 @@ impl PatrolStep {
 }
 
 /// A signature: the roster's name, and who signed when (if signed).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Signature {
     pub name: String,
     pub signed_by: Option<String>,
@@ -164,7 +164,7 @@ fn is_person(display_name: &str, name: &str) -> bool {
 }
 
 /// A stored patrol record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PatrolRow {
     pub id: i64,
     pub level: String,

@@ -35,7 +35,7 @@ pub enum ReportBody {
     Finding(NewFinding),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ZeroReportOutcome {
     pub report_id: i64,
     pub late: bool,
@@ -43,7 +43,7 @@ pub struct ZeroReportOutcome {
 }
 
 /// A stored daily report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ZeroReportRow {
     pub id: i64,
     pub grid_id: i64,
@@ -57,7 +57,7 @@ pub struct ZeroReportRow {
 }
 
 /// One grid's day on the board.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DayMark {
     NothingFound,
@@ -108,7 +108,7 @@ impl DayMark {
 }
 
 /// A grid's days between two dates, and its run of misses up to yesterday.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GridDays {
     pub place: GridPlace,
     pub days: Vec<(NaiveDate, DayMark)>,
@@ -118,7 +118,7 @@ pub struct GridDays {
 }
 
 /// The daily-report board of a user's grids.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReportBoard {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -29,7 +29,7 @@ pub struct NewTrack {
 }
 
 /// A stored track.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TrackRow {
     pub id: i64,
     pub township_id: i64,

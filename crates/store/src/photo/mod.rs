@@ -26,7 +26,7 @@ const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 pub const THUMB_SIDE: u32 = 320;
 
 /// Something that could not be read from a photo, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "code", content = "detail", rename_all = "snake_case")]
 pub enum Unread {
     /// The file carries no EXIF block (screenshots, chat apps, editors that strip it).

@@ -30,7 +30,7 @@ pub const MAX_TIP_PHOTOS: usize = 5;
 pub const DUPLICATE_HOURS: i64 = 24;
 
 /// How a tip came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TipChannel {
     Web,
@@ -98,7 +98,7 @@ pub struct NewTip {
 }
 
 /// What the tipster takes away: shown once, never stored in the clear.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TipReceipt {
     pub tracking_code: String,
     pub secret: String,
@@ -106,14 +106,14 @@ pub struct TipReceipt {
 }
 
 /// One step of a tip as the tipster sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TipStep {
     pub code: &'static str,
     pub done_at: Option<String>,
 }
 
 /// All the tipster may see: the steps, the answer, the reward — not the case.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TipProgress {
     pub tracking_code: String,
     pub received_at: String,
@@ -126,7 +126,7 @@ pub struct TipProgress {
 }
 
 /// A tip in the office's list.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct TipRow {
     pub id: i64,
     pub tracking_code: String,
@@ -157,7 +157,7 @@ pub struct TipRow {
 }
 
 /// A step of a tip not taken in time, for the accountability list (R26).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TipLapse {
     pub tip_id: i64,
     pub tracking_code: String,
@@ -188,7 +188,7 @@ impl TipLapse {
 }
 
 /// The tipster's identity, for the reward officer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Tipster {
     pub tip_id: i64,
     pub name: String,
@@ -196,7 +196,7 @@ pub struct Tipster {
 }
 
 /// Working days each step may take; the office may change them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct TipPolicy {
     pub accept_days: u32,
     pub verify_days: u32,

@@ -14,7 +14,7 @@ use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// One line of the rule table; money in fen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RewardRule {
     pub problem_kind: ProblemKind,
     pub base_fen: i64,
@@ -60,7 +60,7 @@ impl RewardRule {
 }
 
 /// A tip that earns, or may earn, a reward.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RewardRow {
     pub tip_id: i64,
     pub tracking_code: String,
@@ -79,7 +79,7 @@ pub struct RewardRow {
 }
 
 /// Sums for the dashboard, in fen.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
 pub struct RewardTotals {
     pub due_fen: i64,
     pub approved_fen: i64,

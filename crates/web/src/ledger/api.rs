@@ -5,18 +5,15 @@ use crate::auth::ApiUser;
 use crate::error::WebError;
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
-use crate::json::{OrJson, json_error, parse_body};
+use crate::json::{ApiJson, ApiResult, from_value};
 use crate::{AppState, export};
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use minewatch_core::CaseAction;
-use minewatch_store::{Actor, NewClue};
+use minewatch_store::{Actor, CaseDetail, CaseRow, ClueOutcome, ClueRow, NewClue};
 use serde_json::Value;
-
-type ApiResult = Result<Response, Response>;
 
 /// One page of the ledger.
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -49,11 +46,10 @@ pub(crate) struct CasePage {
 pub(crate) async fn list_cases(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Query(q): Query<Fields>,
-) -> ApiResult {
-    let filter = forms::case_filter(&q).or_json(lang)?;
-    let page = forms::page(&q).or_json(lang)?;
+) -> ApiResult<Json<CasePage>> {
+    let filter = forms::case_filter(&q)?;
+    let page = forms::page(&q)?;
     let per_page = q
         .get("per_page")
         .and_then(|p| p.parse::<u32>().ok())
@@ -62,15 +58,13 @@ pub(crate) async fn list_cases(
     let (rows, total) = state
         .store
         .list_cases(&actor, &filter, state.clock.today(), page, per_page)
-        .await
-        .or_json(lang)?;
+        .await?;
     Ok(Json(CasePage {
         total,
         page,
         per_page,
         cases: rows,
-    })
-    .into_response())
+    }))
 }
 
 #[utoipa::path(get, path = "/cases/{id}", tag = "ledger",
@@ -84,15 +78,13 @@ pub(crate) async fn list_cases(
 pub(crate) async fn case_detail(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Path(id): Path<i64>,
-) -> ApiResult {
+) -> ApiResult<Json<CaseDetail>> {
     let d = state
         .store
         .case_detail(&actor, id, state.clock.today())
-        .await
-        .or_json(lang)?;
-    Ok(Json(d).into_response())
+        .await?;
+    Ok(Json(d))
 }
 
 #[utoipa::path(post, path = "/cases/{id}/actions", tag = "ledger",
@@ -110,33 +102,25 @@ pub(crate) async fn case_detail(
 pub(crate) async fn act(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Path(id): Path<i64>,
-    body: Bytes,
-) -> ApiResult {
-    let value: Value = parse_body(&body).or_json(lang)?;
+    ApiJson(value): ApiJson<Value>,
+) -> ApiResult<Json<CaseRow>> {
     let attachments: Vec<String> = match value.get("attachments") {
         None | Some(Value::Null) => Vec::new(),
-        Some(v) => serde_json::from_value(v.clone())
-            .map_err(|_| {
-                WebError::field(
-                    "attachments",
-                    "应为文件哈希列表",
-                    "must be a list of SHA-256 strings",
-                )
-            })
-            .or_json(lang)?,
+        Some(v) => serde_json::from_value(v.clone()).map_err(|_| {
+            WebError::field(
+                "attachments",
+                "应为文件哈希列表",
+                "must be a list of SHA-256 strings",
+            )
+        })?,
     };
-    let action: CaseAction = serde_json::from_value(value)
-        .map_err(|e| json_error(&e, "action"))
-        .or_json(lang)?;
-
+    let action: CaseAction = from_value(value, "action")?;
     let row = state
         .store
         .apply_action(&actor, id, &action, &attachments, state.clock.now())
-        .await
-        .or_json(lang)?;
-    Ok(Json(row).into_response())
+        .await?;
+    Ok(Json(row))
 }
 
 #[utoipa::path(post, path = "/clues", tag = "ledger",
@@ -151,16 +135,13 @@ pub(crate) async fn act(
 pub(crate) async fn file_clue(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
-    body: Bytes,
-) -> ApiResult {
-    let clue: NewClue = parse_body(&body).or_json(lang)?;
+    ApiJson(clue): ApiJson<NewClue>,
+) -> ApiResult<(StatusCode, Json<ClueOutcome>)> {
     let out = state
         .store
         .file_clue(&actor, &clue, state.clock.now())
-        .await
-        .or_json(lang)?;
-    Ok((StatusCode::CREATED, Json(out)).into_response())
+        .await?;
+    Ok((StatusCode::CREATED, Json(out)))
 }
 
 #[utoipa::path(get, path = "/clues/mine", tag = "ledger",
@@ -172,10 +153,8 @@ pub(crate) async fn file_clue(
 pub(crate) async fn own_clues(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
-) -> ApiResult {
-    let rows = state.store.own_clues(&actor).await.or_json(lang)?;
-    Ok(Json(rows).into_response())
+) -> ApiResult<Json<Vec<ClueRow>>> {
+    Ok(Json(state.store.own_clues(&actor).await?))
 }
 
 #[utoipa::path(post, path = "/clues/{id}/split", tag = "ledger",
@@ -191,15 +170,14 @@ pub(crate) async fn own_clues(
 pub(crate) async fn split_clue(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    lang: Lang,
     Path(id): Path<i64>,
-) -> ApiResult {
-    let out = state
-        .store
-        .split_clue(&actor, id, state.clock.now())
-        .await
-        .or_json(lang)?;
-    Ok(Json(out).into_response())
+) -> ApiResult<Json<ClueOutcome>> {
+    Ok(Json(
+        state
+            .store
+            .split_clue(&actor, id, state.clock.now())
+            .await?,
+    ))
 }
 
 /// The ledger's rows under the given filters as .xlsx; shared by page and API.
@@ -234,6 +212,6 @@ pub(crate) async fn ledger_xlsx(
     ApiUser(actor): ApiUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> ApiResult {
-    xlsx_response(&state, &actor, &q, lang).await.or_json(lang)
+) -> ApiResult<Response> {
+    Ok(xlsx_response(&state, &actor, &q, lang).await?)
 }
