@@ -133,6 +133,51 @@ pub(crate) struct ErrorBody {
     pub field: Option<String>,
 }
 
+// The older shapes, still used by the operations not yet written with `ApiJson`/`ApiError`
+// (patches, patrol, tips); removed when those move.
+
+pub(crate) fn json_err(lang: Lang) -> impl Fn(WebError) -> Response {
+    move |e| e.into_json(lang)
+}
+
+pub(crate) fn store_err(lang: Lang) -> impl Fn(minewatch_store::StoreError) -> Response {
+    move |e| WebError::from(e).into_json(lang)
+}
+
+/// Turns any store or web error into the JSON error answer in the user's language.
+pub(crate) trait OrJson<T> {
+    #[expect(
+        clippy::result_large_err,
+        reason = "the error is the finished response, returned once from a handler"
+    )]
+    fn or_json(self, lang: Lang) -> Result<T, Response>;
+}
+
+impl<T, E: Into<WebError>> OrJson<T> for Result<T, E> {
+    fn or_json(self, lang: Lang) -> Result<T, Response> {
+        self.map_err(|e| e.into().into_json(lang))
+    }
+}
+
+/// The body as `T`, or a JSON error naming what serde disliked.
+#[expect(
+    clippy::result_large_err,
+    reason = "the error is the finished response, returned once from a handler"
+)]
+pub(crate) fn body<T>(
+    lang: Lang,
+    b: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, Response> {
+    b.map(|axum::Json(v)| v).map_err(|e| {
+        WebError::field(
+            "body",
+            format!("请求内容有误：{e}"),
+            format!("bad request body: {e}"),
+        )
+        .into_json(lang)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,49 +226,4 @@ mod tests {
         assert_eq!(field_of(r#"{"grid_id": 1, "photos": []} trailing"#), "body");
         assert!(parse::<Report>(br#"{"grid_id": 1, "photos": []}"#, "body").is_ok());
     }
-}
-
-// The older shapes, still used by the operations not yet written with `ApiJson`/`ApiError`
-// (patches, patrol, tips); removed when those move.
-
-pub(crate) fn json_err(lang: Lang) -> impl Fn(WebError) -> Response {
-    move |e| e.into_json(lang)
-}
-
-pub(crate) fn store_err(lang: Lang) -> impl Fn(minewatch_store::StoreError) -> Response {
-    move |e| WebError::from(e).into_json(lang)
-}
-
-/// Turns any store or web error into the JSON error answer in the user's language.
-pub(crate) trait OrJson<T> {
-    #[expect(
-        clippy::result_large_err,
-        reason = "the error is the finished response, returned once from a handler"
-    )]
-    fn or_json(self, lang: Lang) -> Result<T, Response>;
-}
-
-impl<T, E: Into<WebError>> OrJson<T> for Result<T, E> {
-    fn or_json(self, lang: Lang) -> Result<T, Response> {
-        self.map_err(|e| e.into().into_json(lang))
-    }
-}
-
-/// The body as `T`, or a JSON error naming what serde disliked.
-#[expect(
-    clippy::result_large_err,
-    reason = "the error is the finished response, returned once from a handler"
-)]
-pub(crate) fn body<T>(
-    lang: Lang,
-    b: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<T, Response> {
-    b.map(|axum::Json(v)| v).map_err(|e| {
-        WebError::field(
-            "body",
-            format!("请求内容有误：{e}"),
-            format!("bad request body: {e}"),
-        )
-        .into_json(lang)
-    })
 }
