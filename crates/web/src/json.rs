@@ -64,9 +64,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|_| WebError::TooLarge {
-                field: "body".into(),
-                limit_bytes: crate::MAX_BODY_BYTES,
+            .map_err(|e| {
+                // Only an over-long body is the caller's to fix by size; a broken read is not.
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    WebError::TooLarge {
+                        field: "body".into(),
+                        limit_bytes: crate::MAX_BODY_BYTES,
+                    }
+                } else {
+                    WebError::field(
+                        "body",
+                        format!("请求内容未能读取：{e}"),
+                        format!("the body could not be read: {e}"),
+                    )
+                }
             })?;
         Ok(ApiJson(parse(&bytes, "body")?))
     }
