@@ -17,9 +17,14 @@ pub enum StoreError {
     #[error("migration {version} ({name}) failed: {source}")]
     Migration {
         version: i64,
-        name: &'static str,
+        name: String,
         source: sqlx::Error,
     },
+    /// A migration applied here differs from the file of the same number now shipped.
+    #[error(
+        "migration {version} ({name}) differs from the one this database was migrated with: a released migration must never be edited; add a new one"
+    )]
+    MigrationEdited { version: i64, name: String },
     #[error("file error at {}: {source}", path.display())]
     Io {
         path: PathBuf,

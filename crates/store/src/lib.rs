@@ -14,6 +14,7 @@ mod accounts;
 mod actor;
 mod attachments;
 mod calendar;
+pub mod codes;
 mod db;
 #[cfg(feature = "demo")]
 pub mod demo;

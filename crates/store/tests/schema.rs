@@ -3,6 +3,7 @@
 //! one place the engines differ, so a column added to one folder and forgotten in the other
 //! fails here rather than on a county's server.
 
+#[macro_use]
 mod common;
 
 use sqlx::Row;
@@ -138,3 +139,64 @@ async fn both_engines_build_the_same_schema() {
     assert!(!s_idx.is_empty(), "the schema has indexes");
     assert_eq!(s_idx, p_idx, "the same indexes on both engines");
 }
+
+/// Each applied migration's checksum is kept: a database migrated before checksums were kept
+/// gets them on its next start, and one whose shipped file was edited after release is
+/// refused with the migration named, its data untouched.
+async fn an_edited_migration_is_refused(pg: bool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, url) = common::open_store(pg, &dir).await;
+    store.close().await;
+    let location = |url: &str| {
+        url.strip_prefix("sqlite://")
+            .map_or_else(|| url.to_string(), str::to_string)
+    };
+    let blobs = dir.path().join("blobs");
+    let reopen = |url: String| {
+        let mut cfg = minewatch_store::StoreConfig::new(location(&url));
+        cfg.blob_dir = Some(blobs.clone());
+        minewatch_store::Store::open(cfg)
+    };
+
+    // As a database made before checksums were kept: no such column.
+    common::tamper(&url, "ALTER TABLE schema_migration DROP COLUMN checksum").await;
+    reopen(url.clone())
+        .await
+        .expect("an older database opens")
+        .close()
+        .await;
+    let kept: Vec<Option<String>> = if pg {
+        let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+        sqlx::query_scalar("SELECT checksum FROM schema_migration ORDER BY version")
+            .fetch_all(&pool)
+            .await
+            .expect("checksums")
+    } else {
+        let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
+        sqlx::query_scalar("SELECT checksum FROM schema_migration ORDER BY version")
+            .fetch_all(&pool)
+            .await
+            .expect("checksums")
+    };
+    assert!(kept.len() >= 6);
+    assert!(
+        kept.iter()
+            .all(|c| c.as_ref().is_some_and(|c| c.len() == 96)),
+        "each migration's SHA-384 is kept: {kept:?}"
+    );
+
+    common::tamper(
+        &url,
+        "UPDATE schema_migration SET checksum = 'ab' WHERE version = 3",
+    )
+    .await;
+    match reopen(url.clone()).await {
+        Err(e @ minewatch_store::StoreError::MigrationEdited { version: 3, .. }) => {
+            assert!(e.to_string().contains("never be edited"), "{e}");
+        }
+        Err(e) => panic!("expected the edited migration named, got {e}"),
+        Ok(_) => panic!("a database migrated with another file opened"),
+    }
+}
+
+on_both!(an_edited_migration_is_refused);

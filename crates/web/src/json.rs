@@ -88,7 +88,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 pub(crate) fn parse<T: DeserializeOwned>(bytes: &[u8], whole: &str) -> Result<T, WebError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-    let value = parsed.map_err(|e| refusal(&e, whole))?;
+    let value = parsed.map_err(|e| {
+        // Broken JSON is the body's fault as a whole, wherever the parser stopped.
+        if e.inner().is_syntax() || e.inner().is_eof() {
+            let inner = e.into_inner();
+            WebError::field(
+                whole,
+                format!("请求内容不是有效的 JSON：{inner}"),
+                format!("the body is not valid JSON: {inner}"),
+            )
+        } else {
+            refusal(&e, whole)
+        }
+    })?;
     de.end().map_err(|e| {
         WebError::field(
             whole,
@@ -107,7 +119,26 @@ pub(crate) fn from_value<T: DeserializeOwned>(
     serde_path_to_error::deserialize(value).map_err(|e| refusal(&e, whole))
 }
 
-fn refusal(e: &serde_path_to_error::Error<serde_json::Error>, whole: &str) -> WebError {
+/// A query string as `T`. A parameter that does not parse is refused with 422 naming it
+/// (`from`, `township`), as a body field is.
+pub(crate) struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        Ok(ApiQuery(
+            serde_path_to_error::deserialize(de).map_err(|e| refusal(&e, "query"))?,
+        ))
+    }
+}
+
+fn refusal<E: std::fmt::Display>(e: &serde_path_to_error::Error<E>, whole: &str) -> WebError {
     let inner = e.inner();
     let message = inner.to_string();
     let path = e.path().to_string();
@@ -142,51 +173,6 @@ pub(crate) struct ErrorBody {
     pub message: String,
     /// The field the request got wrong, when there is one (a path such as `finding.lon`).
     pub field: Option<String>,
-}
-
-// The older shapes, still used by the operations not yet written with `ApiJson`/`ApiError`
-// (patches, patrol, tips); removed when those move.
-
-pub(crate) fn json_err(lang: Lang) -> impl Fn(WebError) -> Response {
-    move |e| e.into_json(lang)
-}
-
-pub(crate) fn store_err(lang: Lang) -> impl Fn(minewatch_store::StoreError) -> Response {
-    move |e| WebError::from(e).into_json(lang)
-}
-
-/// Turns any store or web error into the JSON error answer in the user's language.
-pub(crate) trait OrJson<T> {
-    #[expect(
-        clippy::result_large_err,
-        reason = "the error is the finished response, returned once from a handler"
-    )]
-    fn or_json(self, lang: Lang) -> Result<T, Response>;
-}
-
-impl<T, E: Into<WebError>> OrJson<T> for Result<T, E> {
-    fn or_json(self, lang: Lang) -> Result<T, Response> {
-        self.map_err(|e| e.into().into_json(lang))
-    }
-}
-
-/// The body as `T`, or a JSON error naming what serde disliked.
-#[expect(
-    clippy::result_large_err,
-    reason = "the error is the finished response, returned once from a handler"
-)]
-pub(crate) fn body<T>(
-    lang: Lang,
-    b: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
-) -> Result<T, Response> {
-    b.map(|axum::Json(v)| v).map_err(|e| {
-        WebError::field(
-            "body",
-            format!("请求内容有误：{e}"),
-            format!("bad request body: {e}"),
-        )
-        .into_json(lang)
-    })
 }
 
 #[cfg(test)]
@@ -234,6 +220,8 @@ mod tests {
             "photos[1]"
         );
         assert_eq!(field_of("not json"), "body");
+        assert_eq!(field_of(r#"{"grid_id": "#), "body");
+        assert_eq!(field_of(r#"{"grid_id": 1, "photos": [}"#), "body");
         assert_eq!(field_of(r#"{"grid_id": 1, "photos": []} trailing"#), "body");
         assert!(parse::<Report>(br#"{"grid_id": 1, "photos": []}"#, "body").is_ok());
     }

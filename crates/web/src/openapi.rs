@@ -1,255 +1,57 @@
-//! The OpenAPI document of `/api/v1`, served at `/api/openapi.json`: the operations whose
-//! handlers carry `#[utoipa::path]` (routes and documentation are one list, with request and
-//! response schemas), and, until every capability is written that way, the others from the
-//! table below. A test calls every path the document lists, so it cannot name a route the
-//! server lacks, and compares the document with its snapshot.
+//! The OpenAPI document of `/api/v1`, served at `/api/openapi.json`: every operation is its
+//! handler's `#[utoipa::path]`, registered with the router that serves it, so routes and
+//! documentation are one list, with request and response schemas. A test calls every path
+//! the document lists and compares the document with its snapshot.
 
 use serde_json::{Value, json};
 
-/// (method, path, summary, request body description or "")
-pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
-    (
-        "get",
-        "/api/v1/patches",
-        "Satellite patches within your jurisdiction with their triage class and status; filters batch_id, class, status",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/patches/findings",
-        "Truthfulness findings on field evidence (R29) for the patches you can see",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/patches/{id}",
-        "One patch: geometry, triage (licences and zones touched), evidence, findings",
-        "",
-    ),
-    (
-        "post",
-        "/api/v1/patches/{id}/verification",
-        "File field evidence (village, township, county office); reasons as in the form",
-        "{reason, permit_no, note, photos: [sha256]}",
-    ),
-    (
-        "post",
-        "/api/v1/patches/{id}/review",
-        "Accept the evidence or send it back with a note (county office)",
-        "{accept, note}",
-    ),
-    (
-        "get",
-        "/api/v1/registers",
-        "The county's active register features: licences, projects, closed mines, zones, grid boundaries (GeoJSON geometry)",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/zero-reports",
-        "Daily reports board of your grids: each day's mark, runs of misses, escalation; from, to",
-        "",
-    ),
-    (
-        "post",
-        "/api/v1/zero-reports",
-        "File a grid's daily report: nothing found, or one finding that becomes a clue; an earlier date is filed late",
-        "{grid_id, date?, note?, finding?: {description, problem_kind, address?, lon?, lat?, photos?}}",
-    ),
-    (
-        "get",
-        "/api/v1/patrols",
-        "Patrol records (隐患排查报表 lines); from, to, township, village, level",
-        "",
-    ),
-    (
-        "post",
-        "/api/v1/patrols",
-        "File a patrol record at your level; a hazard with a problem_kind is filed as a clue",
-        "{village_id, patrolled_on, night?, address, situation, hazards?, measures?, remarks?, problem_kind?, lon?, lat?, photos?, track_id?}",
-    ),
-    (
-        "get",
-        "/api/v1/patrols/{id}",
-        "One patrol record with its signatures",
-        "",
-    ),
-    (
-        "post",
-        "/api/v1/patrols/{id}/sign",
-        "Sign (head: village committee head; cadre: 包村干部) or confirm (township)",
-        "{step: head|cadre|confirm}",
-    ),
-    (
-        "get",
-        "/api/v1/tracks",
-        "Patrol tracks of your area; from, to",
-        "",
-    ),
-    (
-        "post",
-        "/api/v1/tracks",
-        "Store a recorded track; a repeated client_ref returns the stored one",
-        "{township_id?, village_id?, name?, client_ref?, points: [[lon, lat, epoch_ms]]}",
-    ),
-    (
-        "get",
-        "/api/v1/coverage",
-        "Coverage of each zone by tracks, day and night, per township and village; from, to, distance",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/compliance",
-        "Reports due/filed/late/missing, patrol duty met, coverage per township and village; from, to",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/duty/calendar",
-        "Each unit's recent duty periods: met, missed or open",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/duty/settings",
-        "The county's duty cycles and limits",
-        "",
-    ),
-    (
-        "put",
-        "/api/v1/duty/settings",
-        "Set duty cycles and limits (county office)",
-        "{cycles: {county, township, township_full_cover, village, grid_report}, reports_from, escalate_after, coverage_m, lookback_days, near_m}",
-    ),
-    (
-        "post",
-        "/api/v1/public/tips",
-        "A tip from the public, no account (web, wechat; hotline signed in as the office's operator); limited per address and device (X-Device-Id); answers the tracking code and the secret",
-        "{county?, channel?, description, problem_kind?, township_id?, village_id?, address?, lon?, lat?, observed_at?, photos?: [{name, data (base64)}], name?, phone?, call_at?}",
-    ),
-    (
-        "post",
-        "/api/v1/public/tips/track",
-        "A tip's progress by its tracking code and secret: steps, finding, answer, reward",
-        "{code, secret}",
-    ),
-    (
-        "get",
-        "/api/v1/tips",
-        "Tips in your area with their working-day clocks (late, due soon)",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/tips/lapses",
-        "Tip steps not taken in time (举报不受理/不核实/未答复)",
-        "",
-    ),
-    (
-        "post",
-        "/api/v1/tips/{id}/accept",
-        "Accept (受理) a tip: township or county office",
-        "",
-    ),
-    (
-        "post",
-        "/api/v1/tips/{id}/answer",
-        "Answer the tipster after the case was checked (county office)",
-        "{answer}",
-    ),
-    (
-        "post",
-        "/api/v1/tips/{id}/tipster",
-        "Who tipped: the reward officer only, with the purpose; each view is logged",
-        "{purpose}",
-    ),
-    (
-        "get",
-        "/api/v1/rewards",
-        "Rewards earned by confirmed tips (the first tip on a case) and the totals due, approved and paid",
-        "",
-    ),
-    (
-        "get",
-        "/api/v1/rewards/rules",
-        "The reward rule of every problem kind",
-        "",
-    ),
-    (
-        "put",
-        "/api/v1/rewards/rules",
-        "Set one kind's reward rule (county office); money in fen",
-        "{problem_kind, base_fen, share_permille, cap_fen}",
-    ),
-    (
-        "post",
-        "/api/v1/rewards/{tip_id}/approve",
-        "Approve a reward; its amount and basis are fixed (county office)",
-        "",
-    ),
-    (
-        "post",
-        "/api/v1/rewards/{tip_id}/payment",
-        "Record the payment of an approved reward (reward officer)",
-        "{payment_ref}",
-    ),
-    (
-        "get",
-        "/api/v1/tips/policy",
-        "The tip clocks in working days: accept, check, answer",
-        "",
-    ),
-    (
-        "put",
-        "/api/v1/tips/policy",
-        "Set the tip clocks (county office); running clocks keep their due days",
-        "{accept_days, verify_days, answer_days}",
-    ),
-];
-
-fn operation(summary: &str, body: &str, path: &str) -> Value {
-    let mut op = json!({
-        "summary": summary,
-        "responses": {
-            "200": {"description": "OK"},
-            "401": {"description": "Not signed in", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
-            "422": {"description": "A field is missing or wrong; `field` names it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
-        },
-    });
-    let params: Vec<Value> = path
-        .split('/')
-        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
-        .collect();
-    if !params.is_empty() {
-        op["parameters"] = Value::Array(params);
+/// Adds the refusals every operation of its kind can answer, so that no handler has to
+/// repeat them: 401 where a session or token is needed, 413 where there is a body, 500.
+fn shared_responses(paths: &mut Value) {
+    let error = |description: &str| {
+        json!({"description": description,
+               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
+    };
+    let Some(paths) = paths.as_object_mut() else {
+        return;
+    };
+    for op in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in op.values_mut() {
+            // An operation open to everyone lists the empty requirement `{}`.
+            let open = op["security"].as_array().is_some_and(|s| {
+                s.iter()
+                    .any(|r| r.as_object().is_some_and(serde_json::Map::is_empty))
+            });
+            let has_body = op.get("requestBody").is_some();
+            let Some(responses) = op["responses"].as_object_mut() else {
+                continue;
+            };
+            if !open {
+                responses.entry("401").or_insert_with(|| {
+                    error("not signed in, or the token has expired or been revoked")
+                });
+            }
+            if has_body {
+                responses
+                    .entry("413")
+                    .or_insert_with(|| error("the body is over the size limit"));
+                responses
+                    .entry("422")
+                    .or_insert_with(|| error("the body is not JSON of this shape; `field` names the failing field by its path"));
+            }
+            responses.entry("500").or_insert_with(|| {
+                error("the server failed; the request id (`X-Request-Id`) finds it in the log")
+            });
+        }
     }
-    if !body.is_empty() {
-        let media = if body.starts_with("multipart") {
-            "multipart/form-data"
-        } else {
-            "application/json"
-        };
-        op["requestBody"] = json!({"description": body, "required": true, "content": {media: {"schema": {"type": "object"}}}});
-    }
-    op
 }
 
-/// Builds the document from the documented routes and the table.
+/// Builds the document from the documented routes.
 #[must_use]
 pub fn spec(documented: utoipa::openapi::OpenApi) -> Value {
     let mut generated = serde_json::to_value(documented).unwrap_or_default();
-    let mut paths = match generated["paths"].take() {
-        Value::Object(p) => p,
-        _ => serde_json::Map::new(),
-    };
-    for (method, path, summary, body) in OPERATIONS {
-        let entry = paths
-            .entry((*path).to_string())
-            .or_insert_with(|| json!({}));
-        entry[*method] = operation(summary, body, path);
-    }
+    let mut paths = generated["paths"].take();
+    shared_responses(&mut paths);
     json!({
         "openapi": "3.1.0",
         "info": {"title": "minewatch API", "version": env!("CARGO_PKG_VERSION"),

@@ -40,42 +40,51 @@ async fn the_document_matches_its_snapshot() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_ledger_operations_carry_schemas_and_their_real_status_codes() {
+async fn every_operation_carries_schemas_and_its_real_status_codes() {
     let s = start().await;
     let doc = document(&s).await;
     let paths = doc["paths"].as_object().expect("paths");
-    let ledger = [
-        ("get", "/api/v1/cases"),
-        ("get", "/api/v1/cases/{id}"),
-        ("post", "/api/v1/cases/{id}/actions"),
-        ("post", "/api/v1/clues"),
-        ("get", "/api/v1/clues/mine"),
-        ("post", "/api/v1/clues/{id}/split"),
-        ("get", "/api/v1/ledger.xlsx"),
-    ];
-    for (method, path) in ledger {
-        let op = &paths[path][method];
-        let responses = op["responses"].as_object().expect("responses");
-        let ok = responses
-            .iter()
-            .find(|(code, _)| code.starts_with('2'))
-            .unwrap_or_else(|| panic!("{method} {path} documents no success"));
-        assert!(
-            ok.1["content"].as_object().is_some_and(|c| !c.is_empty()),
-            "{method} {path}: the success answer has no schema"
-        );
-        assert_eq!(
-            responses["401"]["content"]["application/json"]["schema"]["$ref"],
-            "#/components/schemas/ErrorBody",
-            "{method} {path}: refusals carry the error body"
-        );
-        if method == "post" && !path.ends_with("/split") {
+    let mut operations = 0;
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("path item") {
+            operations += 1;
+            let responses = op["responses"].as_object().expect("responses");
+            let (code, ok) = responses
+                .iter()
+                .find(|(code, _)| code.starts_with('2'))
+                .unwrap_or_else(|| panic!("{method} {path} documents no success"));
             assert!(
-                op["requestBody"]["content"]["application/json"]["schema"]["$ref"].is_string(),
-                "{method} {path}: the request body has a schema"
+                code == "204" || ok["content"].as_object().is_some_and(|c| !c.is_empty()),
+                "{method} {path}: the success answer has no schema"
             );
+            let open = op["security"]
+                .as_array()
+                .is_some_and(|r| r.iter().any(|r| r == &json!({})));
+            if !open {
+                assert_eq!(
+                    responses["401"]["content"]["application/json"]["schema"]["$ref"],
+                    "#/components/schemas/ErrorBody",
+                    "{method} {path}: refusals carry the error body"
+                );
+            }
+            assert!(responses.contains_key("500"), "{method} {path}: 500");
+            if let Some(body) = op.get("requestBody") {
+                let content = body["content"].as_object().expect("content");
+                assert!(
+                    content.values().all(|m| m["schema"].is_object()),
+                    "{method} {path}: the request body has a schema"
+                );
+                assert!(responses.contains_key("422"), "{method} {path}: 422");
+            } else {
+                assert!(
+                    !matches!(method.as_str(), "put"),
+                    "{method} {path}: a PUT without a documented body"
+                );
+            }
         }
     }
+    assert!(operations >= 57, "only {operations} operations documented");
+
     // Every enum's codes are listed: the problem kinds a clue may name, the statuses.
     let schemas = &doc["components"]["schemas"];
     let kinds = schemas["ProblemKind"]["enum"].as_array().expect("kinds");
@@ -84,6 +93,31 @@ async fn the_ledger_operations_carry_schemas_and_their_real_status_codes() {
     }
     let statuses = schemas["CaseStatus"]["enum"].as_array().expect("statuses");
     assert_eq!(statuses.len(), minewatch_core::CaseStatus::ALL.len());
+    // Codes that rows carry as strings are listed too, from the lists the store checks.
+    let reasons = schemas["VerificationReasonCode"]["enum"]
+        .as_array()
+        .expect("reasons");
+    for r in minewatch_store::VerificationReason::ALL {
+        assert!(
+            reasons.contains(&json!(r.code())),
+            "{} not listed",
+            r.code()
+        );
+    }
+    let classes = schemas["PatchClassCode"]["enum"]
+        .as_array()
+        .expect("classes");
+    for c in minewatch_spatial::triage::PatchClass::ALL {
+        assert!(
+            classes.contains(&json!(c.code())),
+            "{} not listed",
+            c.code()
+        );
+    }
+    assert_eq!(
+        schemas["PatchRow"]["properties"]["class"]["$ref"],
+        "#/components/schemas/PatchClassCode"
+    );
     assert!(
         schemas["CaseAction"]["oneOf"]
             .as_array()
@@ -91,7 +125,18 @@ async fn the_ledger_operations_carry_schemas_and_their_real_status_codes() {
     );
 
     // The documented code is the one the server answers with.
-    assert!(paths["/api/v1/clues"]["post"]["responses"]["201"].is_object());
+    for path in [
+        "/api/v1/clues",
+        "/api/v1/zero-reports",
+        "/api/v1/patrols",
+        "/api/v1/tracks",
+        "/api/v1/public/tips",
+    ] {
+        assert!(
+            paths[path]["post"]["responses"]["201"].is_object(),
+            "{path}"
+        );
+    }
     let office = login(&s, "office").await;
     let (t1, _, v1) = org_ids(&office, &s).await;
     let (status, out) = json_of(
@@ -123,6 +168,18 @@ async fn the_ledger_operations_carry_schemas_and_their_real_status_codes() {
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+    // A query parameter that does not parse is named like a body field.
+    let (status, err) = json_of(
+        office
+            .get(format!("{}/api/v1/patrols?from=yesterday", s.base))
+            .send()
+            .await
+            .expect("patrols"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["field"], "from");
+    assert_eq!(err["code"], "invalid_field");
     for key in ["total", "page", "per_page", "cases"] {
         assert!(
             schemas["CasePage"]["properties"][key].is_object(),

@@ -50,7 +50,9 @@ pub struct PatchRow {
     pub patch_no: String,
     pub later_date: Option<String>,
     pub area_m2: f64,
+    #[schema(value_type = crate::codes::PatchClassCode)]
     pub class: String,
+    #[schema(value_type = crate::codes::PatchStatusCode)]
     pub status: String,
     pub township: Option<String>,
     pub village: Option<String>,
@@ -65,13 +67,16 @@ pub struct PatchRow {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VerificationRow {
     pub id: i64,
+    #[schema(value_type = crate::codes::DeterminationCode)]
     pub determination: String,
+    #[schema(value_type = crate::codes::VerificationReasonCode)]
     pub reason: String,
     pub permit_no: String,
     pub note: String,
     pub photos: Vec<String>,
     pub filed_by: String,
     pub filed_at: String,
+    #[schema(value_type = crate::codes::ReviewCode)]
     pub review: String,
     pub review_note: String,
     pub reviewed_at: Option<String>,
@@ -161,6 +166,7 @@ pub fn determination_label(code: &str, zh: bool) -> &'static str {
 /// Field evidence as filed.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct NewVerification {
+    #[schema(value_type = crate::codes::VerificationReasonCode)]
     pub reason: String,
     #[serde(default)]
     pub permit_no: String,
@@ -210,8 +216,10 @@ pub struct PatchFilter {
     #[serde(default)]
     pub batch_id: Option<i64>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::codes::PatchClassCode>)]
     pub class: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<crate::codes::PatchStatusCode>)]
     pub status: Option<String>,
 }
 

@@ -167,6 +167,7 @@ fn is_person(display_name: &str, name: &str) -> bool {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PatrolRow {
     pub id: i64,
+    #[schema(value_type = PatrolLevel)]
     pub level: String,
     pub township_id: i64,
     pub township: String,

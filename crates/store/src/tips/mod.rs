@@ -130,6 +130,7 @@ pub struct TipProgress {
 pub struct TipRow {
     pub id: i64,
     pub tracking_code: String,
+    #[schema(value_type = TipChannel)]
     pub channel: String,
     pub operator: Option<String>,
     pub received_at: String,
@@ -141,6 +142,7 @@ pub struct TipRow {
     pub answer: String,
     pub case_id: i64,
     pub case_number: String,
+    #[schema(value_type = minewatch_core::CaseStatus)]
     pub case_status: String,
     pub township: String,
     pub village: String,
