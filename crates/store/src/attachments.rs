@@ -57,8 +57,8 @@ impl Capture {
 /// What a file is attached to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Owner {
-    Case(i64),
-    Patch(i64),
+    Case(crate::CaseId),
+    Patch(crate::PatchId),
     Patrol(i64),
     Track(i64),
 }
@@ -66,8 +66,8 @@ pub(crate) enum Owner {
 impl Owner {
     fn parts(self) -> (&'static str, i64) {
         match self {
-            Owner::Case(id) => ("case", id),
-            Owner::Patch(id) => ("patch", id),
+            Owner::Case(id) => ("case", id.0),
+            Owner::Patch(id) => ("patch", id.0),
             Owner::Patrol(id) => ("patrol", id),
             Owner::Track(id) => ("track", id),
         }
@@ -414,8 +414,11 @@ impl Store {
             let owner: String = u.try_get("owner")?;
             let id: i64 = u.try_get("owner_id")?;
             let seen = match owner.as_str() {
-                "case" => self.scoped_case(actor, id, today).await.is_ok(),
-                "patch" => self.patch_visible(actor, id).await?,
+                "case" => self
+                    .scoped_case(actor, crate::CaseId(id), today)
+                    .await
+                    .is_ok(),
+                "patch" => self.patch_visible(actor, crate::PatchId(id)).await?,
                 "patrol" => self.patrol_record(actor, id).await.is_ok(),
                 "track" => self.track_visible(actor, id).await?,
                 _ => false,
@@ -652,7 +655,7 @@ pub(crate) async fn backfill(conn: &mut crate::db::Conn) -> Result<()> {
     for e in &events {
         let county: i64 = e.try_get("county_id")?;
         let hashes = split(&e.try_get::<String, _>("attachments")?);
-        if let Some(case) = e.try_get::<Option<i64>, _>("case_id")? {
+        if let Some(case) = e.try_get::<Option<crate::CaseId>, _>("case_id")? {
             record_use(conn, county, Owner::Case(case), &hashes).await?;
         }
         if e.try_get::<String, _>("kind")? == "patrol.recorded" {

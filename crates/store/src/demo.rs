@@ -29,7 +29,7 @@ pub struct DemoSummary {
     pub logins: Vec<(String, Role, String)>,
     pub already_present: bool,
     /// The planted "should have found" case (see `demo/ground.rs`).
-    pub planted_case: Option<i64>,
+    pub planted_case: Option<crate::CaseId>,
 }
 
 const TOWNSHIPS: [(&str, &str); 10] = [

@@ -12,7 +12,7 @@ use std::pin::Pin;
 pub(crate) struct Step<'a> {
     pub store: &'a Store,
     pub county_id: i64,
-    pub case_id: i64,
+    pub case_id: crate::CaseId,
     pub action: &'a CaseAction,
     /// This step closed the case.
     pub closed: bool,

@@ -53,7 +53,7 @@ pub struct LeadEvidence {
 pub struct LeadRow {
     pub id: i64,
     pub kind: String,
-    pub case_id: i64,
+    pub case_id: crate::CaseId,
     pub case_number: String,
     pub case_finding: String,
     pub grid_id: i64,
@@ -138,7 +138,7 @@ pub(crate) fn on_case_step<'a>(
 pub(crate) async fn raise_tx(
     conn: &mut crate::db::Conn,
     county_id: i64,
-    case_id: i64,
+    case_id: crate::CaseId,
     now: DateTime<Utc>,
     at: &str,
 ) -> Result<Vec<i64>> {
@@ -365,7 +365,11 @@ impl Store {
     ///
     /// # Errors
     /// `Forbidden` for other roles.
-    pub async fn leads(&self, actor: &Actor, case_id: Option<i64>) -> Result<Vec<LeadRow>> {
+    pub async fn leads(
+        &self,
+        actor: &Actor,
+        case_id: Option<crate::CaseId>,
+    ) -> Result<Vec<LeadRow>> {
         let t = lead_scope(actor)?;
         let rows = crate::db::query(format!(
             "{LEAD_SELECT} AND ($2 IS NULL OR l.township_id = $2) AND ($3 IS NULL OR l.case_id = $3) ORDER BY l.id DESC"
@@ -503,7 +507,7 @@ impl Store {
 async fn log_lead(
     conn: &mut crate::db::Conn,
     actor: &Actor,
-    case_id: i64,
+    case_id: crate::CaseId,
     kind: &str,
     payload: serde_json::Value,
     at: &str,

@@ -20,6 +20,7 @@ mod db;
 pub mod demo;
 mod error;
 mod hooks;
+mod ids;
 mod leads;
 mod ledger;
 mod lookbacks;
@@ -41,6 +42,7 @@ pub use actor::Actor;
 pub use attachments::{Analysed, AttachmentMeta, BlobStore, Capture, PhotoReading};
 pub use calendar::CalendarDay;
 pub use error::StoreError;
+pub use ids::{CaseId, ClueId, PatchId, UserId};
 pub use leads::{Conclusion, LeadEvidence, LeadReport, LeadRow, LeadTrack, SHOULD_HAVE_FOUND};
 pub use ledger::audit::{AuditFailure, AuditReport};
 pub use ledger::cases::{

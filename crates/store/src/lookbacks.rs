@@ -10,7 +10,7 @@ use crate::{Actor, Result, Store};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LookBackRow {
-    pub case_id: i64,
+    pub case_id: crate::CaseId,
     pub case_number: String,
     pub township: String,
     pub village: String,

@@ -132,7 +132,7 @@ async fn event_count(f: &Fix) -> i64 {
 }
 
 /// Takes a case from verification to closing as three users would.
-async fn walk_to_closed(f: &Fix, case_id: i64, now: DateTime<Utc>) {
+async fn walk_to_closed(f: &Fix, case_id: minewatch_store::CaseId, now: DateTime<Utc>) {
     let s = &f.store;
     s.apply_action(
         &f.township_a,
@@ -564,13 +564,13 @@ async fn rights_matrix(pg: bool) {
         .await
         .expect("c3");
 
-    let visible = async |a: &Actor| -> Vec<i64> {
+    let visible = async |a: &Actor| -> Vec<minewatch_store::CaseId> {
         let (rows, total) = s
             .list_cases(a, &CaseFilter::default(), today, 1, 100)
             .await
             .expect("list");
         assert_eq!(total as usize, rows.len());
-        let mut ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut ids: Vec<minewatch_store::CaseId> = rows.iter().map(|r| r.id).collect();
         ids.sort_unstable();
         ids
     };

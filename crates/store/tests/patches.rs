@@ -620,7 +620,11 @@ async fn false_records_are_found(pg: bool) {
                 .sha256
         }
     };
-    let verify = |patch: i64, actor: &Actor, reason: &str, permit: &str, photos: Vec<String>| {
+    let verify = |patch: minewatch_store::PatchId,
+                  actor: &Actor,
+                  reason: &str,
+                  permit: &str,
+                  photos: Vec<String>| {
         let s = s.clone();
         let a = actor.clone();
         let v = NewVerification {

@@ -80,7 +80,7 @@ async fn probe(s: &Store, actor: &Actor, right: Right) -> Option<Result<(), Stor
         Right::FileFieldEvidence => s
             .verify_patch(
                 actor,
-                MISSING,
+                minewatch_store::PatchId(MISSING),
                 &NewVerification {
                     reason: "no_change".into(),
                     permit_no: String::new(),

@@ -319,7 +319,11 @@ pub(crate) async fn tracks(g: &Ground<'_>, sites: &Sites) -> Result<()> {
 /// The planted case: a patch in a diligent grid, well away from every licence, zone and
 /// case, confirmed illegal two days after the image; the grid said "nothing found" every
 /// day before and walked past the site at night. Returns the case id.
-pub(crate) async fn planted_case(g: &Ground<'_>, sites: &Sites, rng: &mut StdRng) -> Result<i64> {
+pub(crate) async fn planted_case(
+    g: &Ground<'_>,
+    sites: &Sites,
+    rng: &mut StdRng,
+) -> Result<crate::CaseId> {
     let today = g.today();
     let diligent = g
         .townships

@@ -62,7 +62,7 @@ pub struct CaseFilter {
 /// One line of the ledger.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct CaseRow {
-    pub id: i64,
+    pub id: crate::CaseId,
     pub number: String,
     pub township_id: i64,
     pub township: String,
@@ -129,7 +129,7 @@ pub struct TownshipCounts {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OverdueRow {
-    pub id: i64,
+    pub id: crate::CaseId,
     pub number: String,
     pub township: String,
     pub status: String,
@@ -243,8 +243,8 @@ impl Store {
         actor: &Actor,
         f: &CaseFields,
         now: DateTime<Utc>,
-        recurrence_of: Option<i64>,
-    ) -> Result<(i64, String)> {
+        recurrence_of: Option<crate::CaseId>,
+    ) -> Result<(crate::CaseId, String)> {
         let at = stamp(now);
         let today = local_date(now);
         let year = i64::from(chrono::Datelike::year(&today));
@@ -276,7 +276,7 @@ impl Store {
         let state = CaseState::opened(verify_by);
         let state_json =
             serde_json::to_string(&state).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let id: i64 = crate::db::query(
+        let id: crate::CaseId = crate::db::query(
             "INSERT INTO case_file (county_id, number, township_id, village_id, address, lon, lat, finding, problem_kind, severity, \
              source, lead_department_id, status, due_on, state_json, recurrence_of, opened_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
@@ -365,11 +365,11 @@ impl Store {
     pub(crate) async fn scoped_case(
         &self,
         actor: &Actor,
-        id: i64,
+        id: crate::CaseId,
         today: NaiveDate,
     ) -> Result<CaseRow> {
         let mut sql = Sql::new(CASE_SELECT);
-        sql.push(" AND c.id = ").bind_i64(id);
+        sql.push(" AND c.id = ").bind_i64(id.0);
         actor.push_case_scope(&mut sql);
         let row = sql
             .query()
@@ -383,7 +383,7 @@ impl Store {
     ///
     /// # Errors
     /// `NotFound` when absent or out of scope.
-    pub async fn case_id_by_number(&self, actor: &Actor, number: &str) -> Result<i64> {
+    pub async fn case_id_by_number(&self, actor: &Actor, number: &str) -> Result<crate::CaseId> {
         let mut sql = Sql::new("SELECT c.id FROM case_file c WHERE c.number = ");
         sql.bind_text(number);
         actor.push_case_scope(&mut sql);
@@ -402,7 +402,7 @@ impl Store {
     pub async fn case_detail(
         &self,
         actor: &Actor,
-        id: i64,
+        id: crate::CaseId,
         today: NaiveDate,
     ) -> Result<CaseDetail> {
         let case = self.scoped_case(actor, id, today).await?;
@@ -483,7 +483,7 @@ impl Store {
     pub async fn apply_action(
         &self,
         actor: &Actor,
-        case_id: i64,
+        case_id: crate::CaseId,
         action: &CaseAction,
         attachments: &[String],
         now: DateTime<Utc>,
@@ -524,7 +524,7 @@ impl Store {
         &self,
         actor_id: Option<i64>,
         county_id: i64,
-        case_id: i64,
+        case_id: crate::CaseId,
         action: &CaseAction,
         attachments: &[String],
         now: DateTime<Utc>,
@@ -627,7 +627,7 @@ impl Store {
         .await?;
         let mut n = 0;
         for r in rows {
-            let id: i64 = r.try_get("id")?;
+            let id: crate::CaseId = r.try_get("id")?;
             let county: i64 = r.try_get("county_id")?;
             let due: String = r.try_get("due_on")?;
             let action = CaseAction::Escalate {

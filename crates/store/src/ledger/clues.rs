@@ -46,8 +46,8 @@ fn general() -> Severity {
 /// What became of a filed clue.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClueOutcome {
-    pub clue_id: i64,
-    pub case_id: i64,
+    pub clue_id: crate::ClueId,
+    pub case_id: crate::CaseId,
     pub case_number: String,
     /// True when the clue joined a case that was already open.
     pub merged: bool,
@@ -57,7 +57,7 @@ pub struct ClueOutcome {
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct ClueRow {
-    pub id: i64,
+    pub id: crate::ClueId,
     pub source: String,
     pub description: String,
     pub address: String,
@@ -70,7 +70,7 @@ pub struct ClueRow {
 
 /// A case found near a point, with its distance.
 struct Nearby {
-    id: i64,
+    id: crate::CaseId,
     number: String,
     open: bool,
     distance_m: f64,
@@ -135,9 +135,13 @@ async fn nearby_cases(
 }
 
 /// Whether the actor may see a case, inside the caller's transaction.
-async fn visible_in(conn: &mut crate::db::Conn, actor: &Actor, case_id: i64) -> Result<bool> {
+async fn visible_in(
+    conn: &mut crate::db::Conn,
+    actor: &Actor,
+    case_id: crate::CaseId,
+) -> Result<bool> {
     let mut sql = crate::sql::Sql::new("SELECT c.id FROM case_file c WHERE c.id = ");
-    sql.bind_i64(case_id);
+    sql.bind_i64(case_id.0);
     actor.push_case_scope(&mut sql);
     Ok(sql.query().fetch_optional(&mut *conn).await?.is_some())
 }
@@ -371,7 +375,7 @@ impl Store {
             (id, number, false, recurrence.map(|r| r.1))
         };
 
-        let clue_id: i64 = crate::db::query(
+        let clue_id: crate::ClueId = crate::db::query(
             "INSERT INTO clue (county_id, source, township_id, village_id, address, lon, lat, observed_at, description, problem_kind, \
              reporter_name, reporter_phone, attachments, filed_by, filed_at, case_id, merged) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
@@ -438,8 +442,8 @@ impl Store {
     pub async fn merge_suggestions(
         &self,
         actor: &Actor,
-        case_id: i64,
-    ) -> Result<Vec<(i64, String, String, f64)>> {
+        case_id: crate::CaseId,
+    ) -> Result<Vec<(crate::CaseId, String, String, f64)>> {
         let today = minewatch_core::clock::local_date(Utc::now());
         self.scoped_case(actor, case_id, today).await?;
         let rows = crate::db::query(
@@ -452,7 +456,7 @@ impl Store {
         .await?;
         let mut out = Vec::new();
         for r in &rows {
-            let (a, b): (i64, i64) = (r.try_get("a")?, r.try_get("b")?);
+            let (a, b): (crate::CaseId, crate::CaseId) = (r.try_get("a")?, r.try_get("b")?);
             let other = if a == case_id { b } else { a };
             if let Ok(c) = self.scoped_case(actor, other, today).await {
                 out.push((
@@ -474,7 +478,7 @@ impl Store {
     pub async fn split_clue(
         &self,
         actor: &Actor,
-        clue_id: i64,
+        clue_id: crate::ClueId,
         now: DateTime<Utc>,
     ) -> Result<ClueOutcome> {
         if !may_administer_county(actor.role) {
@@ -515,7 +519,7 @@ impl Store {
             source: ClueSource::from_code(&source_code)
                 .ok_or_else(|| StoreError::Corrupt(format!("source '{source_code}'")))?,
         };
-        let from_case: i64 = row.try_get("case_id")?;
+        let from_case: crate::CaseId = row.try_get("case_id")?;
         let (case_id, case_number) = self
             .open_case_tx(&mut tx, actor, &fields, now, None)
             .await?;

@@ -44,7 +44,7 @@ pub struct PatchImportSummary {
 /// A patch in a list.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct PatchRow {
-    pub id: i64,
+    pub id: crate::PatchId,
     pub batch_id: i64,
     pub batch_name: String,
     pub patch_no: String,
@@ -56,7 +56,7 @@ pub struct PatchRow {
     pub status: String,
     pub township: Option<String>,
     pub village: Option<String>,
-    pub case_id: Option<i64>,
+    pub case_id: Option<crate::CaseId>,
     pub case_number: Option<String>,
     pub lon: f64,
     pub lat: f64,
@@ -400,7 +400,7 @@ impl Store {
                 clue_id = Some(outcome.clue_id);
                 case_id = Some(outcome.case_id);
             }
-            let patch_row_id: i64 = crate::db::query(
+            let patch_row_id: crate::PatchId = crate::db::query(
                 "INSERT INTO patch (county_id, batch_id, patch_no, later_date, geometry, min_lon, min_lat, max_lon, max_lat, lon, lat, \
                  area_m2, class, triage, township_id, village_id, grid_id, clue_id, case_id, status, before_image, after_image) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id",
@@ -529,11 +529,11 @@ impl Store {
     }
 
     /// Whether the actor may see a patch (for its photos and images).
-    pub(crate) async fn patch_visible(&self, actor: &Actor, id: i64) -> Result<bool> {
+    pub(crate) async fn patch_visible(&self, actor: &Actor, id: crate::PatchId) -> Result<bool> {
         let mut sql = Sql::new(
             "SELECT p.id FROM patch p LEFT JOIN case_file c ON c.id = p.case_id WHERE p.id = ",
         );
-        sql.bind_i64(id);
+        sql.bind_i64(id.0);
         Self::push_patch_scope(actor, &mut sql);
         Ok(sql.query().fetch_optional(self.pool()).await?.is_some())
     }
@@ -586,10 +586,10 @@ impl Store {
     ///
     /// # Errors
     /// `NotFound` when absent or out of the actor's scope.
-    pub async fn patch(&self, actor: &Actor, id: i64) -> Result<PatchDetail> {
+    pub async fn patch(&self, actor: &Actor, id: crate::PatchId) -> Result<PatchDetail> {
         let mut sql = Sql::new(Self::PATCH_SELECT);
         Self::push_patch_scope(actor, &mut sql);
-        sql.push(" AND p.id = ").bind_i64(id);
+        sql.push(" AND p.id = ").bind_i64(id.0);
         let rows = sql.query().fetch_all(self.pool()).await?;
         let r = rows
             .first()
@@ -670,7 +670,7 @@ impl Store {
     pub async fn verify_patch(
         &self,
         actor: &Actor,
-        id: i64,
+        id: crate::PatchId,
         v: &NewVerification,
         now: DateTime<Utc>,
     ) -> Result<()> {
@@ -768,7 +768,7 @@ impl Store {
     pub async fn review_patch(
         &self,
         actor: &Actor,
-        id: i64,
+        id: crate::PatchId,
         accept: bool,
         note: &str,
         now: DateTime<Utc>,

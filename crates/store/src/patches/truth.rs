@@ -98,7 +98,7 @@ impl FindingKind {
 /// One finding on one patch.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Finding {
-    pub patch_id: i64,
+    pub patch_id: crate::PatchId,
     pub patch_no: String,
     pub kind: FindingKind,
     pub detail_zh: String,
@@ -128,7 +128,7 @@ struct Evidence {
     /// The patch's latest determination; earlier ones are its history.
     current: bool,
     filed_by: i64,
-    patch_id: i64,
+    patch_id: crate::PatchId,
     patch_no: String,
     class: String,
     later_date: Option<String>,
@@ -162,8 +162,12 @@ impl Store {
     ///
     /// # Errors
     /// Database errors.
-    pub async fn truth_findings(&self, actor: &Actor, patch: Option<i64>) -> Result<Vec<Finding>> {
-        let visible: HashSet<i64> = self
+    pub async fn truth_findings(
+        &self,
+        actor: &Actor,
+        patch: Option<crate::PatchId>,
+    ) -> Result<Vec<Finding>> {
+        let visible: HashSet<crate::PatchId> = self
             .patches(actor, &PatchFilter::default())
             .await?
             .into_iter()

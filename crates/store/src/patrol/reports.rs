@@ -329,7 +329,7 @@ impl Store {
             (Some(r), ReportBody::Finding(_)) => {
                 let id: i64 = r.try_get("id")?;
                 let mut ids = id_list(&r.try_get::<String, _>("clue_ids")?);
-                ids.extend(outcome_clue.as_ref().map(|c| c.clue_id));
+                ids.extend(outcome_clue.as_ref().map(|c| c.clue_id.0));
                 // A finding later the same day overrides the morning's "nothing found".
                 crate::db::query(
                     "UPDATE zero_report SET nothing_found = 0, clue_ids = $1 WHERE id = $2",

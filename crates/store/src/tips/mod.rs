@@ -140,7 +140,7 @@ pub struct TipRow {
     pub answer_by: Option<String>,
     pub answered_at: Option<String>,
     pub answer: String,
-    pub case_id: i64,
+    pub case_id: crate::CaseId,
     pub case_number: String,
     #[schema(value_type = minewatch_core::CaseStatus)]
     pub case_status: String,
@@ -163,7 +163,7 @@ pub struct TipRow {
 pub struct TipLapse {
     pub tip_id: i64,
     pub tracking_code: String,
-    pub case_id: i64,
+    pub case_id: crate::CaseId,
     pub case_number: String,
     pub township: String,
     /// "not_accepted", "not_verified" or "not_answered".
@@ -306,7 +306,7 @@ pub(crate) fn on_case_step<'a>(
 pub(crate) async fn start_answer_clock(
     conn: &mut crate::db::Conn,
     county_id: i64,
-    case_id: i64,
+    case_id: crate::CaseId,
     now: DateTime<Utc>,
 ) -> Result<()> {
     let cal = work_calendar_in(conn, county_id).await?;

@@ -64,7 +64,7 @@ impl RewardRule {
 pub struct RewardRow {
     pub tip_id: i64,
     pub tracking_code: String,
-    pub case_id: i64,
+    pub case_id: crate::CaseId,
     pub case_number: String,
     pub problem_kind: String,
     pub recovered_fen: i64,

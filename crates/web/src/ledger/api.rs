@@ -78,7 +78,7 @@ pub(crate) async fn list_cases(
 pub(crate) async fn case_detail(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::CaseId>,
 ) -> ApiResult<Json<CaseDetail>> {
     let d = state
         .store
@@ -102,7 +102,7 @@ pub(crate) async fn case_detail(
 pub(crate) async fn act(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::CaseId>,
     ApiJson(value): ApiJson<Value>,
 ) -> ApiResult<Json<CaseRow>> {
     let attachments: Vec<String> = match value.get("attachments") {
@@ -170,7 +170,7 @@ pub(crate) async fn own_clues(
 pub(crate) async fn split_clue(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::ClueId>,
 ) -> ApiResult<Json<ClueOutcome>> {
     Ok(Json(
         state

@@ -21,7 +21,7 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::CaseId>,
 ) -> Response {
     render(&state, &actor, lang, id, None).await
 }
@@ -30,7 +30,7 @@ async fn render(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
-    id: i64,
+    id: minewatch_store::CaseId,
     error: Option<(StatusCode, String)>,
 ) -> Response {
     let d = match state
@@ -319,10 +319,10 @@ async fn read_form(
 async fn act_on(
     state: &AppState,
     actor: &Actor,
-    id: i64,
+    id: minewatch_store::CaseId,
     fields: &Fields,
     hashes: &[String],
-) -> Result<Option<i64>, WebError> {
+) -> Result<Option<minewatch_store::CaseId>, WebError> {
     if fields.get("action").map(String::as_str) == Some("split_clue") {
         let clue_id = fields
             .get("clue_id")
@@ -346,10 +346,10 @@ pub async fn act(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::CaseId>,
     mp: Multipart,
 ) -> Response {
-    let result: Result<Option<i64>, WebError> = async {
+    let result: Result<Option<minewatch_store::CaseId>, WebError> = async {
         let (fields, stored) = read_form(&state, &actor, mp).await?;
         let outcome = act_on(&state, &actor, id, &fields, &stored.hashes()).await;
         stored.settle(&state, &actor, outcome).await

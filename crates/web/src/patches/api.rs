@@ -62,7 +62,7 @@ async fn list_patches(
 async fn patch_detail(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::PatchId>,
 ) -> ApiResult<Json<PatchWithFindings>> {
     Ok(Json(with_findings(&state, &actor, id).await?))
 }
@@ -70,7 +70,7 @@ async fn patch_detail(
 async fn with_findings(
     state: &AppState,
     actor: &minewatch_store::Actor,
-    id: i64,
+    id: minewatch_store::PatchId,
 ) -> Result<PatchWithFindings, minewatch_store::StoreError> {
     Ok(PatchWithFindings {
         patch: state.store.patch(actor, id).await?,
@@ -103,7 +103,7 @@ async fn patch_findings(
 async fn verify_patch(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::PatchId>,
     ApiJson(v): ApiJson<NewVerification>,
 ) -> ApiResult<(StatusCode, Json<PatchWithFindings>)> {
     state
@@ -138,7 +138,7 @@ pub(crate) struct Review {
 async fn review_patch(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::PatchId>,
     ApiJson(r): ApiJson<Review>,
 ) -> ApiResult<Json<PatchDetail>> {
     state

@@ -185,7 +185,7 @@ fn map_svg(
     lang: Lang,
     registers: &[(RegisterFeature, MultiPolygon<f64>)],
     patches: &[(PatchRow, MultiPolygon<f64>)],
-    highlight: Option<i64>,
+    highlight: Option<minewatch_store::PatchId>,
     frame: Option<Rect<f64>>,
     caption: &str,
 ) -> String {
@@ -362,7 +362,7 @@ pub async fn detail(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::PatchId>,
 ) -> Response {
     match detail_markup(&state, &actor, lang, id, None).await {
         Ok(m) => m.into_response(),
@@ -378,7 +378,7 @@ async fn detail_markup(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
-    id: i64,
+    id: minewatch_store::PatchId,
     error: Option<&str>,
 ) -> Result<Markup, WebError> {
     let zh = lang.is_zh();
@@ -538,7 +538,7 @@ pub async fn verify(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::PatchId>,
     mut mp: Multipart,
 ) -> Response {
     let result: Result<(), WebError> = async {
@@ -593,7 +593,7 @@ pub async fn review(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-    Path(id): Path<i64>,
+    Path(id): Path<minewatch_store::PatchId>,
     Form(f): Form<Fields>,
 ) -> Response {
     let accept = f.get("verdict").map(String::as_str) == Some("accept");
