@@ -7,7 +7,7 @@ use serde::Serialize;
 /// Who is acting: every ledger query is filtered by `scope`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Actor {
-    pub user_id: i64,
+    pub user_id: crate::UserId,
     pub county_id: i64,
     pub username: String,
     pub display_name: String,

@@ -144,7 +144,7 @@ impl Store {
         &self,
         county_id: i64,
         rows: &[OrgRow],
-        actor_user_id: Option<i64>,
+        actor_user_id: Option<crate::UserId>,
         now: DateTime<Utc>,
     ) -> Result<OrgImportSummary> {
         for row in rows {

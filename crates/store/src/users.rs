@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: crate::UserId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
@@ -32,7 +32,7 @@ pub(crate) const USER_COLUMNS: &str = "id, county_id, username, display_name, pa
 /// A stored user as the columns of [`USER_COLUMNS`] give it.
 #[derive(sqlx::FromRow)]
 struct StoredUser {
-    id: i64,
+    id: crate::UserId,
     county_id: i64,
     username: String,
     display_name: String,
@@ -92,7 +92,7 @@ impl Store {
     ///
     /// # Errors
     /// `Invalid` when the role needs a unit that is missing; a duplicate username.
-    pub async fn create_user(&self, u: &NewUser, now: DateTime<Utc>) -> Result<i64> {
+    pub async fn create_user(&self, u: &NewUser, now: DateTime<Utc>) -> Result<crate::UserId> {
         let needs = match u.role {
             Role::Township => u.township_id.is_some(),
             Role::Village => u.village_id.is_some(),
@@ -156,7 +156,7 @@ impl Store {
 
     /// # Errors
     /// `NotFound` for an unknown or inactive user.
-    pub async fn actor(&self, user_id: i64) -> Result<Actor> {
+    pub async fn actor(&self, user_id: crate::UserId) -> Result<Actor> {
         let row = crate::db::query(format!(
             "SELECT {USER_COLUMNS} FROM app_user WHERE id = $1 AND active = 1"
         ))
@@ -173,7 +173,7 @@ impl Store {
     /// On database failure.
     pub async fn create_session(
         &self,
-        user_id: i64,
+        user_id: crate::UserId,
         token: &str,
         now: DateTime<Utc>,
         expires: DateTime<Utc>,

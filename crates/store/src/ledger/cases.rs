@@ -522,7 +522,7 @@ impl Store {
 
     async fn apply_in_tx(
         &self,
-        actor_id: Option<i64>,
+        actor_id: Option<crate::UserId>,
         county_id: i64,
         case_id: crate::CaseId,
         action: &CaseAction,

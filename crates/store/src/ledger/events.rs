@@ -7,7 +7,7 @@ use minewatch_core::ledger::chain::EventRecord;
 /// An event about to be written; `seq`, `prev_hash` and `hash` are filled in here.
 pub(crate) struct NewEvent<'a> {
     pub at: &'a str,
-    pub actor: Option<i64>,
+    pub actor: Option<crate::UserId>,
     pub county_id: i64,
     pub case_id: Option<crate::CaseId>,
     pub clue_id: Option<crate::ClueId>,
@@ -25,7 +25,7 @@ pub(crate) async fn append(conn: &mut crate::db::Conn, ev: NewEvent<'_>) -> Resu
     let mut rec = EventRecord {
         seq: prev_seq + 1,
         at: ev.at.to_string(),
-        actor_user_id: ev.actor,
+        actor_user_id: ev.actor.map(|u| u.0),
         county_id: ev.county_id,
         case_id: ev.case_id.map(|c| c.0),
         clue_id: ev.clue_id.map(|c| c.0),

@@ -258,7 +258,7 @@ impl Store {
         else {
             return Ok(false);
         };
-        let user: i64 = r.try_get("user_id")?;
+        let user: crate::UserId = r.try_get("user_id")?;
         let township: i64 = r.try_get("township_id")?;
         let village: Option<i64> = r.try_get("village_id")?;
         Ok(user == actor.user_id || super::in_scope(actor, township, village))

@@ -404,7 +404,7 @@ impl Store {
         .bind(stamp(now))
         .execute(self.pool())
         .await?;
-        let id: i64 = crate::db::query("SELECT id FROM app_user WHERE username = $1")
+        let id: crate::UserId = crate::db::query("SELECT id FROM app_user WHERE username = $1")
             .bind(username.clone())
             .fetch_one(self.pool())
             .await?
