@@ -136,9 +136,9 @@ impl Store {
         // Conditional, so two admins pressing at once write one event.
         let changed =
             crate::db::query("UPDATE app_user SET active = $1 WHERE id = $2 AND active = $3")
-                .bind(i64::from(active))
+                .bind(active)
                 .bind(user.id)
-                .bind(i64::from(!active))
+                .bind(!active)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();

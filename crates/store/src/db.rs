@@ -130,6 +130,7 @@ impl Executor for &mut Tx {
 #[derive(Debug, Clone)]
 pub(crate) enum Value {
     I64(Option<i64>),
+    Bool(Option<bool>),
     F64(Option<f64>),
     Text(Option<String>),
     Bytes(Option<Vec<u8>>),
@@ -151,12 +152,7 @@ value_from!(F64: f64 => |v| v);
 value_from!(Text: String => |v| v, &str => str::to_string, &String => String::clone);
 value_from!(Bytes: Vec<u8> => |v| v, &[u8] => <[u8]>::to_vec);
 
-impl From<bool> for Value {
-    /// Booleans are stored as 0/1 on both engines.
-    fn from(v: bool) -> Value {
-        Value::I64(Some(i64::from(v)))
-    }
-}
+value_from!(Bool: bool => |v| v);
 
 impl<T> From<Option<T>> for Value
 where
@@ -186,7 +182,8 @@ macro_rules! null_of {
     )*};
 }
 
-null_of!(I64: i64, i32, u32, bool);
+null_of!(I64: i64, i32, u32);
+null_of!(Bool: bool);
 null_of!(F64: f64);
 null_of!(Text: String, &str, &String);
 null_of!(Bytes: Vec<u8>, &[u8]);
@@ -314,6 +311,7 @@ impl Query<'_> {
     where
         DB: sqlx::Database,
         Option<i64>: sqlx::Encode<'a, DB> + Type<DB>,
+        Option<bool>: sqlx::Encode<'a, DB> + Type<DB>,
         Option<f64>: sqlx::Encode<'a, DB> + Type<DB>,
         Option<String>: sqlx::Encode<'a, DB> + Type<DB>,
         Option<Vec<u8>>: sqlx::Encode<'a, DB> + Type<DB>,
@@ -322,6 +320,7 @@ impl Query<'_> {
         for v in &self.values {
             match v {
                 Value::I64(x) => args.add(*x),
+                Value::Bool(x) => args.add(*x),
                 Value::F64(x) => args.add(*x),
                 Value::Text(x) => args.add(x.clone()),
                 Value::Bytes(x) => args.add(x.clone()),

@@ -233,7 +233,7 @@ pub(crate) async fn raise_tx(
         let (gv, gt): (i64, i64) = (place.try_get("village_id")?, place.try_get("township_id")?);
         let reports: Vec<LeadReport> = crate::db::query(
             "SELECT z.report_date, u.display_name, z.late FROM zero_report z JOIN app_user u ON u.id = z.filed_by \
-             WHERE z.grid_id = $1 AND z.nothing_found = 1 AND z.report_date BETWEEN $2 AND $3 ORDER BY z.report_date",
+             WHERE z.grid_id = $1 AND z.nothing_found = TRUE AND z.report_date BETWEEN $2 AND $3 ORDER BY z.report_date",
         )
         .bind(grid_id)
         .bind(window_from.to_string())
@@ -245,7 +245,7 @@ pub(crate) async fn raise_tx(
             Ok(LeadReport {
                 date: r.try_get("report_date")?,
                 filed_by: r.try_get("display_name")?,
-                late: r.try_get::<i64, _>("late")? != 0,
+                late: r.try_get("late")?,
             })
         })
         .collect::<Result<_>>()?;

@@ -41,7 +41,7 @@ struct StoredUser {
     township_id: Option<i64>,
     village_id: Option<i64>,
     department_id: Option<i64>,
-    active: i64,
+    active: bool,
 }
 
 fn stored_user(row: &crate::db::Row) -> Result<(Actor, String, bool)> {
@@ -63,7 +63,7 @@ fn stored_user(row: &crate::db::Row) -> Result<(Actor, String, bool)> {
         jurisdiction,
         scope: Scope::of(role, jurisdiction),
     };
-    Ok((actor, u.password_hash, u.active == 1))
+    Ok((actor, u.password_hash, u.active))
 }
 
 pub(crate) fn actor_from_row(row: &crate::db::Row) -> Result<(Actor, String)> {
@@ -146,7 +146,7 @@ impl Store {
     /// On database failure.
     pub async fn login_lookup(&self, username: &str) -> Result<Option<(Actor, String)>> {
         let row = crate::db::query(format!(
-            "SELECT {USER_COLUMNS} FROM app_user WHERE username = $1 AND active = 1"
+            "SELECT {USER_COLUMNS} FROM app_user WHERE username = $1 AND active = TRUE"
         ))
         .bind(username.to_string())
         .fetch_optional(self.pool())
@@ -158,7 +158,7 @@ impl Store {
     /// `NotFound` for an unknown or inactive user.
     pub async fn actor(&self, user_id: crate::UserId) -> Result<Actor> {
         let row = crate::db::query(format!(
-            "SELECT {USER_COLUMNS} FROM app_user WHERE id = $1 AND active = 1"
+            "SELECT {USER_COLUMNS} FROM app_user WHERE id = $1 AND active = TRUE"
         ))
         .bind(user_id)
         .fetch_optional(self.pool())

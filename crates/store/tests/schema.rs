@@ -17,6 +17,9 @@ type Indexes = BTreeMap<String, (String, Vec<String>, bool)>;
 fn class(engine_type: &str) -> String {
     match engine_type.to_ascii_lowercase().as_str() {
         "integer" | "bigint" => "integer".into(),
+        // SQLite has no boolean type: its flags are INTEGER 0/1, PostgreSQL's are BOOLEAN
+        // (migration 7); sqlx reads both as bool.
+        "boolean" => "integer".into(),
         "real" | "double precision" => "float".into(),
         "text" => "text".into(),
         "blob" | "bytea" => "bytes".into(),

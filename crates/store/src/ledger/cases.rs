@@ -155,7 +155,7 @@ pub struct Dashboard {
 const CASE_SELECT: &str = "SELECT c.id, c.number, c.township_id, t.name AS township, c.village_id, \
      COALESCE(v.name, '') AS village, c.address, c.lon, c.lat, c.finding, c.problem_kind, c.severity, c.source, \
      c.status, c.decision, c.lead_department_id, COALESCE(d.name, '') AS lead_department, c.responsible_unit, \
-     c.responsible_person, c.measures, c.due_on, (c.escalated <> 0) AS escalated, c.fine_fen, \
+     c.responsible_person, c.measures, c.due_on, c.escalated, c.fine_fen, \
      c.confiscation_fen, c.recurrence_of, \
      c.opened_at, c.closed_at \
      FROM case_file c JOIN township t ON t.id = c.township_id \
@@ -414,7 +414,7 @@ impl Store {
         let state: CaseState = serde_json::from_str(&state_json)
             .map_err(|e| StoreError::Corrupt(format!("case {id} state: {e}")))?;
         let clues = crate::db::query(
-            "SELECT id, source, description, address, filed_at, (merged <> 0) AS merged, attachments FROM clue WHERE case_id = $1 ORDER BY id",
+            "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE case_id = $1 ORDER BY id",
         )
         .bind(id)
         .fetch_all(self.pool())
@@ -554,7 +554,7 @@ impl Store {
         .bind(next.status.code())
         .bind(next.decision.map(minewatch_core::Decision::code))
         .bind(next.deadline.map(|d| d.to_string()))
-        .bind(i64::from(next.escalated))
+        .bind(next.escalated)
         .bind(next.fine_fen)
         .bind(next.confiscation_fen)
         .bind(next_json)
@@ -619,7 +619,7 @@ impl Store {
         let policy = self.policy();
         let cutoff = today - chrono::Duration::days(policy.escalate_after_days);
         let rows = crate::db::query(format!(
-            "SELECT id, county_id, due_on FROM case_file WHERE status IN {} AND escalated = 0 AND due_on < $1 ORDER BY id",
+            "SELECT id, county_id, due_on FROM case_file WHERE status IN {} AND escalated = FALSE AND due_on < $1 ORDER BY id",
             open_statuses()
         ))
         .bind(cutoff.to_string())

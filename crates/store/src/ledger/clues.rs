@@ -396,7 +396,7 @@ impl Store {
         .bind(actor.user_id)
         .bind(at.clone())
         .bind(case_id)
-        .bind(i64::from(merged))
+        .bind(merged)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -497,8 +497,8 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| StoreError::not_found("clue", clue_id))?;
-        let merged: i64 = row.try_get("merged")?;
-        if merged == 0 {
+        let merged: bool = row.try_get("merged")?;
+        if !merged {
             return Err(StoreError::invalid(
                 "clue",
                 "this clue opened its case; there is no merge to undo",
@@ -523,7 +523,7 @@ impl Store {
         let (case_id, case_number) = self
             .open_case_tx(&mut tx, actor, &fields, now, None)
             .await?;
-        crate::db::query("UPDATE clue SET case_id = $1, merged = 0 WHERE id = $2")
+        crate::db::query("UPDATE clue SET case_id = $1, merged = FALSE WHERE id = $2")
             .bind(case_id)
             .bind(clue_id)
             .execute(&mut *tx)
@@ -561,7 +561,7 @@ impl Store {
     /// On database failure.
     pub async fn own_clues(&self, actor: &Actor) -> Result<Vec<ClueRow>> {
         let rows = crate::db::query(
-            "SELECT id, source, description, address, filed_at, (merged <> 0) AS merged, attachments FROM clue WHERE filed_by = $1 ORDER BY id DESC LIMIT 200",
+            "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE filed_by = $1 ORDER BY id DESC LIMIT 200",
         )
         .bind(actor.user_id)
         .fetch_all(self.pool())

@@ -482,7 +482,7 @@ impl Store {
         let rows = crate::db::query(
             "SELECT gr.id, v.id AS village_id, t.id AS township_id FROM grid gr \
              JOIN village v ON v.id = gr.village_id JOIN township t ON t.id = v.township_id \
-             JOIN register_feature f ON f.grid_id = gr.id AND f.active = 1 AND f.layer = 'grid' \
+             JOIN register_feature f ON f.grid_id = gr.id AND f.active = TRUE AND f.layer = 'grid' \
              WHERE t.county_id = $1",
         )
         .bind(county_id)

@@ -280,7 +280,7 @@ impl Store {
         let at = stamp(now);
         let mut tx = self.begin_write(&at).await?;
         let retired = crate::db::query(
-            "UPDATE register_feature SET active = 0 WHERE county_id = $1 AND layer = $2 AND active = 1",
+            "UPDATE register_feature SET active = FALSE WHERE county_id = $1 AND layer = $2 AND active = TRUE",
         )
         .bind(actor.county_id)
         .bind(layer.code())
@@ -317,7 +317,7 @@ impl Store {
             .bind(r.kind.clone())
             .bind(r.valid_from.map(|d| d.to_string()))
             .bind(r.valid_to.map(|d| d.to_string()))
-            .bind(i64::from(r.withdrawn))
+            .bind(r.withdrawn)
             .bind(r.grid_id)
             .bind(r.attributes.clone())
             .bind(to_geojson(&geo::Geometry::MultiPolygon(r.shape.clone())))
@@ -404,7 +404,7 @@ impl Store {
     pub async fn register_imports(&self, county_id: i64) -> Result<Vec<RegisterImportRow>> {
         let rows = crate::db::query(
             "SELECT i.id, i.layer, i.source_file, i.crs, i.encoding, i.features, i.imported_at, u.display_name, \
-             (SELECT COUNT(*) FROM register_feature f WHERE f.import_id = i.id AND f.active = 1) AS active \
+             (SELECT COUNT(*) FROM register_feature f WHERE f.import_id = i.id AND f.active = TRUE) AS active \
              FROM register_import i JOIN app_user u ON u.id = i.imported_by WHERE i.county_id = $1 ORDER BY i.id DESC",
         )
         .bind(county_id)
@@ -455,7 +455,7 @@ impl Store {
         let (x0, y0, x1, y1) = frame.unwrap_or((-180.0, -90.0, 180.0, 90.0));
         let rows = crate::db::query(
             "SELECT id, layer, external_id, name, kind, valid_from, valid_to, withdrawn, grid_id, attributes, geometry, area_m2 \
-             FROM register_feature WHERE county_id = $1 AND active = 1 AND ($2 IS NULL OR layer = $2) \
+             FROM register_feature WHERE county_id = $1 AND active = TRUE AND ($2 IS NULL OR layer = $2) \
              AND max_lon >= $3 AND min_lon <= $4 AND max_lat >= $5 AND min_lat <= $6 ORDER BY id",
         )
         .bind(county_id)
@@ -478,7 +478,7 @@ impl Store {
                     kind: r.try_get("kind")?,
                     valid_from: r.try_get("valid_from")?,
                     valid_to: r.try_get("valid_to")?,
-                    withdrawn: r.try_get::<i64, _>("withdrawn")? != 0,
+                    withdrawn: r.try_get("withdrawn")?,
                     grid_id: r.try_get("grid_id")?,
                     attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?)
                         .unwrap_or_default(),
@@ -561,7 +561,7 @@ where
     let rows = crate::db::query(
         "SELECT f.grid_id, f.geometry, v.id AS village_id, v.township_id FROM register_feature f \
          JOIN grid gr ON gr.id = f.grid_id JOIN village v ON v.id = gr.village_id \
-         WHERE f.county_id = $1 AND f.layer = 'grid' AND f.active = 1 \
+         WHERE f.county_id = $1 AND f.layer = 'grid' AND f.active = TRUE \
          AND f.min_lon <= $2 AND f.max_lon >= $2 AND f.min_lat <= $3 AND f.max_lat >= $3 ORDER BY f.id",
     )
     .bind(county_id)

@@ -509,7 +509,7 @@ impl Store {
     async fn latest_evidence(&self, county_id: i64) -> Result<Vec<Evidence>> {
         let rows = crate::db::query(
             "SELECT p.id, p.patch_no, p.class, p.later_date, p.geometry, v.id AS vid, v.determination, v.reason, v.photos, v.review, v.filed_by, \
-             CAST(CASE WHEN v.id = (SELECT MAX(v2.id) FROM patch_verification v2 WHERE v2.patch_id = p.id) THEN 1 ELSE 0 END AS BIGINT) AS is_current \
+             (v.id = (SELECT MAX(v2.id) FROM patch_verification v2 WHERE v2.patch_id = p.id)) AS is_current \
              FROM patch p JOIN patch_verification v ON v.patch_id = p.id \
              WHERE p.county_id = $1 ORDER BY p.id, v.id",
         )
@@ -522,7 +522,7 @@ impl Store {
                 let photos: String = r.try_get("photos")?;
                 Ok(Evidence {
                     verification_id: r.try_get("vid")?,
-                    current: r.try_get::<i64, _>("is_current")? == 1,
+                    current: r.try_get("is_current")?,
                     filed_by: r.try_get("filed_by")?,
                     patch_id: r.try_get("id")?,
                     patch_no: r.try_get("patch_no")?,

@@ -158,8 +158,8 @@ impl Store {
         for r in &rows {
             let e = per_grid.entry(r.try_get("grid_id")?).or_default();
             e.0 += 1;
-            e.1 += r.try_get::<i64, _>("late")?;
-            let nothing = r.try_get::<i64, _>("nothing_found")?;
+            e.1 += i64::from(r.try_get::<bool, _>("late")?);
+            let nothing = i64::from(r.try_get::<bool, _>("nothing_found")?);
             e.2 += nothing;
             e.3 += 1 - nothing;
         }

@@ -167,7 +167,7 @@ impl Store {
         .bind(settings.near_m)
         .bind(actor.user_id)
         .bind(at.clone())
-        .bind(i64::from(settings.proxy_signing))
+        .bind(settings.proxy_signing)
         .execute(&mut *tx)
         .await?;
         append(
@@ -226,7 +226,7 @@ pub(crate) async fn duty_settings_in(
         lookback_days: u32::try_from(r.try_get::<i64, _>("lookback_days")?)
             .map_err(|_| corrupt("lookback_days"))?,
         near_m: r.try_get("near_m")?,
-        proxy_signing: r.try_get::<i64, _>("proxy_signing")? != 0,
+        proxy_signing: r.try_get("proxy_signing")?,
     })
 }
 

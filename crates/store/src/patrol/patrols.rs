@@ -236,7 +236,7 @@ fn row_to_patrol(r: &crate::db::Row) -> Result<PatrolRow> {
             signed_by: r.try_get(by)?,
             signed_at: r.try_get(at)?,
             proxy: match proxy {
-                Some(col) => r.try_get::<i64, _>(col)? != 0,
+                Some(col) => r.try_get(col)?,
                 None => false,
             },
         })
@@ -249,7 +249,7 @@ fn row_to_patrol(r: &crate::db::Row) -> Result<PatrolRow> {
         village_id: r.try_get("village_id")?,
         village: r.try_get("village")?,
         patrolled_on: r.try_get("patrolled_on")?,
-        night: r.try_get::<i64, _>("night")? != 0,
+        night: r.try_get("night")?,
         address: r.try_get("address")?,
         situation: r.try_get("situation")?,
         hazards: r.try_get("hazards")?,
@@ -399,7 +399,7 @@ impl Store {
         .bind(township_id)
         .bind(p.village_id)
         .bind(p.patrolled_on.to_string())
-        .bind(i64::from(p.night))
+        .bind(p.night)
         .bind(p.address.trim().to_string())
         .bind(p.situation.trim().to_string())
         .bind(p.hazards.trim().to_string())
@@ -612,7 +612,7 @@ impl Store {
         };
         if let (true, Some(column)) = (proxy, proxy_column) {
             crate::db::query(format!(
-                "UPDATE patrol_record SET {column} = 1 WHERE id = $1"
+                "UPDATE patrol_record SET {column} = TRUE WHERE id = $1"
             ))
             .bind(id)
             .execute(&mut *tx)

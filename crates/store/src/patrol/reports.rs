@@ -149,10 +149,10 @@ fn row_to_report(r: &crate::db::Row) -> Result<ZeroReportRow> {
         id: r.try_get("id")?,
         grid_id: r.try_get("grid_id")?,
         report_date: super::parse_day("report_date", &date)?,
-        nothing_found: r.try_get::<i64, _>("nothing_found")? != 0,
+        nothing_found: r.try_get("nothing_found")?,
         note: r.try_get("note")?,
         clue_ids: id_list(&r.try_get::<String, _>("clue_ids")?),
-        late: r.try_get::<i64, _>("late")? != 0,
+        late: r.try_get("late")?,
         filed_by: r.try_get("filed_by")?,
         filed_at: r.try_get("filed_at")?,
     })
@@ -180,10 +180,10 @@ pub(crate) async fn insert_report_tx(
     .bind(grid.village_id)
     .bind(grid.grid_id)
     .bind(date.to_string())
-    .bind(i64::from(nothing_found))
+    .bind(nothing_found)
     .bind(note.to_string())
     .bind(clue.map(|c| c.clue_id.to_string()).unwrap_or_default())
-    .bind(i64::from(late))
+    .bind(late)
     .bind(actor.user_id)
     .bind(at.to_string())
     .fetch_one(&mut *conn)
@@ -316,10 +316,10 @@ impl Store {
         };
         let report_id = match (existing, body) {
             (Some(r), ReportBody::NothingFound { .. }) => {
-                let nothing: i64 = r.try_get("nothing_found")?;
+                let nothing: bool = r.try_get("nothing_found")?;
                 return Err(StoreError::invalid(
                     "date",
-                    if nothing != 0 {
+                    if nothing {
                         format!("{} already reported {date}", grid.grid)
                     } else {
                         format!("{} reported findings on {date}", grid.grid)
@@ -332,7 +332,7 @@ impl Store {
                 ids.extend(outcome_clue.as_ref().map(|c| c.clue_id.0));
                 // A finding later the same day overrides the morning's "nothing found".
                 crate::db::query(
-                    "UPDATE zero_report SET nothing_found = 0, clue_ids = $1 WHERE id = $2",
+                    "UPDATE zero_report SET nothing_found = FALSE, clue_ids = $1 WHERE id = $2",
                 )
                 .bind(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
                 .bind(id)

@@ -334,7 +334,7 @@ fn parse_day(text: &str) -> Option<NaiveDate> {
 }
 
 const TIP_SELECT: &str = "SELECT t.id, t.tracking_code, t.channel, op.display_name AS operator, t.received_at, t.accept_by, t.accepted_at, \
-     t.verify_by, t.answer_by, t.answered_at, t.answer, (t.has_identity <> 0) AS has_identity, c.id AS case_id, c.number AS case_number, c.status AS case_status, \
+     t.verify_by, t.answer_by, t.answered_at, t.answer, t.has_identity, c.id AS case_id, c.number AS case_number, c.status AS case_status, \
      tw.name AS township, COALESCE(v.name, '') AS village, cl.description \
      FROM tip t JOIN clue cl ON cl.id = t.clue_id JOIN case_file c ON c.id = cl.case_id JOIN township tw ON tw.id = c.township_id \
      LEFT JOIN village v ON v.id = c.village_id LEFT JOIN app_user op ON op.id = t.operator_user_id \
@@ -395,7 +395,7 @@ impl Store {
         // Made on the first tip; two first tips at once both insert, one of them wins.
         crate::db::query(
             "INSERT INTO app_user (county_id, username, display_name, password_hash, role, active, created_at) \
-             VALUES ($1, $2, $3, '!', $4, 0, $5) ON CONFLICT (username) DO NOTHING",
+             VALUES ($1, $2, $3, '!', $4, FALSE, $5) ON CONFLICT (username) DO NOTHING",
         )
         .bind(county_id)
         .bind(username.clone())
@@ -587,7 +587,7 @@ impl Store {
         .bind(content)
         .bind(at.clone())
         .bind(accept_by.to_string())
-        .bind(i64::from(has_identity))
+        .bind(has_identity)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;

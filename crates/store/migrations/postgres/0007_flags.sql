@@ -1,0 +1,15 @@
+-- Flags become booleans (they were BIGINT 0/1). SQLite has no boolean type and keeps
+-- INTEGER 0/1 (its 0007 is empty); sqlx reads both as bool, and TRUE/FALSE are the same
+-- literals on both engines.
+ALTER TABLE app_user ALTER COLUMN active DROP DEFAULT, ALTER COLUMN active TYPE BOOLEAN USING active <> 0, ALTER COLUMN active SET DEFAULT TRUE;
+ALTER TABLE case_file ALTER COLUMN escalated DROP DEFAULT, ALTER COLUMN escalated TYPE BOOLEAN USING escalated <> 0, ALTER COLUMN escalated SET DEFAULT FALSE;
+ALTER TABLE clue ALTER COLUMN merged DROP DEFAULT, ALTER COLUMN merged TYPE BOOLEAN USING merged <> 0, ALTER COLUMN merged SET DEFAULT FALSE;
+ALTER TABLE register_feature ALTER COLUMN withdrawn DROP DEFAULT, ALTER COLUMN withdrawn TYPE BOOLEAN USING withdrawn <> 0, ALTER COLUMN withdrawn SET DEFAULT FALSE;
+ALTER TABLE register_feature ALTER COLUMN active DROP DEFAULT, ALTER COLUMN active TYPE BOOLEAN USING active <> 0, ALTER COLUMN active SET DEFAULT TRUE;
+ALTER TABLE zero_report ALTER COLUMN nothing_found TYPE BOOLEAN USING nothing_found <> 0;
+ALTER TABLE zero_report ALTER COLUMN late DROP DEFAULT, ALTER COLUMN late TYPE BOOLEAN USING late <> 0, ALTER COLUMN late SET DEFAULT FALSE;
+ALTER TABLE patrol_record ALTER COLUMN night DROP DEFAULT, ALTER COLUMN night TYPE BOOLEAN USING night <> 0, ALTER COLUMN night SET DEFAULT FALSE;
+ALTER TABLE patrol_record ALTER COLUMN head_proxy DROP DEFAULT, ALTER COLUMN head_proxy TYPE BOOLEAN USING head_proxy <> 0, ALTER COLUMN head_proxy SET DEFAULT FALSE;
+ALTER TABLE patrol_record ALTER COLUMN cadre_proxy DROP DEFAULT, ALTER COLUMN cadre_proxy TYPE BOOLEAN USING cadre_proxy <> 0, ALTER COLUMN cadre_proxy SET DEFAULT FALSE;
+ALTER TABLE tip ALTER COLUMN has_identity DROP DEFAULT, ALTER COLUMN has_identity TYPE BOOLEAN USING has_identity <> 0, ALTER COLUMN has_identity SET DEFAULT FALSE;
+ALTER TABLE duty_setting ALTER COLUMN proxy_signing DROP DEFAULT, ALTER COLUMN proxy_signing TYPE BOOLEAN USING proxy_signing <> 0, ALTER COLUMN proxy_signing SET DEFAULT FALSE;
