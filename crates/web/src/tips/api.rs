@@ -151,13 +151,13 @@ async fn submit(
         source_hash: String::new(),
         call_at: t.call_at,
     };
-    let from = super::public::Sender {
+    let from = super::intake::Sender {
         address: client,
         device,
         operator: operator.as_ref(),
     };
     let receipt =
-        super::public::take_tip(&state, &desk, t.county.as_deref(), &from, tip, photos).await?;
+        super::intake::take_tip(&state, &desk, t.county.as_deref(), &from, tip, photos).await?;
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 
@@ -184,7 +184,7 @@ async fn track(
     ApiJson(t): ApiJson<TrackBody>,
 ) -> ApiResult<Json<TipProgress>> {
     desk.admit_lookup(client)
-        .map_err(super::public::refusal_error)?;
+        .map_err(super::intake::refusal_error)?;
     Ok(Json(state.store.tip_progress(&t.code, &t.secret).await?))
 }
 

@@ -4,6 +4,7 @@
 
 pub(crate) mod api;
 pub mod desk;
+pub(crate) mod intake;
 pub(crate) mod pages;
 pub(crate) mod public;
 pub(crate) mod rewards;
