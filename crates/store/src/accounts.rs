@@ -38,9 +38,9 @@ pub struct TokenRow {
     pub token_id: String,
     pub username: String,
     pub label: String,
-    pub created_at: String,
-    pub expires_at: String,
-    pub revoked_at: Option<String>,
+    pub created_at: crate::Stamp,
+    pub expires_at: crate::Stamp,
+    pub revoked_at: Option<crate::Stamp>,
 }
 
 impl TokenRow {
@@ -412,14 +412,14 @@ const TOKEN_SELECT: &str = "SELECT t.token_id, u.username, t.label, t.created_at
      FROM api_token t JOIN app_user u ON u.id = t.user_id";
 
 fn token_from_row(r: &crate::db::Row) -> Result<TokenRow> {
-    let created_at: String = r.try_get("created_at")?;
-    let expires_at: Option<String> = r.try_get("expires_at")?;
+    let created_at: crate::Stamp = r.try_get("created_at")?;
+    let expires_at: Option<crate::Stamp> = r.try_get("expires_at")?;
     let expiry = token_expiry(&created_at, expires_at.as_deref());
     Ok(TokenRow {
         token_id: r.try_get("token_id")?,
         username: r.try_get("username")?,
         label: r.try_get("label")?,
-        expires_at: expiry.map(stamp).unwrap_or_default(),
+        expires_at: expiry.map_or_else(|| created_at.clone(), stamp),
         created_at,
         revoked_at: r.try_get("revoked_at")?,
     })
@@ -427,7 +427,7 @@ fn token_from_row(r: &crate::db::Row) -> Result<TokenRow> {
 
 async fn account_event(
     tx: &mut crate::db::Tx,
-    at: &str,
+    at: &crate::Stamp,
     by: Option<&Actor>,
     county_id: i64,
     kind: &str,

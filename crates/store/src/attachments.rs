@@ -794,7 +794,7 @@ impl Store {
                 let name: String = u.try_get("username")?;
                 from_public &= name.starts_with("__public_");
                 if uploader.map_or(i == 0, |w| w == user) {
-                    let at: Option<String> = u.try_get("device_taken_at")?;
+                    let at: Option<crate::Stamp> = u.try_get("device_taken_at")?;
                     let c = Capture {
                         taken_at: at.as_deref().and_then(crate::ledger::events::parse_stamp),
                         lon: u.try_get("device_lon")?,

@@ -134,6 +134,7 @@ pub(crate) enum Value {
     F64(Option<f64>),
     Text(Option<String>),
     Bytes(Option<Vec<u8>>),
+    Stamp(Option<crate::Stamp>),
 }
 
 macro_rules! value_from {
@@ -315,6 +316,7 @@ impl Query<'_> {
         Option<f64>: sqlx::Encode<'a, DB> + Type<DB>,
         Option<String>: sqlx::Encode<'a, DB> + Type<DB>,
         Option<Vec<u8>>: sqlx::Encode<'a, DB> + Type<DB>,
+        Option<crate::Stamp>: sqlx::Encode<'a, DB> + Type<DB>,
     {
         let mut args = <DB as sqlx::Database>::Arguments::<'a>::default();
         for v in &self.values {
@@ -324,6 +326,7 @@ impl Query<'_> {
                 Value::F64(x) => args.add(*x),
                 Value::Text(x) => args.add(x.clone()),
                 Value::Bytes(x) => args.add(x.clone()),
+                Value::Stamp(x) => args.add(x.clone()),
             }
             .map_err(encode)?;
         }

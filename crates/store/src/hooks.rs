@@ -18,7 +18,7 @@ pub(crate) struct Step<'a> {
     pub closed: bool,
     pub now: DateTime<Utc>,
     /// `now` as stored.
-    pub at: &'a str,
+    pub at: &'a crate::Stamp,
 }
 
 pub(crate) type Tx = crate::db::Tx;

@@ -31,7 +31,7 @@ pub struct LeadReport {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LeadTrack {
     pub track_id: i64,
-    pub started_at: String,
+    pub started_at: crate::Stamp,
     pub user: String,
     pub distance_m: f64,
 }
@@ -65,14 +65,14 @@ pub struct LeadRow {
     /// Read from the stored JSON by [`row_to_lead`].
     #[sqlx(skip)]
     pub evidence: LeadEvidence,
-    pub raised_at: String,
+    pub raised_at: crate::Stamp,
     pub answer: String,
     pub answered_by: Option<String>,
-    pub answered_at: Option<String>,
+    pub answered_at: Option<crate::Stamp>,
     pub conclusion: String,
     pub conclusion_note: String,
     pub concluded_by: Option<String>,
-    pub concluded_at: Option<String>,
+    pub concluded_at: Option<crate::Stamp>,
 }
 
 /// How the inspectors conclude a lead.
@@ -140,7 +140,7 @@ pub(crate) async fn raise_tx(
     county_id: i64,
     case_id: crate::CaseId,
     now: DateTime<Utc>,
-    at: &str,
+    at: &crate::Stamp,
 ) -> Result<Vec<i64>> {
     let case = crate::db::query(
         "SELECT number, source, problem_kind, lon, lat, village_id, opened_at FROM case_file WHERE id = $1 AND county_id = $2",
@@ -178,14 +178,14 @@ pub(crate) async fn raise_tx(
         Some(p) => (Some(p.try_get("patch_no")?), p.try_get("later_date")?),
         None => (None, None),
     };
-    let observed: Option<String> = crate::db::query(
+    let observed: Option<crate::Stamp> = crate::db::query(
         "SELECT MIN(COALESCE(observed_at, filed_at)) AS t FROM clue WHERE case_id = $1",
     )
     .bind(case_id)
     .fetch_one(&mut *conn)
     .await?
     .try_get("t")?;
-    let opened: String = case.try_get("opened_at")?;
+    let opened: crate::Stamp = case.try_get("opened_at")?;
     let stamp_day = |s: &str| {
         DateTime::parse_from_rfc3339(s)
             .ok()
@@ -309,7 +309,7 @@ pub(crate) async fn raise_tx(
         .bind(gv)
         .bind(discovered.to_string())
         .bind(evidence_json.clone())
-        .bind(at.to_string())
+        .bind(at)
         .fetch_optional(&mut *conn)
         .await?;
         let Some(row) = inserted else { continue };
@@ -510,7 +510,7 @@ async fn log_lead(
     case_id: crate::CaseId,
     kind: &str,
     payload: serde_json::Value,
-    at: &str,
+    at: &crate::Stamp,
 ) -> Result<()> {
     append(
         conn,

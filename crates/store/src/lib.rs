@@ -32,6 +32,7 @@ mod patrol;
 pub mod photo;
 mod secrets;
 mod sql;
+mod stamp;
 mod tips;
 mod users;
 
@@ -75,6 +76,7 @@ pub use patrol::reports::{
     ZeroReportRow,
 };
 pub use patrol::tracks::{MAX_TRACK_POINTS, NewTrack, TrackRow};
+pub use stamp::Stamp;
 pub use tips::rewards::{RewardRow, RewardRule, RewardTotals};
 pub use tips::{
     DUPLICATE_HOURS, MAX_TIP_CHARS, MAX_TIP_PHOTOS, NewTip, TipChannel, TipLapse, TipPolicy,

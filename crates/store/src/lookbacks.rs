@@ -18,7 +18,7 @@ pub struct LookBackRow {
     pub due_on: String,
     /// "schedule" or "random".
     pub drawn: String,
-    pub done_at: Option<String>,
+    pub done_at: Option<crate::Stamp>,
     pub recurrence: bool,
     pub overdue: bool,
 }
@@ -58,7 +58,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let due: String = r.try_get("due_on")?;
-                let done: Option<String> = r.try_get("done_at")?;
+                let done: Option<crate::Stamp> = r.try_get("done_at")?;
                 let overdue = done.is_none()
                     && NaiveDate::parse_from_str(&due, "%Y-%m-%d").is_ok_and(|d| d < today);
                 Ok(LookBackRow {
@@ -154,7 +154,7 @@ pub(crate) fn on_case_step<'a>(
                 "UPDATE look_back SET done_at = $1, recurrence = $2, note = $3 WHERE id = \
                  (SELECT id FROM look_back WHERE case_id = $4 AND done_at IS NULL ORDER BY due_on, id LIMIT 1)",
             )
-            .bind(step.at.to_string())
+            .bind(step.at)
             .bind(i64::from(*recurrence))
             .bind(note.clone())
             .bind(step.case_id)

@@ -233,10 +233,11 @@ impl Store {
         .fetch_optional(self.pool())
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let revoked: Option<String> = r.try_get("revoked_at")?;
+        let revoked: Option<crate::Stamp> = r.try_get("revoked_at")?;
         let expires = crate::accounts::token_expiry(
-            &r.try_get::<String, _>("created_at")?,
-            r.try_get::<Option<String>, _>("expires_at")?.as_deref(),
+            &r.try_get::<crate::Stamp, _>("created_at")?,
+            r.try_get::<Option<crate::Stamp>, _>("expires_at")?
+                .as_deref(),
         );
         if revoked.is_some() || expires.is_none_or(|e| e <= now) {
             return Ok(None);

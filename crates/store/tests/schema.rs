@@ -20,6 +20,8 @@ fn class(engine_type: &str) -> String {
         // SQLite has no boolean type: its flags are INTEGER 0/1, PostgreSQL's are BOOLEAN
         // (migration 7); sqlx reads both as bool.
         "boolean" => "integer".into(),
+        // Nor a time type: moments are RFC 3339 UTC text there, TIMESTAMPTZ here (migration 8).
+        "timestamp with time zone" => "text".into(),
         "real" | "double precision" => "float".into(),
         "text" => "text".into(),
         "blob" | "bytea" => "bytes".into(),

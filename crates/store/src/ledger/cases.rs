@@ -90,8 +90,8 @@ pub struct CaseRow {
     pub fine_fen: i64,
     pub confiscation_fen: i64,
     pub recurrence_of: Option<i64>,
-    pub opened_at: String,
-    pub closed_at: Option<String>,
+    pub opened_at: crate::Stamp,
+    pub closed_at: Option<crate::Stamp>,
 }
 
 /// One entry of a case's timeline.
@@ -114,7 +114,7 @@ pub struct CaseDetail {
     pub state: CaseState,
     pub clues: Vec<ClueRow>,
     pub events: Vec<EventView>,
-    pub look_backs: Vec<(String, Option<String>)>,
+    pub look_backs: Vec<(String, Option<crate::Stamp>)>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

@@ -25,7 +25,7 @@ pub struct NewClue {
     pub lat: Option<f64>,
     /// When the problem was seen (RFC 3339), if known.
     #[serde(default)]
-    pub observed_at: Option<String>,
+    pub observed_at: Option<crate::Stamp>,
     pub description: String,
     pub problem_kind: ProblemKind,
     #[serde(default = "general")]
@@ -61,7 +61,7 @@ pub struct ClueRow {
     pub source: String,
     pub description: String,
     pub address: String,
-    pub filed_at: String,
+    pub filed_at: crate::Stamp,
     pub merged: bool,
     /// Split from the stored comma list by [`clue_row`].
     #[sqlx(skip)]
@@ -272,10 +272,10 @@ impl Store {
         clue: &NewClue,
         point: Option<LonLat>,
         now: DateTime<Utc>,
-        at: &str,
+        at: &crate::Stamp,
     ) -> Result<ClueOutcome> {
         let policy = self.policy();
-        let at = at.to_string();
+        let at = at.clone();
 
         let candidates = match (point, clue.village_id) {
             (Some(p), _) => {

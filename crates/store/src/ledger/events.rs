@@ -86,9 +86,9 @@ pub(crate) fn record_from_row(row: &crate::db::Row) -> Result<EventRecord> {
     })
 }
 
-/// Timestamps are stored as RFC 3339 UTC with milliseconds, which sort as text.
-pub(crate) fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// A moment as the store keeps it (see [`crate::Stamp`]).
+pub(crate) fn stamp(at: chrono::DateTime<chrono::Utc>) -> crate::Stamp {
+    crate::Stamp::at(at)
 }
 
 /// Reads back a stored timestamp.

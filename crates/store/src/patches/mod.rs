@@ -75,11 +75,11 @@ pub struct VerificationRow {
     pub note: String,
     pub photos: Vec<String>,
     pub filed_by: String,
-    pub filed_at: String,
+    pub filed_at: crate::Stamp,
     #[schema(value_type = crate::codes::ReviewCode)]
     pub review: String,
     pub review_note: String,
-    pub reviewed_at: Option<String>,
+    pub reviewed_at: Option<crate::Stamp>,
     /// The earlier determination this one corrects, and why.
     pub corrects_id: Option<i64>,
     pub correction_note: String,
@@ -373,7 +373,9 @@ impl Store {
                     address: format!("卫片图斑 {}", p.id),
                     lon: Some(lon),
                     lat: Some(lat),
-                    observed_at: p.later_date.map(|d| format!("{d}T00:00:00Z")),
+                    observed_at: p
+                        .later_date
+                        .and_then(|d| crate::Stamp::parse(&format!("{d}T00:00:00Z"))),
                     description: format!(
                         "{batch_name} 图斑 {}：{}，面积 {:.2} 亩（{:.0} m²）",
                         p.id,
@@ -563,7 +565,10 @@ impl Store {
     ///
     /// # Errors
     /// Database errors.
-    pub async fn patch_batches(&self, county_id: i64) -> Result<Vec<(i64, String, i64, String)>> {
+    pub async fn patch_batches(
+        &self,
+        county_id: i64,
+    ) -> Result<Vec<(i64, String, i64, crate::Stamp)>> {
         let rows = crate::db::query(
             "SELECT id, name, patches, imported_at FROM patch_batch WHERE county_id = $1 ORDER BY id DESC",
         )

@@ -87,7 +87,7 @@ pub struct RegisterImportRow {
     pub features: i64,
     /// Whether its features are the layer's current ones.
     pub active: bool,
-    pub imported_at: String,
+    pub imported_at: crate::Stamp,
     pub imported_by: String,
 }
 

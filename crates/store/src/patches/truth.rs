@@ -580,7 +580,7 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         {
-            let at: Option<String> = c.try_get("device_taken_at")?;
+            let at: Option<crate::Stamp> = c.try_get("device_taken_at")?;
             captures.insert(
                 c.try_get::<i64, _>("user_id")?,
                 crate::Capture {

@@ -125,7 +125,7 @@ impl PatrolStep {
 pub struct Signature {
     pub name: String,
     pub signed_by: Option<String>,
-    pub signed_at: Option<String>,
+    pub signed_at: Option<crate::Stamp>,
     /// Signed from another account than the named person's own (代签, where the county
     /// allows it): shown as "代签：signed_by 代 name", never as the person's signature.
     pub proxy: bool,
@@ -187,7 +187,7 @@ pub struct PatrolRow {
     pub cadre: Signature,
     pub confirmed: Signature,
     pub created_by: String,
-    pub created_at: String,
+    pub created_at: crate::Stamp,
 }
 
 impl PatrolRow {

@@ -53,7 +53,7 @@ pub struct ZeroReportRow {
     pub clue_ids: Vec<i64>,
     pub late: bool,
     pub filed_by: String,
-    pub filed_at: String,
+    pub filed_at: crate::Stamp,
 }
 
 /// One grid's day on the board.
@@ -169,7 +169,7 @@ pub(crate) async fn insert_report_tx(
     note: &str,
     clue: Option<&ClueOutcome>,
     late: bool,
-    at: &str,
+    at: &crate::Stamp,
 ) -> Result<i64> {
     let id: i64 = crate::db::query(
         "INSERT INTO zero_report (county_id, township_id, village_id, grid_id, report_date, nothing_found, note, clue_ids, late, filed_by, filed_at) \
@@ -185,7 +185,7 @@ pub(crate) async fn insert_report_tx(
     .bind(clue.map(|c| c.clue_id.to_string()).unwrap_or_default())
     .bind(late)
     .bind(actor.user_id)
-    .bind(at.to_string())
+    .bind(at)
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
@@ -202,7 +202,7 @@ async fn log_report(
     nothing_found: bool,
     late: bool,
     clue: Option<&ClueOutcome>,
-    at: &str,
+    at: &crate::Stamp,
 ) -> Result<()> {
     append(
         conn,

@@ -109,14 +109,14 @@ pub struct TipReceipt {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TipStep {
     pub code: &'static str,
-    pub done_at: Option<String>,
+    pub done_at: Option<crate::Stamp>,
 }
 
 /// All the tipster may see: the steps, the answer, the reward — not the case.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TipProgress {
     pub tracking_code: String,
-    pub received_at: String,
+    pub received_at: crate::Stamp,
     pub steps: Vec<TipStep>,
     /// "founded", "unfounded" or none yet.
     pub finding: Option<&'static str>,
@@ -133,12 +133,12 @@ pub struct TipRow {
     #[schema(value_type = TipChannel)]
     pub channel: String,
     pub operator: Option<String>,
-    pub received_at: String,
+    pub received_at: crate::Stamp,
     pub accept_by: String,
-    pub accepted_at: Option<String>,
+    pub accepted_at: Option<crate::Stamp>,
     pub verify_by: Option<String>,
     pub answer_by: Option<String>,
-    pub answered_at: Option<String>,
+    pub answered_at: Option<crate::Stamp>,
     pub answer: String,
     pub case_id: crate::CaseId,
     pub case_number: String,
@@ -170,7 +170,7 @@ pub struct TipLapse {
     pub kind: &'static str,
     pub due_on: String,
     /// When it was finally done, if it was.
-    pub done_at: Option<String>,
+    pub done_at: Option<crate::Stamp>,
 }
 
 impl TipLapse {
@@ -229,7 +229,12 @@ fn sha256_hex(text: &str) -> String {
 }
 
 /// Refuses a tip whose content was received since `since` (a double send, a resent form).
-async fn refuse_duplicate<E>(conn: E, county_id: i64, content: &str, since: &str) -> Result<()>
+async fn refuse_duplicate<E>(
+    conn: E,
+    county_id: i64,
+    content: &str,
+    since: &crate::Stamp,
+) -> Result<()>
 where
     E: crate::db::Executor,
 {
@@ -238,7 +243,7 @@ where
     )
     .bind(county_id)
     .bind(content.to_string())
-    .bind(since.to_string())
+    .bind(since)
     .fetch_scalar(conn).await?;
     if dup > 0 {
         return Err(StoreError::invalid(
@@ -674,8 +679,8 @@ impl Store {
             _ => Some("founded"),
         };
         let amount: Option<i64> = r.try_get("amount_fen")?;
-        let approved: Option<String> = r.try_get("approved_at")?;
-        let paid: Option<String> = r.try_get("paid_at")?;
+        let approved: Option<crate::Stamp> = r.try_get("approved_at")?;
+        let paid: Option<crate::Stamp> = r.try_get("paid_at")?;
         let reward_status = match (amount, &approved, &paid) {
             (None, _, _) => None,
             (Some(_), _, Some(_)) => Some("paid"),
@@ -1031,7 +1036,10 @@ impl Store {
     ///
     /// # Errors
     /// `Forbidden` for other roles.
-    pub async fn tipster_views(&self, actor: &Actor) -> Result<Vec<(i64, String, String, String)>> {
+    pub async fn tipster_views(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<(i64, String, crate::Stamp, String)>> {
         if !may(actor.role, Right::ReadIdentityLog) {
             return Err(StoreError::Forbidden(Right::ReadIdentityLog.refusal()));
         }
@@ -1068,7 +1076,7 @@ impl Store {
             let mut push = |kind: &'static str,
                             by: Option<&str>,
                             done: Option<NaiveDate>,
-                            done_at: Option<String>,
+                            done_at: Option<crate::Stamp>,
                             open: bool| {
                 let Some(due) = by.and_then(parse_day) else {
                     return;

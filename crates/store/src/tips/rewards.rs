@@ -73,8 +73,8 @@ pub struct RewardRow {
     pub basis: String,
     /// "due" (confirmed, not approved), "approved" or "paid".
     pub status: &'static str,
-    pub approved_at: Option<String>,
-    pub paid_at: Option<String>,
+    pub approved_at: Option<crate::Stamp>,
+    pub paid_at: Option<crate::Stamp>,
     pub payment_ref: String,
 }
 
@@ -197,8 +197,8 @@ impl Store {
                 let rule = ProblemKind::from_code(&kind)
                     .and_then(|k| rules.iter().find(|x| x.problem_kind == k).copied())
                     .ok_or_else(|| StoreError::Corrupt(format!("problem kind {kind}")))?;
-                let approved_at: Option<String> = r.try_get("approved_at")?;
-                let paid_at: Option<String> = r.try_get("paid_at")?;
+                let approved_at: Option<crate::Stamp> = r.try_get("approved_at")?;
+                let paid_at: Option<crate::Stamp> = r.try_get("paid_at")?;
                 Ok(RewardRow {
                     tip_id: r.try_get("id")?,
                     tracking_code: r.try_get("tracking_code")?,

@@ -124,10 +124,7 @@ fn clue_from_fields(f: &Fields, attachments: Vec<String>) -> Result<NewClue, Web
                     WebError::field("observed_at", "时间格式有误", "not a date and time")
                 })?;
             let utc = local - chrono::Duration::hours(8);
-            Some(
-                utc.and_utc()
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            )
+            Some(minewatch_store::Stamp::at(utc.and_utc()))
         }
     };
     Ok(NewClue {

@@ -1,4 +1,6 @@
-//! The real server on a free port over a temporary SQLite database with the demo county.
+//! The real server on a free port over a temporary database with the demo county: SQLite, or
+//! a fresh PostgreSQL database of `MINEWATCH_TEST_PG` when `MINEWATCH_WEB_TEST_ENGINE` is
+//! `postgres` (scripts/test runs the server tests both ways).
 #![allow(dead_code, reason = "each test file uses its own part")]
 
 use chrono::TimeZone;
@@ -31,7 +33,12 @@ pub async fn start() -> Server {
 /// The server, reading `X-Forwarded-For` from these proxies.
 pub async fn start_with(trusted_proxies: Vec<ipnet::IpNet>) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut cfg = StoreConfig::new(dir.path().join("mw.db").to_string_lossy().into_owned());
+    let location = if std::env::var("MINEWATCH_WEB_TEST_ENGINE").as_deref() == Ok("postgres") {
+        fresh_postgres().await
+    } else {
+        dir.path().join("mw.db").to_string_lossy().into_owned()
+    };
+    let mut cfg = StoreConfig::new(location);
     cfg.blob_dir = Some(dir.path().join("blobs"));
     let store = Store::open(cfg).await.expect("store");
     let now = chrono::Utc
@@ -61,6 +68,24 @@ pub async fn start_with(trusted_proxies: Vec<ipnet::IpNet>) -> Server {
         _dir: dir,
         shutdown: Some(tx),
     }
+}
+
+/// A new, empty database on the test PostgreSQL server.
+async fn fresh_postgres() -> String {
+    let base = std::env::var("MINEWATCH_TEST_PG").expect(
+        "MINEWATCH_TEST_PG is not set: run scripts/test, or scripts/pg-start and export its URL",
+    );
+    let name = format!("mw_web_{}", rand::random::<u64>());
+    let admin = sqlx::PgPool::connect(&base)
+        .await
+        .expect("reach PostgreSQL");
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
+    format!("{prefix}/{name}")
 }
 
 pub fn client() -> reqwest::Client {
