@@ -256,7 +256,7 @@ pub(crate) async fn raise_tx(
                 "SELECT {TRACK_COLUMNS} FROM patrol_track tr JOIN app_user u ON u.id = tr.user_id \
                  WHERE tr.county_id = $1 AND tr.township_id = $2 AND (tr.village_id = $3 OR tr.village_id IS NULL) \
                  AND tr.started_at < $4 AND tr.ended_at >= $5 \
-                 AND tr.min_lon <= $6 AND tr.max_lon >= $7 AND tr.min_lat <= $8 AND tr.max_lat >= $9 ORDER BY tr.started_at"
+                 AND tr.min_lon <= $6 AND tr.max_lon >= $7 AND tr.min_lat <= $8 AND tr.max_lat >= $9 ORDER BY tr.started_at, tr.id"
             ))
             .bind(county_id)
             .bind(gt)

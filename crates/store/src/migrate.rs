@@ -95,28 +95,20 @@ pub(crate) async fn run(store: &Store) -> Result<()> {
 /// Databases made before checksums were kept lack the column.
 async fn add_checksum_column(store: &Store) -> Result<()> {
     let pool = store.pool();
-    match store.backend() {
-        Backend::Postgres => {
-            crate::db::run_script(
-                pool,
-                "ALTER TABLE schema_migration ADD COLUMN IF NOT EXISTS checksum TEXT",
-            )
-            .await?;
-        }
-        Backend::Sqlite => {
-            let has: i64 = crate::db::query(
-                "SELECT COUNT(*) FROM pragma_table_info('schema_migration') WHERE name = 'checksum'",
-            )
-            .fetch_scalar(pool)
-            .await?;
-            if has == 0 {
-                crate::db::run_script(
-                    pool,
-                    "ALTER TABLE schema_migration ADD COLUMN checksum TEXT",
-                )
-                .await?;
-            }
-        }
+    let (has_column, add) = match store.backend() {
+        Backend::Postgres => (
+            "SELECT COUNT(*) FROM information_schema.columns WHERE table_name = 'schema_migration' AND column_name = 'checksum'",
+            // Another server may add it meanwhile.
+            "ALTER TABLE schema_migration ADD COLUMN IF NOT EXISTS checksum TEXT",
+        ),
+        Backend::Sqlite => (
+            "SELECT COUNT(*) FROM pragma_table_info('schema_migration') WHERE name = 'checksum'",
+            "ALTER TABLE schema_migration ADD COLUMN checksum TEXT",
+        ),
+    };
+    let has: i64 = crate::db::query(has_column).fetch_scalar(pool).await?;
+    if has == 0 {
+        crate::db::run_script(pool, add).await?;
     }
     Ok(())
 }

@@ -152,6 +152,22 @@ async fn every_operation_carries_schemas_and_its_real_status_codes() {
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{out}");
+    // A moment that is not RFC 3339 is refused by name, not stored as text.
+    let (status, err) = json_of(
+        office
+            .post(format!("{}/api/v1/clues", s.base))
+            .json(
+                &json!({"source": "tip", "township_id": t1, "village_id": v1, "address": "北沟",
+                          "description": "夜间有车辆进出", "problem_kind": "unlicensed_mining",
+                          "observed_at": "昨晚十点"}),
+            )
+            .send()
+            .await
+            .expect("clue"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["field"], "observed_at");
     for key in ["clue_id", "case_id", "case_number", "merged"] {
         assert!(
             schemas["ClueOutcome"]["properties"][key].is_object(),

@@ -288,7 +288,7 @@ impl Store {
         let rows = crate::db::query(format!(
             "SELECT {TRACK_COLUMNS} FROM patrol_track tr JOIN app_user u ON u.id = tr.user_id \
              WHERE tr.county_id = $1 AND tr.started_at < $3 AND tr.ended_at >= $2 \
-             AND ($4 IS NULL OR tr.township_id = $4) AND ($5 IS NULL OR tr.village_id = $5) ORDER BY tr.started_at"
+             AND ($4 IS NULL OR tr.township_id = $4) AND ($5 IS NULL OR tr.village_id = $5) ORDER BY tr.started_at, tr.id"
         ))
         .bind(actor.county_id)
         .bind(stamp(from))
