@@ -361,25 +361,34 @@ impl Store {
     /// # Errors
     /// `NotFound` when no such attachment was recorded.
     pub async fn attachment(&self, sha256: &str) -> Result<AttachmentMeta> {
-        let row = crate::db::query(
+        #[derive(sqlx::FromRow)]
+        struct Stored {
+            sha256: String,
+            size_bytes: i64,
+            media_type: String,
+            file_name: String,
+            phash: Option<String>,
+            reader_version: Option<i64>,
+            staff_uploads: i64,
+        }
+        let row: Stored = crate::db::query(
             "SELECT a.sha256, a.size_bytes, a.media_type, a.file_name, m.phash, m.reader_version, \
              (SELECT COUNT(*) FROM attachment_upload u JOIN app_user au ON au.id = u.user_id \
               WHERE u.sha256 = a.sha256 AND SUBSTR(au.username, 1, 9) <> '__public_') AS staff_uploads \
              FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 WHERE a.sha256 = $1",
         )
         .bind(sha256.to_string())
-        .fetch_optional(self.pool())
+        .fetch_optional_as(self.pool())
         .await?
         .ok_or_else(|| StoreError::not_found("attachment", sha256))?;
-        let phash: Option<String> = row.try_get("phash")?;
-        let version: Option<i64> = row.try_get("reader_version")?;
         Ok(AttachmentMeta {
-            sha256: row.try_get("sha256")?,
-            size_bytes: row.try_get("size_bytes")?,
-            media_type: row.try_get("media_type")?,
-            file_name: row.try_get("file_name")?,
-            analysed: phash.is_some() && version.unwrap_or(0) >= crate::photo::READER_VERSION,
-            from_public: row.try_get::<i64, _>("staff_uploads")? == 0,
+            analysed: row.phash.is_some()
+                && row.reader_version.unwrap_or(0) >= crate::photo::READER_VERSION,
+            from_public: row.staff_uploads == 0,
+            sha256: row.sha256,
+            size_bytes: row.size_bytes,
+            media_type: row.media_type,
+            file_name: row.file_name,
             fresh: false,
         })
     }
@@ -757,6 +766,34 @@ impl PhotoReading {
     }
 }
 
+/// A stored file with what the reader read from it.
+#[derive(sqlx::FromRow)]
+struct StoredPhoto {
+    sha256: String,
+    file_name: String,
+    media_type: String,
+    taken_at: Option<String>,
+    offset_time: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    width_px: Option<i64>,
+    height_px: Option<i64>,
+    unread: Option<String>,
+    reader_version: Option<i64>,
+}
+
+/// Who uploaded a file, with what their phone said about it.
+#[derive(sqlx::FromRow)]
+struct StoredUpload {
+    sha256: String,
+    user_id: i64,
+    username: String,
+    device_taken_at: Option<crate::Stamp>,
+    device_lon: Option<f64>,
+    device_lat: Option<f64>,
+    device_accuracy_m: Option<f64>,
+}
+
 impl Store {
     /// What was read from each photo (in the order given; unknown hashes left out), with the
     /// capture the phone of `uploader` recorded — or the first uploader's when `None`.
@@ -768,66 +805,79 @@ impl Store {
         shas: &[String],
         uploader: Option<i64>,
     ) -> Result<Vec<PhotoReading>> {
-        let mut out = Vec::new();
+        if shas.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Two reads for all the photos, not two a photo.
+        let of_these = |select: &str, order: &str| {
+            let mut sql = crate::sql::Sql::new(select);
+            for (i, sha) in shas.iter().enumerate() {
+                sql.push(if i == 0 { "" } else { ", " })
+                    .bind_text(sha.as_str());
+            }
+            sql.push(")").push(order);
+            sql
+        };
+        let photos: Vec<StoredPhoto> = of_these(
+            "SELECT a.sha256, a.file_name, a.media_type, m.taken_at, m.offset_time, m.lon, m.lat, m.width_px, m.height_px, m.unread, m.reader_version \
+             FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 WHERE a.sha256 IN (",
+            "",
+        )
+        .query()
+        .fetch_all_as(self.pool())
+        .await?;
+        let uploads: Vec<StoredUpload> = of_these(
+            "SELECT u.sha256, u.user_id, au.username, u.device_taken_at, u.device_lon, u.device_lat, u.device_accuracy_m \
+             FROM attachment_upload u JOIN app_user au ON au.id = u.user_id WHERE u.sha256 IN (",
+            " ORDER BY u.uploaded_at, u.user_id",
+        )
+        .query()
+        .fetch_all_as(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(shas.len());
         for sha in shas {
-            let Some(r) = crate::db::query(
-                "SELECT a.sha256, a.file_name, a.media_type, m.taken_at, m.offset_time, m.lon, m.lat, m.width_px, m.height_px, m.unread, m.reader_version \
-                 FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 WHERE a.sha256 = $1",
-            )
-            .bind(sha.clone())
-            .fetch_optional(self.pool())
-            .await?
-            else {
+            let Some(r) = photos.iter().find(|p| &p.sha256 == sha) else {
                 continue;
             };
-            let uploads = crate::db::query(
-                "SELECT u.user_id, au.username, u.device_taken_at, u.device_lon, u.device_lat, u.device_accuracy_m \
-                 FROM attachment_upload u JOIN app_user au ON au.id = u.user_id WHERE u.sha256 = $1 ORDER BY u.uploaded_at",
-            )
-            .bind(sha.clone())
-            .fetch_all(self.pool())
-            .await?;
             let mut device = None;
-            let mut from_public = !uploads.is_empty();
-            for (i, u) in uploads.iter().enumerate() {
-                let user: i64 = u.try_get("user_id")?;
-                let name: String = u.try_get("username")?;
-                from_public &= name.starts_with("__public_");
-                if uploader.map_or(i == 0, |w| w == user) {
-                    let at: Option<crate::Stamp> = u.try_get("device_taken_at")?;
+            let mut from_public = false;
+            let mine: Vec<&StoredUpload> = uploads.iter().filter(|u| &u.sha256 == sha).collect();
+            if !mine.is_empty() {
+                from_public = mine.iter().all(|u| u.username.starts_with("__public_"));
+            }
+            for (i, u) in mine.iter().enumerate() {
+                if uploader.map_or(i == 0, |w| w == u.user_id) {
                     let c = Capture {
-                        taken_at: at.as_deref().and_then(crate::ledger::events::parse_stamp),
-                        lon: u.try_get("device_lon")?,
-                        lat: u.try_get("device_lat")?,
-                        accuracy_m: u.try_get("device_accuracy_m")?,
+                        taken_at: u.device_taken_at.as_ref().and_then(crate::Stamp::time),
+                        lon: u.device_lon,
+                        lat: u.device_lat,
+                        accuracy_m: u.device_accuracy_m,
                     };
                     device = (!c.is_empty()).then_some(c);
                 }
             }
-            let unread: Option<String> = r.try_get("unread")?;
-            let version: Option<i64> = r.try_get("reader_version")?;
-            let mut unread: Vec<crate::photo::Unread> = unread
+            let mut unread: Vec<crate::photo::Unread> = r
+                .unread
                 .as_deref()
                 .and_then(|u| serde_json::from_str(u).ok())
                 .unwrap_or_default();
-            let media_type: String = r.try_get("media_type")?;
-            if version.unwrap_or(0) < crate::photo::READER_VERSION
-                && media_type.starts_with("image/")
+            if r.reader_version.unwrap_or(0) < crate::photo::READER_VERSION
+                && r.media_type.starts_with("image/")
             {
                 unread.push(crate::photo::Unread::NotDecoded(
                     "not analysed yet / 尚未分析".into(),
                 ));
             }
             out.push(PhotoReading {
-                sha256: r.try_get("sha256")?,
-                file_name: r.try_get("file_name")?,
-                media_type,
-                taken_at: r.try_get("taken_at")?,
-                offset: r.try_get("offset_time")?,
-                lon: r.try_get("lon")?,
-                lat: r.try_get("lat")?,
-                width_px: r.try_get("width_px")?,
-                height_px: r.try_get("height_px")?,
+                sha256: r.sha256.clone(),
+                file_name: r.file_name.clone(),
+                media_type: r.media_type.clone(),
+                taken_at: r.taken_at.clone(),
+                offset: r.offset_time.clone(),
+                lon: r.lon,
+                lat: r.lat,
+                width_px: r.width_px,
+                height_px: r.height_px,
                 unread,
                 device,
                 from_public,

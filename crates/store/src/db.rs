@@ -383,6 +383,18 @@ impl Query<'_> {
         self.fetch_all(on).await?.iter().map(Row::decode).collect()
     }
 
+    /// The row, if there is one, decoded into `T`.
+    pub(crate) async fn fetch_optional_as<T: Record>(
+        &self,
+        on: impl Executor,
+    ) -> Result<Option<T>, sqlx::Error> {
+        self.fetch_optional(on)
+            .await?
+            .as_ref()
+            .map(Row::decode)
+            .transpose()
+    }
+
     /// The first column of the one row.
     pub(crate) async fn fetch_scalar<T: Column>(
         &self,

@@ -1,55 +1,21 @@
 //! Registers, patch batches and field evidence in the store, on SQLite and PostgreSQL.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, TimeZone, Utc};
-use geo::{Geometry, LineString, Polygon};
 use minewatch_core::{Role, Severity};
-use minewatch_spatial::crs::Crs;
 use minewatch_spatial::inputs::Fields;
-use minewatch_spatial::read::{Feature, Layer};
+use minewatch_spatial::read::Layer;
 use minewatch_store::{
     Actor, CaseFilter, NewVerification, PatchFilter, RegisterLayer, Store, StoreError,
 };
 
 #[macro_use]
 mod common;
-use common::open_store;
+use common::{layer, open_store, rect};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 4, 1, 2, 0, 0)
         .single()
         .expect("valid")
-}
-
-fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry<f64> {
-    Geometry::Polygon(Polygon::new(
-        LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
-        vec![],
-    ))
-}
-
-/// A feature's shape and its attributes.
-type Item<'a> = (Geometry<f64>, &'a [(&'a str, &'a str)]);
-
-fn layer(features: Vec<Item<'_>>) -> Layer {
-    Layer {
-        source: "test.geojson".into(),
-        crs: Crs::CGCS2000,
-        encoding: None,
-        features: features
-            .into_iter()
-            .enumerate()
-            .map(|(i, (geometry, attrs))| Feature {
-                number: i + 1,
-                geometry,
-                attributes: attrs
-                    .iter()
-                    .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                    .collect::<BTreeMap<_, _>>(),
-            })
-            .collect(),
-    }
 }
 
 struct Fix {
@@ -103,15 +69,15 @@ fn grids() -> Layer {
     layer(vec![
         (
             rect(112.00, 36.00, 112.01, 36.01),
-            &[("乡镇", "甲镇"), ("村", "一村"), ("网格", "一村网格")],
+            vec![("乡镇", "甲镇"), ("村", "一村"), ("网格", "一村网格")],
         ),
         (
             rect(112.01, 36.00, 112.02, 36.01),
-            &[("乡镇", "甲镇"), ("村", "二村"), ("网格", "二村网格")],
+            vec![("乡镇", "甲镇"), ("村", "二村"), ("网格", "二村网格")],
         ),
         (
             rect(112.02, 36.00, 112.03, 36.01),
-            &[("乡镇", "乙街道"), ("村", "三社区")],
+            vec![("乡镇", "乙街道"), ("村", "三社区")],
         ),
     ])
 }
@@ -127,7 +93,7 @@ async fn registers(f: &Fix) {
         RegisterLayer::Licence,
         layer(vec![(
             rect(112.002, 36.002, 112.006, 36.006),
-            &[
+            vec![
                 ("XKZH", "C-1"),
                 ("YXQQ", "2020-01-01"),
                 ("YXQZ", "2030-12-31"),
@@ -143,7 +109,7 @@ async fn registers(f: &Fix) {
         RegisterLayer::Zone,
         layer(vec![(
             rect(112.021, 36.001, 112.029, 36.009),
-            &[("zone_id", "ZR-1"), ("kind", "自然保护地")],
+            vec![("zone_id", "ZR-1"), ("kind", "自然保护地")],
         )]),
         &fields,
         t0(),
@@ -156,15 +122,15 @@ fn batch() -> Layer {
     layer(vec![
         (
             rect(112.003, 36.003, 112.004, 36.004),
-            &[("TBBH", "P1"), ("HSX", "2026-03-01")],
+            vec![("TBBH", "P1"), ("HSX", "2026-03-01")],
         ),
         (
             rect(112.013, 36.003, 112.014, 36.004),
-            &[("TBBH", "P2"), ("HSX", "2026-03-01")],
+            vec![("TBBH", "P2"), ("HSX", "2026-03-01")],
         ),
         (
             rect(112.023, 36.003, 112.024, 36.004),
-            &[("TBBH", "P3"), ("HSX", "2026-03-01")],
+            vec![("TBBH", "P3"), ("HSX", "2026-03-01")],
         ),
     ])
 }
@@ -177,11 +143,11 @@ async fn patch_batches_are_triaged_and_routed(pg: bool) {
     let bad = layer(vec![
         (
             rect(112.0, 36.0, 112.01, 36.01),
-            &[("乡镇", "甲镇"), ("村", "一村")],
+            vec![("乡镇", "甲镇"), ("村", "一村")],
         ),
         (
             rect(112.01, 36.0, 112.02, 36.01),
-            &[("乡镇", "甲镇"), ("村", "九村")],
+            vec![("乡镇", "甲镇"), ("村", "九村")],
         ),
     ]);
     let e = s
@@ -311,7 +277,7 @@ async fn patch_batches_are_triaged_and_routed(pg: bool) {
     );
     let outside = layer(vec![(
         rect(113.0, 37.0, 113.001, 37.001),
-        &[("TBBH", "X1")],
+        vec![("TBBH", "X1")],
     )]);
     let e = s
         .import_patches(&f.office, "Q2", outside, &Fields::default(), t0())
@@ -337,7 +303,7 @@ async fn patch_batches_are_triaged_and_routed(pg: bool) {
             RegisterLayer::Licence,
             layer(vec![(
                 rect(112.0, 36.0, 112.001, 36.001),
-                &[("XKZH", "C-2")],
+                vec![("XKZH", "C-2")],
             )]),
             &Fields::default(),
             t0(),
@@ -595,11 +561,11 @@ async fn false_records_are_found(pg: bool) {
     let q2 = layer(vec![
         (
             rect(112.0135, 36.0035, 112.0145, 36.0045),
-            &[("TBBH", "P2b"), ("HSX", "2026-06-01")],
+            vec![("TBBH", "P2b"), ("HSX", "2026-06-01")],
         ),
         (
             rect(112.016, 36.006, 112.017, 36.007),
-            &[("TBBH", "P4"), ("HSX", "2026-06-01")],
+            vec![("TBBH", "P4"), ("HSX", "2026-06-01")],
         ),
     ]);
     s.import_patches(&f.office, "Q2", q2, &Fields::default(), t0())
@@ -797,15 +763,15 @@ async fn planted_records_are_found_and_honest_ones_are_not(pg: bool) {
             .iter()
             .zip(spots)
             .map(|(n, (x, y))| {
-                let attrs: &'static [(&'static str, &'static str)] = match *n {
-                    "A" => &[("TBBH", "A"), ("后时相", "2026-06-01")],
-                    "B" => &[("TBBH", "B"), ("后时相", "2026-06-01")],
-                    "C" => &[("TBBH", "C"), ("后时相", "2026-06-01")],
-                    "D" => &[("TBBH", "D"), ("后时相", "2026-06-01")],
-                    "E" => &[("TBBH", "E"), ("后时相", "2026-06-01")],
-                    "F" => &[("TBBH", "F"), ("后时相", "2026-06-01")],
-                    "G1" => &[("TBBH", "G1"), ("后时相", "2026-06-01")],
-                    _ => &[("TBBH", "G2"), ("后时相", "2026-06-01")],
+                let attrs = match *n {
+                    "A" => vec![("TBBH", "A"), ("后时相", "2026-06-01")],
+                    "B" => vec![("TBBH", "B"), ("后时相", "2026-06-01")],
+                    "C" => vec![("TBBH", "C"), ("后时相", "2026-06-01")],
+                    "D" => vec![("TBBH", "D"), ("后时相", "2026-06-01")],
+                    "E" => vec![("TBBH", "E"), ("后时相", "2026-06-01")],
+                    "F" => vec![("TBBH", "F"), ("后时相", "2026-06-01")],
+                    "G1" => vec![("TBBH", "G1"), ("后时相", "2026-06-01")],
+                    _ => vec![("TBBH", "G2"), ("后时相", "2026-06-01")],
                 };
                 (sq(x, y), attrs)
             })
@@ -1074,11 +1040,11 @@ async fn register_attributes_have_a_limit(pg: bool) {
             layer(vec![
                 (
                     rect(112.002, 36.002, 112.006, 36.006),
-                    &[("XKZH", "C-1"), ("YXQZ", "2030-12-31")],
+                    vec![("XKZH", "C-1"), ("YXQZ", "2030-12-31")],
                 ),
                 (
                     rect(112.012, 36.002, 112.016, 36.006),
-                    &[("XKZH", "C-2"), ("KSMC", long.as_str())],
+                    vec![("XKZH", "C-2"), ("KSMC", long.as_str())],
                 ),
             ]),
             &Fields::default(),

@@ -2,16 +2,11 @@
 //! patrol records and sign-offs, tracks and coverage, duty calendar, compliance, and the
 //! "should have found" leads.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use geo::{Geometry, LineString, Polygon};
 use minewatch_core::patrol::duty::DutySettings;
 use minewatch_core::{CaseAction, ClueSource, ProblemKind, Role, Severity};
 use minewatch_spatial::coverage::{Track, TrackPoint};
-use minewatch_spatial::crs::Crs;
 use minewatch_spatial::inputs::Fields;
-use minewatch_spatial::read::{Feature, Layer};
 use minewatch_store::{
     Actor, CaseFilter, Conclusion, DayMark, Duty, NewClue, NewFinding, NewPatrolRecord, NewTrack,
     PatrolFilter, PatrolStep, PeriodState, RegisterLayer, ReportBody, Store, StoreError,
@@ -19,7 +14,7 @@ use minewatch_store::{
 
 #[macro_use]
 mod common;
-use common::open_store;
+use common::{layer, open_store, rect};
 
 /// 10:00 in Beijing on 2026-05-`day`.
 fn at(day: u32) -> DateTime<Utc> {
@@ -34,36 +29,6 @@ fn d(day: u32) -> NaiveDate {
 
 const KX: f64 = 111_320.0 * 0.809_016_994_374_947_5; // cos 36°
 const KY: f64 = 110_574.0;
-
-fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry<f64> {
-    Geometry::Polygon(Polygon::new(
-        LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
-        vec![],
-    ))
-}
-
-/// A feature's shape and its attributes.
-type Item<'a> = (Geometry<f64>, Vec<(&'a str, &'a str)>);
-
-fn layer(features: Vec<Item<'_>>) -> Layer {
-    Layer {
-        source: "test.geojson".into(),
-        crs: Crs::CGCS2000,
-        encoding: None,
-        features: features
-            .into_iter()
-            .enumerate()
-            .map(|(i, (geometry, attrs))| Feature {
-                number: i + 1,
-                geometry,
-                attributes: attrs
-                    .iter()
-                    .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
-                    .collect::<BTreeMap<_, _>>(),
-            })
-            .collect(),
-    }
-}
 
 struct Fix {
     store: Store,

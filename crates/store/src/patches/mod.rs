@@ -89,6 +89,25 @@ pub struct VerificationRow {
     pub readings: Vec<crate::PhotoReading>,
 }
 
+/// Field evidence as its row holds it, before the photos are read.
+#[derive(sqlx::FromRow)]
+struct StoredVerification {
+    id: i64,
+    determination: String,
+    reason: String,
+    permit_no: String,
+    note: String,
+    photos: String,
+    display_name: String,
+    filed_by: i64,
+    filed_at: crate::Stamp,
+    review: String,
+    review_note: String,
+    reviewed_at: Option<crate::Stamp>,
+    corrects_id: Option<i64>,
+    correction_note: String,
+}
+
 /// A patch with its triage and evidence.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PatchDetail {
@@ -600,61 +619,49 @@ impl Store {
             .first()
             .ok_or_else(|| StoreError::not_found("patch", id))?;
         let triage: String = r.try_get("triage")?;
-        let vrows = crate::db::query(
+        let stored: Vec<StoredVerification> = crate::db::query(
             "SELECT pv.id, pv.determination, pv.reason, pv.permit_no, pv.note, pv.photos, u.display_name, pv.filed_by, pv.filed_at, \
              pv.review, pv.review_note, pv.reviewed_at, pv.corrects_id, pv.correction_note \
              FROM patch_verification pv JOIN app_user u ON u.id = pv.filed_by WHERE pv.patch_id = $1 ORDER BY pv.id",
         )
         .bind(id)
-        .fetch_all(self.pool())
+        .fetch_all_as(self.pool())
         .await?;
         let shape =
             minewatch_spatial::text::shape_from_geojson(&r.try_get::<String, _>("geometry")?);
-        let mut verifications = Vec::new();
-        for v in &vrows {
-            let photos: String = v.try_get("photos")?;
-            let photos: Vec<String> = photos
+        let corrected: HashSet<i64> = stored.iter().filter_map(|v| v.corrects_id).collect();
+        let mut verifications = Vec::with_capacity(stored.len());
+        for v in stored {
+            let photos: Vec<String> = v
+                .photos
                 .split(',')
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect();
-            let mut readings = self
-                .photo_readings(&photos, Some(v.try_get("filed_by")?))
-                .await?;
+            let mut readings = self.photo_readings(&photos, Some(v.filed_by)).await?;
             for reading in &mut readings {
                 reading.distance_m = reading
                     .position()
                     .map(|(lon, lat)| crate::patches::truth::distance_to(&shape, lon, lat));
             }
-            verifications.push((v, photos, readings));
+            verifications.push(VerificationRow {
+                id: v.id,
+                determination: v.determination,
+                reason: v.reason,
+                permit_no: v.permit_no,
+                note: v.note,
+                photos,
+                filed_by: v.display_name,
+                filed_at: v.filed_at,
+                review: v.review,
+                review_note: v.review_note,
+                reviewed_at: v.reviewed_at,
+                corrects_id: v.corrects_id,
+                correction_note: v.correction_note,
+                corrected: corrected.contains(&v.id),
+                readings,
+            });
         }
-        let corrected: HashSet<i64> = vrows
-            .iter()
-            .filter_map(|v| v.try_get::<Option<i64>, _>("corrects_id").ok().flatten())
-            .collect();
-        let verifications = verifications
-            .into_iter()
-            .map(|(v, photos, readings)| {
-                let vid: i64 = v.try_get("id")?;
-                Ok(VerificationRow {
-                    id: v.try_get("id")?,
-                    determination: v.try_get("determination")?,
-                    reason: v.try_get("reason")?,
-                    permit_no: v.try_get("permit_no")?,
-                    note: v.try_get("note")?,
-                    photos,
-                    filed_by: v.try_get("display_name")?,
-                    filed_at: v.try_get("filed_at")?,
-                    review: v.try_get("review")?,
-                    review_note: v.try_get("review_note")?,
-                    reviewed_at: v.try_get("reviewed_at")?,
-                    corrects_id: v.try_get("corrects_id")?,
-                    correction_note: v.try_get("correction_note")?,
-                    corrected: corrected.contains(&vid),
-                    readings,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
         Ok(PatchDetail {
             row: Self::patch_row(r)?,
             triage: serde_json::from_str(&triage)

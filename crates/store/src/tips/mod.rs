@@ -97,6 +97,22 @@ pub struct NewTip {
     pub call_at: Option<DateTime<Utc>>,
 }
 
+/// A tip's progress as its rows hold it, before the secret is checked.
+#[derive(sqlx::FromRow)]
+struct StoredProgress {
+    tracking_code: String,
+    secret_sha256: String,
+    received_at: crate::Stamp,
+    accepted_at: Option<crate::Stamp>,
+    verified_at: Option<crate::Stamp>,
+    answered_at: Option<crate::Stamp>,
+    answer: String,
+    status: String,
+    amount_fen: Option<i64>,
+    approved_at: Option<crate::Stamp>,
+    paid_at: Option<crate::Stamp>,
+}
+
 /// What the tipster takes away: shown once, never stored in the clear.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TipReceipt {
@@ -649,69 +665,53 @@ impl Store {
     /// `NotFound` for an unknown code or a wrong secret.
     pub async fn tip_progress(&self, code: &str, secret: &str) -> Result<TipProgress> {
         let code = normalise_code(code);
-        let row = crate::db::query(
-            "SELECT t.id, t.tracking_code, t.secret_sha256, t.received_at, t.accepted_at, t.verified_at, t.answered_at, t.answer, c.status, \
+        let row: Option<StoredProgress> = crate::db::query(
+            "SELECT t.tracking_code, t.secret_sha256, t.received_at, t.accepted_at, t.verified_at, t.answered_at, t.answer, c.status, \
              r.amount_fen, r.approved_at, r.paid_at \
              FROM tip t JOIN clue cl ON cl.id = t.clue_id JOIN case_file c ON c.id = cl.case_id LEFT JOIN reward r ON r.tip_id = t.id \
              WHERE t.tracking_code = $1",
         )
         .bind(code.clone())
-        .fetch_optional(self.pool())
+        .fetch_optional_as(self.pool())
         .await?;
         let Some(r) = row else {
             return Err(StoreError::not_found("tip", code));
         };
-        let stored: String = r.try_get("secret_sha256")?;
         let typed = secret.trim().to_ascii_uppercase();
         // Keyed since the server secret came in; tips filed before keep their plain digest.
-        let expected = if stored.starts_with("k1:") {
+        let expected = if r.secret_sha256.starts_with("k1:") {
             self.pseudonym("tip-secret", &typed).await?
         } else {
             sha256_hex(&typed)
         };
-        if !same(&stored, &expected) {
+        if !same(&r.secret_sha256, &expected) {
             return Err(StoreError::not_found("tip", code));
         }
-        let status: String = r.try_get("status")?;
-        let finding = match status.as_str() {
+        let finding = match r.status.as_str() {
             "registered" => None,
             "unfounded" => Some("unfounded"),
             _ => Some("founded"),
         };
-        let amount: Option<i64> = r.try_get("amount_fen")?;
-        let approved: Option<crate::Stamp> = r.try_get("approved_at")?;
-        let paid: Option<crate::Stamp> = r.try_get("paid_at")?;
-        let reward_status = match (amount, &approved, &paid) {
+        let reward_status = match (r.amount_fen, &r.approved_at, &r.paid_at) {
             (None, _, _) => None,
             (Some(_), _, Some(_)) => Some("paid"),
             (Some(_), Some(_), None) => Some("approved"),
             (Some(_), None, None) => Some("computed"),
         };
+        let step = |code, done_at| TipStep { code, done_at };
         Ok(TipProgress {
-            tracking_code: r.try_get("tracking_code")?,
-            received_at: r.try_get("received_at")?,
             steps: vec![
-                TipStep {
-                    code: "received",
-                    done_at: Some(r.try_get("received_at")?),
-                },
-                TipStep {
-                    code: "accepted",
-                    done_at: r.try_get("accepted_at")?,
-                },
-                TipStep {
-                    code: "verified",
-                    done_at: r.try_get("verified_at")?,
-                },
-                TipStep {
-                    code: "answered",
-                    done_at: r.try_get("answered_at")?,
-                },
+                step("received", Some(r.received_at.clone())),
+                step("accepted", r.accepted_at),
+                step("verified", r.verified_at),
+                step("answered", r.answered_at),
             ],
+            tracking_code: r.tracking_code,
+            received_at: r.received_at,
             finding,
-            answer: r.try_get("answer")?,
+            answer: r.answer,
             reward_status,
-            reward_fen: amount.filter(|_| approved.is_some()),
+            reward_fen: r.amount_fen.filter(|_| r.approved_at.is_some()),
         })
     }
 

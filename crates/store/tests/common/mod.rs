@@ -243,3 +243,35 @@ pub async fn test_county(store: &Store) -> TestCounty {
         grids,
     }
 }
+
+/// A rectangle in degrees.
+pub fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> geo::Geometry<f64> {
+    geo::Geometry::Polygon(geo::Polygon::new(
+        geo::LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+        vec![],
+    ))
+}
+
+/// A feature's shape and its attributes (name, value).
+pub type Item<'a> = (geo::Geometry<f64>, Vec<(&'a str, &'a str)>);
+
+/// A register layer as read from a file.
+pub fn layer(features: Vec<Item<'_>>) -> minewatch_spatial::read::Layer {
+    minewatch_spatial::read::Layer {
+        source: "test.geojson".into(),
+        crs: minewatch_spatial::crs::Crs::CGCS2000,
+        encoding: None,
+        features: features
+            .into_iter()
+            .enumerate()
+            .map(|(i, (geometry, attrs))| minewatch_spatial::read::Feature {
+                number: i + 1,
+                geometry,
+                attributes: attrs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
