@@ -3,7 +3,7 @@
 //! admin on the admin page or at the console (no actor). A disabled user's sessions are
 //! deleted and their tokens answer 401 from the next request on.
 
-use crate::ledger::events::{NewEvent, append, parse_stamp, stamp};
+use crate::ledger::events::{NewEvent, append, stamp};
 use crate::users::{USER_COLUMNS, UserRow, token_digest, user_from_row};
 use crate::{Actor, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -19,10 +19,15 @@ pub const MAX_TOKEN_DAYS: i64 = 730;
 const LEGACY_TOKEN_DAYS: i64 = 365;
 
 /// When a token expires: as stored, or a year after issue for tokens from before.
-pub(crate) fn token_expiry(created_at: &str, expires_at: Option<&str>) -> Option<DateTime<Utc>> {
+pub(crate) fn token_expiry(
+    created_at: &crate::Stamp,
+    expires_at: Option<&crate::Stamp>,
+) -> Option<DateTime<Utc>> {
     match expires_at {
-        Some(e) => parse_stamp(e),
-        None => parse_stamp(created_at).map(|c| c + chrono::Duration::days(LEGACY_TOKEN_DAYS)),
+        Some(e) => e.time(),
+        None => created_at
+            .time()
+            .map(|c| c + chrono::Duration::days(LEGACY_TOKEN_DAYS)),
     }
 }
 
@@ -47,7 +52,7 @@ impl TokenRow {
     /// Whether it still lets a client in at `now`.
     #[must_use]
     pub fn live(&self, now: DateTime<Utc>) -> bool {
-        self.revoked_at.is_none() && parse_stamp(&self.expires_at).is_some_and(|e| e > now)
+        self.revoked_at.is_none() && self.expires_at.time().is_some_and(|e| e > now)
     }
 }
 
@@ -414,7 +419,7 @@ const TOKEN_SELECT: &str = "SELECT t.token_id, u.username, t.label, t.created_at
 fn token_from_row(r: &crate::db::Row) -> Result<TokenRow> {
     let created_at: crate::Stamp = r.try_get("created_at")?;
     let expires_at: Option<crate::Stamp> = r.try_get("expires_at")?;
-    let expiry = token_expiry(&created_at, expires_at.as_deref());
+    let expiry = token_expiry(&created_at, expires_at.as_ref());
     Ok(TokenRow {
         token_id: r.try_get("token_id")?,
         username: r.try_get("username")?,

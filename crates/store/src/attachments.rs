@@ -840,11 +840,9 @@ impl Store {
                 continue;
             };
             let mut device = None;
-            let mut from_public = false;
             let mine: Vec<&StoredUpload> = uploads.iter().filter(|u| &u.sha256 == sha).collect();
-            if !mine.is_empty() {
-                from_public = mine.iter().all(|u| u.username.starts_with("__public_"));
-            }
+            let from_public =
+                !mine.is_empty() && mine.iter().all(|u| u.username.starts_with("__public_"));
             for (i, u) in mine.iter().enumerate() {
                 if uploader.map_or(i == 0, |w| w == u.user_id) {
                     let c = Capture {

@@ -236,8 +236,7 @@ impl Store {
         let revoked: Option<crate::Stamp> = r.try_get("revoked_at")?;
         let expires = crate::accounts::token_expiry(
             &r.try_get::<crate::Stamp, _>("created_at")?,
-            r.try_get::<Option<crate::Stamp>, _>("expires_at")?
-                .as_deref(),
+            r.try_get::<Option<crate::Stamp>, _>("expires_at")?.as_ref(),
         );
         if revoked.is_some() || expires.is_none_or(|e| e <= now) {
             return Ok(None);

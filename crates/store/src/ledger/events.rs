@@ -90,10 +90,3 @@ pub(crate) fn record_from_row(row: &crate::db::Row) -> Result<EventRecord> {
 pub(crate) fn stamp(at: chrono::DateTime<chrono::Utc>) -> crate::Stamp {
     crate::Stamp::at(at)
 }
-
-/// Reads back a stored timestamp.
-pub(crate) fn parse_stamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    chrono::DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&chrono::Utc))
-}

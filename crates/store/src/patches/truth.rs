@@ -584,7 +584,7 @@ impl Store {
             captures.insert(
                 c.try_get::<i64, _>("user_id")?,
                 crate::Capture {
-                    taken_at: at.as_deref().and_then(crate::ledger::events::parse_stamp),
+                    taken_at: at.as_ref().and_then(crate::Stamp::time),
                     lon: c.try_get("device_lon")?,
                     lat: c.try_get("device_lat")?,
                     accuracy_m: c.try_get("device_accuracy_m")?,
