@@ -8,6 +8,7 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod code;
 pub mod ledger;
 pub mod org;
 pub mod patrol;

@@ -466,9 +466,8 @@ impl Store {
             )
             .bind(sha.to_string())
             .bind(actor.user_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
+            .fetch_scalar(&mut *tx)
+            .await?;
             if used > 0 {
                 continue;
             }
@@ -811,16 +810,12 @@ impl Store {
         // Two reads for all the photos, not two a photo.
         let of_these = |select: &str, order: &str| {
             let mut sql = crate::sql::Sql::new(select);
-            for (i, sha) in shas.iter().enumerate() {
-                sql.push(if i == 0 { "" } else { ", " })
-                    .bind_text(sha.as_str());
-            }
-            sql.push(")").push(order);
+            sql.push_in(shas.iter().map(String::as_str)).push(order);
             sql
         };
         let photos: Vec<StoredPhoto> = of_these(
             "SELECT a.sha256, a.file_name, a.media_type, m.taken_at, m.offset_time, m.lon, m.lat, m.width_px, m.height_px, m.unread, m.reader_version \
-             FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 WHERE a.sha256 IN (",
+             FROM attachment a LEFT JOIN photo_meta m ON m.sha256 = a.sha256 WHERE a.sha256 IN ",
             "",
         )
         .query()
@@ -828,7 +823,7 @@ impl Store {
         .await?;
         let uploads: Vec<StoredUpload> = of_these(
             "SELECT u.sha256, u.user_id, au.username, u.device_taken_at, u.device_lon, u.device_lat, u.device_accuracy_m \
-             FROM attachment_upload u JOIN app_user au ON au.id = u.user_id WHERE u.sha256 IN (",
+             FROM attachment_upload u JOIN app_user au ON au.id = u.user_id WHERE u.sha256 IN ",
             " ORDER BY u.uploaded_at, u.user_id",
         )
         .query()

@@ -57,6 +57,10 @@ code_schema! {
     ReviewCode => ["", "accepted", "returned"]
 }
 
+minewatch_core::code_from_text! {
+    crate::patches::registers::RegisterLayer => "register layer",
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

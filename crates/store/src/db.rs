@@ -135,6 +135,9 @@ pub(crate) enum Value {
     Text(Option<String>),
     Bytes(Option<Vec<u8>>),
     Stamp(Option<crate::Stamp>),
+    /// A list column's items (never NULL: an empty list is none).
+    Texts(Vec<String>),
+    Ids(Vec<i64>),
 }
 
 macro_rules! value_from {
@@ -317,6 +320,8 @@ impl Query<'_> {
         Option<String>: sqlx::Encode<'a, DB> + Type<DB>,
         Option<Vec<u8>>: sqlx::Encode<'a, DB> + Type<DB>,
         Option<crate::Stamp>: sqlx::Encode<'a, DB> + Type<DB>,
+        crate::List<String>: sqlx::Encode<'a, DB> + Type<DB>,
+        crate::List<i64>: sqlx::Encode<'a, DB> + Type<DB>,
     {
         let mut args = <DB as sqlx::Database>::Arguments::<'a>::default();
         for v in &self.values {
@@ -327,6 +332,8 @@ impl Query<'_> {
                 Value::Text(x) => args.add(x.clone()),
                 Value::Bytes(x) => args.add(x.clone()),
                 Value::Stamp(x) => args.add(x.clone()),
+                Value::Texts(x) => args.add(crate::List(x.clone())),
+                Value::Ids(x) => args.add(crate::List(x.clone())),
             }
             .map_err(encode)?;
         }
@@ -383,6 +390,14 @@ impl Query<'_> {
         self.fetch_all(on).await?.iter().map(Row::decode).collect()
     }
 
+    /// The one row, decoded into `T`.
+    pub(crate) async fn fetch_one_as<T: Record>(
+        &self,
+        on: impl Executor,
+    ) -> Result<T, sqlx::Error> {
+        self.fetch_one(on).await?.decode()
+    }
+
     /// The row, if there is one, decoded into `T`.
     pub(crate) async fn fetch_optional_as<T: Record>(
         &self,
@@ -401,6 +416,29 @@ impl Query<'_> {
         on: impl Executor,
     ) -> Result<T, sqlx::Error> {
         self.fetch_one(on).await?.try_get(0)
+    }
+
+    /// The first column of the row, if there is one.
+    pub(crate) async fn fetch_optional_scalar<T: Column>(
+        &self,
+        on: impl Executor,
+    ) -> Result<Option<T>, sqlx::Error> {
+        self.fetch_optional(on)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()
+    }
+
+    /// The first column of every row.
+    pub(crate) async fn fetch_all_scalar<T: Column>(
+        &self,
+        on: impl Executor,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        self.fetch_all(on)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect()
     }
 }
 

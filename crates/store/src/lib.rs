@@ -23,6 +23,7 @@ mod hooks;
 mod ids;
 mod leads;
 mod ledger;
+mod list;
 mod lookbacks;
 mod migrate;
 mod org;
@@ -50,6 +51,7 @@ pub use ledger::cases::{
     CaseDetail, CaseFilter, CaseRow, Dashboard, EventView, OverdueRow, TownshipCounts,
 };
 pub use ledger::clues::{ClueOutcome, ClueRow, NewClue};
+pub(crate) use list::List;
 pub use lookbacks::{LookBackRow, TownshipLookBacks};
 pub use org::{
     CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow, TownshipRow,

@@ -323,9 +323,8 @@ impl Store {
             .bind(c.name.clone())
             .bind(c.starts_on.clone())
             .bind(c.ends_on.clone())
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
+            .fetch_scalar(&mut *tx)
+            .await?;
         for (seq, (name, from, to)) in (1i64..).zip(&c.phases) {
             crate::db::query("INSERT INTO campaign_phase (campaign_id, seq, name, starts_on, ends_on) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id)

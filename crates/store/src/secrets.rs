@@ -31,9 +31,8 @@ impl Store {
                 let value: String =
                     crate::db::query("SELECT value FROM server_secret WHERE name = $1")
                         .bind(PSEUDONYM_KEY)
-                        .fetch_one(self.pool())
-                        .await?
-                        .try_get("value")?;
+                        .fetch_scalar(self.pool())
+                        .await?;
                 hex::decode(value).map_err(|_| StoreError::Corrupt("server secret is not hex".into()))
             })
             .await?;

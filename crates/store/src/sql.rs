@@ -44,6 +44,18 @@ impl Sql {
         self.placeholder(Arg::Text(v.into()))
     }
 
+    /// `(v1, v2, …)` with each value bound: for `IN` over a list the caller holds.
+    pub(crate) fn push_in<'v>(&mut self, values: impl IntoIterator<Item = &'v str>) -> &mut Self {
+        self.push("(");
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind_text(v);
+        }
+        self.push(")")
+    }
+
     #[cfg(test)]
     pub(crate) fn text(&self) -> &str {
         &self.text

@@ -22,6 +22,8 @@ fn class(engine_type: &str) -> String {
         "boolean" => "integer".into(),
         // Nor a time type: moments are RFC 3339 UTC text there, TIMESTAMPTZ here (migration 8).
         "timestamp with time zone" => "text".into(),
+        // Nor arrays: lists are JSON arrays in text there, arrays here (migration 9).
+        "array" => "text".into(),
         "real" | "double precision" => "float".into(),
         "text" => "text".into(),
         "blob" | "bytea" => "bytes".into(),
@@ -204,4 +206,95 @@ async fn an_edited_migration_is_refused(pg: bool) {
     }
 }
 
-on_both!(an_edited_migration_is_refused);
+/// Lists were comma-separated text before migration 9: a database written then reads them
+/// back as arrays on PostgreSQL and as JSON arrays on SQLite, every item kept in order.
+async fn comma_lists_become_lists(pg: bool) {
+    use chrono::TimeZone;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, url) = common::open_store(pg, &dir).await;
+    let now = chrono::Utc
+        .with_ymd_and_hms(2026, 6, 1, 2, 0, 0)
+        .single()
+        .expect("time");
+    minewatch_store::demo::build(&store, now, "-")
+        .await
+        .expect("demo");
+    store.close().await;
+    // Back to the text lists migration 9 found, with some items of our own.
+    let undo = if pg {
+        "ALTER TABLE clue ALTER COLUMN attachments DROP DEFAULT, ALTER COLUMN attachments TYPE TEXT USING array_to_string(attachments, ','), ALTER COLUMN attachments SET DEFAULT '';
+         ALTER TABLE patch_verification ALTER COLUMN photos DROP DEFAULT, ALTER COLUMN photos TYPE TEXT USING array_to_string(photos, ','), ALTER COLUMN photos SET DEFAULT '';
+         ALTER TABLE zero_report ALTER COLUMN clue_ids DROP DEFAULT, ALTER COLUMN clue_ids TYPE TEXT USING array_to_string(clue_ids, ','), ALTER COLUMN clue_ids SET DEFAULT '';"
+    } else {
+        "UPDATE clue SET attachments = COALESCE((SELECT group_concat(value, ',') FROM json_each(clue.attachments)), '');
+         UPDATE patch_verification SET photos = COALESCE((SELECT group_concat(value, ',') FROM json_each(patch_verification.photos)), '');
+         UPDATE zero_report SET clue_ids = COALESCE((SELECT group_concat(value, ',') FROM json_each(zero_report.clue_ids)), '');"
+    };
+    common::tamper(&url, undo).await;
+    common::tamper(
+        &url,
+        "UPDATE clue SET attachments = 'aa11,bb22' WHERE id = (SELECT MIN(id) FROM clue);
+         UPDATE clue SET attachments = '' WHERE id = (SELECT MAX(id) FROM clue);
+         UPDATE zero_report SET clue_ids = '7,9' WHERE id = (SELECT MIN(id) FROM zero_report);
+         DELETE FROM schema_migration WHERE version = 9;",
+    )
+    .await;
+
+    let mut cfg = minewatch_store::StoreConfig::new(
+        url.strip_prefix("sqlite://")
+            .map_or_else(|| url.clone(), str::to_string),
+    );
+    cfg.blob_dir = Some(dir.path().join("blobs"));
+    minewatch_store::Store::open(cfg)
+        .await
+        .expect("migration 9 runs again")
+        .close()
+        .await;
+
+    let read = |sql_pg: &'static str, sql_lite: &'static str| {
+        let url = url.clone();
+        async move {
+            if pg {
+                let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+                let v: String = sqlx::query_scalar(sql_pg)
+                    .fetch_one(&pool)
+                    .await
+                    .expect("read");
+                v
+            } else {
+                let pool = sqlx::SqlitePool::connect(&url).await.expect("connect");
+                let v: String = sqlx::query_scalar(sql_lite)
+                    .fetch_one(&pool)
+                    .await
+                    .expect("read");
+                v
+            }
+        }
+    };
+    let first_clue = read(
+        "SELECT array_to_string(attachments, '|') || '/' || array_length(attachments, 1) FROM clue ORDER BY id LIMIT 1",
+        "SELECT attachments FROM clue ORDER BY id LIMIT 1",
+    )
+    .await;
+    let last_clue = read(
+        "SELECT COALESCE(array_length(attachments, 1), 0)::TEXT FROM clue ORDER BY id DESC LIMIT 1",
+        "SELECT attachments FROM clue ORDER BY id DESC LIMIT 1",
+    )
+    .await;
+    let report = read(
+        "SELECT array_to_string(clue_ids, '|') || '/' || pg_typeof(clue_ids)::TEXT FROM zero_report ORDER BY id LIMIT 1",
+        "SELECT clue_ids FROM zero_report ORDER BY id LIMIT 1",
+    )
+    .await;
+    if pg {
+        assert_eq!(first_clue, "aa11|bb22/2");
+        assert_eq!(last_clue, "0");
+        assert_eq!(report, "7|9/bigint[]");
+    } else {
+        assert_eq!(first_clue, r#"["aa11","bb22"]"#);
+        assert_eq!(last_clue, "[]");
+        assert_eq!(report, "[7,9]");
+    }
+}
+
+on_both!(an_edited_migration_is_refused, comma_lists_become_lists);

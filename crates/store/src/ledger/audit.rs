@@ -1,6 +1,6 @@
 //! `audit verify`: re-walks the event chain and re-derives every case's state from it.
 
-use crate::ledger::events::record_from_row;
+use crate::ledger::events::EventRow;
 use crate::{Result, Store, StoreError};
 use chrono::DateTime;
 use minewatch_core::clock::local_date;
@@ -30,20 +30,17 @@ impl Store {
     /// # Errors
     /// `Ok(Err(failure))` names the first broken record; `Err` is a database failure.
     pub async fn audit_verify(&self) -> Result<std::result::Result<AuditReport, AuditFailure>> {
-        let head = crate::db::query("SELECT seq, hash FROM chain_head WHERE id = 1")
-            .fetch_one(self.pool())
-            .await?;
-        let head_seq: i64 = head.try_get("seq")?;
-        let head_hash: String = head.try_get("hash")?;
+        let (head_seq, head_hash): (i64, String) =
+            crate::db::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+                .fetch_one_as(self.pool())
+                .await?;
         let rows = crate::db::query(
             "SELECT seq, at, actor_user_id, county_id, case_id, clue_id, kind, payload, attachments, prev_hash, hash FROM event ORDER BY seq",
         )
-        .fetch_all(self.pool())
+        .fetch_all_as::<EventRow>(self.pool())
         .await?;
-        let records = rows
-            .iter()
-            .map(record_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        let records: Vec<chain::EventRecord> =
+            rows.into_iter().map(chain::EventRecord::from).collect();
         let count = match chain::verify(records.iter().cloned(), head_seq, &head_hash) {
             Ok(n) => n,
             Err(b) => return Ok(Err(b.into())),
@@ -82,12 +79,10 @@ impl Store {
             }
         }
         let cases = crate::db::query("SELECT id, number, state_json FROM case_file ORDER BY id")
-            .fetch_all(self.pool())
+            .fetch_all_as::<(i64, String, String)>(self.pool())
             .await?;
-        for c in &cases {
-            let id: i64 = c.try_get("id")?;
-            let number: String = c.try_get("number")?;
-            let stored: String = c.try_get("state_json")?;
+        let case_count = cases.len();
+        for (id, number, stored) in cases {
             let stored: Option<CaseState> = serde_json::from_str(&stored).ok();
             match derived.get(&id) {
                 Some(Ok(state)) if stored.as_ref() == Some(state) => {}
@@ -113,7 +108,7 @@ impl Store {
         }
         Ok(Ok(AuditReport {
             events: count,
-            cases: cases.len(),
+            cases: case_count,
         }))
     }
 }

@@ -1,7 +1,7 @@
 //! The ledger (台账): opening cases, taking them through the state machine, listing,
 //! dashboards and the overdue sweep (R11–R14). Every read and write is scoped by the actor.
 
-use crate::ledger::clues::{ClueRow, NewClue, clue_row};
+use crate::ledger::clues::{ClueRow, NewClue};
 use crate::ledger::events::{NewEvent, append, stamp};
 use crate::sql::Sql;
 use crate::{Actor, Result, Store, StoreError};
@@ -107,6 +107,29 @@ pub struct EventView {
     pub attachments: Vec<String>,
 }
 
+/// A ledger event as the case page reads it.
+#[derive(sqlx::FromRow)]
+struct StoredEvent {
+    seq: i64,
+    at: String,
+    kind: String,
+    payload: String,
+    attachments: String,
+    actor_name: String,
+}
+
+/// One township's cases in one status, with their sums (the dashboard's grouping).
+#[derive(sqlx::FromRow)]
+struct StatusCount {
+    township_id: i64,
+    township_name: String,
+    status: String,
+    n: i64,
+    fines: Option<i64>,
+    confiscations: Option<i64>,
+    overdue: Option<i64>,
+}
+
 /// A case with its derived state, clues and timeline.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseDetail {
@@ -176,8 +199,8 @@ pub(crate) fn is_open_code(code: &str) -> bool {
     CaseStatus::from_code(code).is_some_and(CaseStatus::is_open)
 }
 
-fn case_row(r: &crate::db::Row, today: NaiveDate) -> Result<CaseRow> {
-    let mut row: CaseRow = r.decode()?;
+/// The row with its days overdue as of `today` (stored rows carry none: it changes daily).
+fn as_of(mut row: CaseRow, today: NaiveDate) -> CaseRow {
     if is_open_code(&row.status) {
         row.days_overdue = row
             .due_on
@@ -185,7 +208,7 @@ fn case_row(r: &crate::db::Row, today: NaiveDate) -> Result<CaseRow> {
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .map_or(0, |d| days_overdue(d, today));
     }
-    Ok(row)
+    row
 }
 
 fn push_filter(sql: &mut Sql, f: &CaseFilter, today: NaiveDate) {
@@ -250,28 +273,24 @@ impl Store {
         let year = i64::from(chrono::Datelike::year(&today));
         let county_code: String = crate::db::query("SELECT code FROM county WHERE id = $1")
             .bind(actor.county_id)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("code")?;
+            .fetch_scalar(&mut *conn)
+            .await?;
         let seq: i64 = crate::db::query(
             "INSERT INTO case_number_counter (county_id, year, last_seq) VALUES ($1, $2, 1) \
              ON CONFLICT (county_id, year) DO UPDATE SET last_seq = case_number_counter.last_seq + 1 RETURNING last_seq",
         )
         .bind(actor.county_id)
         .bind(year)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("last_seq")?;
+        .fetch_scalar(&mut *conn)
+        .await?;
         let number = format!("{county_code}-{year}-{seq:06}");
         let lead: Option<i64> = crate::db::query(
             "SELECT department_id FROM routing_rule WHERE county_id = $1 AND problem_kind = $2",
         )
         .bind(actor.county_id)
         .bind(f.problem_kind.code())
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|r| r.try_get("department_id"))
-        .transpose()?;
+        .fetch_optional_scalar(&mut *conn)
+        .await?;
         let verify_by = self.policy().verify_by(today);
         let state = CaseState::opened(verify_by);
         let state_json =
@@ -298,9 +317,8 @@ impl Store {
         .bind(state_json)
         .bind(recurrence_of)
         .bind(at.clone())
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get("id")?;
+        .fetch_scalar(&mut *conn)
+        .await?;
         append(
             conn,
             NewEvent {
@@ -343,7 +361,7 @@ impl Store {
         let mut count = Sql::new("SELECT COUNT(*) AS n FROM case_file c WHERE 1 = 1");
         actor.push_case_scope(&mut count);
         push_filter(&mut count, f, today);
-        let total: i64 = count.query().fetch_one(self.pool()).await?.try_get("n")?;
+        let total: i64 = count.query().fetch_scalar(self.pool()).await?;
 
         let mut sql = Sql::new(CASE_SELECT);
         actor.push_case_scope(&mut sql);
@@ -354,11 +372,8 @@ impl Store {
             .bind_i64(per_page)
             .push(" OFFSET ")
             .bind_i64(offset);
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        let cases = rows
-            .iter()
-            .map(|r| case_row(r, today))
-            .collect::<Result<Vec<_>>>()?;
+        let rows: Vec<CaseRow> = sql.query().fetch_all_as(self.pool()).await?;
+        let cases = rows.into_iter().map(|r| as_of(r, today)).collect();
         Ok((cases, total))
     }
 
@@ -373,10 +388,10 @@ impl Store {
         actor.push_case_scope(&mut sql);
         let row = sql
             .query()
-            .fetch_optional(self.pool())
+            .fetch_optional_as(self.pool())
             .await?
             .ok_or_else(|| StoreError::not_found("case", id))?;
-        case_row(&row, today)
+        Ok(as_of(row, today))
     }
 
     /// Finds a case id by its human number, within scope.
@@ -387,12 +402,10 @@ impl Store {
         let mut sql = Sql::new("SELECT c.id FROM case_file c WHERE c.number = ");
         sql.bind_text(number);
         actor.push_case_scope(&mut sql);
-        let row = sql
-            .query()
-            .fetch_optional(self.pool())
+        sql.query()
+            .fetch_optional_scalar(self.pool())
             .await?
-            .ok_or_else(|| StoreError::not_found("case", number))?;
-        Ok(row.try_get("id")?)
+            .ok_or_else(|| StoreError::not_found("case", number))
     }
 
     /// A case with its state, clues, timeline and look-backs, if the actor may see it.
@@ -408,64 +421,54 @@ impl Store {
         let case = self.scoped_case(actor, id, today).await?;
         let state_json: String = crate::db::query("SELECT state_json FROM case_file WHERE id = $1")
             .bind(id)
-            .fetch_one(self.pool())
-            .await?
-            .try_get("state_json")?;
+            .fetch_scalar(self.pool())
+            .await?;
         let state: CaseState = serde_json::from_str(&state_json)
             .map_err(|e| StoreError::Corrupt(format!("case {id} state: {e}")))?;
         let clues = crate::db::query(
             "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE case_id = $1 ORDER BY id",
         )
         .bind(id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(clue_row)
-        .collect::<Result<Vec<_>>>()?;
+        .fetch_all_as(self.pool())
+        .await?;
         let events = crate::db::query(
             "SELECT e.seq, e.at, e.kind, e.payload, e.attachments, COALESCE(u.display_name, '系统') AS actor_name \
              FROM event e LEFT JOIN app_user u ON u.id = e.actor_user_id WHERE e.case_id = $1 ORDER BY e.seq",
         )
         .bind(id)
-        .fetch_all(self.pool())
+        .fetch_all_as::<StoredEvent>(self.pool())
         .await?
-        .iter()
-        .map(|r| {
-            let kind: String = r.try_get("kind")?;
-            let payload: String = r.try_get("payload")?;
-            let attachments: String = r.try_get("attachments")?;
-            let code = kind.split_once('.').map_or(kind.as_str(), |(_, c)| c);
-            let code = match kind.as_str() {
+        .into_iter()
+        .map(|e| {
+            let code = e.kind.split_once('.').map_or(e.kind.as_str(), |(_, c)| c);
+            let code = match e.kind.as_str() {
                 "clue.filed" => "clue_filed",
                 "clue.merged" => "clue_merged",
                 "clue.split" => "clue_split",
                 _ => code,
             };
-            Ok(EventView {
-                seq: r.try_get("seq")?,
-                at: r.try_get("at")?,
-                actor: r.try_get("actor_name")?,
+            EventView {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor_name,
                 label_zh: action_label(code, true).to_string(),
                 label_en: action_label(code, false).to_string(),
                 payload: redact(
-                    &kind,
-                    serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                    &e.kind,
+                    serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
                     actor.role,
                 ),
-                kind,
-                attachments: attachments.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
-            })
+                attachments: crate::ledger::events::attachment_list(&e.attachments),
+                kind: e.kind,
+            }
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
         let look_backs = crate::db::query(
             "SELECT due_on, done_at FROM look_back WHERE case_id = $1 ORDER BY due_on",
         )
         .bind(id)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("due_on")?, r.try_get("done_at")?)))
-        .collect::<Result<Vec<_>>>()?;
+        .fetch_all_as(self.pool())
+        .await?;
         Ok(CaseDetail {
             case,
             state,
@@ -536,10 +539,9 @@ impl Store {
             crate::db::query("SELECT state_json FROM case_file WHERE id = $1 AND county_id = $2")
                 .bind(case_id)
                 .bind(county_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional_scalar(&mut *tx)
                 .await?
-                .ok_or_else(|| StoreError::not_found("case", case_id))?
-                .try_get("state_json")?;
+                .ok_or_else(|| StoreError::not_found("case", case_id))?;
         let state: CaseState = serde_json::from_str(&state_json)
             .map_err(|e| StoreError::Corrupt(format!("case {case_id} state: {e}")))?;
         let next = state.apply(action, today)?;
@@ -623,13 +625,10 @@ impl Store {
             open_statuses()
         ))
         .bind(cutoff.to_string())
-        .fetch_all(self.pool())
+        .fetch_all_as::<(crate::CaseId, i64, String)>(self.pool())
         .await?;
         let mut n = 0;
-        for r in rows {
-            let id: crate::CaseId = r.try_get("id")?;
-            let county: i64 = r.try_get("county_id")?;
-            let due: String = r.try_get("due_on")?;
+        for (id, county, due) in rows {
             let action = CaseAction::Escalate {
                 reason: format!("deadline {due} passed; escalated to the county office"),
             };
@@ -661,7 +660,7 @@ impl Store {
         );
         actor.push_case_scope(&mut sql);
         sql.push(" GROUP BY c.township_id, t.name, c.status ORDER BY c.township_id");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows: Vec<StatusCount> = sql.query().fetch_all_as(self.pool()).await?;
         let mut d = Dashboard {
             total: 0,
             open: 0,
@@ -677,12 +676,10 @@ impl Store {
             overdue_list: Vec::new(),
         };
         for r in rows {
-            let tid: i64 = r.try_get("township_id")?;
-            let status: String = r.try_get("status")?;
-            let n: i64 = r.try_get("n")?;
-            let overdue: i64 = r.try_get::<Option<i64>, _>("overdue")?.unwrap_or(0);
-            d.fine_fen += r.try_get::<Option<i64>, _>("fines")?.unwrap_or(0);
-            d.confiscation_fen += r.try_get::<Option<i64>, _>("confiscations")?.unwrap_or(0);
+            let (tid, status, n) = (r.township_id, r.status, r.n);
+            let overdue = r.overdue.unwrap_or(0);
+            d.fine_fen += r.fines.unwrap_or(0);
+            d.confiscation_fen += r.confiscations.unwrap_or(0);
             let open = is_open_code(&status);
             d.total += n;
             d.overdue += overdue;
@@ -697,7 +694,7 @@ impl Store {
             if d.by_township.last().is_none_or(|t| t.township_id != tid) {
                 d.by_township.push(TownshipCounts {
                     township_id: tid,
-                    township: r.try_get("township_name")?,
+                    township: r.township_name,
                     by_status: Vec::new(),
                     open: 0,
                     overdue: 0,
@@ -719,8 +716,8 @@ impl Store {
         actor.push_case_scope(&mut sql);
         push_filter(&mut sql, &filter, today);
         sql.push(" ORDER BY c.due_on, c.id LIMIT 50");
-        for r in sql.query().fetch_all(self.pool()).await? {
-            let c = case_row(&r, today)?;
+        for r in sql.query().fetch_all_as::<CaseRow>(self.pool()).await? {
+            let c = as_of(r, today);
             d.overdue_list.push(OverdueRow {
                 id: c.id,
                 number: c.number,

@@ -63,8 +63,7 @@ pub struct ClueRow {
     pub address: String,
     pub filed_at: crate::Stamp,
     pub merged: bool,
-    /// Split from the stored comma list by [`clue_row`].
-    #[sqlx(skip)]
+    #[sqlx(try_from = "crate::List<String>")]
     pub attachments: Vec<String>,
 }
 
@@ -109,23 +108,19 @@ async fn nearby_cases(
     .bind(y1)
     .bind(x0)
     .bind(x1)
-    .fetch_all(&mut *conn)
+    .fetch_all_as::<(crate::CaseId, String, String, Option<f64>, Option<f64>)>(&mut *conn)
     .await?;
     let mut out = Vec::new();
-    for r in rows {
-        let (Some(lon), Some(lat)) = (
-            r.try_get::<Option<f64>, _>("lon")?,
-            r.try_get::<Option<f64>, _>("lat")?,
-        ) else {
+    for (id, number, status, lon, lat) in rows {
+        let (Some(lon), Some(lat)) = (lon, lat) else {
             continue;
         };
         let Ok(p) = LonLat::new(lon, lat) else {
             continue;
         };
-        let status: String = r.try_get("status")?;
         out.push(Nearby {
-            id: r.try_get("id")?,
-            number: r.try_get("number")?,
+            id,
+            number,
             open: is_open_code(&status),
             distance_m: at.distance_m(p),
         });
@@ -158,19 +153,17 @@ async fn same_address_cases(
     .bind(county_id)
     .bind(village_id)
     .bind(address.to_string())
-    .fetch_all(&mut *conn)
+    .fetch_all_as::<(crate::CaseId, String, String)>(&mut *conn)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let status: String = r.try_get("status")?;
-            Ok(Nearby {
-                id: r.try_get("id")?,
-                number: r.try_get("number")?,
-                open: is_open_code(&status),
-                distance_m: 0.0,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, status)| Nearby {
+            id,
+            number,
+            open: is_open_code(&status),
+            distance_m: 0.0,
         })
-        .collect()
+        .collect())
 }
 
 impl Store {
@@ -392,14 +385,13 @@ impl Store {
         .bind(clue.problem_kind.code())
         .bind(clue.reporter_name.clone())
         .bind(clue.reporter_phone.clone())
-        .bind(clue.attachments.join(","))
+        .bind(crate::List(clue.attachments.clone()))
         .bind(actor.user_id)
         .bind(at.clone())
         .bind(case_id)
         .bind(merged)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .fetch_scalar(&mut *tx)
+        .await?;
 
         append(
             &mut *tx,
@@ -452,19 +444,13 @@ impl Store {
         )
         .bind(actor.county_id)
         .bind(case_id)
-        .fetch_all(self.pool())
+        .fetch_all_as::<(crate::CaseId, crate::CaseId, String, f64)>(self.pool())
         .await?;
         let mut out = Vec::new();
-        for r in &rows {
-            let (a, b): (crate::CaseId, crate::CaseId) = (r.try_get("a")?, r.try_get("b")?);
+        for (a, b, kind, distance_m) in rows {
             let other = if a == case_id { b } else { a };
             if let Ok(c) = self.scoped_case(actor, other, today).await {
-                out.push((
-                    other,
-                    c.number,
-                    r.try_get("kind")?,
-                    r.try_get("distance_m")?,
-                ));
+                out.push((other, c.number, kind, distance_m));
             }
         }
         Ok(out)
@@ -494,32 +480,27 @@ impl Store {
         )
         .bind(clue_id)
         .bind(actor.county_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional_as::<MergedClue>(&mut *tx)
         .await?
         .ok_or_else(|| StoreError::not_found("clue", clue_id))?;
-        let merged: bool = row.try_get("merged")?;
-        if !merged {
+        if !row.merged {
             return Err(StoreError::invalid(
                 "clue",
                 "this clue opened its case; there is no merge to undo",
             ));
         }
-        let kind_code: String = row.try_get("problem_kind")?;
-        let source_code: String = row.try_get("source")?;
+        let from_case = row.case_id;
         let fields = CaseFields {
-            township_id: row.try_get("township_id")?,
-            village_id: row.try_get("village_id")?,
-            address: row.try_get("address")?,
-            lon: row.try_get("lon")?,
-            lat: row.try_get("lat")?,
-            finding: row.try_get("description")?,
-            problem_kind: ProblemKind::from_code(&kind_code)
-                .ok_or_else(|| StoreError::Corrupt(format!("kind '{kind_code}'")))?,
+            township_id: row.township_id,
+            village_id: row.village_id,
+            address: row.address,
+            lon: row.lon,
+            lat: row.lat,
+            finding: row.description,
+            problem_kind: row.problem_kind,
             severity: Severity::General,
-            source: ClueSource::from_code(&source_code)
-                .ok_or_else(|| StoreError::Corrupt(format!("source '{source_code}'")))?,
+            source: row.source,
         };
-        let from_case: crate::CaseId = row.try_get("case_id")?;
         let (case_id, case_number) = self
             .open_case_tx(&mut tx, actor, &fields, now, None)
             .await?;
@@ -564,19 +545,25 @@ impl Store {
             "SELECT id, source, description, address, filed_at, merged, attachments FROM clue WHERE filed_by = $1 ORDER BY id DESC LIMIT 200",
         )
         .bind(actor.user_id)
-        .fetch_all(self.pool())
+        .fetch_all_as(self.pool())
         .await?;
-        rows.iter().map(clue_row).collect()
+        Ok(rows)
     }
 }
 
-pub(crate) fn clue_row(r: &crate::db::Row) -> Result<ClueRow> {
-    let mut c: ClueRow = r.decode()?;
-    c.attachments = r
-        .try_get::<String, _>("attachments")?
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    Ok(c)
+/// A clue as undoing its merge needs it: what its own case opens with.
+#[derive(sqlx::FromRow)]
+struct MergedClue {
+    #[sqlx(try_from = "String")]
+    source: ClueSource,
+    township_id: i64,
+    village_id: Option<i64>,
+    address: String,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    description: String,
+    #[sqlx(try_from = "String")]
+    problem_kind: ProblemKind,
+    case_id: crate::CaseId,
+    merged: bool,
 }

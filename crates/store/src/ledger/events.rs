@@ -17,11 +17,10 @@ pub(crate) struct NewEvent<'a> {
 }
 
 pub(crate) async fn append(conn: &mut crate::db::Conn, ev: NewEvent<'_>) -> Result<i64> {
-    let head = crate::db::query("SELECT seq, hash FROM chain_head WHERE id = 1")
-        .fetch_one(&mut *conn)
-        .await?;
-    let prev_seq: i64 = head.try_get("seq")?;
-    let prev_hash: String = head.try_get("hash")?;
+    let (prev_seq, prev_hash): (i64, String) =
+        crate::db::query("SELECT seq, hash FROM chain_head WHERE id = 1")
+            .fetch_one_as(&mut *conn)
+            .await?;
     let mut rec = EventRecord {
         seq: prev_seq + 1,
         at: ev.at.to_string(),
@@ -70,20 +69,47 @@ pub(crate) async fn append(conn: &mut crate::db::Conn, ev: NewEvent<'_>) -> Resu
     Ok(rec.seq)
 }
 
-pub(crate) fn record_from_row(row: &crate::db::Row) -> Result<EventRecord> {
-    Ok(EventRecord {
-        seq: row.try_get("seq")?,
-        at: row.try_get("at")?,
-        actor_user_id: row.try_get("actor_user_id")?,
-        county_id: row.try_get("county_id")?,
-        case_id: row.try_get("case_id")?,
-        clue_id: row.try_get("clue_id")?,
-        kind: row.try_get("kind")?,
-        payload: row.try_get("payload")?,
-        attachments: row.try_get("attachments")?,
-        prev_hash: row.try_get("prev_hash")?,
-        hash: row.try_get("hash")?,
-    })
+/// A stored event, every column its hash covers.
+#[derive(sqlx::FromRow)]
+pub(crate) struct EventRow {
+    seq: i64,
+    at: String,
+    actor_user_id: Option<i64>,
+    county_id: i64,
+    case_id: Option<i64>,
+    clue_id: Option<i64>,
+    kind: String,
+    payload: String,
+    attachments: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl From<EventRow> for EventRecord {
+    fn from(r: EventRow) -> Self {
+        EventRecord {
+            seq: r.seq,
+            at: r.at,
+            actor_user_id: r.actor_user_id,
+            county_id: r.county_id,
+            case_id: r.case_id,
+            clue_id: r.clue_id,
+            kind: r.kind,
+            payload: r.payload,
+            attachments: r.attachments,
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        }
+    }
+}
+
+/// An event's attachments as the chain hashes them: comma-separated hashes, `''` for none.
+/// (Unlike the list columns, this one stays text: the chain covers it as written.)
+pub(crate) fn attachment_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A moment as the store keeps it (see [`crate::Stamp`]).

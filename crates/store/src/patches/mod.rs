@@ -97,7 +97,7 @@ struct StoredVerification {
     reason: String,
     permit_no: String,
     note: String,
-    photos: String,
+    photos: crate::List<String>,
     display_name: String,
     filed_by: i64,
     filed_at: crate::Stamp,
@@ -364,9 +364,8 @@ impl Store {
         .bind(i64::try_from(patches.len()).unwrap_or(i64::MAX))
         .bind(actor.user_id)
         .bind(at.clone())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .fetch_scalar(&mut *tx)
+        .await?;
 
         let mut suspects = 0;
         let mut merged = 0;
@@ -448,9 +447,8 @@ impl Store {
             .bind(status)
             .bind(images.get(&p.id).and_then(|i| i.0.clone()))
             .bind(images.get(&p.id).and_then(|i| i.1.clone()))
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
+            .fetch_scalar(&mut *tx)
+            .await?;
             let shown: Vec<String> = images
                 .get(&p.id)
                 .map(|i| [i.0.clone(), i.1.clone()].into_iter().flatten().collect())
@@ -632,12 +630,7 @@ impl Store {
         let corrected: HashSet<i64> = stored.iter().filter_map(|v| v.corrects_id).collect();
         let mut verifications = Vec::with_capacity(stored.len());
         for v in stored {
-            let photos: Vec<String> = v
-                .photos
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
+            let photos = v.photos.0;
             let mut readings = self.photo_readings(&photos, Some(v.filed_by)).await?;
             for reading in &mut readings {
                 reading.distance_m = reading
@@ -735,7 +728,7 @@ impl Store {
         .bind(reason.code())
         .bind(v.permit_no.trim().to_string())
         .bind(v.note.trim().to_string())
-        .bind(v.photos.join(","))
+        .bind(crate::List(v.photos.clone()))
         .bind(actor.user_id)
         .bind(at.clone())
         .bind(corrects)

@@ -77,9 +77,10 @@ pub struct RegisterImportSummary {
 }
 
 /// One import of a register file, kept with its source and coordinate system.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct RegisterImportRow {
     pub id: i64,
+    #[sqlx(try_from = "String")]
     pub layer: RegisterLayer,
     pub source_file: String,
     pub crs: String,
@@ -89,6 +90,45 @@ pub struct RegisterImportRow {
     pub active: bool,
     pub imported_at: crate::Stamp,
     pub imported_by: String,
+}
+
+/// A register feature as stored, its attributes still the stored JSON text.
+#[derive(sqlx::FromRow)]
+struct StoredFeature {
+    id: i64,
+    #[sqlx(try_from = "String")]
+    layer: RegisterLayer,
+    external_id: String,
+    name: String,
+    kind: String,
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+    withdrawn: bool,
+    grid_id: Option<i64>,
+    attributes: String,
+    geometry: String,
+    area_m2: f64,
+}
+
+impl From<StoredFeature> for RegisterFeature {
+    fn from(f: StoredFeature) -> Self {
+        RegisterFeature {
+            id: f.id,
+            layer: f.layer,
+            external_id: f.external_id,
+            name: f.name,
+            kind: f.kind,
+            valid_from: f.valid_from,
+            valid_to: f.valid_to,
+            withdrawn: f.withdrawn,
+            grid_id: f.grid_id,
+            // Written by this store from a map of text; unreadable only if edited by hand,
+            // and then a feature without attributes still draws and triages.
+            attributes: serde_json::from_str(&f.attributes).unwrap_or_default(),
+            geometry: f.geometry,
+            area_m2: f.area_m2,
+        }
+    }
 }
 
 /// One stored register feature, for maps and lists.
@@ -299,9 +339,8 @@ impl Store {
         .bind(i64::try_from(rows.len()).unwrap_or(i64::MAX))
         .bind(actor.user_id)
         .bind(at.clone())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .fetch_scalar(&mut *tx)
+        .await?;
         for r in &rows {
             let (x0, y0, x1, y1) = bbox(&r.shape);
             crate::db::query(
@@ -372,7 +411,7 @@ impl Store {
         .bind(county_id)
         .bind(g.township.clone())
         .bind(g.village.clone())
-        .fetch_all(self.pool())
+        .fetch_all_as::<(i64, String)>(self.pool())
         .await?;
         if rows.is_empty() {
             return Ok(Err(format!(
@@ -381,12 +420,11 @@ impl Store {
             )));
         }
         let mut ids = Vec::new();
-        for r in &rows {
-            let name: String = r.try_get("name")?;
+        for (id, name) in rows {
             if name == g.grid {
-                return Ok(Ok(r.try_get("id")?));
+                return Ok(Ok(id));
             }
-            ids.push(r.try_get::<i64, _>("id")?);
+            ids.push(id);
         }
         match ids.as_slice() {
             [only] if g.grid == g.village => Ok(Ok(*only)),
@@ -403,30 +441,14 @@ impl Store {
     /// Database errors.
     pub async fn register_imports(&self, county_id: i64) -> Result<Vec<RegisterImportRow>> {
         let rows = crate::db::query(
-            "SELECT i.id, i.layer, i.source_file, i.crs, i.encoding, i.features, i.imported_at, u.display_name, \
-             (SELECT COUNT(*) FROM register_feature f WHERE f.import_id = i.id AND f.active = TRUE) AS active \
+            "SELECT i.id, i.layer, i.source_file, i.crs, i.encoding, i.features, i.imported_at, u.display_name AS imported_by, \
+             EXISTS (SELECT 1 FROM register_feature f WHERE f.import_id = i.id AND f.active = TRUE) AS active \
              FROM register_import i JOIN app_user u ON u.id = i.imported_by WHERE i.county_id = $1 ORDER BY i.id DESC",
         )
         .bind(county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let code: String = r.try_get("layer")?;
-                Ok(RegisterImportRow {
-                    id: r.try_get("id")?,
-                    layer: RegisterLayer::from_code(&code)
-                        .ok_or_else(|| StoreError::Corrupt(format!("layer '{code}'")))?,
-                    source_file: r.try_get("source_file")?,
-                    crs: r.try_get("crs")?,
-                    encoding: r.try_get("encoding")?,
-                    features: r.try_get("features")?,
-                    active: r.try_get::<i64, _>("active")? > 0,
-                    imported_at: r.try_get("imported_at")?,
-                    imported_by: r.try_get("display_name")?,
-                })
-            })
-            .collect()
+        Ok(rows)
     }
 
     /// The active features of a layer (every layer when `None`).
@@ -464,29 +486,9 @@ impl Store {
         .bind(x1)
         .bind(y0)
         .bind(y1)
-        .fetch_all(self.pool())
+        .fetch_all_as::<StoredFeature>(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let code: String = r.try_get("layer")?;
-                Ok(RegisterFeature {
-                    id: r.try_get("id")?,
-                    layer: RegisterLayer::from_code(&code)
-                        .ok_or_else(|| StoreError::Corrupt(format!("layer '{code}'")))?,
-                    external_id: r.try_get("external_id")?,
-                    name: r.try_get("name")?,
-                    kind: r.try_get("kind")?,
-                    valid_from: r.try_get("valid_from")?,
-                    valid_to: r.try_get("valid_to")?,
-                    withdrawn: r.try_get("withdrawn")?,
-                    grid_id: r.try_get("grid_id")?,
-                    attributes: serde_json::from_str(&r.try_get::<String, _>("attributes")?)
-                        .unwrap_or_default(),
-                    geometry: r.try_get("geometry")?,
-                    area_m2: r.try_get("area_m2")?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(RegisterFeature::from).collect())
     }
 
     /// A triager over the county's active registers; its grid areas carry the grid id as
@@ -567,16 +569,15 @@ where
     .bind(county_id)
     .bind(lon)
     .bind(lat)
-    .fetch_all(conn)
+    .fetch_all_as::<(i64, String, i64, i64)>(conn)
     .await?;
-    for r in rows {
-        let shape =
-            minewatch_spatial::text::shape_from_geojson(&r.try_get::<String, _>("geometry")?);
+    for (grid_id, geometry, village_id, township_id) in rows {
+        let shape = minewatch_spatial::text::shape_from_geojson(&geometry);
         if shape.contains(&geo::Point::new(lon, lat)) {
             return Ok(Some(GridHit {
-                grid_id: r.try_get("grid_id")?,
-                township_id: r.try_get("township_id")?,
-                village_id: r.try_get("village_id")?,
+                grid_id,
+                township_id,
+                village_id,
             }));
         }
     }

@@ -157,6 +157,67 @@ impl Photo {
     }
 }
 
+/// One determination with its patch, as [`Store::latest_evidence`] reads it.
+#[derive(sqlx::FromRow)]
+struct StoredEvidence {
+    patch_id: crate::PatchId,
+    patch_no: String,
+    class: String,
+    later_date: Option<String>,
+    geometry: String,
+    verification_id: i64,
+    determination: String,
+    reason: String,
+    photos: crate::List<String>,
+    review: String,
+    filed_by: i64,
+    is_current: bool,
+}
+
+impl From<StoredEvidence> for Evidence {
+    fn from(r: StoredEvidence) -> Self {
+        Evidence {
+            verification_id: r.verification_id,
+            current: r.is_current,
+            filed_by: r.filed_by,
+            patch_id: r.patch_id,
+            patch_no: r.patch_no,
+            class: r.class,
+            later_date: r.later_date,
+            shape: shape_from_geojson(&r.geometry),
+            determination: r.determination,
+            reason: r.reason,
+            photos: r.photos.0,
+            review: r.review,
+        }
+    }
+}
+
+/// A photo's stored reading.
+#[derive(sqlx::FromRow)]
+struct StoredReading {
+    sha256: String,
+    file_name: String,
+    taken_at: Option<String>,
+    offset_time: Option<String>,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    phash: Option<String>,
+    unread: String,
+    reader_version: i64,
+}
+
+/// What a phone said when it attached a photo.
+#[derive(sqlx::FromRow)]
+struct StoredCapture {
+    sha256: String,
+    user_id: i64,
+    device_taken_at: Option<crate::Stamp>,
+    device_lon: Option<f64>,
+    device_lat: Option<f64>,
+    device_accuracy_m: Option<f64>,
+}
+
 impl Store {
     /// Findings on the patches the actor can see (one patch when `patch` is given).
     ///
@@ -508,98 +569,76 @@ impl Store {
     /// Every determination of every patch, county-wide; the latest of each patch current.
     async fn latest_evidence(&self, county_id: i64) -> Result<Vec<Evidence>> {
         let rows = crate::db::query(
-            "SELECT p.id, p.patch_no, p.class, p.later_date, p.geometry, v.id AS vid, v.determination, v.reason, v.photos, v.review, v.filed_by, \
+            "SELECT p.id AS patch_id, p.patch_no, p.class, p.later_date, p.geometry, v.id AS verification_id, v.determination, v.reason, v.photos, v.review, v.filed_by, \
              (v.id = (SELECT MAX(v2.id) FROM patch_verification v2 WHERE v2.patch_id = p.id)) AS is_current \
              FROM patch p JOIN patch_verification v ON v.patch_id = p.id \
              WHERE p.county_id = $1 ORDER BY p.id, v.id",
         )
         .bind(county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as::<StoredEvidence>(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let geometry: String = r.try_get("geometry")?;
-                let photos: String = r.try_get("photos")?;
-                Ok(Evidence {
-                    verification_id: r.try_get("vid")?,
-                    current: r.try_get("is_current")?,
-                    filed_by: r.try_get("filed_by")?,
-                    patch_id: r.try_get("id")?,
-                    patch_no: r.try_get("patch_no")?,
-                    class: r.try_get("class")?,
-                    later_date: r.try_get("later_date")?,
-                    shape: shape_from_geojson(&geometry),
-                    determination: r.try_get("determination")?,
-                    reason: r.try_get("reason")?,
-                    photos: photos
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                    review: r.try_get("review")?,
-                })
-            })
-            .collect()
+        Ok(rows.into_iter().map(Evidence::from).collect())
     }
 
+    /// The readings of every photo the evidence names: two reads for all of them.
     async fn photo_meta(&self, evidence: &[Evidence]) -> Result<HashMap<String, Photo>> {
         let wanted: HashSet<&str> = evidence
             .iter()
             .flat_map(|e| e.photos.iter().map(String::as_str))
             .collect();
-        let mut out = HashMap::new();
-        for sha in wanted {
-            if let Some(p) = self.photo_reading(sha).await? {
-                out.insert(sha.to_string(), p);
+        if wanted.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let of_these = |select: &str| {
+            let mut sql = crate::sql::Sql::new(select);
+            sql.push_in(wanted.iter().copied());
+            sql
+        };
+        let readings: Vec<StoredReading> = of_these(
+            "SELECT m.sha256, a.file_name, m.taken_at, m.offset_time, m.lon, m.lat, m.phash, m.unread, m.reader_version \
+             FROM photo_meta m JOIN attachment a ON a.sha256 = m.sha256 WHERE m.sha256 IN ",
+        )
+        .query()
+        .fetch_all_as(self.pool())
+        .await?;
+        let uploads: Vec<StoredCapture> = of_these(
+            "SELECT sha256, user_id, device_taken_at, device_lon, device_lat, device_accuracy_m \
+             FROM attachment_upload WHERE sha256 IN ",
+        )
+        .query()
+        .fetch_all_as(self.pool())
+        .await?;
+        let mut out: HashMap<String, Photo> = readings
+            .into_iter()
+            // A reading by an older reader is stale: the photo counts as not yet read.
+            .filter(|r| r.reader_version >= crate::photo::READER_VERSION)
+            .map(|r| {
+                let photo = Photo {
+                    file_name: r.file_name,
+                    taken_at: r.taken_at,
+                    offset: r.offset_time,
+                    point: r.lon.zip(r.lat),
+                    phash: r.phash,
+                    unread: serde_json::from_str(&r.unread).unwrap_or_default(),
+                    captures: HashMap::new(),
+                };
+                (r.sha256, photo)
+            })
+            .collect();
+        for c in uploads {
+            if let Some(p) = out.get_mut(&c.sha256) {
+                p.captures.insert(
+                    c.user_id,
+                    crate::Capture {
+                        taken_at: c.device_taken_at.as_ref().and_then(crate::Stamp::time),
+                        lon: c.device_lon,
+                        lat: c.device_lat,
+                        accuracy_m: c.device_accuracy_m,
+                    },
+                );
             }
         }
         Ok(out)
-    }
-
-    async fn photo_reading(&self, sha: &str) -> Result<Option<Photo>> {
-        let row = crate::db::query(
-            "SELECT a.file_name, m.taken_at, m.offset_time, m.lon, m.lat, m.phash, m.unread, m.reader_version \
-             FROM photo_meta m JOIN attachment a ON a.sha256 = m.sha256 WHERE m.sha256 = $1",
-        )
-        .bind(sha.to_string())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(r) = row else { return Ok(None) };
-        let version: i64 = r.try_get("reader_version")?;
-        if version < crate::photo::READER_VERSION {
-            return Ok(None);
-        }
-        let lon: Option<f64> = r.try_get("lon")?;
-        let lat: Option<f64> = r.try_get("lat")?;
-        let unread: String = r.try_get("unread")?;
-        let mut captures = HashMap::new();
-        for c in crate::db::query(
-            "SELECT user_id, device_taken_at, device_lon, device_lat, device_accuracy_m FROM attachment_upload WHERE sha256 = $1",
-        )
-        .bind(sha.to_string())
-        .fetch_all(self.pool())
-        .await?
-        {
-            let at: Option<crate::Stamp> = c.try_get("device_taken_at")?;
-            captures.insert(
-                c.try_get::<i64, _>("user_id")?,
-                crate::Capture {
-                    taken_at: at.as_ref().and_then(crate::Stamp::time),
-                    lon: c.try_get("device_lon")?,
-                    lat: c.try_get("device_lat")?,
-                    accuracy_m: c.try_get("device_accuracy_m")?,
-                },
-            );
-        }
-        Ok(Some(Photo {
-            file_name: r.try_get("file_name")?,
-            taken_at: r.try_get("taken_at")?,
-            offset: r.try_get("offset_time")?,
-            point: lon.zip(lat),
-            phash: r.try_get("phash")?,
-            unread: serde_json::from_str(&unread).unwrap_or_default(),
-            captures,
-        }))
     }
 }
 

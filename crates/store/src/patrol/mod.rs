@@ -99,9 +99,8 @@ impl Store {
             Scope::Village(v) => {
                 let t: i64 = crate::db::query("SELECT township_id FROM village WHERE id = $1")
                     .bind(v)
-                    .fetch_one(self.pool())
-                    .await?
-                    .try_get("township_id")?;
+                    .fetch_scalar(self.pool())
+                    .await?;
                 Ok((Some(t), Some(v)))
             }
             _ => Ok((None, None)),
@@ -205,9 +204,8 @@ pub(crate) async fn duty_settings_in(
         let first: Option<String> =
             crate::db::query("SELECT MIN(starts_on) AS d FROM campaign WHERE county_id = $1")
                 .bind(county_id)
-                .fetch_one(&mut *conn)
-                .await?
-                .try_get("d")?;
+                .fetch_scalar(&mut *conn)
+                .await?;
         let from = first
             .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
             .unwrap_or(today);
@@ -233,11 +231,4 @@ pub(crate) async fn duty_settings_in(
 pub(crate) fn parse_day(field: &'static str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| StoreError::invalid(field, format!("'{text}' is not a date (YYYY-MM-DD)")))
-}
-
-/// Comma-separated ids as stored in a text column.
-pub(crate) fn id_list(text: &str) -> Vec<i64> {
-    text.split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect()
 }

@@ -229,46 +229,81 @@ const PATROL_SELECT: &str = "SELECT p.id, p.level, p.township_id, t.name AS town
      LEFT JOIN clue cl ON cl.id = p.clue_id LEFT JOIN case_file c ON c.id = cl.case_id \
      WHERE p.county_id = $1";
 
-fn row_to_patrol(r: &crate::db::Row) -> Result<PatrolRow> {
-    let sig = |name: &str, by: &str, at: &str, proxy: Option<&str>| -> Result<Signature> {
-        Ok(Signature {
-            name: r.try_get(name)?,
-            signed_by: r.try_get(by)?,
-            signed_at: r.try_get(at)?,
-            proxy: match proxy {
-                Some(col) => r.try_get(col)?,
-                None => false,
+/// A patrol record as [`PATROL_SELECT`] reads it, before its signatures are put together.
+#[derive(sqlx::FromRow)]
+struct PatrolRecordRow {
+    id: i64,
+    level: String,
+    township_id: i64,
+    township: String,
+    village_id: i64,
+    village: String,
+    patrolled_on: String,
+    night: bool,
+    address: String,
+    situation: String,
+    hazards: String,
+    measures: String,
+    remarks: String,
+    clue_id: Option<i64>,
+    case_number: Option<String>,
+    track_id: Option<i64>,
+    head_name: String,
+    head_by: Option<String>,
+    head_signed_at: Option<crate::Stamp>,
+    head_proxy: bool,
+    cadre_name: String,
+    cadre_by: Option<String>,
+    cadre_signed_at: Option<crate::Stamp>,
+    cadre_proxy: bool,
+    confirm_name: String,
+    confirm_by: Option<String>,
+    confirmed_at: Option<crate::Stamp>,
+    created_by: String,
+    created_at: crate::Stamp,
+}
+
+impl From<PatrolRecordRow> for PatrolRow {
+    fn from(r: PatrolRecordRow) -> Self {
+        PatrolRow {
+            id: r.id,
+            level: r.level,
+            township_id: r.township_id,
+            township: r.township,
+            village_id: r.village_id,
+            village: r.village,
+            patrolled_on: r.patrolled_on,
+            night: r.night,
+            address: r.address,
+            situation: r.situation,
+            hazards: r.hazards,
+            measures: r.measures,
+            remarks: r.remarks,
+            clue_id: r.clue_id,
+            case_number: r.case_number,
+            track_id: r.track_id,
+            head: Signature {
+                name: r.head_name,
+                signed_by: r.head_by,
+                signed_at: r.head_signed_at,
+                proxy: r.head_proxy,
             },
-        })
-    };
-    Ok(PatrolRow {
-        id: r.try_get("id")?,
-        level: r.try_get("level")?,
-        township_id: r.try_get("township_id")?,
-        township: r.try_get("township")?,
-        village_id: r.try_get("village_id")?,
-        village: r.try_get("village")?,
-        patrolled_on: r.try_get("patrolled_on")?,
-        night: r.try_get("night")?,
-        address: r.try_get("address")?,
-        situation: r.try_get("situation")?,
-        hazards: r.try_get("hazards")?,
-        measures: r.try_get("measures")?,
-        remarks: r.try_get("remarks")?,
-        clue_id: r.try_get("clue_id")?,
-        case_number: r.try_get("case_number")?,
-        track_id: r.try_get("track_id")?,
-        head: sig("head_name", "head_by", "head_signed_at", Some("head_proxy"))?,
-        cadre: sig(
-            "cadre_name",
-            "cadre_by",
-            "cadre_signed_at",
-            Some("cadre_proxy"),
-        )?,
-        confirmed: sig("confirm_name", "confirm_by", "confirmed_at", None)?,
-        created_by: r.try_get("created_by")?,
-        created_at: r.try_get("created_at")?,
-    })
+            cadre: Signature {
+                name: r.cadre_name,
+                signed_by: r.cadre_by,
+                signed_at: r.cadre_signed_at,
+                proxy: r.cadre_proxy,
+            },
+            confirmed: Signature {
+                name: r.confirm_name,
+                signed_by: r.confirm_by,
+                signed_at: r.confirmed_at,
+                proxy: false,
+            },
+            created_by: r.created_by,
+            created_at: r.created_at,
+        }
+    }
 }
 
 impl Store {
@@ -293,10 +328,9 @@ impl Store {
         )
         .bind(p.village_id)
         .bind(actor.county_id)
-        .fetch_optional(self.pool())
+        .fetch_optional_scalar(self.pool())
         .await?
-        .ok_or_else(|| StoreError::invalid("village", "no such village in this county"))?
-        .try_get("township_id")?;
+        .ok_or_else(|| StoreError::invalid("village", "no such village in this county"))?;
         if !may(actor.role, Right::ReadPatrolsCountyWide)
             && !in_scope(actor, township_id, Some(p.village_id))
         {
@@ -349,15 +383,9 @@ impl Store {
         }
         let grid = crate::db::query("SELECT directly_responsible, village_cadre FROM grid WHERE village_id = $1 ORDER BY id")
             .bind(p.village_id)
-            .fetch_optional(self.pool())
+            .fetch_optional_as::<(String, String)>(self.pool())
             .await?;
-        let (head_name, cadre_name) = match grid {
-            Some(g) => (
-                g.try_get::<String, _>("directly_responsible")?,
-                g.try_get::<String, _>("village_cadre")?,
-            ),
-            None => (String::new(), String::new()),
-        };
+        let (head_name, cadre_name) = grid.unwrap_or_default();
         let clue = match p.problem_kind {
             Some(kind) => {
                 let c = NewClue {
@@ -411,9 +439,8 @@ impl Store {
         .bind(head_name)
         .bind(actor.user_id)
         .bind(at.clone())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .fetch_scalar(&mut *tx)
+        .await?;
         append(
             &mut tx,
             NewEvent {
@@ -468,9 +495,9 @@ impl Store {
         .bind(f.from.map(|d| d.to_string()))
         .bind(f.to.map(|d| d.to_string()))
         .bind(f.level.map(PatrolLevel::code))
-        .fetch_all(self.pool())
+        .fetch_all_as::<PatrolRecordRow>(self.pool())
         .await?;
-        rows.iter().map(row_to_patrol).collect()
+        Ok(rows.into_iter().map(PatrolRow::from).collect())
     }
 
     /// One patrol record.
@@ -478,13 +505,13 @@ impl Store {
     /// # Errors
     /// `NotFound` when absent or out of the user's area.
     pub async fn patrol_record(&self, actor: &Actor, id: i64) -> Result<PatrolRow> {
-        let row = crate::db::query(format!("{PATROL_SELECT} AND p.id = $2"))
+        let p: PatrolRow = crate::db::query(format!("{PATROL_SELECT} AND p.id = $2"))
             .bind(actor.county_id)
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional_as::<PatrolRecordRow>(self.pool())
             .await?
-            .ok_or_else(|| StoreError::not_found("patrol record", id))?;
-        let p = row_to_patrol(&row)?;
+            .ok_or_else(|| StoreError::not_found("patrol record", id))?
+            .into();
         if !may(actor.role, Right::ReadPatrolsCountyWide)
             && !in_scope(actor, p.township_id, Some(p.village_id))
         {
@@ -499,16 +526,13 @@ impl Store {
     /// `NotFound` out of area; database errors.
     pub async fn patrol_photos(&self, actor: &Actor, id: i64) -> Result<Vec<String>> {
         self.patrol_record(actor, id).await?;
-        let rows = crate::db::query(
+        Ok(crate::db::query(
             "SELECT sha256 FROM attachment_use WHERE owner = 'patrol' AND owner_id = $1 AND county_id = $2 ORDER BY sha256",
         )
         .bind(id)
         .bind(actor.county_id)
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| r.try_get("sha256").map_err(Into::into))
-            .collect()
+        .fetch_all_scalar(self.pool())
+        .await?)
     }
 
     /// Signs or confirms a patrol record. The head signs as a user of the village, the

@@ -8,7 +8,7 @@ use minewatch_core::rights::{Right, may};
 use minewatch_core::{ClueSource, ProblemKind, Severity};
 use serde::Serialize;
 
-use super::{GridPlace, duty_settings_in, id_list, in_scope};
+use super::{GridPlace, duty_settings_in, in_scope};
 use crate::ledger::clues::{NewClue, place};
 use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, ClueOutcome, Result, Store, StoreError};
@@ -143,19 +143,36 @@ impl ReportBoard {
     }
 }
 
-fn row_to_report(r: &crate::db::Row) -> Result<ZeroReportRow> {
-    let date: String = r.try_get("report_date")?;
-    Ok(ZeroReportRow {
-        id: r.try_get("id")?,
-        grid_id: r.try_get("grid_id")?,
-        report_date: super::parse_day("report_date", &date)?,
-        nothing_found: r.try_get("nothing_found")?,
-        note: r.try_get("note")?,
-        clue_ids: id_list(&r.try_get::<String, _>("clue_ids")?),
-        late: r.try_get("late")?,
-        filed_by: r.try_get("filed_by")?,
-        filed_at: r.try_get("filed_at")?,
-    })
+/// A daily report as stored, its day still text.
+#[derive(sqlx::FromRow)]
+struct StoredReport {
+    id: i64,
+    grid_id: i64,
+    report_date: String,
+    nothing_found: bool,
+    note: String,
+    clue_ids: crate::List<i64>,
+    late: bool,
+    filed_by: String,
+    filed_at: crate::Stamp,
+}
+
+impl TryFrom<StoredReport> for ZeroReportRow {
+    type Error = StoreError;
+
+    fn try_from(r: StoredReport) -> Result<Self> {
+        Ok(ZeroReportRow {
+            id: r.id,
+            grid_id: r.grid_id,
+            report_date: super::parse_day("report_date", &r.report_date)?,
+            nothing_found: r.nothing_found,
+            note: r.note,
+            clue_ids: r.clue_ids.0,
+            late: r.late,
+            filed_by: r.filed_by,
+            filed_at: r.filed_at,
+        })
+    }
 }
 
 /// Stores a new report and logs it, inside the caller's write transaction.
@@ -182,13 +199,12 @@ pub(crate) async fn insert_report_tx(
     .bind(date.to_string())
     .bind(nothing_found)
     .bind(note.to_string())
-    .bind(clue.map(|c| c.clue_id.to_string()).unwrap_or_default())
+    .bind(crate::List(clue.map(|c| c.clue_id.0).into_iter().collect()))
     .bind(late)
     .bind(actor.user_id)
     .bind(at)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("id")?;
+    .fetch_scalar(&mut *conn)
+    .await?;
     log_report(conn, actor, grid, date, nothing_found, late, clue, at).await?;
     Ok(id)
 }
@@ -301,7 +317,7 @@ impl Store {
         )
         .bind(grid_id)
         .bind(date.to_string())
-        .fetch_optional(&mut *tx)
+        .fetch_optional_as::<(i64, bool, crate::List<i64>)>(&mut *tx)
         .await?;
         let outcome_clue = match &clue {
             Some((c, point)) => Some(
@@ -310,13 +326,9 @@ impl Store {
             ),
             None => None,
         };
-        let existing_id: Option<i64> = match &existing {
-            Some(r) => Some(r.try_get("id")?),
-            None => None,
-        };
+        let existing_id = existing.as_ref().map(|(id, _, _)| *id);
         let report_id = match (existing, body) {
-            (Some(r), ReportBody::NothingFound { .. }) => {
-                let nothing: bool = r.try_get("nothing_found")?;
+            (Some((_, nothing, _)), ReportBody::NothingFound { .. }) => {
                 return Err(StoreError::invalid(
                     "date",
                     if nothing {
@@ -326,15 +338,13 @@ impl Store {
                     },
                 ));
             }
-            (Some(r), ReportBody::Finding(_)) => {
-                let id: i64 = r.try_get("id")?;
-                let mut ids = id_list(&r.try_get::<String, _>("clue_ids")?);
+            (Some((id, _, crate::List(mut ids))), ReportBody::Finding(_)) => {
                 ids.extend(outcome_clue.as_ref().map(|c| c.clue_id.0));
                 // A finding later the same day overrides the morning's "nothing found".
                 crate::db::query(
                     "UPDATE zero_report SET nothing_found = FALSE, clue_ids = $1 WHERE id = $2",
                 )
-                .bind(ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+                .bind(crate::List(ids))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
@@ -404,9 +414,9 @@ impl Store {
         .bind(to.to_string())
         .bind(t)
         .bind(v)
-        .fetch_all(self.pool())
+        .fetch_all_as::<StoredReport>(self.pool())
         .await?;
-        rows.iter().map(row_to_report).collect()
+        rows.into_iter().map(ZeroReportRow::try_from).collect()
     }
 
     /// Each of the user's grids, day by day from `from` to `to`, as of `now`.

@@ -214,9 +214,8 @@ impl Store {
         .bind(x1)
         .bind(y1)
         .bind(at.clone())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .fetch_scalar(&mut *tx)
+        .await?;
         append(
             &mut tx,
             NewEvent {

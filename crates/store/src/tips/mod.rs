@@ -427,9 +427,8 @@ impl Store {
         .await?;
         let id: crate::UserId = crate::db::query("SELECT id FROM app_user WHERE username = $1")
             .bind(username.clone())
-            .fetch_one(self.pool())
-            .await?
-            .try_get("id")?;
+            .fetch_scalar(self.pool())
+            .await?;
         Ok(Actor {
             user_id: id,
             county_id,
@@ -609,15 +608,13 @@ impl Store {
         .bind(at.clone())
         .bind(accept_by.to_string())
         .bind(has_identity)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .fetch_scalar(&mut *tx)
+        .await?;
         // A tip joining a case checked already owes its answer from now.
         let case_status: String = crate::db::query("SELECT status FROM case_file WHERE id = $1")
             .bind(outcome.case_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("status")?;
+            .fetch_scalar(&mut *tx)
+            .await?;
         if case_status != "registered" {
             start_answer_clock(&mut tx, county_id, outcome.case_id, now).await?;
         }
@@ -825,18 +822,13 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Vec<String>> {
         self.tip(actor, id, today).await?;
-        let attachments: String = crate::db::query(
+        let attachments: crate::List<String> = crate::db::query(
             "SELECT c.attachments FROM tip t JOIN clue c ON c.id = t.clue_id WHERE t.id = $1",
         )
         .bind(id)
-        .fetch_one(self.pool())
-        .await?
-        .try_get("attachments")?;
-        Ok(attachments
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect())
+        .fetch_scalar(self.pool())
+        .await?;
+        Ok(attachments.0)
     }
 
     /// One tip in the user's area.
