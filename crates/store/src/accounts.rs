@@ -319,11 +319,9 @@ impl Store {
         let token_id = token_id.trim().to_ascii_lowercase();
         let found = crate::db::query(format!("{TOKEN_SELECT} WHERE t.token_id = $1"))
             .bind(token_id.clone())
-            .fetch_optional(self.pool())
+            .fetch_optional_as::<StoredToken>(self.pool())
             .await?
-            .as_ref()
-            .map(token_from_row)
-            .transpose()?
+            .map(TokenRow::from)
             .ok_or_else(|| StoreError::not_found("token", &token_id))?;
         let (county_id, user) = self.managed_user(&found.username).await?;
         if by.is_some_and(|a| a.county_id != county_id) {
@@ -372,9 +370,9 @@ impl Store {
             "{TOKEN_SELECT} WHERE ($1 IS NULL OR u.county_id = $1) ORDER BY t.created_at DESC, t.token_id"
         ))
         .bind(county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as::<StoredToken>(self.pool())
         .await?;
-        rows.iter().map(token_from_row).collect()
+        Ok(rows.into_iter().map(TokenRow::from).collect())
     }
 
     /// The latest account changes of a county from the chain, newest first.
@@ -389,45 +387,56 @@ impl Store {
         )
         .bind(county_id)
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all_as::<(String, String, String, Option<String>)>(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let payload: serde_json::Value =
-                    serde_json::from_str(&r.try_get::<String, _>("payload")?).unwrap_or_default();
+        Ok(rows
+            .into_iter()
+            .map(|(at, kind, payload, by)| {
+                let payload: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
                 let text = |k: &str| payload[k].as_str().unwrap_or_default().to_string();
                 let detail = [text("token_id"), text("label")]
                     .into_iter()
                     .filter(|s| !s.is_empty())
                     .collect::<Vec<_>>()
                     .join(" · ");
-                Ok(AccountEvent {
-                    at: r.try_get("at")?,
-                    kind: r.try_get("kind")?,
-                    by: r.try_get("by_name")?,
+                AccountEvent {
+                    at,
+                    kind,
+                    by,
                     username: text("username"),
                     detail,
-                })
+                }
             })
-            .collect()
+            .collect())
     }
 }
 
 const TOKEN_SELECT: &str = "SELECT t.token_id, u.username, t.label, t.created_at, t.expires_at, t.revoked_at \
      FROM api_token t JOIN app_user u ON u.id = t.user_id";
 
-fn token_from_row(r: &crate::db::Row) -> Result<TokenRow> {
-    let created_at: crate::Stamp = r.try_get("created_at")?;
-    let expires_at: Option<crate::Stamp> = r.try_get("expires_at")?;
-    let expiry = token_expiry(&created_at, expires_at.as_ref());
-    Ok(TokenRow {
-        token_id: r.try_get("token_id")?,
-        username: r.try_get("username")?,
-        label: r.try_get("label")?,
-        expires_at: expiry.map_or_else(|| created_at.clone(), stamp),
-        created_at,
-        revoked_at: r.try_get("revoked_at")?,
-    })
+/// A token as stored, before its expiry is worked out.
+#[derive(sqlx::FromRow)]
+struct StoredToken {
+    token_id: String,
+    username: String,
+    label: String,
+    created_at: crate::Stamp,
+    expires_at: Option<crate::Stamp>,
+    revoked_at: Option<crate::Stamp>,
+}
+
+impl From<StoredToken> for TokenRow {
+    fn from(t: StoredToken) -> Self {
+        let expiry = token_expiry(&t.created_at, t.expires_at.as_ref());
+        TokenRow {
+            token_id: t.token_id,
+            username: t.username,
+            label: t.label,
+            expires_at: expiry.map_or_else(|| t.created_at.clone(), stamp),
+            created_at: t.created_at,
+            revoked_at: t.revoked_at,
+        }
+    }
 }
 
 async fn account_event(

@@ -416,12 +416,10 @@ impl Store {
         )
         .bind(sha256.to_string())
         .bind(actor.county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as::<(String, i64)>(self.pool())
         .await?;
         let today = minewatch_core::clock::local_date(chrono::Utc::now());
-        for u in &uses {
-            let owner: String = u.try_get("owner")?;
-            let id: i64 = u.try_get("owner_id")?;
+        for (owner, id) in uses {
             let seen = match owner.as_str() {
                 "case" => self
                     .scoped_case(actor, crate::CaseId(id), today)
@@ -538,13 +536,12 @@ impl Store {
                  ORDER BY a.sha256 LIMIT 200",
             )
             .bind(crate::photo::READER_VERSION)
-            .fetch_all(self.pool())
+            .fetch_all_scalar::<String>(self.pool())
             .await?;
             if rows.is_empty() {
                 return Ok(done);
             }
-            for r in &rows {
-                let sha: String = r.try_get("sha256")?;
+            for sha in rows {
                 let blobs = self.blobs().clone();
                 let key = sha.clone();
                 let photo = tokio::task::spawn_blocking(move || {
@@ -649,26 +646,20 @@ pub(crate) async fn backfill(conn: &mut crate::db::Conn) -> Result<()> {
     )
     .execute(&mut *conn)
     .await?;
-    let split = |s: &str| -> Vec<String> {
-        s.split(',')
-            .filter(|x| !x.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
+    // Before migration 9, lists were comma-separated text, as events' attachments still are.
+    let split = crate::ledger::events::attachment_list;
     let events = crate::db::query(
         "SELECT county_id, case_id, kind, payload, attachments FROM event WHERE attachments <> ''",
     )
-    .fetch_all(&mut *conn)
+    .fetch_all_as::<(i64, Option<crate::CaseId>, String, String, String)>(&mut *conn)
     .await?;
-    for e in &events {
-        let county: i64 = e.try_get("county_id")?;
-        let hashes = split(&e.try_get::<String, _>("attachments")?);
-        if let Some(case) = e.try_get::<Option<crate::CaseId>, _>("case_id")? {
+    for (county, case, kind, payload, attachments) in events {
+        let hashes = split(&attachments);
+        if let Some(case) = case {
             record_use(conn, county, Owner::Case(case), &hashes).await?;
         }
-        if e.try_get::<String, _>("kind")? == "patrol.recorded" {
-            let payload: serde_json::Value =
-                serde_json::from_str(&e.try_get::<String, _>("payload")?).unwrap_or_default();
+        if kind == "patrol.recorded" {
+            let payload: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
             if let Some(id) = payload.get("patrol").and_then(serde_json::Value::as_i64) {
                 record_use(conn, county, Owner::Patrol(id), &hashes).await?;
             }
@@ -677,56 +668,27 @@ pub(crate) async fn backfill(conn: &mut crate::db::Conn) -> Result<()> {
     let rows = crate::db::query(
         "SELECT patch_id, county_id, photos FROM patch_verification WHERE photos <> ''",
     )
-    .fetch_all(&mut *conn)
+    .fetch_all_as::<(crate::PatchId, i64, String)>(&mut *conn)
     .await?;
-    for r in &rows {
-        let hashes = split(&r.try_get::<String, _>("photos")?);
-        record_use(
-            conn,
-            r.try_get("county_id")?,
-            Owner::Patch(r.try_get("patch_id")?),
-            &hashes,
-        )
-        .await?;
+    for (patch, county, photos) in rows {
+        record_use(conn, county, Owner::Patch(patch), &split(&photos)).await?;
     }
     let rows = crate::db::query(
         "SELECT id, county_id, before_image, after_image FROM patch WHERE before_image IS NOT NULL OR after_image IS NOT NULL",
     )
-    .fetch_all(&mut *conn)
+    .fetch_all_as::<(crate::PatchId, i64, Option<String>, Option<String>)>(&mut *conn)
     .await?;
-    for r in &rows {
-        let hashes: Vec<String> = [
-            r.try_get::<Option<String>, _>("before_image")?,
-            r.try_get("after_image")?,
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        record_use(
-            conn,
-            r.try_get("county_id")?,
-            Owner::Patch(r.try_get("id")?),
-            &hashes,
-        )
-        .await?;
+    for (patch, county, before, after) in rows {
+        let hashes: Vec<String> = [before, after].into_iter().flatten().collect();
+        record_use(conn, county, Owner::Patch(patch), &hashes).await?;
     }
     let rows = crate::db::query(
         "SELECT id, county_id, file_sha256 FROM patrol_track WHERE file_sha256 IS NOT NULL",
     )
-    .fetch_all(&mut *conn)
+    .fetch_all_as::<(i64, i64, String)>(&mut *conn)
     .await?;
-    for r in &rows {
-        let hashes: Vec<String> = r
-            .try_get::<Option<String>, _>("file_sha256")?
-            .into_iter()
-            .collect();
-        record_use(
-            conn,
-            r.try_get("county_id")?,
-            Owner::Track(r.try_get("id")?),
-            &hashes,
-        )
-        .await?;
+    for (track, county, sha) in rows {
+        record_use(conn, county, Owner::Track(track), &[sha]).await?;
     }
     Ok(())
 }

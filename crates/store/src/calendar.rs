@@ -22,12 +22,10 @@ pub(crate) async fn work_calendar_in(
 ) -> Result<WorkCalendar> {
     let rows = crate::db::query("SELECT day, kind FROM work_calendar_day WHERE county_id = $1")
         .bind(county_id)
-        .fetch_all(&mut *conn)
+        .fetch_all_as::<(String, String)>(&mut *conn)
         .await?;
     let mut days = Vec::new();
-    for r in rows {
-        let day: String = r.try_get("day")?;
-        let kind: String = r.try_get("kind")?;
+    for (day, kind) in rows {
         let (Ok(d), Some(k)) = (
             NaiveDate::parse_from_str(&day, "%Y-%m-%d"),
             DayKind::from_code(&kind),
@@ -60,19 +58,17 @@ impl Store {
             "SELECT day, kind, name FROM work_calendar_day WHERE county_id = $1 ORDER BY day",
         )
         .bind(county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as::<(String, String, String)>(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let day: String = r.try_get("day")?;
-                let kind: String = r.try_get("kind")?;
+        rows.into_iter()
+            .map(|(day, kind, name)| {
                 Ok(CalendarDay {
                     day: NaiveDate::parse_from_str(&day, "%Y-%m-%d")
                         .map_err(|_| StoreError::Corrupt(format!("work_calendar_day {day}")))?,
                     kind: DayKind::from_code(&kind).ok_or_else(|| {
                         StoreError::Corrupt(format!("work_calendar_day kind {kind}"))
                     })?,
-                    name: r.try_get("name")?,
+                    name,
                 })
             })
             .collect()

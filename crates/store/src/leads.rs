@@ -14,13 +14,13 @@ use serde::{Deserialize, Serialize};
 use crate::ledger::events::{NewEvent, append, stamp};
 use crate::patrol::coverage::day_span_utc;
 use crate::patrol::duty_settings_in;
-use crate::patrol::tracks::{TRACK_COLUMNS, row_to_track};
+use crate::patrol::tracks::{StoredTrack, TRACK_COLUMNS, TrackRow};
 use crate::{Actor, Result, Store, StoreError};
 
 pub const SHOULD_HAVE_FOUND: &str = "should_have_found";
 
 /// A "nothing found" report in the days before the discovery.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct LeadReport {
     pub date: String,
     pub filed_by: String,
@@ -36,7 +36,7 @@ pub struct LeadTrack {
     pub distance_m: f64,
 }
 
-/// What the lead rests on.
+/// What the lead rests on; stored as JSON, as it was when the lead was raised.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LeadEvidence {
     pub discovered_on: String,
@@ -62,8 +62,7 @@ pub struct LeadRow {
     pub township: String,
     pub village: String,
     pub discovered_on: String,
-    /// Read from the stored JSON by [`row_to_lead`].
-    #[sqlx(skip)]
+    #[sqlx(try_from = "String")]
     pub evidence: LeadEvidence,
     pub raised_at: crate::Stamp,
     pub answer: String,
@@ -147,45 +146,41 @@ pub(crate) async fn raise_tx(
     )
     .bind(case_id)
     .bind(county_id)
-    .fetch_optional(&mut *conn)
+    .fetch_optional_as::<CaseFound>(&mut *conn)
     .await?
     .ok_or_else(|| StoreError::not_found("case", case_id))?;
-    let source: String = case.try_get("source")?;
-    let kind: String = case.try_get("problem_kind")?;
     let found_from_outside =
-        [ClueSource::SatellitePatch.code(), ClueSource::Tip.code()].contains(&source.as_str());
-    if !found_from_outside || !ProblemKind::from_code(&kind).is_some_and(ProblemKind::is_digging) {
+        [ClueSource::SatellitePatch.code(), ClueSource::Tip.code()].contains(&case.source.as_str());
+    if !found_from_outside
+        || !ProblemKind::from_code(&case.problem_kind).is_some_and(ProblemKind::is_digging)
+    {
         return Ok(Vec::new());
     }
-    let number: String = case.try_get("number")?;
-    let point = match (
-        case.try_get::<Option<f64>, _>("lon")?,
-        case.try_get::<Option<f64>, _>("lat")?,
-    ) {
+    let number = case.number;
+    let point = match (case.lon, case.lat) {
         (Some(x), Some(y)) => LonLat::new(x, y).ok(),
         _ => None,
     };
-    let village_id: Option<i64> = case.try_get("village_id")?;
+    let village_id = case.village_id;
+    let source = case.source;
 
     // When the digging was there to be seen: the later image of the patch, or when the
     // tipster saw it, or when the case opened.
     let patch =
         crate::db::query("SELECT patch_no, later_date FROM patch WHERE case_id = $1 ORDER BY id")
             .bind(case_id)
-            .fetch_optional(&mut *conn)
+            .fetch_optional_as::<(String, Option<String>)>(&mut *conn)
             .await?;
-    let (patch_no, later): (Option<String>, Option<String>) = match &patch {
-        Some(p) => (Some(p.try_get("patch_no")?), p.try_get("later_date")?),
+    let (patch_no, later) = match patch {
+        Some((no, later)) => (Some(no), later),
         None => (None, None),
     };
     let observed: Option<crate::Stamp> = crate::db::query(
         "SELECT MIN(COALESCE(observed_at, filed_at)) AS t FROM clue WHERE case_id = $1",
     )
     .bind(case_id)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("t")?;
-    let opened: crate::Stamp = case.try_get("opened_at")?;
+    .fetch_scalar(&mut *conn)
+    .await?;
     let stamp_day = |s: &str| {
         DateTime::parse_from_rfc3339(s)
             .ok()
@@ -195,7 +190,7 @@ pub(crate) async fn raise_tx(
         .as_deref()
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .or_else(|| observed.as_deref().and_then(stamp_day))
-        .or_else(|| stamp_day(&opened))
+        .or_else(|| stamp_day(&case.opened_at))
         .unwrap_or_else(|| local_date(now));
 
     let settings = duty_settings_in(conn, county_id, local_date(now)).await?;
@@ -213,13 +208,10 @@ pub(crate) async fn raise_tx(
     if grids.is_empty()
         && let Some(v) = village_id
     {
-        for r in crate::db::query("SELECT id FROM grid WHERE village_id = $1 ORDER BY id")
+        grids = crate::db::query("SELECT id FROM grid WHERE village_id = $1 ORDER BY id")
             .bind(v)
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            grids.push(r.try_get("id")?);
-        }
+            .fetch_all_scalar(&mut *conn)
+            .await?;
     }
 
     let mut raised = Vec::new();
@@ -228,27 +220,18 @@ pub(crate) async fn raise_tx(
             "SELECT v.id AS village_id, v.township_id FROM grid gr JOIN village v ON v.id = gr.village_id WHERE gr.id = $1",
         )
         .bind(grid_id)
-        .fetch_one(&mut *conn)
+        .fetch_one_as(&mut *conn)
         .await?;
-        let (gv, gt): (i64, i64) = (place.try_get("village_id")?, place.try_get("township_id")?);
+        let (gv, gt): (i64, i64) = place;
         let reports: Vec<LeadReport> = crate::db::query(
-            "SELECT z.report_date, u.display_name, z.late FROM zero_report z JOIN app_user u ON u.id = z.filed_by \
+            "SELECT z.report_date AS date, u.display_name AS filed_by, z.late FROM zero_report z JOIN app_user u ON u.id = z.filed_by \
              WHERE z.grid_id = $1 AND z.nothing_found = TRUE AND z.report_date BETWEEN $2 AND $3 ORDER BY z.report_date",
         )
         .bind(grid_id)
         .bind(window_from.to_string())
         .bind(window_to.to_string())
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(LeadReport {
-                date: r.try_get("report_date")?,
-                filed_by: r.try_get("display_name")?,
-                late: r.try_get("late")?,
-            })
-        })
-        .collect::<Result<_>>()?;
+        .fetch_all_as(&mut *conn)
+        .await?;
         let mut tracks = Vec::new();
         if let Some(p) = point {
             let (x0, y0, x1, y1) = p.bounding_box(settings.near_m);
@@ -267,10 +250,10 @@ pub(crate) async fn raise_tx(
             .bind(x0)
             .bind(y1)
             .bind(y0)
-            .fetch_all(&mut *conn)
+            .fetch_all_as::<StoredTrack>(&mut *conn)
             .await?;
-            for r in &rows {
-                let t = row_to_track(r)?;
+            for r in rows {
+                let t = TrackRow::try_from(r)?;
                 if let Some(d) = distance_to_track_m(p.lon, p.lat, &t.points)
                     && d <= settings.near_m
                 {
@@ -310,10 +293,9 @@ pub(crate) async fn raise_tx(
         .bind(discovered.to_string())
         .bind(evidence_json.clone())
         .bind(at)
-        .fetch_optional(&mut *conn)
+        .fetch_optional_scalar::<i64>(&mut *conn)
         .await?;
-        let Some(row) = inserted else { continue };
-        let id: i64 = row.try_get("id")?;
+        let Some(id) = inserted else { continue };
         append(
             &mut *conn,
             NewEvent {
@@ -342,11 +324,24 @@ const LEAD_SELECT: &str = "SELECT l.id, l.kind, l.case_id, c.number AS case_numb
      LEFT JOIN app_user au ON au.id = l.answered_by LEFT JOIN app_user cu ON cu.id = l.concluded_by \
      WHERE l.county_id = $1";
 
-fn row_to_lead(r: &crate::db::Row) -> Result<LeadRow> {
-    let mut l: LeadRow = r.decode()?;
-    l.evidence = serde_json::from_str(&r.try_get::<String, _>("evidence")?)
-        .map_err(|_| StoreError::Corrupt(format!("lead {} evidence", l.id)))?;
-    Ok(l)
+/// What raising leads needs to know of a case.
+#[derive(sqlx::FromRow)]
+struct CaseFound {
+    number: String,
+    source: String,
+    problem_kind: String,
+    lon: Option<f64>,
+    lat: Option<f64>,
+    village_id: Option<i64>,
+    opened_at: crate::Stamp,
+}
+
+impl TryFrom<String> for LeadEvidence {
+    type Error = serde_json::Error;
+
+    fn try_from(stored: String) -> std::result::Result<Self, Self::Error> {
+        serde_json::from_str(&stored)
+    }
 }
 
 fn lead_scope(actor: &Actor) -> Result<Option<i64>> {
@@ -377,9 +372,9 @@ impl Store {
         .bind(actor.county_id)
         .bind(t)
         .bind(case_id)
-        .fetch_all(self.pool())
+        .fetch_all_as(self.pool())
         .await?;
-        rows.iter().map(row_to_lead).collect()
+        Ok(rows)
     }
 
     /// One lead.
@@ -388,16 +383,15 @@ impl Store {
     /// `Forbidden` for other roles; `NotFound` when absent or another township's.
     pub async fn lead(&self, actor: &Actor, id: i64) -> Result<LeadRow> {
         let t = lead_scope(actor)?;
-        let row = crate::db::query(format!(
+        crate::db::query(format!(
             "{LEAD_SELECT} AND l.id = $2 AND ($3 IS NULL OR l.township_id = $3)"
         ))
         .bind(actor.county_id)
         .bind(id)
         .bind(t)
-        .fetch_optional(self.pool())
+        .fetch_optional_as(self.pool())
         .await?
-        .ok_or_else(|| StoreError::not_found("lead", id))?;
-        row_to_lead(&row)
+        .ok_or_else(|| StoreError::not_found("lead", id))
     }
 
     /// The township answers a lead (说明情况); it may amend the answer until concluded.

@@ -23,6 +23,20 @@ pub struct LookBackRow {
     pub overdue: bool,
 }
 
+/// A look-back with its case, as stored.
+#[derive(sqlx::FromRow)]
+struct StoredLookBack {
+    id: crate::CaseId,
+    number: String,
+    township: String,
+    village: String,
+    address: String,
+    due_on: String,
+    drawn: String,
+    done_at: Option<crate::Stamp>,
+    recurrence: Option<i64>,
+}
+
 /// A township's look-back record.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TownshipLookBacks {
@@ -54,27 +68,23 @@ impl Store {
         actor.push_case_scope(&mut sql);
         sql.push(" AND l.due_on <= ").bind_text(until.to_string());
         sql.push(" ORDER BY l.due_on, c.id");
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| {
-                let due: String = r.try_get("due_on")?;
-                let done: Option<crate::Stamp> = r.try_get("done_at")?;
-                let overdue = done.is_none()
-                    && NaiveDate::parse_from_str(&due, "%Y-%m-%d").is_ok_and(|d| d < today);
-                Ok(LookBackRow {
-                    case_id: r.try_get("id")?,
-                    case_number: r.try_get("number")?,
-                    township: r.try_get("township")?,
-                    village: r.try_get("village")?,
-                    address: r.try_get("address")?,
-                    due_on: due,
-                    drawn: r.try_get("drawn")?,
-                    done_at: done,
-                    recurrence: r.try_get::<Option<i64>, _>("recurrence")?.unwrap_or(0) != 0,
-                    overdue,
-                })
+        let rows: Vec<StoredLookBack> = sql.query().fetch_all_as(self.pool()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| LookBackRow {
+                overdue: r.done_at.is_none()
+                    && NaiveDate::parse_from_str(&r.due_on, "%Y-%m-%d").is_ok_and(|d| d < today),
+                case_id: r.id,
+                case_number: r.number,
+                township: r.township,
+                village: r.village,
+                address: r.address,
+                due_on: r.due_on,
+                drawn: r.drawn,
+                done_at: r.done_at,
+                recurrence: r.recurrence.unwrap_or(0) != 0,
             })
-            .collect()
+            .collect())
     }
 
     /// Per township: closed cases, look-backs due by `today`, done, overdue, recurrences.
@@ -94,25 +104,24 @@ impl Store {
         );
         actor.push_case_scope(&mut sql);
         sql.push(" GROUP BY t.id, t.name ORDER BY t.id");
-        let rows = sql.query().fetch_all(self.pool()).await?;
+        let rows: Vec<(String, i64, i64)> = sql.query().fetch_all_as(self.pool()).await?;
         let tasks = self.look_backs(actor, today, today).await?;
-        rows.iter()
-            .map(|r| {
-                let township: String = r.try_get("township")?;
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        Ok(rows
+            .into_iter()
+            .map(|(township, closed, recurrences)| {
                 let mine: Vec<&LookBackRow> =
                     tasks.iter().filter(|l| l.township == township).collect();
-                Ok(TownshipLookBacks {
-                    closed: r.try_get("closed")?,
-                    recurrences: r.try_get("recurrences")?,
-                    due: i64::try_from(mine.len()).unwrap_or(i64::MAX),
-                    done: i64::try_from(mine.iter().filter(|l| l.done_at.is_some()).count())
-                        .unwrap_or(i64::MAX),
-                    overdue: i64::try_from(mine.iter().filter(|l| l.overdue).count())
-                        .unwrap_or(i64::MAX),
+                TownshipLookBacks {
+                    closed,
+                    recurrences,
+                    due: count(mine.len()),
+                    done: count(mine.iter().filter(|l| l.done_at.is_some()).count()),
+                    overdue: count(mine.iter().filter(|l| l.overdue).count()),
                     township,
-                })
+                }
             })
-            .collect()
+            .collect())
     }
 }
 

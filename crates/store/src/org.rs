@@ -92,8 +92,7 @@ pub struct NewUser {
 }
 
 async fn insert_returning_id(store: &Store, q: crate::db::Query<'_>) -> Result<i64> {
-    let row = q.fetch_one(store.pool()).await?;
-    Ok(row.try_get("id")?)
+    Ok(q.fetch_scalar(store.pool()).await?)
 }
 
 impl Store {
@@ -118,10 +117,10 @@ impl Store {
     pub async fn county_by_code(&self, code: &str) -> Result<(i64, String)> {
         let row = crate::db::query("SELECT id, name FROM county WHERE code = $1")
             .bind(code.to_string())
-            .fetch_optional(self.pool())
+            .fetch_optional_as(self.pool())
             .await?
             .ok_or_else(|| StoreError::not_found("county", code))?;
-        Ok((row.try_get("id")?, row.try_get("name")?))
+        Ok(row)
     }
 
     /// The county's code and name.
@@ -131,10 +130,10 @@ impl Store {
     pub async fn county(&self, id: i64) -> Result<(String, String)> {
         let row = crate::db::query("SELECT code, name FROM county WHERE id = $1")
             .bind(id)
-            .fetch_optional(self.pool())
+            .fetch_optional_as(self.pool())
             .await?
             .ok_or_else(|| StoreError::not_found("county", id))?;
-        Ok((row.try_get("code")?, row.try_get("name")?))
+        Ok(row)
     }
 
     /// # Errors

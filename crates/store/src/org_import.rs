@@ -80,18 +80,18 @@ async fn find_or_insert(
     if let Some(row) = crate::db::query(select)
         .bind(parent)
         .bind(name.to_string())
-        .fetch_optional(&mut *conn)
+        .fetch_optional_scalar(&mut *conn)
         .await?
     {
-        return Ok((row.try_get("id")?, false));
+        return Ok((row, false));
     }
-    let row = crate::db::query(insert)
+    let id = crate::db::query(insert)
         .bind(parent)
         .bind(name.to_string())
         .bind(kind.to_string())
-        .fetch_one(&mut *conn)
+        .fetch_scalar(&mut *conn)
         .await?;
-    Ok((row.try_get("id")?, true))
+    Ok((id, true))
 }
 
 impl Store {
@@ -193,7 +193,7 @@ impl Store {
                 crate::db::query("SELECT id FROM grid WHERE village_id = $1 AND name = $2")
                     .bind(village_id)
                     .bind(grid.clone())
-                    .fetch_optional(&mut *tx)
+                    .fetch_optional_scalar::<i64>(&mut *tx)
                     .await?;
             let officials = [
                 row.first_responsible.trim(),
@@ -201,8 +201,7 @@ impl Store {
                 row.village_cadre.trim(),
                 row.contact_phone.trim(),
             ];
-            if let Some(g) = existing {
-                let id: i64 = g.try_get("id")?;
+            if let Some(id) = existing {
                 crate::db::query("UPDATE grid SET first_responsible = $1, directly_responsible = $2, village_cadre = $3, contact_phone = $4 WHERE id = $5")
                     .bind(officials[0].to_string())
                     .bind(officials[1].to_string())

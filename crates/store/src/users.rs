@@ -135,9 +135,9 @@ impl Store {
         .bind(u.village_id)
         .bind(u.department_id)
         .bind(stamp(now))
-        .fetch_one(self.pool())
+        .fetch_scalar(self.pool())
         .await?;
-        Ok(row.try_get("id")?)
+        Ok(row)
     }
 
     /// The actor and password hash for a log-in name, if the user is active.
@@ -198,10 +198,10 @@ impl Store {
         )
         .bind(token_digest(token))
         .bind(stamp(now))
-        .fetch_optional(self.pool())
+        .fetch_optional_scalar(self.pool())
         .await?;
         match row {
-            Some(r) => match self.actor(r.try_get("user_id")?).await {
+            Some(user) => match self.actor(user).await {
                 Ok(a) => Ok(Some(a)),
                 Err(StoreError::NotFound { .. }) => Ok(None),
                 Err(e) => Err(e),
@@ -230,18 +230,18 @@ impl Store {
             "SELECT user_id, created_at, expires_at, revoked_at FROM api_token WHERE token_sha256 = $1",
         )
         .bind(token_digest(token))
-        .fetch_optional(self.pool())
+        .fetch_optional_as::<(crate::UserId, crate::Stamp, Option<crate::Stamp>, Option<crate::Stamp>)>(
+            self.pool(),
+        )
         .await?;
-        let Some(r) = row else { return Ok(None) };
-        let revoked: Option<crate::Stamp> = r.try_get("revoked_at")?;
-        let expires = crate::accounts::token_expiry(
-            &r.try_get::<crate::Stamp, _>("created_at")?,
-            r.try_get::<Option<crate::Stamp>, _>("expires_at")?.as_ref(),
-        );
+        let Some((user, created, expires_at, revoked)) = row else {
+            return Ok(None);
+        };
+        let expires = crate::accounts::token_expiry(&created, expires_at.as_ref());
         if revoked.is_some() || expires.is_none_or(|e| e <= now) {
             return Ok(None);
         }
-        match self.actor(r.try_get("user_id")?).await {
+        match self.actor(user).await {
             Ok(a) => Ok(Some(a)),
             Err(StoreError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),

@@ -89,6 +89,17 @@ pub struct VerificationRow {
     pub readings: Vec<crate::PhotoReading>,
 }
 
+/// A patch with what its own page shows besides the list's columns.
+#[derive(sqlx::FromRow)]
+struct StoredPatch {
+    #[sqlx(flatten)]
+    row: PatchRow,
+    triage: String,
+    grid_id: Option<i64>,
+    before_image: Option<String>,
+    after_image: Option<String>,
+}
+
 /// Field evidence as its row holds it, before the photos are read.
 #[derive(sqlx::FromRow)]
 struct StoredVerification {
@@ -499,22 +510,18 @@ impl Store {
         county_id: i64,
     ) -> Result<std::collections::HashMap<i64, (i64, i64)>> {
         let rows = crate::db::query(
-            "SELECT gr.id, v.id AS village_id, t.id AS township_id FROM grid gr \
+            "SELECT gr.id, t.id AS township_id, v.id AS village_id FROM grid gr \
              JOIN village v ON v.id = gr.village_id JOIN township t ON t.id = v.township_id \
              JOIN register_feature f ON f.grid_id = gr.id AND f.active = TRUE AND f.layer = 'grid' \
              WHERE t.county_id = $1",
         )
         .bind(county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as::<(i64, i64, i64)>(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    (r.try_get("township_id")?, r.try_get("village_id")?),
-                ))
-            })
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(|(grid, township, village)| (grid, (township, village)))
+            .collect())
     }
 
     fn push_patch_scope(actor: &Actor, sql: &mut Sql) {
@@ -543,10 +550,6 @@ impl Store {
          LEFT JOIN township t ON t.id = p.township_id LEFT JOIN village v ON v.id = p.village_id \
          LEFT JOIN case_file c ON c.id = p.case_id WHERE 1 = 1";
 
-    fn patch_row(r: &crate::db::Row) -> Result<PatchRow> {
-        Ok(r.decode()?)
-    }
-
     /// Whether the actor may see a patch (for its photos and images).
     pub(crate) async fn patch_visible(&self, actor: &Actor, id: crate::PatchId) -> Result<bool> {
         let mut sql = Sql::new(
@@ -574,8 +577,7 @@ impl Store {
             sql.push(" AND p.status = ").bind_text(s);
         }
         sql.push(" ORDER BY p.batch_id DESC, p.id");
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter().map(Self::patch_row).collect()
+        Ok(sql.query().fetch_all_as(self.pool()).await?)
     }
 
     /// Batches of the county, newest first: (id, name, patches, imported_at).
@@ -590,18 +592,9 @@ impl Store {
             "SELECT id, name, patches, imported_at FROM patch_batch WHERE county_id = $1 ORDER BY id DESC",
         )
         .bind(county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("id")?,
-                    r.try_get("name")?,
-                    r.try_get("patches")?,
-                    r.try_get("imported_at")?,
-                ))
-            })
-            .collect()
+        Ok(rows)
     }
 
     /// One patch with its triage and evidence.
@@ -612,11 +605,11 @@ impl Store {
         let mut sql = Sql::new(Self::PATCH_SELECT);
         Self::push_patch_scope(actor, &mut sql);
         sql.push(" AND p.id = ").bind_i64(id.0);
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        let r = rows
-            .first()
+        let r: StoredPatch = sql
+            .query()
+            .fetch_optional_as(self.pool())
+            .await?
             .ok_or_else(|| StoreError::not_found("patch", id))?;
-        let triage: String = r.try_get("triage")?;
         let stored: Vec<StoredVerification> = crate::db::query(
             "SELECT pv.id, pv.determination, pv.reason, pv.permit_no, pv.note, pv.photos, u.display_name, pv.filed_by, pv.filed_at, \
              pv.review, pv.review_note, pv.reviewed_at, pv.corrects_id, pv.correction_note \
@@ -625,8 +618,7 @@ impl Store {
         .bind(id)
         .fetch_all_as(self.pool())
         .await?;
-        let shape =
-            minewatch_spatial::text::shape_from_geojson(&r.try_get::<String, _>("geometry")?);
+        let shape = minewatch_spatial::text::shape_from_geojson(&r.row.geometry);
         let corrected: HashSet<i64> = stored.iter().filter_map(|v| v.corrects_id).collect();
         let mut verifications = Vec::with_capacity(stored.len());
         for v in stored {
@@ -656,12 +648,12 @@ impl Store {
             });
         }
         Ok(PatchDetail {
-            row: Self::patch_row(r)?,
-            triage: serde_json::from_str(&triage)
+            triage: serde_json::from_str(&r.triage)
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            grid_id: r.try_get("grid_id")?,
-            before_image: r.try_get("before_image")?,
-            after_image: r.try_get("after_image")?,
+            row: r.row,
+            grid_id: r.grid_id,
+            before_image: r.before_image,
+            after_image: r.after_image,
             verifications,
         })
     }

@@ -65,16 +65,15 @@ pub(crate) async fn patrol_days(
     .bind(county_id)
     .bind(from.to_string())
     .bind(to.to_string())
-    .fetch_all(store.pool())
+    .fetch_all_as::<(String, i64, i64, String)>(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| {
-            let d: String = r.try_get("patrolled_on")?;
+    rows.into_iter()
+        .map(|(level, township, village, day)| {
             Ok((
-                r.try_get("level")?,
-                r.try_get("township_id")?,
-                r.try_get("village_id")?,
-                super::parse_day("patrolled_on", &d)?,
+                level,
+                township,
+                village,
+                super::parse_day("patrolled_on", &day)?,
             ))
         })
         .collect()
@@ -151,15 +150,15 @@ impl Store {
         .bind(actor.county_id)
         .bind(first.to_string())
         .bind(counted_to.to_string())
-        .fetch_all(self.pool())
+        .fetch_all_as::<(i64, bool, bool)>(self.pool())
         .await?;
         let mut per_grid: std::collections::HashMap<i64, (i64, i64, i64, i64)> =
             std::collections::HashMap::new();
-        for r in &rows {
-            let e = per_grid.entry(r.try_get("grid_id")?).or_default();
+        for (grid, late, nothing_found) in rows {
+            let e = per_grid.entry(grid).or_default();
             e.0 += 1;
-            e.1 += i64::from(r.try_get::<bool, _>("late")?);
-            let nothing = i64::from(r.try_get::<bool, _>("nothing_found")?);
+            e.1 += i64::from(late);
+            let nothing = i64::from(nothing_found);
             e.2 += nothing;
             e.3 += 1 - nothing;
         }

@@ -20,7 +20,7 @@ use crate::ledger::events::{NewEvent, append, stamp};
 use crate::{Actor, Result, Store, StoreError};
 
 /// A grid with the village and township it belongs to.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct GridPlace {
     pub grid_id: i64,
     pub grid: String,
@@ -31,20 +31,6 @@ pub struct GridPlace {
     pub first_responsible: String,
     pub directly_responsible: String,
     pub village_cadre: String,
-}
-
-fn grid_place(r: &crate::db::Row) -> Result<GridPlace> {
-    Ok(GridPlace {
-        grid_id: r.try_get("grid_id")?,
-        grid: r.try_get("grid")?,
-        village_id: r.try_get("village_id")?,
-        village: r.try_get("village")?,
-        township_id: r.try_get("township_id")?,
-        township: r.try_get("township")?,
-        first_responsible: r.try_get("first_responsible")?,
-        directly_responsible: r.try_get("directly_responsible")?,
-        village_cadre: r.try_get("village_cadre")?,
-    })
 }
 
 const GRID_PLACE: &str = "SELECT gr.id AS grid_id, gr.name AS grid, v.id AS village_id, v.name AS village, \
@@ -87,9 +73,9 @@ impl Store {
         .bind(actor.county_id)
         .bind(t)
         .bind(v)
-        .fetch_all(self.pool())
+        .fetch_all_as(self.pool())
         .await?;
-        rows.iter().map(grid_place).collect()
+        Ok(rows)
     }
 
     /// The township and village a user belongs to, if any.
@@ -108,13 +94,12 @@ impl Store {
     }
 
     pub(crate) async fn grid_place(&self, county_id: i64, grid_id: i64) -> Result<GridPlace> {
-        let row = crate::db::query(format!("{GRID_PLACE} AND gr.id = $2"))
+        crate::db::query(format!("{GRID_PLACE} AND gr.id = $2"))
             .bind(county_id)
             .bind(grid_id)
-            .fetch_optional(self.pool())
+            .fetch_optional_as(self.pool())
             .await?
-            .ok_or_else(|| StoreError::not_found("grid", grid_id))?;
-        grid_place(&row)
+            .ok_or_else(|| StoreError::not_found("grid", grid_id))
     }
 
     /// The county's duty settings; until the office saves its own, the seeds' defaults
@@ -198,7 +183,7 @@ pub(crate) async fn duty_settings_in(
         "SELECT cycles, reports_from, escalate_after, coverage_m, lookback_days, near_m, proxy_signing FROM duty_setting WHERE county_id = $1",
     )
     .bind(county_id)
-    .fetch_optional(&mut *conn)
+    .fetch_optional_as::<StoredDuty>(&mut *conn)
     .await?;
     let Some(r) = row else {
         let first: Option<String> =
@@ -212,20 +197,28 @@ pub(crate) async fn duty_settings_in(
         return Ok(DutySettings::starting(from));
     };
     let corrupt = |what: &str| StoreError::Corrupt(format!("duty_setting {county_id}: {what}"));
-    let cycles: String = r.try_get("cycles")?;
-    let from: String = r.try_get("reports_from")?;
     Ok(DutySettings {
-        cycles: serde_json::from_str(&cycles).map_err(|_| corrupt("cycles"))?,
-        reports_from: NaiveDate::parse_from_str(&from, "%Y-%m-%d")
+        cycles: serde_json::from_str(&r.cycles).map_err(|_| corrupt("cycles"))?,
+        reports_from: NaiveDate::parse_from_str(&r.reports_from, "%Y-%m-%d")
             .map_err(|_| corrupt("reports_from"))?,
-        escalate_after: u32::try_from(r.try_get::<i64, _>("escalate_after")?)
-            .map_err(|_| corrupt("escalate_after"))?,
-        coverage_m: r.try_get("coverage_m")?,
-        lookback_days: u32::try_from(r.try_get::<i64, _>("lookback_days")?)
-            .map_err(|_| corrupt("lookback_days"))?,
-        near_m: r.try_get("near_m")?,
-        proxy_signing: r.try_get("proxy_signing")?,
+        escalate_after: u32::try_from(r.escalate_after).map_err(|_| corrupt("escalate_after"))?,
+        coverage_m: r.coverage_m,
+        lookback_days: u32::try_from(r.lookback_days).map_err(|_| corrupt("lookback_days"))?,
+        near_m: r.near_m,
+        proxy_signing: r.proxy_signing,
     })
+}
+
+/// A county's duty settings as stored.
+#[derive(sqlx::FromRow)]
+struct StoredDuty {
+    cycles: String,
+    reports_from: String,
+    escalate_after: i64,
+    coverage_m: f64,
+    lookback_days: i64,
+    near_m: f64,
+    proxy_signing: bool,
 }
 
 pub(crate) fn parse_day(field: &'static str, text: &str) -> Result<NaiveDate> {

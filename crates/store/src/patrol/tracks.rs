@@ -43,7 +43,7 @@ pub struct TrackRow {
     pub point_count: i64,
     pub length_m: f64,
     pub night_share: f64,
-    /// Decoded from the stored JSON by [`row_to_track`].
+    /// Decoded from the stored JSON by [`StoredTrack`].
     #[serde(skip)]
     #[sqlx(skip)]
     pub points: Vec<TrackPoint>,
@@ -77,10 +77,23 @@ fn decode(id: i64, text: &str) -> Result<Vec<TrackPoint>> {
         .collect())
 }
 
-pub(crate) fn row_to_track(r: &crate::db::Row) -> Result<TrackRow> {
-    let mut t: TrackRow = r.decode()?;
-    t.points = decode(t.id, &r.try_get::<String, _>("points")?)?;
-    Ok(t)
+/// A track as [`TRACK_COLUMNS`] reads it, its points still the stored JSON.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredTrack {
+    #[sqlx(flatten)]
+    row: TrackRow,
+    points: String,
+}
+
+impl TryFrom<StoredTrack> for TrackRow {
+    type Error = StoreError;
+
+    fn try_from(t: StoredTrack) -> Result<Self> {
+        Ok(TrackRow {
+            points: decode(t.row.id, &t.points)?,
+            ..t.row
+        })
+    }
 }
 
 pub(crate) const TRACK_COLUMNS: &str = "tr.id, tr.township_id, tr.village_id, u.display_name AS user_name, tr.source, tr.name, \
@@ -179,10 +192,10 @@ impl Store {
             )
             .bind(r.clone())
             .bind(actor.county_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional_scalar(&mut *tx)
             .await?;
-            if let Some(row) = existing {
-                return Ok(row.try_get("id")?);
+            if let Some(id) = existing {
+                return Ok(id);
             }
         }
         let (x0, y0, x1, y1) = pts.iter().fold(
@@ -252,14 +265,12 @@ impl Store {
         )
         .bind(id)
         .bind(actor.county_id)
-        .fetch_optional(self.pool())
+        .fetch_optional_as::<(i64, Option<i64>, crate::UserId)>(self.pool())
         .await?
         else {
             return Ok(false);
         };
-        let user: crate::UserId = r.try_get("user_id")?;
-        let township: i64 = r.try_get("township_id")?;
-        let village: Option<i64> = r.try_get("village_id")?;
+        let (township, village, user) = r;
         Ok(user == actor.user_id || super::in_scope(actor, township, village))
     }
 
@@ -294,8 +305,8 @@ impl Store {
         .bind(stamp(to))
         .bind(t)
         .bind(v)
-        .fetch_all(self.pool())
+        .fetch_all_as::<StoredTrack>(self.pool())
         .await?;
-        rows.iter().map(row_to_track).collect()
+        rows.into_iter().map(TrackRow::try_from).collect()
     }
 }

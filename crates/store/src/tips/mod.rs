@@ -293,19 +293,18 @@ pub(crate) async fn tip_policy_in(conn: &mut crate::db::Conn, county_id: i64) ->
         "SELECT accept_days, verify_days, answer_days FROM tip_policy WHERE county_id = $1",
     )
     .bind(county_id)
-    .fetch_optional(&mut *conn)
+    .fetch_optional_as::<(i64, i64, i64)>(&mut *conn)
     .await?;
-    let Some(r) = row else {
+    let Some((accept, verify, answer)) = row else {
         return Ok(TipPolicy::default());
     };
-    let get = |name: &str| -> Result<u32> {
-        u32::try_from(r.try_get::<i64, _>(name)?)
-            .map_err(|_| StoreError::Corrupt(format!("tip_policy {name}")))
+    let days = |name: &str, n: i64| -> Result<u32> {
+        u32::try_from(n).map_err(|_| StoreError::Corrupt(format!("tip_policy {name}")))
     };
     Ok(TipPolicy {
-        accept_days: get("accept_days")?,
-        verify_days: get("verify_days")?,
-        answer_days: get("answer_days")?,
+        accept_days: days("accept_days", accept)?,
+        verify_days: days("verify_days", verify)?,
+        answer_days: days("answer_days", answer)?,
     })
 }
 
@@ -397,11 +396,12 @@ impl Store {
         if let Some(c) = code.filter(|c| !c.is_empty()) {
             return self.county_by_code(c).await;
         }
-        let rows = crate::db::query("SELECT id, name FROM county ORDER BY id LIMIT 2")
-            .fetch_all(self.pool())
-            .await?;
-        match rows.as_slice() {
-            [only] => Ok((only.try_get("id")?, only.try_get("name")?)),
+        let mut rows: Vec<(i64, String)> =
+            crate::db::query("SELECT id, name FROM county ORDER BY id LIMIT 2")
+                .fetch_all_as(self.pool())
+                .await?;
+        match (rows.pop(), rows.is_empty()) {
+            (Some(only), true) => Ok(only),
             _ => Err(StoreError::not_found("county", "(name the county)")),
         }
     }
@@ -990,7 +990,7 @@ impl Store {
         let mut tx = self.begin_write(&at).await?;
         let row = crate::db::query("SELECT name, phone FROM tipster WHERE tip_id = $1")
             .bind(tip_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional_as::<(String, String)>(&mut *tx)
             .await?;
         crate::db::query("INSERT INTO tipster_view (tip_id, user_id, viewed_at, purpose) VALUES ($1, $2, $3, $4)")
             .bind(tip_id)
@@ -1014,14 +1014,11 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        row.map(|r| {
-            Ok(Tipster {
-                tip_id,
-                name: r.try_get("name")?,
-                phone: r.try_get("phone")?,
-            })
-        })
-        .transpose()
+        Ok(row.map(|(name, phone)| Tipster {
+            tip_id,
+            name,
+            phone,
+        }))
     }
 
     /// Every view of tipsters' identities (who, when, why), for the inspectors and the office.
@@ -1040,18 +1037,9 @@ impl Store {
              JOIN tip t ON t.id = w.tip_id WHERE t.county_id = $1 ORDER BY w.id DESC",
         )
         .bind(actor.county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as(self.pool())
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("tip_id")?,
-                    r.try_get("display_name")?,
-                    r.try_get("viewed_at")?,
-                    r.try_get("purpose")?,
-                ))
-            })
-            .collect()
+        Ok(rows)
     }
 
     /// Tip steps not taken in time (R26: 举报不受理、不核实), derived from the clocks as of `today`:

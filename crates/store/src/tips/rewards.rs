@@ -78,6 +78,22 @@ pub struct RewardRow {
     pub payment_ref: String,
 }
 
+/// A first tip with its case and any reward decided, as stored.
+#[derive(sqlx::FromRow)]
+struct StoredReward {
+    id: i64,
+    tracking_code: String,
+    case_id: crate::CaseId,
+    number: String,
+    problem_kind: String,
+    recovered: i64,
+    amount_fen: Option<i64>,
+    basis: Option<String>,
+    approved_at: Option<crate::Stamp>,
+    paid_at: Option<crate::Stamp>,
+    payment_ref: Option<String>,
+}
+
 /// Sums for the dashboard, in fen.
 #[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
 pub struct RewardTotals {
@@ -97,23 +113,23 @@ impl Store {
     pub async fn reward_rules(&self, county_id: i64) -> Result<Vec<RewardRule>> {
         let rows = crate::db::query("SELECT problem_kind, base_fen, share_permille, cap_fen FROM reward_rule WHERE county_id = $1")
             .bind(county_id)
-            .fetch_all(self.pool())
+            .fetch_all_as::<(String, i64, i64, i64)>(self.pool())
             .await?;
         let mut out: Vec<RewardRule> = ProblemKind::ALL
             .iter()
             .map(|k| RewardRule::starting(*k))
             .collect();
-        for r in rows {
-            let kind: String = r.try_get("problem_kind")?;
+        for (kind, base_fen, share_permille, cap_fen) in rows {
+            // A kind this version no longer knows keeps its row but sets no rule.
             let Some(k) = ProblemKind::from_code(&kind) else {
                 continue;
             };
             if let Some(slot) = out.iter_mut().find(|x| x.problem_kind == k) {
                 *slot = RewardRule {
                     problem_kind: k,
-                    base_fen: r.try_get("base_fen")?,
-                    share_permille: r.try_get("share_permille")?,
-                    cap_fen: r.try_get("cap_fen")?,
+                    base_fen,
+                    share_permille,
+                    cap_fen,
                 };
             }
         }
@@ -187,40 +203,32 @@ impl Store {
              ORDER BY t.received_at",
         )
         .bind(actor.county_id)
-        .fetch_all(self.pool())
+        .fetch_all_as::<StoredReward>(self.pool())
         .await?;
-        rows.iter()
+        rows.into_iter()
             .map(|r| {
-                let kind: String = r.try_get("problem_kind")?;
-                let recovered: i64 = r.try_get("recovered")?;
-                let fixed: Option<i64> = r.try_get("amount_fen")?;
-                let rule = ProblemKind::from_code(&kind)
+                let rule = ProblemKind::from_code(&r.problem_kind)
                     .and_then(|k| rules.iter().find(|x| x.problem_kind == k).copied())
-                    .ok_or_else(|| StoreError::Corrupt(format!("problem kind {kind}")))?;
-                let approved_at: Option<crate::Stamp> = r.try_get("approved_at")?;
-                let paid_at: Option<crate::Stamp> = r.try_get("paid_at")?;
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!("problem kind {}", r.problem_kind))
+                    })?;
                 Ok(RewardRow {
-                    tip_id: r.try_get("id")?,
-                    tracking_code: r.try_get("tracking_code")?,
-                    case_id: r.try_get("case_id")?,
-                    case_number: r.try_get("number")?,
-                    problem_kind: kind,
-                    recovered_fen: recovered,
-                    amount_fen: fixed.unwrap_or_else(|| rule.amount(recovered)),
-                    basis: match r.try_get::<Option<String>, _>("basis")? {
-                        Some(b) => b,
-                        None => basis(&rule, recovered),
-                    },
-                    status: match (&approved_at, &paid_at) {
+                    tip_id: r.id,
+                    tracking_code: r.tracking_code,
+                    case_id: r.case_id,
+                    case_number: r.number,
+                    amount_fen: r.amount_fen.unwrap_or_else(|| rule.amount(r.recovered)),
+                    basis: r.basis.unwrap_or_else(|| basis(&rule, r.recovered)),
+                    problem_kind: r.problem_kind,
+                    recovered_fen: r.recovered,
+                    status: match (&r.approved_at, &r.paid_at) {
                         (_, Some(_)) => "paid",
                         (Some(_), None) => "approved",
                         _ => "due",
                     },
-                    approved_at,
-                    paid_at,
-                    payment_ref: r
-                        .try_get::<Option<String>, _>("payment_ref")?
-                        .unwrap_or_default(),
+                    approved_at: r.approved_at,
+                    paid_at: r.paid_at,
+                    payment_ref: r.payment_ref.unwrap_or_default(),
                 })
             })
             .collect()
