@@ -36,7 +36,8 @@ pub struct LeadTrack {
     pub distance_m: f64,
 }
 
-/// What the lead rests on; stored as JSON, as it was when the lead was raised.
+/// What the lead rests on.
+// Stored as JSON, as it stood when the lead was raised.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LeadEvidence {
     pub discovered_on: String,

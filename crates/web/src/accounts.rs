@@ -7,10 +7,10 @@ use crate::auth::{PageUser, SESSION_COOKIE};
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{error_page, layout};
+use crate::pages::{PageResult, layout};
 use crate::throttle::LoginGuard;
 use axum::extract::{Extension, Form, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum_extra::extract::CookieJar;
 use maud::{Markup, html};
 use minewatch_core::Jurisdiction;
@@ -59,11 +59,9 @@ pub async fn own(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    match own_markup(&state, &actor, lang, q.contains_key("changed"), None).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = own_markup(&state, &actor, lang, q.contains_key("changed"), None).await?;
+    Ok(m.into_response())
 }
 
 pub async fn change_password(
@@ -74,28 +72,28 @@ pub async fn change_password(
     lang: Lang,
     jar: CookieJar,
     Form(f): Form<Fields>,
-) -> Response {
+) -> PageResult {
     let session = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
-    match crate::auth::change_own_password(
-        &state,
-        &guard,
-        address,
-        &actor,
-        session.as_deref(),
-        field(&f, "current"),
-        (field(&f, "password"), field(&f, "repeat")),
-    )
-    .await
-    {
-        Ok(()) => Redirect::to("/account?changed=1").into_response(),
-        Err(e) => {
-            let (status, _, message) = e.parts(lang);
-            match own_markup(&state, &actor, lang, false, Some(&message)).await {
-                Ok(m) => (status, m).into_response(),
-                Err(e) => error_page(lang, Some(&actor), &e),
+    Ok(
+        match crate::auth::change_own_password(
+            &state,
+            &guard,
+            address,
+            &actor,
+            session.as_deref(),
+            field(&f, "current"),
+            (field(&f, "password"), field(&f, "repeat")),
+        )
+        .await
+        {
+            Ok(()) => Redirect::to("/account?changed=1").into_response(),
+            Err(e) => {
+                let (status, _, message) = e.parts(lang);
+                let m = own_markup(&state, &actor, lang, false, Some(&message)).await?;
+                (status, m).into_response()
             }
-        }
-    }
+        },
+    )
 }
 
 /// The name of a user's township, village or department ("" for the county).
@@ -348,7 +346,7 @@ async fn show(
     actor: &Actor,
     lang: Lang,
     outcome: Result<(String, Option<IssuedToken>), WebError>,
-) -> Response {
+) -> PageResult {
     let (notice, error, issued, status) = match outcome {
         Ok((n, t)) => (Some(n), None, t, axum::http::StatusCode::OK),
         Err(e) => {
@@ -356,7 +354,7 @@ async fn show(
             (None, Some(message), None, status)
         }
     };
-    match admin_markup(
+    let m = admin_markup(
         state,
         actor,
         lang,
@@ -365,12 +363,9 @@ async fn show(
         issued.as_ref(),
         "",
     )
-    .await
-    {
-        // A page showing a new token is never kept by the browser or a proxy.
-        Ok(m) => (status, [(axum::http::header::CACHE_CONTROL, "no-store")], m).into_response(),
-        Err(e) => error_page(lang, Some(actor), &e),
-    }
+    .await?;
+    // A page showing a new token is never kept by the browser or a proxy.
+    Ok((status, [(axum::http::header::CACHE_CONTROL, "no-store")], m).into_response())
 }
 
 pub async fn admin(
@@ -378,15 +373,11 @@ pub async fn admin(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    if let Err(e) = admin_only(&actor) {
-        return error_page(lang, Some(&actor), &e);
-    }
+) -> PageResult {
+    admin_only(&actor)?;
     let query = q.get("q").map_or("", String::as_str);
-    match admin_markup(&state, &actor, lang, None, None, None, query).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+    let m = admin_markup(&state, &actor, lang, None, None, None, query).await?;
+    Ok(m.into_response())
 }
 
 pub async fn change_user(
@@ -395,10 +386,8 @@ pub async fn change_user(
     PageUser(actor): PageUser,
     lang: Lang,
     Form(f): Form<Fields>,
-) -> Response {
-    if let Err(e) = admin_only(&actor) {
-        return error_page(lang, Some(&actor), &e);
-    }
+) -> PageResult {
+    admin_only(&actor)?;
     let username = field(&f, "username");
     let now = state.clock.now();
     let outcome = async {
@@ -465,10 +454,8 @@ pub async fn change_token(
     PageUser(actor): PageUser,
     lang: Lang,
     Form(f): Form<Fields>,
-) -> Response {
-    if let Err(e) = admin_only(&actor) {
-        return error_page(lang, Some(&actor), &e);
-    }
+) -> PageResult {
+    admin_only(&actor)?;
     let now = state.clock.now();
     let outcome = async {
         match field(&f, "action") {

@@ -19,7 +19,7 @@ use utoipa_axum::routes;
 
 /// Every capability's API routes, each the operation it documents (`#[utoipa::path]`), so
 /// the router and the OpenAPI document are one list. Errors answer in the caller's language
-/// ([`crate::json::language_scope`]).
+/// ([`crate::scope`]).
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login, logout))
@@ -35,7 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::calendar::api_routes())
         .merge(crate::lookbacks::api_routes())
         .fallback(|| async { ApiError(WebError::NoRoute) })
-        .layer(axum::middleware::from_fn(crate::json::language_scope))
+        .layer(axum::middleware::from_fn(crate::scope::request_scope))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -6,9 +6,8 @@ use crate::AppState;
 use crate::auth::ApiUser;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::i18n::Lang;
 use crate::json::ApiResult;
-use crate::pages::error_page;
+use crate::pages::PageResult;
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{StatusCode, header};
@@ -35,25 +34,17 @@ pub(crate) fn page_routes() -> axum::Router<AppState> {
 async fn page_file(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Path(sha): Path<String>,
-) -> Response {
-    match attachment_response(&state, &actor, &sha, false).await {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    Ok(attachment_response(&state, &actor, &sha, false).await?)
 }
 
 async fn page_thumb(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Path(sha): Path<String>,
-) -> Response {
-    match attachment_response(&state, &actor, &sha, true).await {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    Ok(attachment_response(&state, &actor, &sha, true).await?)
 }
 
 /// The upload form: one or more files, and where and when the phone took each.

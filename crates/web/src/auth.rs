@@ -290,7 +290,10 @@ impl FromRequestParts<AppState> for PageUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match actor_from_parts(parts, state).await {
-            Ok(Some(a)) => Ok(PageUser(a)),
+            Ok(Some(a)) => {
+                crate::scope::set_actor(&a);
+                Ok(PageUser(a))
+            }
             Ok(None) => {
                 let back = parts.uri.path_and_query().map_or("/", |p| p.as_str());
                 let encoded = crate::forms::url_encode(back);

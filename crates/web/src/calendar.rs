@@ -3,7 +3,7 @@
 //! counts on it.
 
 use axum::extract::{Form, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use maud::html;
 
 use crate::AppState;
@@ -11,7 +11,7 @@ use crate::auth::{ApiUser, PageUser};
 use crate::forms::Fields;
 use crate::i18n::Lang;
 use crate::json::{ApiJson, ApiResult};
-use crate::pages::{error_page, is_office, layout};
+use crate::pages::{PageResult, is_office, layout};
 use axum::Json;
 use axum::routing::get;
 use minewatch_store::CalendarDay;
@@ -30,46 +30,39 @@ pub async fn page(
     PageUser(actor): PageUser,
     lang: Lang,
     axum::extract::Query(q): axum::extract::Query<Fields>,
-) -> Response {
-    let policy = match state.store.tip_policy(actor.county_id).await {
-        Ok(p) => p,
-        Err(e) => return error_page(lang, Some(&actor), &e.into()),
-    };
-    match state.store.calendar_days(actor.county_id).await {
-        Ok(days) => {
-            let zh = lang.is_zh();
-            let body = html! {
-                h1 { (lang.t("工作日历（法定节假日与调休）", "Working-day calendar")) }
-                @if let Some(m) = q.get("ok") { div.ok role="status" { (m) } }
-                p.muted { (lang.t("举报受理、核实、答复的时限按工作日计算。请按国务院办公厅当年发布的放假安排录入：放假的工作日，以及调休上班的周末。", "Tip clocks count working days. Enter each year's State Council notice: weekdays off, and weekend days worked.")) }
-                div.scroll { table.calendar-days {
-                    thead { tr { th { (lang.t("日期", "Date")) } th { (lang.t("类别", "Kind")) } th { (lang.t("名称", "Name")) } } }
-                    tbody { @for d in &days { tr { td { (d.day) " " (d.day.format("%a")) } td { (d.kind.label(zh)) } td { (d.name) } } } }
-                } }
-                @if days.is_empty() { div.warn { (lang.t("尚未录入放假安排：时限只按周一至周五计算。", "No notice entered: clocks count Monday to Friday only.")) } }
-                section.card {
-                    h2 { (lang.t("举报办理时限（工作日）", "Tip clocks (working days)")) }
-                    form method="post" action="/calendar/policy" {
-                        div.row {
-                            label { (lang.t("受理", "Accept within")) input type="number" name="accept_days" min="1" max="60" value=(policy.accept_days) disabled[!is_office(&actor)]; }
-                            label { (lang.t("核实（受理后）", "Check within (after accepting)")) input type="number" name="verify_days" min="1" max="60" value=(policy.verify_days) disabled[!is_office(&actor)]; }
-                            label { (lang.t("答复（核实后）", "Answer within (after checking)")) input type="number" name="answer_days" min="1" max="60" value=(policy.answer_days) disabled[!is_office(&actor)]; }
-                        }
-                        @if is_office(&actor) { button type="submit" { (lang.t("保存", "Save")) } }
-                    }
+) -> PageResult {
+    let policy = state.store.tip_policy(actor.county_id).await?;
+    let days = state.store.calendar_days(actor.county_id).await?;
+    let zh = lang.is_zh();
+    let body = html! {
+        h1 { (lang.t("工作日历（法定节假日与调休）", "Working-day calendar")) }
+        @if let Some(m) = q.get("ok") { div.ok role="status" { (m) } }
+        p.muted { (lang.t("举报受理、核实、答复的时限按工作日计算。请按国务院办公厅当年发布的放假安排录入：放假的工作日，以及调休上班的周末。", "Tip clocks count working days. Enter each year's State Council notice: weekdays off, and weekend days worked.")) }
+        div.scroll { table.calendar-days {
+            thead { tr { th { (lang.t("日期", "Date")) } th { (lang.t("类别", "Kind")) } th { (lang.t("名称", "Name")) } } }
+            tbody { @for d in &days { tr { td { (d.day) " " (d.day.format("%a")) } td { (d.kind.label(zh)) } td { (d.name) } } } }
+        } }
+        @if days.is_empty() { div.warn { (lang.t("尚未录入放假安排：时限只按周一至周五计算。", "No notice entered: clocks count Monday to Friday only.")) } }
+        section.card {
+            h2 { (lang.t("举报办理时限（工作日）", "Tip clocks (working days)")) }
+            form method="post" action="/calendar/policy" {
+                div.row {
+                    label { (lang.t("受理", "Accept within")) input type="number" name="accept_days" min="1" max="60" value=(policy.accept_days) disabled[!is_office(&actor)]; }
+                    label { (lang.t("核实（受理后）", "Check within (after accepting)")) input type="number" name="verify_days" min="1" max="60" value=(policy.verify_days) disabled[!is_office(&actor)]; }
+                    label { (lang.t("答复（核实后）", "Answer within (after checking)")) input type="number" name="answer_days" min="1" max="60" value=(policy.answer_days) disabled[!is_office(&actor)]; }
                 }
-                @if is_office(&actor) {
-                    form.card method="post" action="/calendar" {
-                        label { (lang.t("录入放假安排（每行：日期,放假/上班,名称；同一年份整体替换）", "Enter a notice (one line each: date,holiday/workday,name; replaces those years)"))
-                            textarea name="notice" rows="10" placeholder="2027-10-01,放假,国庆节\n2027-10-09,上班,调休" {} }
-                        button type="submit" { (lang.t("保存", "Save")) }
-                    }
-                }
-            };
-            layout(lang, lang.t("工作日历", "Calendar"), Some(&actor), body).into_response()
+                @if is_office(&actor) { button type="submit" { (lang.t("保存", "Save")) } }
+            }
         }
-        Err(e) => error_page(lang, Some(&actor), &e.into()),
-    }
+        @if is_office(&actor) {
+            form.card method="post" action="/calendar" {
+                label { (lang.t("录入放假安排（每行：日期,放假/上班,名称；同一年份整体替换）", "Enter a notice (one line each: date,holiday/workday,name; replaces those years)"))
+                    textarea name="notice" rows="10" placeholder="2027-10-01,放假,国庆节\n2027-10-09,上班,调休" {} }
+                button type="submit" { (lang.t("保存", "Save")) }
+            }
+        }
+    };
+    Ok(layout(lang, lang.t("工作日历", "Calendar"), Some(&actor), body).into_response())
 }
 
 pub async fn save(
@@ -77,20 +70,17 @@ pub async fn save(
     PageUser(actor): PageUser,
     lang: Lang,
     Form(f): Form<Fields>,
-) -> Response {
+) -> PageResult {
     let text = f.get("notice").cloned().unwrap_or_default();
-    match state
+    let n = state
         .store
         .import_holiday_notice(&actor, &text, state.clock.now())
-        .await
-    {
-        Ok(n) => Redirect::to(&format!(
-            "/calendar?ok={}",
-            crate::forms::url_encode(&format!("{}{n}", lang.t("已保存天数：", "Days saved: ")))
-        ))
-        .into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e.into()),
-    }
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/calendar?ok={}",
+        crate::forms::url_encode(&format!("{}{n}", lang.t("已保存天数：", "Days saved: ")))
+    ))
+    .into_response())
 }
 
 #[utoipa::path(get, path = "/calendar", tag = "calendar",

@@ -4,10 +4,10 @@ use crate::AppState;
 use crate::auth::ApiUser;
 use crate::auth::PageUser;
 use crate::i18n::Lang;
-use crate::pages::{error_page, layout, yuan};
+use crate::pages::{PageResult, layout, yuan};
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use maud::html;
 use minewatch_core::{CaseStatus, Scope};
 
@@ -15,15 +15,12 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-) -> Response {
+) -> PageResult {
     if actor.scope == Scope::OwnCluesOnly {
-        return Redirect::to("/clues/mine").into_response();
+        return Ok(Redirect::to("/clues/mine").into_response());
     }
     let zh = lang.is_zh();
-    let d = match state.store.dashboard(&actor, state.clock.today()).await {
-        Ok(d) => d,
-        Err(e) => return error_page(lang, Some(&actor), &e.into()),
-    };
+    let d = state.store.dashboard(&actor, state.clock.today()).await?;
     // The ground's figures for the last seven finished days (R16, R17, R19).
     let today = state.clock.today();
     let ground_from = today - chrono::Duration::days(7);
@@ -126,7 +123,7 @@ pub async fn page(
             }
         }
     };
-    layout(lang, lang.t("总览", "Dashboard"), Some(&actor), body).into_response()
+    Ok(layout(lang, lang.t("总览", "Dashboard"), Some(&actor), body).into_response())
 }
 
 /// The county overview over `/api/v1`.

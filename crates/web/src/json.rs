@@ -2,30 +2,14 @@
 //! one error type ([`ApiError`]) that every store and web error converts into with `?`, and
 //! the error body they answer with ([`ErrorBody`]).
 //!
-//! The caller's language is known to the request, not to the error: [`language_scope`]
-//! (a layer on `/api/v1`) keeps it for the request's task, and `ApiError` renders in it.
+//! The caller's language is known to the request, not to the error: the request scope
+//! ([`crate::scope`]) keeps it for the request's task, and `ApiError` renders in it.
 
 use axum::extract::{FromRequest, Request};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use crate::error::WebError;
-use crate::i18n::Lang;
-
-tokio::task_local! {
-    static LANG: Lang;
-}
-
-/// Keeps the caller's language for the rest of the request, so that an [`ApiError`]
-/// returned anywhere below answers in it.
-pub(crate) async fn language_scope(lang: Lang, req: Request, next: Next) -> Response {
-    LANG.scope(lang, next.run(req)).await
-}
-
-fn current_lang() -> Lang {
-    LANG.try_with(|l| *l).unwrap_or_default()
-}
 
 /// A refused API call. Any store or web error becomes one with `?`; it answers
 /// [`ErrorBody`] with the status of its kind, in the caller's language.
@@ -46,7 +30,7 @@ impl From<minewatch_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        self.0.into_json(current_lang())
+        self.0.into_json(crate::scope::lang())
     }
 }
 

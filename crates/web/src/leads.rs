@@ -2,7 +2,7 @@
 //! they rest on; the township answers, the inspectors conclude — pages and API.
 
 use axum::extract::{Form, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use minewatch_core::clock::display_stamp;
 use minewatch_core::{ClueSource, Scope};
@@ -17,7 +17,7 @@ use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
 use crate::json::{ApiJson, ApiResult};
-use crate::pages::{error_page, layout};
+use crate::pages::{PageResult, layout};
 
 fn source_label(code: &str, zh: bool) -> &str {
     ClueSource::from_code(code).map_or(code, |s| s.label(zh))
@@ -86,11 +86,9 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-) -> Response {
-    match list_markup(&state, &actor, lang).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = list_markup(&state, &actor, lang).await?;
+    Ok(m.into_response())
 }
 
 async fn detail_markup(
@@ -153,54 +151,41 @@ pub async fn detail(
     PageUser(actor): PageUser,
     lang: Lang,
     Path(id): Path<i64>,
-) -> Response {
-    match detail_markup(&state, &actor, lang, id).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = detail_markup(&state, &actor, lang, id).await?;
+    Ok(m.into_response())
 }
 
 pub async fn answer(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Path(id): Path<i64>,
     Form(f): Form<Fields>,
-) -> Response {
+) -> PageResult {
     let text = f.get("answer").cloned().unwrap_or_default();
-    match state
+    state
         .store
         .answer_lead(&actor, id, &text, state.clock.now())
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/leads/{id}")).into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e.into()),
-    }
+        .await?;
+    Ok(Redirect::to(&format!("/leads/{id}")).into_response())
 }
 
 pub async fn conclude(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Path(id): Path<i64>,
     Form(f): Form<Fields>,
-) -> Response {
-    let result: Result<_, WebError> = async {
-        let c = f
-            .get("conclusion")
-            .and_then(|c| Conclusion::from_code(c))
-            .ok_or_else(|| WebError::field("conclusion", "必须选择", "is required"))?;
-        let note = f.get("note").cloned().unwrap_or_default();
-        Ok(state
-            .store
-            .conclude_lead(&actor, id, c, &note, state.clock.now())
-            .await?)
-    }
-    .await;
-    match result {
-        Ok(_) => Redirect::to(&format!("/leads/{id}")).into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let c = f
+        .get("conclusion")
+        .and_then(|c| Conclusion::from_code(c))
+        .ok_or_else(|| WebError::field("conclusion", "必须选择", "is required"))?;
+    let note = f.get("note").cloned().unwrap_or_default();
+    state
+        .store
+        .conclude_lead(&actor, id, c, &note, state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/leads/{id}")).into_response())
 }
 
 /// The leads pages.

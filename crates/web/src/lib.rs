@@ -25,6 +25,7 @@ mod org;
 mod pages;
 mod patches;
 mod patrol;
+mod scope;
 pub mod throttle;
 pub mod tips;
 mod upload;

@@ -2,7 +2,7 @@
 //! lists and liaisons, and the routing table, which the county office edits here — the page
 //! and the API.
 
-use crate::pages::{error_page, is_office, layout};
+use crate::pages::{PageResult, is_office, layout};
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -81,56 +81,43 @@ pub async fn page(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-) -> Response {
-    match render(&state, &actor, lang).await {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    Ok(render(&state, &actor, lang).await?)
 }
 
 /// Saves every changed row of the routing table; each change is its own logged event.
 pub async fn save_routing(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Form(f): Form<Fields>,
-) -> Response {
-    let result: Result<usize, WebError> = async {
-        let current = state.store.routing(actor.county_id).await?;
-        let mut changed = 0;
-        for (key, value) in &f {
-            let Some(code) = key.strip_prefix("kind.") else {
-                continue;
-            };
-            let kind = ProblemKind::from_code(code).ok_or_else(|| {
-                WebError::field(
-                    "kind",
-                    format!("未知问题类型“{code}”"),
-                    format!("unknown kind '{code}'"),
-                )
-            })?;
-            let dept: i64 = value.parse().map_err(|_| {
-                WebError::field("department_id", "应为部门编号", "must be a department id")
-            })?;
-            if current
-                .iter()
-                .any(|r| r.problem_kind == code && r.department_id == dept)
-            {
-                continue;
-            }
-            state
-                .store
-                .set_routing(&actor, kind, dept, state.clock.now())
-                .await?;
-            changed += 1;
+) -> PageResult {
+    let current = state.store.routing(actor.county_id).await?;
+    for (key, value) in &f {
+        let Some(code) = key.strip_prefix("kind.") else {
+            continue;
+        };
+        let kind = ProblemKind::from_code(code).ok_or_else(|| {
+            WebError::field(
+                "kind",
+                format!("未知问题类型“{code}”"),
+                format!("unknown kind '{code}'"),
+            )
+        })?;
+        let dept: i64 = value.parse().map_err(|_| {
+            WebError::field("department_id", "应为部门编号", "must be a department id")
+        })?;
+        if current
+            .iter()
+            .any(|r| r.problem_kind == code && r.department_id == dept)
+        {
+            continue;
         }
-        Ok(changed)
+        state
+            .store
+            .set_routing(&actor, kind, dept, state.clock.now())
+            .await?;
     }
-    .await;
-    match result {
-        Ok(_) => Redirect::to("/org").into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+    Ok(Redirect::to("/org").into_response())
 }
 
 /// The organisation page.

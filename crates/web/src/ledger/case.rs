@@ -5,10 +5,10 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{self, Fields};
 use crate::i18n::Lang;
-use crate::pages::{error_page, is_office, layout, yuan};
+use crate::pages::{PageResult, is_office, layout, yuan};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use minewatch_core::clock::display_stamp;
 use minewatch_core::rights::may_act;
@@ -22,7 +22,7 @@ pub async fn page(
     PageUser(actor): PageUser,
     lang: Lang,
     Path(id): Path<minewatch_store::CaseId>,
-) -> Response {
+) -> PageResult {
     render(&state, &actor, lang, id, None).await
 }
 
@@ -32,15 +32,11 @@ async fn render(
     lang: Lang,
     id: minewatch_store::CaseId,
     error: Option<(StatusCode, String)>,
-) -> Response {
-    let d = match state
+) -> PageResult {
+    let d = state
         .store
         .case_detail(actor, id, state.clock.today())
-        .await
-    {
-        Ok(d) => d,
-        Err(e) => return error_page(lang, Some(actor), &e.into()),
-    };
+        .await?;
     let status = error.as_ref().map_or(StatusCode::OK, |(s, _)| *s);
     // The grid's named officials answer for the place (R2).
     let grids = match d.case.village_id {
@@ -91,7 +87,7 @@ async fn render(
         (forms_for(&d, actor, lang, state.clock.today()))
         (timeline(&d, lang, &photos))
     };
-    (status, layout(lang, &d.case.number, Some(actor), body)).into_response()
+    Ok((status, layout(lang, &d.case.number, Some(actor), body)).into_response())
 }
 
 fn summary(d: &CaseDetail, lang: Lang, photos: &crate::pages::photos::Readings) -> Markup {
@@ -348,7 +344,7 @@ pub async fn act(
     lang: Lang,
     Path(id): Path<minewatch_store::CaseId>,
     mp: Multipart,
-) -> Response {
+) -> PageResult {
     let result: Result<Option<minewatch_store::CaseId>, WebError> = async {
         let (fields, stored) = read_form(&state, &actor, mp).await?;
         let outcome = act_on(&state, &actor, id, &fields, &stored.hashes()).await;
@@ -356,10 +352,8 @@ pub async fn act(
     }
     .await;
     match result {
-        Ok(next) => Redirect::to(&format!("/cases/{}", next.unwrap_or(id))).into_response(),
-        Err(e @ WebError::Store(minewatch_store::StoreError::NotFound { .. })) => {
-            error_page(lang, Some(&actor), &e)
-        }
+        Ok(next) => Ok(Redirect::to(&format!("/cases/{}", next.unwrap_or(id))).into_response()),
+        Err(e @ WebError::Store(minewatch_store::StoreError::NotFound { .. })) => Err(e.into()),
         Err(e) => {
             let (status, _, message) = e.parts(lang);
             render(&state, &actor, lang, id, Some((status, message))).await

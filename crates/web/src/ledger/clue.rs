@@ -5,7 +5,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{error_page, layout};
+use crate::pages::{PageResult, layout};
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -198,12 +198,9 @@ pub async fn mine(
     PageUser(actor): PageUser,
     lang: Lang,
     axum::extract::Query(q): axum::extract::Query<Fields>,
-) -> Response {
+) -> PageResult {
     let zh = lang.is_zh();
-    let rows = match state.store.own_clues(&actor).await {
-        Ok(r) => r,
-        Err(e) => return error_page(lang, Some(&actor), &e.into()),
-    };
+    let rows = state.store.own_clues(&actor).await?;
     let body = html! {
         h1 { (lang.t("我报的线索", "My clues")) }
         @if let Some(n) = q.get("filed") { div.ok role="status" { (lang.t("已登记，案件编号 ", "Filed as case ")) (n) } }
@@ -212,5 +209,5 @@ pub async fn mine(
                 @if c.merged { " " span.tag { (lang.t("已并入原有问题", "joined an open case")) } } }
         } }
     };
-    layout(lang, lang.t("我报的线索", "My clues"), Some(&actor), body).into_response()
+    Ok(layout(lang, lang.t("我报的线索", "My clues"), Some(&actor), body).into_response())
 }

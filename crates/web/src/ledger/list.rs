@@ -4,9 +4,9 @@ use crate::AppState;
 use crate::auth::PageUser;
 use crate::forms::{self, Fields, url_encode};
 use crate::i18n::Lang;
-use crate::pages::{error_page, layout};
+use crate::pages::{PageResult, layout};
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use maud::html;
 use minewatch_core::{CaseStatus, ClueSource, ProblemKind, Severity};
 
@@ -34,25 +34,15 @@ pub async fn page(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
+) -> PageResult {
     let zh = lang.is_zh();
-    let filter = match forms::case_filter(&q) {
-        Ok(f) => f,
-        Err(e) => return error_page(lang, Some(&actor), &e),
-    };
-    let page = match forms::page(&q) {
-        Ok(p) => p,
-        Err(e) => return error_page(lang, Some(&actor), &e),
-    };
+    let filter = forms::case_filter(&q)?;
+    let page = forms::page(&q)?;
     let today = state.clock.today();
-    let (rows, total) = match state
+    let (rows, total) = state
         .store
         .list_cases(&actor, &filter, today, page, PER_PAGE)
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return error_page(lang, Some(&actor), &e.into()),
-    };
+        .await?;
     let townships = state
         .store
         .townships(actor.county_id)
@@ -127,7 +117,7 @@ pub async fn page(
             }
         }
     };
-    layout(lang, lang.t("台账", "Ledger"), Some(&actor), body).into_response()
+    Ok(layout(lang, lang.t("台账", "Ledger"), Some(&actor), body).into_response())
 }
 
 pub async fn xlsx(
@@ -135,9 +125,7 @@ pub async fn xlsx(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    match crate::ledger::api::xlsx_response(&state, &actor, &q, lang).await {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let r = crate::ledger::api::xlsx_response(&state, &actor, &q, lang).await?;
+    Ok(r)
 }

@@ -55,6 +55,7 @@ pub fn routes() -> Router<AppState> {
             }),
         )
         .route("/healthz", get(|| async { "ok" }))
+        .layer(axum::middleware::from_fn(crate::scope::request_scope))
 }
 
 /// The frame around every signed-in page.
@@ -110,6 +111,37 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
         }
     }
 }
+
+/// A page that could not be shown. Any store or web error becomes one with `?`; it answers
+/// as the error page, in the user's language and inside their frame, both known to the
+/// request scope ([`crate::scope`]) rather than handed to every error.
+#[derive(Debug)]
+pub(crate) struct PageError(pub WebError);
+
+impl From<WebError> for PageError {
+    fn from(e: WebError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<minewatch_store::StoreError> for PageError {
+    fn from(e: minewatch_store::StoreError) -> Self {
+        PageError(WebError::Store(e))
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(
+            crate::scope::lang(),
+            crate::scope::actor().as_ref(),
+            &self.0,
+        )
+    }
+}
+
+/// What a page handler returns.
+pub(crate) type PageResult<T = Response> = Result<T, PageError>;
 
 /// A whole page for an error, in the user's language.
 pub(crate) fn error_page(lang: Lang, actor: Option<&Actor>, err: &WebError) -> Response {

@@ -2,7 +2,7 @@
 //! field evidence (举证) and the county's review.
 
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, PreEscaped, html};
 use minewatch_core::clock::display_stamp;
 use minewatch_spatial::area::mu;
@@ -21,7 +21,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{error_page, is_office, layout};
+use crate::pages::{PageResult, is_office, layout};
 
 pub(crate) fn class_style(class: &str) -> Style {
     let (fill, stroke) = match PatchClass::from_code(class) {
@@ -266,11 +266,9 @@ pub async fn list(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    match list_markup(&state, &actor, lang, &q).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = list_markup(&state, &actor, lang, &q).await?;
+    Ok(m.into_response())
 }
 
 async fn list_markup(
@@ -363,11 +361,9 @@ pub async fn detail(
     PageUser(actor): PageUser,
     lang: Lang,
     Path(id): Path<minewatch_store::PatchId>,
-) -> Response {
-    match detail_markup(&state, &actor, lang, id, None).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = detail_markup(&state, &actor, lang, id, None).await?;
+    Ok(m.into_response())
 }
 
 fn may_verify(a: &Actor) -> bool {
@@ -540,7 +536,7 @@ pub async fn verify(
     lang: Lang,
     Path(id): Path<minewatch_store::PatchId>,
     mut mp: Multipart,
-) -> Response {
+) -> PageResult {
     let result: Result<(), WebError> = async {
         let (fields, photos) = crate::upload::read_multipart(&mut mp, "photo").await?;
         let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
@@ -577,16 +573,18 @@ pub async fn verify(
         Ok(())
     }
     .await;
-    match result {
+    Ok(match result {
         Ok(()) => Redirect::to(&format!("/patches/{id}")).into_response(),
         Err(e) => {
+            // The patch again, with what was wrong above its form.
             let (status, _, message) = e.parts(lang);
-            match detail_markup(&state, &actor, lang, id, Some(&message)).await {
-                Ok(m) => (status, m).into_response(),
-                Err(e) => error_page(lang, Some(&actor), &e),
-            }
+            (
+                status,
+                detail_markup(&state, &actor, lang, id, Some(&message)).await?,
+            )
+                .into_response()
         }
-    }
+    })
 }
 
 pub async fn review(
@@ -595,24 +593,26 @@ pub async fn review(
     lang: Lang,
     Path(id): Path<minewatch_store::PatchId>,
     Form(f): Form<Fields>,
-) -> Response {
+) -> PageResult {
     let accept = f.get("verdict").map(String::as_str) == Some("accept");
     let note = f.get("note").map_or("", String::as_str);
-    match state
-        .store
-        .review_patch(&actor, id, accept, note, state.clock.now())
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("/patches/{id}")).into_response(),
-        Err(e) => {
-            let e = WebError::from(e);
-            let (status, _, message) = e.parts(lang);
-            match detail_markup(&state, &actor, lang, id, Some(&message)).await {
-                Ok(m) => (status, m).into_response(),
-                Err(e) => error_page(lang, Some(&actor), &e),
+    Ok(
+        match state
+            .store
+            .review_patch(&actor, id, accept, note, state.clock.now())
+            .await
+        {
+            Ok(()) => Redirect::to(&format!("/patches/{id}")).into_response(),
+            Err(e) => {
+                let (status, _, message) = WebError::from(e).parts(lang);
+                (
+                    status,
+                    detail_markup(&state, &actor, lang, id, Some(&message)).await?,
+                )
+                    .into_response()
             }
-        }
-    }
+        },
+    )
 }
 
 pub async fn xlsx(
@@ -620,18 +620,12 @@ pub async fn xlsx(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    let result: Result<Response, WebError> = async {
-        let rows = state.store.patches(&actor, &filter_of(&q)).await?;
-        let bytes =
-            crate::export::off_thread(move || crate::export::patches_workbook(&rows, lang)).await?;
-        Ok(crate::export::xlsx_file(bytes, "patches.xlsx"))
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let rows = state.store.patches(&actor, &filter_of(&q)).await?;
+    let bytes =
+        crate::export::off_thread(move || crate::export::patches_workbook(&rows, lang)).await?;
+    let r = crate::export::xlsx_file(bytes, "patches.xlsx");
+    Ok(r)
 }
 
 /// What was read from every photo the findings name, by SHA-256.
@@ -655,16 +649,10 @@ pub async fn findings(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-) -> Response {
+) -> PageResult {
     let zh = lang.is_zh();
-    let list = match state.store.truth_findings(&actor, None).await {
-        Ok(l) => l,
-        Err(e) => return error_page(lang, Some(&actor), &e.into()),
-    };
-    let photos = match finding_photos(&state, &list).await {
-        Ok(p) => p,
-        Err(e) => return error_page(lang, Some(&actor), &e),
-    };
+    let list = state.store.truth_findings(&actor, None).await?;
+    let photos = finding_photos(&state, &list).await?;
     let body = html! {
         p { a href="/patches" { "← " (lang.t("卫片图斑", "Satellite patches")) } }
         h1 { (lang.t("举证真实性核查", "Truthfulness of field evidence")) }
@@ -686,93 +674,87 @@ pub async fn findings(
             } }
         }
     };
-    layout(
+    Ok(layout(
         lang,
         lang.t("举证真实性核查", "Truthfulness checks"),
         Some(&actor),
         body,
     )
-    .into_response()
+    .into_response())
 }
 
 pub async fn findings_xlsx(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-) -> Response {
-    let result: Result<Response, WebError> = async {
-        let list = state.store.truth_findings(&actor, None).await?;
-        let photos = finding_photos(&state, &list).await?;
-        let bytes = crate::export::off_thread(move || {
-            crate::export::findings_workbook(&list, &photos, lang)
-        })
-        .await?;
-        Ok(crate::export::xlsx_file(bytes, "findings.xlsx"))
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let list = state.store.truth_findings(&actor, None).await?;
+    let photos = finding_photos(&state, &list).await?;
+    let bytes =
+        crate::export::off_thread(move || crate::export::findings_workbook(&list, &photos, lang))
+            .await?;
+    let r = crate::export::xlsx_file(bytes, "findings.xlsx");
+    Ok(r)
 }
 
 pub async fn registers_page(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-) -> Response {
+) -> PageResult {
     let zh = lang.is_zh();
-    let result: Result<Markup, WebError> = async {
-        let imports = state.store.register_imports(actor.county_id).await?;
-        let regs = registers(&state, actor.county_id, None).await?;
-        let svg = map_svg(lang, &regs, &[], None, None, lang.t("登记簿分布图", "Registers map"));
-        let mut counts = std::collections::BTreeMap::<&'static str, usize>::new();
-        for (f, _) in &regs {
-            *counts.entry(f.layer.label(zh)).or_default() += 1;
-        }
-        Ok(html! {
-            h1 { (lang.t("登记簿", "Registers")) }
-            p { (lang.t("采矿、探矿许可证，批准的工程项目，关闭废弃矿山和井口，保护区域和重点区域，网格边界。用 minewatch import 导入；每次导入保留源文件名和坐标系。",
-                        "Mining and exploration licences, approved projects, closed mines and shafts, protected and key zones, grid boundaries. Imported with minewatch import; each import keeps its source file and coordinate system.")) }
-            p { @for (layer, n) in &counts { span.tag { (layer) " " (n) } " " } }
-            figure.map-frame { (PreEscaped(svg)) (legend_html(zh)) }
-            h2 { (lang.t("许可证和批准项目", "Licences and approved projects")) }
-            div.scroll { table.ledger {
-                thead { tr {
-                    th { (lang.t("类别", "Layer")) } th { (lang.t("证号", "Number")) } th { (lang.t("名称", "Name")) }
-                    th { (lang.t("权利人", "Holder")) } th { (lang.t("矿种", "Mineral")) } th { (lang.t("开采标高", "Elevation")) }
-                    th { (lang.t("生产规模", "Scale")) } th { (lang.t("有效期", "Valid")) } th { (lang.t("状态", "Status")) }
-                    th { (lang.t("面积(亩)", "Area (mu)")) }
-                } }
-                tbody { @for (f, _) in regs.iter().filter(|(f, _)| f.layer.permits_digging()) { tr {
-                    td { (f.layer.label(zh)) } td { (f.external_id) } td { (f.name) }
-                    td { (f.attribute(&["holder", "采矿权人", "探矿权人", "KCQR", "建设单位"]).unwrap_or("—")) }
-                    td { (f.attribute(&["mineral", "开采矿种", "矿种", "KZ"]).unwrap_or("—")) }
-                    td { (f.attribute(&["elevation", "开采标高", "开采深度", "KCBG"]).unwrap_or("—")) }
-                    td { (f.attribute(&["scale", "生产规模", "SCGM"]).unwrap_or("—")) }
-                    td { (f.valid_from.as_deref().unwrap_or("…")) " — " (f.valid_to.as_deref().unwrap_or("…")) }
-                    td { @if f.withdrawn { (lang.t("已注销/吊销", "withdrawn")) } @else { (f.attribute(&["status", "状态", "ZT"]).unwrap_or("—")) } }
-                    td.num { (format!("{:.2}", mu(f.area_m2))) }
-                } } }
-            } }
-            h2 { (lang.t("导入记录", "Imports")) }
-            div.scroll { table.ledger {
-                thead { tr {
-                    th { (lang.t("图层", "Layer")) } th { (lang.t("源文件", "Source file")) } th { (lang.t("坐标系", "CRS")) }
-                    th { (lang.t("编码", "Encoding")) } th { (lang.t("要素数", "Features")) } th { (lang.t("导入时间", "Imported")) }
-                    th { (lang.t("导入人", "By")) } th { (lang.t("现行", "Current")) }
-                } }
-                tbody { @for i in &imports { tr {
-                    td { (i.layer.label(zh)) } td { (i.source_file) } td { (i.crs) } td { (i.encoding) }
-                    td.num { (i.features) } td { (display_stamp(&i.imported_at)) } td { (i.imported_by) }
-                    td { @if i.active { (lang.t("现行", "current")) } @else { (lang.t("已被替换", "replaced")) } }
-                } } }
-            } }
-        })
+    let imports = state.store.register_imports(actor.county_id).await?;
+    let regs = registers(&state, actor.county_id, None).await?;
+    let svg = map_svg(
+        lang,
+        &regs,
+        &[],
+        None,
+        None,
+        lang.t("登记簿分布图", "Registers map"),
+    );
+    let mut counts = std::collections::BTreeMap::<&'static str, usize>::new();
+    for (f, _) in &regs {
+        *counts.entry(f.layer.label(zh)).or_default() += 1;
     }
-    .await;
-    match result {
-        Ok(body) => layout(lang, lang.t("登记簿", "Registers"), Some(&actor), body).into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+    let body = html! {
+        h1 { (lang.t("登记簿", "Registers")) }
+        p { (lang.t("采矿、探矿许可证，批准的工程项目，关闭废弃矿山和井口，保护区域和重点区域，网格边界。用 minewatch import 导入；每次导入保留源文件名和坐标系。",
+                    "Mining and exploration licences, approved projects, closed mines and shafts, protected and key zones, grid boundaries. Imported with minewatch import; each import keeps its source file and coordinate system.")) }
+        p { @for (layer, n) in &counts { span.tag { (layer) " " (n) } " " } }
+        figure.map-frame { (PreEscaped(svg)) (legend_html(zh)) }
+        h2 { (lang.t("许可证和批准项目", "Licences and approved projects")) }
+        div.scroll { table.ledger {
+            thead { tr {
+                th { (lang.t("类别", "Layer")) } th { (lang.t("证号", "Number")) } th { (lang.t("名称", "Name")) }
+                th { (lang.t("权利人", "Holder")) } th { (lang.t("矿种", "Mineral")) } th { (lang.t("开采标高", "Elevation")) }
+                th { (lang.t("生产规模", "Scale")) } th { (lang.t("有效期", "Valid")) } th { (lang.t("状态", "Status")) }
+                th { (lang.t("面积(亩)", "Area (mu)")) }
+            } }
+            tbody { @for (f, _) in regs.iter().filter(|(f, _)| f.layer.permits_digging()) { tr {
+                td { (f.layer.label(zh)) } td { (f.external_id) } td { (f.name) }
+                td { (f.attribute(&["holder", "采矿权人", "探矿权人", "KCQR", "建设单位"]).unwrap_or("—")) }
+                td { (f.attribute(&["mineral", "开采矿种", "矿种", "KZ"]).unwrap_or("—")) }
+                td { (f.attribute(&["elevation", "开采标高", "开采深度", "KCBG"]).unwrap_or("—")) }
+                td { (f.attribute(&["scale", "生产规模", "SCGM"]).unwrap_or("—")) }
+                td { (f.valid_from.as_deref().unwrap_or("…")) " — " (f.valid_to.as_deref().unwrap_or("…")) }
+                td { @if f.withdrawn { (lang.t("已注销/吊销", "withdrawn")) } @else { (f.attribute(&["status", "状态", "ZT"]).unwrap_or("—")) } }
+                td.num { (format!("{:.2}", mu(f.area_m2))) }
+            } } }
+        } }
+        h2 { (lang.t("导入记录", "Imports")) }
+        div.scroll { table.ledger {
+            thead { tr {
+                th { (lang.t("图层", "Layer")) } th { (lang.t("源文件", "Source file")) } th { (lang.t("坐标系", "CRS")) }
+                th { (lang.t("编码", "Encoding")) } th { (lang.t("要素数", "Features")) } th { (lang.t("导入时间", "Imported")) }
+                th { (lang.t("导入人", "By")) } th { (lang.t("现行", "Current")) }
+            } }
+            tbody { @for i in &imports { tr {
+                td { (i.layer.label(zh)) } td { (i.source_file) } td { (i.crs) } td { (i.encoding) }
+                td.num { (i.features) } td { (display_stamp(&i.imported_at)) } td { (i.imported_by) }
+                td { @if i.active { (lang.t("现行", "current")) } @else { (lang.t("已被替换", "replaced")) } }
+            } } }
+        } }
+    };
+    Ok(layout(lang, lang.t("登记簿", "Registers"), Some(&actor), body).into_response())
 }

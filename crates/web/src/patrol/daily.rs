@@ -3,7 +3,7 @@
 //! office see the board: who did not report yesterday, runs of misses escalated.
 
 use axum::extract::{Form, Multipart, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
 use minewatch_core::clock::local_date;
@@ -15,7 +15,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{Fields, url_encode};
 use crate::i18n::Lang;
-use crate::pages::{error_page, layout};
+use crate::pages::{PageResult, layout};
 
 pub(crate) fn parse_day(f: &Fields, name: &'static str) -> Result<Option<NaiveDate>, WebError> {
     match f.get(name).map_or("", |s| s.trim()) {
@@ -224,11 +224,8 @@ pub async fn page(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    match page_markup(&state, &actor, lang, &q).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    Ok(page_markup(&state, &actor, lang, &q).await?.into_response())
 }
 
 pub async fn nothing(
@@ -236,103 +233,85 @@ pub async fn nothing(
     PageUser(actor): PageUser,
     lang: Lang,
     Form(f): Form<Fields>,
-) -> Response {
-    let result: Result<_, WebError> = async {
-        let grid = parse_id(&f, "grid_id")?;
-        let date = parse_day(&f, "date")?
-            .ok_or_else(|| WebError::field("date", "必须填写", "is required"))?;
-        let note = f.get("note").cloned().unwrap_or_default();
-        Ok(state
-            .store
-            .file_zero_report(
-                &actor,
-                grid,
-                date,
-                &ReportBody::NothingFound { note },
-                state.clock.now(),
-            )
-            .await?)
-    }
-    .await;
-    match result {
-        Ok(out) => {
-            let msg = if out.late {
-                lang.t("已补报：无发现", "Filed late: nothing found")
-            } else {
-                lang.t("已上报：今日无发现", "Reported: nothing found today")
-            };
-            Redirect::to(&format!("/daily?ok={}", url_encode(msg))).into_response()
-        }
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let grid = parse_id(&f, "grid_id")?;
+    let date =
+        parse_day(&f, "date")?.ok_or_else(|| WebError::field("date", "必须填写", "is required"))?;
+    let note = f.get("note").cloned().unwrap_or_default();
+    let out = state
+        .store
+        .file_zero_report(
+            &actor,
+            grid,
+            date,
+            &ReportBody::NothingFound { note },
+            state.clock.now(),
+        )
+        .await?;
+    let msg = if out.late {
+        lang.t("已补报：无发现", "Filed late: nothing found")
+    } else {
+        lang.t("已上报：今日无发现", "Reported: nothing found today")
+    };
+    Ok(Redirect::to(&format!("/daily?ok={}", url_encode(msg))).into_response())
 }
 
 pub async fn finding(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     mut mp: Multipart,
-) -> Response {
-    let result: Result<_, WebError> = async {
-        let (f, photos) = crate::upload::read_multipart(&mut mp, "photo").await?;
-        let grid = parse_id(&f, "grid_id")?;
-        let date = parse_day(&f, "date")?
-            .ok_or_else(|| WebError::field("date", "必须填写", "is required"))?;
-        let problem_kind = f
-            .get("problem_kind")
-            .and_then(|k| ProblemKind::from_code(k))
-            .ok_or_else(|| WebError::field("kind", "必须选择", "is required"))?;
-        let get = |k: &str| f.get(k).map_or("", |s| s.trim()).to_string();
-        let mut finding = NewFinding {
-            description: get("description"),
-            problem_kind,
-            severity: Severity::General,
-            address: get("address"),
-            lon: parse_float(&f, "lon")?,
-            lat: parse_float(&f, "lat")?,
-            photos: Vec::new(),
-        };
-        if finding.description.is_empty() {
-            return Err(WebError::field(
-                "description",
-                "请写明发现情况",
-                "say what was found",
-            ));
-        }
-        // Checked before any photo is stored, so a bad form leaves nothing behind.
-        if finding.address.is_empty() && (finding.lon.is_none() || finding.lat.is_none()) {
-            return Err(WebError::field(
-                "address",
-                "请填写地点或使用当前位置",
-                "give a place or use the phone's position",
-            ));
-        }
-        let stored = crate::upload::store_all(&state, &actor, photos).await?;
-        finding.photos = stored.hashes();
-        let outcome = state
-            .store
-            .file_zero_report(
-                &actor,
-                grid,
-                date,
-                &ReportBody::Finding(finding),
-                state.clock.now(),
-            )
-            .await
-            .map_err(WebError::from);
-        stored.settle(&state, &actor, outcome).await
+) -> PageResult {
+    let (f, photos) = crate::upload::read_multipart(&mut mp, "photo").await?;
+    let grid = parse_id(&f, "grid_id")?;
+    let date =
+        parse_day(&f, "date")?.ok_or_else(|| WebError::field("date", "必须填写", "is required"))?;
+    let problem_kind = f
+        .get("problem_kind")
+        .and_then(|k| ProblemKind::from_code(k))
+        .ok_or_else(|| WebError::field("kind", "必须选择", "is required"))?;
+    let get = |k: &str| f.get(k).map_or("", |s| s.trim()).to_string();
+    let mut finding = NewFinding {
+        description: get("description"),
+        problem_kind,
+        severity: Severity::General,
+        address: get("address"),
+        lon: parse_float(&f, "lon")?,
+        lat: parse_float(&f, "lat")?,
+        photos: Vec::new(),
+    };
+    if finding.description.is_empty() {
+        return Err(WebError::field("description", "请写明发现情况", "say what was found").into());
     }
-    .await;
-    match result {
-        Ok(out) => match out.clue {
-            Some(c) => Redirect::to(&format!(
-                "/daily?case={}&number={}",
-                c.case_id,
-                url_encode(&c.case_number)
-            ))
-            .into_response(),
-            None => Redirect::to("/daily").into_response(),
-        },
-        Err(e) => error_page(lang, Some(&actor), &e),
+    // Checked before any photo is stored, so a bad form leaves nothing behind.
+    if finding.address.is_empty() && (finding.lon.is_none() || finding.lat.is_none()) {
+        return Err(WebError::field(
+            "address",
+            "请填写地点或使用当前位置",
+            "give a place or use the phone's position",
+        )
+        .into());
     }
+    let stored = crate::upload::store_all(&state, &actor, photos).await?;
+    finding.photos = stored.hashes();
+    let outcome = state
+        .store
+        .file_zero_report(
+            &actor,
+            grid,
+            date,
+            &ReportBody::Finding(finding),
+            state.clock.now(),
+        )
+        .await
+        .map_err(WebError::from);
+    let out = stored.settle(&state, &actor, outcome).await?;
+    Ok(match out.clue {
+        Some(c) => Redirect::to(&format!(
+            "/daily?case={}&number={}",
+            c.case_id,
+            url_encode(&c.case_number)
+        ))
+        .into_response(),
+        None => Redirect::to("/daily").into_response(),
+    })
 }

@@ -2,7 +2,7 @@
 //! county's duty settings, and the figures per township and village with their export.
 
 use axum::extract::{Form, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::Duration;
 use maud::{Markup, html};
 use minewatch_core::clock::local_date;
@@ -15,7 +15,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{Fields, url_encode};
 use crate::i18n::Lang;
-use crate::pages::{error_page, is_office, layout};
+use crate::pages::{PageResult, is_office, layout};
 
 fn cycle_label(c: Cycle, zh: bool) -> &'static str {
     if zh { c.label_zh() } else { c.code() }
@@ -134,11 +134,8 @@ pub async fn page(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    match page_markup(&state, &actor, lang, &q).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    Ok(page_markup(&state, &actor, lang, &q).await?.into_response())
 }
 
 pub(crate) fn settings_of(f: &Fields) -> Result<DutySettings, WebError> {
@@ -183,23 +180,17 @@ pub async fn save_settings(
     PageUser(actor): PageUser,
     lang: Lang,
     Form(f): Form<Fields>,
-) -> Response {
-    let result: Result<(), WebError> = async {
-        let s = settings_of(&f)?;
-        Ok(state
-            .store
-            .set_duty_settings(&actor, &s, state.clock.now())
-            .await?)
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&format!(
-            "/duty?ok={}",
-            url_encode(lang.t("已保存", "Saved"))
-        ))
-        .into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let s = settings_of(&f)?;
+    state
+        .store
+        .set_duty_settings(&actor, &s, state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/duty?ok={}",
+        url_encode(lang.t("已保存", "Saved"))
+    ))
+    .into_response())
 }
 
 pub async fn xlsx(
@@ -207,22 +198,15 @@ pub async fn xlsx(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    let result: Result<Response, WebError> = async {
-        let today = local_date(state.clock.now());
-        let to = parse_day(&q, "to")?.unwrap_or(today);
-        let from = parse_day(&q, "from")?.unwrap_or(to - Duration::days(6));
-        let c = state.store.compliance(&actor, from, to, today).await?;
-        let bytes =
-            crate::export::off_thread(move || crate::export::compliance_workbook(&c, lang)).await?;
-        Ok(crate::export::xlsx_file(
-            bytes,
-            &format!("compliance-{from}-{to}.xlsx"),
-        ))
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let today = local_date(state.clock.now());
+    let to = parse_day(&q, "to")?.unwrap_or(today);
+    let from = parse_day(&q, "from")?.unwrap_or(to - Duration::days(6));
+    let c = state.store.compliance(&actor, from, to, today).await?;
+    let bytes =
+        crate::export::off_thread(move || crate::export::compliance_workbook(&c, lang)).await?;
+    Ok(crate::export::xlsx_file(
+        bytes,
+        &format!("compliance-{from}-{to}.xlsx"),
+    ))
 }

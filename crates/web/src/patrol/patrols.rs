@@ -2,7 +2,7 @@
 //! committee's head and the 包村干部, confirmed by the township, and exported as that form.
 
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::Duration;
 use maud::{Markup, html};
 use minewatch_core::clock::{display_stamp, local_date};
@@ -15,7 +15,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{error_page, layout};
+use crate::pages::{PageResult, layout};
 
 fn filter_of(q: &Fields, today: chrono::NaiveDate) -> Result<PatrolFilter, WebError> {
     Ok(PatrolFilter {
@@ -123,11 +123,9 @@ pub async fn list(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    match list_markup(&state, &actor, lang, &q).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = list_markup(&state, &actor, lang, &q).await?;
+    Ok(m.into_response())
 }
 
 async fn form_markup(
@@ -196,11 +194,9 @@ pub async fn form(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-) -> Response {
-    match form_markup(&state, &actor, lang, None).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = form_markup(&state, &actor, lang, None).await?;
+    Ok(m.into_response())
 }
 
 fn record_of(f: &Fields) -> Result<NewPatrolRecord, WebError> {
@@ -249,7 +245,7 @@ pub async fn submit(
     PageUser(actor): PageUser,
     lang: Lang,
     mut mp: Multipart,
-) -> Response {
+) -> PageResult {
     let result: Result<i64, WebError> = async {
         let (f, photos) = crate::upload::read_multipart(&mut mp, "photo").await?;
         let mut record = record_of(&f)?;
@@ -269,16 +265,18 @@ pub async fn submit(
         stored.settle(&state, &actor, outcome).await
     }
     .await;
-    match result {
+    Ok(match result {
         Ok(id) => Redirect::to(&format!("/patrols/{id}")).into_response(),
         Err(e) => {
+            // The form again, with what was entered and what was wrong.
             let (status, _, message) = e.parts(lang);
-            match form_markup(&state, &actor, lang, Some(&message)).await {
-                Ok(m) => (status, m).into_response(),
-                Err(e) => error_page(lang, Some(&actor), &e),
-            }
+            (
+                status,
+                form_markup(&state, &actor, lang, Some(&message)).await?,
+            )
+                .into_response()
         }
-    }
+    })
 }
 
 fn may_take(actor: &Actor, p: &PatrolRow, step: PatrolStep) -> bool {
@@ -368,35 +366,26 @@ pub async fn detail(
     PageUser(actor): PageUser,
     lang: Lang,
     Path(id): Path<i64>,
-) -> Response {
-    match detail_markup(&state, &actor, lang, id).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = detail_markup(&state, &actor, lang, id).await?;
+    Ok(m.into_response())
 }
 
 pub async fn sign(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Path(id): Path<i64>,
     Form(f): Form<Fields>,
-) -> Response {
-    let result: Result<_, WebError> = async {
-        let step = f
-            .get("step")
-            .and_then(|s| PatrolStep::from_code(s))
-            .ok_or_else(|| WebError::field("step", "必须选择", "is required"))?;
-        Ok(state
-            .store
-            .sign_patrol_record(&actor, id, step, state.clock.now())
-            .await?)
-    }
-    .await;
-    match result {
-        Ok(_) => Redirect::to(&format!("/patrols/{id}")).into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let step = f
+        .get("step")
+        .and_then(|s| PatrolStep::from_code(s))
+        .ok_or_else(|| WebError::field("step", "必须选择", "is required"))?;
+    state
+        .store
+        .sign_patrol_record(&actor, id, step, state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/patrols/{id}")).into_response())
 }
 
 pub async fn xlsx(
@@ -404,24 +393,15 @@ pub async fn xlsx(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    let result: Result<Response, WebError> = async {
-        let today = local_date(state.clock.now());
-        let filter = filter_of(&q, today)?;
-        let rows = state.store.patrol_records(&actor, &filter).await?;
-        let (_, county) = state.store.county(actor.county_id).await?;
-        let bytes = crate::export::off_thread(move || {
-            crate::export::patrol_form_workbook(&rows, &county, lang)
-        })
-        .await?;
-        Ok(crate::export::xlsx_file(
-            bytes,
-            &format!("patrol-records-{today}.xlsx"),
-        ))
-    }
-    .await;
-    match result {
-        Ok(r) => r,
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let today = local_date(state.clock.now());
+    let filter = filter_of(&q, today)?;
+    let rows = state.store.patrol_records(&actor, &filter).await?;
+    let (_, county) = state.store.county(actor.county_id).await?;
+    let bytes = crate::export::off_thread(move || {
+        crate::export::patrol_form_workbook(&rows, &county, lang)
+    })
+    .await?;
+    let r = crate::export::xlsx_file(bytes, &format!("patrol-records-{today}.xlsx"));
+    Ok(r)
 }

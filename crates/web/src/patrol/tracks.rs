@@ -3,7 +3,7 @@
 //! how much of each zone lay within the set distance of some track, day and night apart.
 
 use axum::extract::{Multipart, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use chrono::Duration;
 use maud::{Markup, PreEscaped, html};
 use minewatch_core::Role;
@@ -19,7 +19,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{Fields, url_encode};
 use crate::i18n::Lang;
-use crate::pages::{error_page, layout};
+use crate::pages::{PageResult, layout};
 
 /// Largest GPX file accepted (a day of fixes every second is about 5 MiB).
 pub const MAX_GPX_BYTES: usize = 10 * 1024 * 1024;
@@ -105,11 +105,9 @@ pub async fn page(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    match page_markup(&state, &actor, lang, &q).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = page_markup(&state, &actor, lang, &q).await?;
+    Ok(m.into_response())
 }
 
 pub async fn upload_gpx(
@@ -117,82 +115,74 @@ pub async fn upload_gpx(
     PageUser(actor): PageUser,
     lang: Lang,
     mut mp: Multipart,
-) -> Response {
-    let result: Result<usize, WebError> = async {
-        let (f, files) = crate::upload::read_multipart(&mut mp, "gpx").await?;
-        let Some(file) = files.into_iter().next() else {
-            return Err(WebError::field(
-                "gpx",
-                "请选择 GPX 文件",
-                "choose a GPX file",
-            ));
-        };
-        if file.bytes.len() > MAX_GPX_BYTES {
-            return Err(WebError::TooLarge {
-                field: "gpx".into(),
-                limit_bytes: MAX_GPX_BYTES,
-            });
+) -> PageResult {
+    let (f, files) = crate::upload::read_multipart(&mut mp, "gpx").await?;
+    let Some(file) = files.into_iter().next() else {
+        return Err(WebError::field("gpx", "请选择 GPX 文件", "choose a GPX file").into());
+    };
+    if file.bytes.len() > MAX_GPX_BYTES {
+        return Err(WebError::TooLarge {
+            field: "gpx".into(),
+            limit_bytes: MAX_GPX_BYTES,
         }
-        let name = file.name.clone();
-        let tracks = parse_tracks(&name, &file.bytes)
-            .map_err(|e| WebError::field("gpx", e.to_string(), e.to_string()))?;
-        let township_id = f.get("township_id").and_then(|t| t.parse().ok());
-        let mut tracks: Vec<NewTrack> = tracks
-            .into_iter()
-            .filter(|t| t.points.len() >= 2)
-            .map(|t| NewTrack {
-                township_id,
-                village_id: None,
-                source: "gpx",
-                track: t,
-                client_ref: None,
-                file_sha256: None,
-            })
-            .collect();
-        if tracks.is_empty() {
-            return Err(WebError::field(
-                "gpx",
-                "文件中没有两个以上位置点的轨迹",
-                "the file has no track of two or more points",
-            ));
-        }
-        // The file is taken whole or not at all: every track is checked before the file
-        // or any track is stored.
-        for (i, t) in tracks.iter().enumerate() {
-            state.store.check_track(&actor, t).await.map_err(|e| {
-                let (_, _, message) = WebError::from(e).parts(lang);
-                WebError::field(
-                    "gpx",
-                    format!("{name}：第 {} 条轨迹：{message}", i + 1),
-                    format!("{name}: track {}: {message}", i + 1),
-                )
-            })?;
-        }
-        let stored = crate::upload::store_all(&state, &actor, vec![file]).await?;
-        let sha = stored.hashes().pop();
-        let n = tracks.len();
-        let mut outcome = Ok(n);
-        for t in &mut tracks {
-            t.file_sha256.clone_from(&sha);
-            if let Err(e) = state.store.add_track(&actor, t, state.clock.now()).await {
-                outcome = Err(WebError::from(e));
-                break;
-            }
-        }
-        stored.settle(&state, &actor, outcome).await
+        .into());
     }
-    .await;
-    match result {
-        Ok(n) => Redirect::to(&format!(
-            "/tracks?ok={}",
-            url_encode(&format!(
-                "{}{n}",
-                lang.t("已上传轨迹：", "Tracks uploaded: ")
-            ))
+    let name = file.name.clone();
+    let tracks = parse_tracks(&name, &file.bytes)
+        .map_err(|e| WebError::field("gpx", e.to_string(), e.to_string()))?;
+    let township_id = f.get("township_id").and_then(|t| t.parse().ok());
+    let mut tracks: Vec<NewTrack> = tracks
+        .into_iter()
+        .filter(|t| t.points.len() >= 2)
+        .map(|t| NewTrack {
+            township_id,
+            village_id: None,
+            source: "gpx",
+            track: t,
+            client_ref: None,
+            file_sha256: None,
+        })
+        .collect();
+    if tracks.is_empty() {
+        return Err(WebError::field(
+            "gpx",
+            "文件中没有两个以上位置点的轨迹",
+            "the file has no track of two or more points",
+        )
+        .into());
+    }
+    // The file is taken whole or not at all: every track is checked before the file
+    // or any track is stored.
+    for (i, t) in tracks.iter().enumerate() {
+        state.store.check_track(&actor, t).await.map_err(|e| {
+            let (_, _, message) = WebError::from(e).parts(lang);
+            WebError::field(
+                "gpx",
+                format!("{name}：第 {} 条轨迹：{message}", i + 1),
+                format!("{name}: track {}: {message}", i + 1),
+            )
+        })?;
+    }
+    let stored = crate::upload::store_all(&state, &actor, vec![file]).await?;
+    let sha = stored.hashes().pop();
+    let n = tracks.len();
+    let mut outcome = Ok(n);
+    for t in &mut tracks {
+        t.file_sha256.clone_from(&sha);
+        if let Err(e) = state.store.add_track(&actor, t, state.clock.now()).await {
+            outcome = Err(WebError::from(e));
+            break;
+        }
+    }
+    let n = stored.settle(&state, &actor, outcome).await?;
+    Ok(Redirect::to(&format!(
+        "/tracks?ok={}",
+        url_encode(&format!(
+            "{}{n}",
+            lang.t("已上传轨迹：", "Tracks uploaded: ")
         ))
-        .into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+    ))
+    .into_response())
 }
 
 fn coverage_style(share: f64) -> Style {
@@ -383,9 +373,7 @@ pub async fn coverage(
     PageUser(actor): PageUser,
     lang: Lang,
     Query(q): Query<Fields>,
-) -> Response {
-    match coverage_markup(&state, &actor, lang, &q).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = coverage_markup(&state, &actor, lang, &q).await?;
+    Ok(m.into_response())
 }

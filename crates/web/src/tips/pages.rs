@@ -3,7 +3,7 @@
 //! may open who tipped, saying why, and every such view is logged.
 
 use axum::extract::{Form, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use minewatch_core::clock::{display_stamp, local_date};
 use minewatch_store::{Actor, TipChannel, TipRow, Tipster};
@@ -13,7 +13,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{error_page, is_office, layout};
+use crate::pages::{PageResult, is_office, layout};
 
 fn step_name(code: &str, zh: bool) -> &'static str {
     match (code, zh) {
@@ -84,11 +84,9 @@ pub async fn list(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-) -> Response {
-    match list_markup(&state, &actor, lang).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = list_markup(&state, &actor, lang).await?;
+    Ok(m.into_response())
 }
 
 async fn detail_markup(
@@ -153,41 +151,35 @@ pub async fn detail(
     PageUser(actor): PageUser,
     lang: Lang,
     Path(id): Path<i64>,
-) -> Response {
-    match detail_markup(&state, &actor, lang, id, None).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = detail_markup(&state, &actor, lang, id, None).await?;
+    Ok(m.into_response())
 }
 
 pub async fn accept(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Path(id): Path<i64>,
-) -> Response {
-    match state.store.accept_tip(&actor, id, state.clock.now()).await {
-        Ok(_) => Redirect::to(&format!("/tips/{id}")).into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e.into()),
-    }
+) -> PageResult {
+    state
+        .store
+        .accept_tip(&actor, id, state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!("/tips/{id}")).into_response())
 }
 
 pub async fn answer(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Path(id): Path<i64>,
     Form(f): Form<Fields>,
-) -> Response {
+) -> PageResult {
     let text = f.get("answer").cloned().unwrap_or_default();
-    match state
+    state
         .store
         .answer_tip(&actor, id, &text, state.clock.now())
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/tips/{id}")).into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e.into()),
-    }
+        .await?;
+    Ok(Redirect::to(&format!("/tips/{id}")).into_response())
 }
 
 /// The identity is shown in the answer to this POST only, never at a URL that could be
@@ -198,46 +190,37 @@ pub async fn tipster(
     lang: Lang,
     Path(id): Path<i64>,
     Form(f): Form<Fields>,
-) -> Response {
+) -> PageResult {
     let purpose = f.get("purpose").cloned().unwrap_or_default();
-    let result: Result<Markup, WebError> = async {
-        let who = state
-            .store
-            .tipster(&actor, id, &purpose, state.clock.now())
-            .await?;
-        detail_markup(&state, &actor, lang, id, who.as_ref()).await
-    }
-    .await;
-    match result {
-        Ok(m) => ([(axum::http::header::CACHE_CONTROL, "no-store")], m).into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+    let who = state
+        .store
+        .tipster(&actor, id, &purpose, state.clock.now())
+        .await?;
+    let m = detail_markup(&state, &actor, lang, id, who.as_ref()).await?;
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], m).into_response())
 }
 
 pub async fn identity_log(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
     lang: Lang,
-) -> Response {
-    match state.store.tipster_views(&actor).await {
-        Ok(views) => {
-            let body = html! {
-                h1 { (lang.t("举报人身份查看记录", "Log of identity views")) }
-                div.scroll { table {
-                    thead { tr { th { (lang.t("举报", "Tip")) } th { (lang.t("查看人", "Viewed by")) } th { (lang.t("时间", "When")) } th { (lang.t("事由", "Why")) } } }
-                    tbody { @for (tip, who, at, why) in &views { tr { td { a href={"/tips/" (tip)} { "#" (tip) } } td { (who) } td { (display_stamp(at)) } td { (why) } } } }
-                } }
-            };
-            layout(
-                lang,
-                lang.t("身份查看记录", "Identity views"),
-                Some(&actor),
-                body,
-            )
-            .into_response()
-        }
-        Err(e) => error_page(lang, Some(&actor), &e.into()),
-    }
+) -> PageResult {
+    let views = state.store.tipster_views(&actor).await?;
+
+    let body = html! {
+        h1 { (lang.t("举报人身份查看记录", "Log of identity views")) }
+        div.scroll { table {
+            thead { tr { th { (lang.t("举报", "Tip")) } th { (lang.t("查看人", "Viewed by")) } th { (lang.t("时间", "When")) } th { (lang.t("事由", "Why")) } } }
+            tbody { @for (tip, who, at, why) in &views { tr { td { a href={"/tips/" (tip)} { "#" (tip) } } td { (who) } td { (display_stamp(at)) } td { (why) } } } }
+        } }
+    };
+    Ok(layout(
+        lang,
+        lang.t("身份查看记录", "Identity views"),
+        Some(&actor),
+        body,
+    )
+    .into_response())
 }
 
 pub async fn save_policy(
@@ -245,32 +228,26 @@ pub async fn save_policy(
     PageUser(actor): PageUser,
     lang: Lang,
     Form(f): Form<Fields>,
-) -> Response {
-    let result: Result<(), WebError> = async {
-        let days = |name: &'static str| {
-            f.get(name)
-                .and_then(|v| v.trim().parse::<u32>().ok())
-                .ok_or_else(|| {
-                    WebError::field(name, "应为工作日数", "must be a number of working days")
-                })
-        };
-        let p = minewatch_store::TipPolicy {
-            accept_days: days("accept_days")?,
-            verify_days: days("verify_days")?,
-            answer_days: days("answer_days")?,
-        };
-        Ok(state
-            .store
-            .set_tip_policy(&actor, &p, state.clock.now())
-            .await?)
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&format!(
-            "/calendar?ok={}",
-            crate::forms::url_encode(lang.t("时限已保存", "Clocks saved"))
-        ))
-        .into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let days = |name: &'static str| {
+        f.get(name)
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .ok_or_else(|| {
+                WebError::field(name, "应为工作日数", "must be a number of working days")
+            })
+    };
+    let p = minewatch_store::TipPolicy {
+        accept_days: days("accept_days")?,
+        verify_days: days("verify_days")?,
+        answer_days: days("answer_days")?,
+    };
+    state
+        .store
+        .set_tip_policy(&actor, &p, state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/calendar?ok={}",
+        crate::forms::url_encode(lang.t("时限已保存", "Clocks saved"))
+    ))
+    .into_response())
 }

@@ -2,7 +2,7 @@
 //! earned, approval by the county office and payment by the reward officer.
 
 use axum::extract::{Form, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use minewatch_store::Actor;
 
@@ -11,7 +11,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{error_page, is_office, layout};
+use crate::pages::{PageResult, is_office, layout};
 
 async fn rewards_markup(
     state: &AppState,
@@ -93,45 +93,35 @@ pub async fn page(
     PageUser(actor): PageUser,
     lang: Lang,
     axum::extract::Query(q): axum::extract::Query<Fields>,
-) -> Response {
-    match rewards_markup(&state, &actor, lang, &q).await {
-        Ok(m) => m.into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let m = rewards_markup(&state, &actor, lang, &q).await?;
+    Ok(m.into_response())
 }
 
 pub async fn approve(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Path(id): Path<i64>,
-) -> Response {
-    match state
+) -> PageResult {
+    state
         .store
         .approve_reward(&actor, id, state.clock.now())
-        .await
-    {
-        Ok(_) => Redirect::to("/rewards").into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e.into()),
-    }
+        .await?;
+    Ok(Redirect::to("/rewards").into_response())
 }
 
 pub async fn pay(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
-    lang: Lang,
     Path(id): Path<i64>,
     Form(f): Form<Fields>,
-) -> Response {
+) -> PageResult {
     let reference = f.get("payment_ref").cloned().unwrap_or_default();
-    match state
+    state
         .store
         .pay_reward(&actor, id, &reference, state.clock.now())
-        .await
-    {
-        Ok(_) => Redirect::to("/rewards").into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e.into()),
-    }
+        .await?;
+    Ok(Redirect::to("/rewards").into_response())
 }
 
 pub async fn save_rule(
@@ -139,36 +129,28 @@ pub async fn save_rule(
     PageUser(actor): PageUser,
     lang: Lang,
     Form(f): Form<Fields>,
-) -> Response {
-    let result: Result<(), WebError> = async {
-        let kind = f
-            .get("problem_kind")
-            .and_then(|k| minewatch_core::ProblemKind::from_code(k))
-            .ok_or_else(|| WebError::field("kind", "必须选择", "is required"))?;
-        let share = f
-            .get("share")
-            .and_then(|v| v.trim().parse::<i64>().ok())
-            .ok_or_else(|| {
-                WebError::field("share", "应为整数（‰）", "must be a whole number of ‰")
-            })?;
-        let rule = minewatch_store::RewardRule {
-            problem_kind: kind,
-            base_fen: crate::forms::yuan_to_fen("base", f.get("base").map_or("", String::as_str))?,
-            share_permille: share,
-            cap_fen: crate::forms::yuan_to_fen("cap", f.get("cap").map_or("", String::as_str))?,
-        };
-        Ok(state
-            .store
-            .set_reward_rule(&actor, &rule, state.clock.now())
-            .await?)
-    }
-    .await;
-    match result {
-        Ok(()) => Redirect::to(&format!(
-            "/rewards?ok={}",
-            crate::forms::url_encode(lang.t("规则已保存", "Rule saved"))
-        ))
-        .into_response(),
-        Err(e) => error_page(lang, Some(&actor), &e),
-    }
+) -> PageResult {
+    let kind = f
+        .get("problem_kind")
+        .and_then(|k| minewatch_core::ProblemKind::from_code(k))
+        .ok_or_else(|| WebError::field("kind", "必须选择", "is required"))?;
+    let share = f
+        .get("share")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .ok_or_else(|| WebError::field("share", "应为整数（‰）", "must be a whole number of ‰"))?;
+    let rule = minewatch_store::RewardRule {
+        problem_kind: kind,
+        base_fen: crate::forms::yuan_to_fen("base", f.get("base").map_or("", String::as_str))?,
+        share_permille: share,
+        cap_fen: crate::forms::yuan_to_fen("cap", f.get("cap").map_or("", String::as_str))?,
+    };
+    state
+        .store
+        .set_reward_rule(&actor, &rule, state.clock.now())
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/rewards?ok={}",
+        crate::forms::url_encode(lang.t("规则已保存", "Rule saved"))
+    ))
+    .into_response())
 }
