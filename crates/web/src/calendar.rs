@@ -3,7 +3,7 @@
 //! counts on it.
 
 use axum::extract::{Form, State};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use maud::html;
 
 use crate::AppState;
@@ -11,7 +11,7 @@ use crate::auth::{ApiUser, PageUser};
 use crate::forms::Fields;
 use crate::i18n::Lang;
 use crate::json::{ApiJson, ApiResult};
-use crate::pages::{PageResult, is_office, layout};
+use crate::pages::{PageResult, is_office, layout, notice_redirect};
 use axum::Json;
 use axum::routing::get;
 use minewatch_store::CalendarDay;
@@ -76,11 +76,10 @@ pub async fn save(
         .store
         .import_holiday_notice(&actor, &text, state.clock.now())
         .await?;
-    Ok(Redirect::to(&format!(
-        "/calendar?ok={}",
-        crate::forms::url_encode(&format!("{}{n}", lang.t("已保存天数：", "Days saved: ")))
+    Ok(notice_redirect(
+        "/calendar",
+        &format!("{}{n}", lang.t("已保存天数：", "Days saved: ")),
     ))
-    .into_response())
 }
 
 #[utoipa::path(get, path = "/calendar", tag = "calendar",

@@ -31,19 +31,7 @@ pub async fn open_store(pg: bool, dir: &tempfile::TempDir) -> (Store, String) {
 
 pub async fn open_store_seeded(pg: bool, dir: &tempfile::TempDir, seed: u64) -> (Store, String) {
     let location = if pg {
-        let base = std::env::var("MINEWATCH_TEST_PG")
-            .expect("MINEWATCH_TEST_PG is not set: run scripts/test, or scripts/pg-start and export its URL");
-        let name = format!("mw_test_{}", rand::random::<u64>());
-        let admin = sqlx::PgPool::connect(&base)
-            .await
-            .expect("reach PostgreSQL");
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-            .execute(&admin)
-            .await
-            .expect("create test database");
-        admin.close().await;
-        let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
-        format!("{prefix}/{name}")
+        minewatch_testkit::fresh_postgres("mw_test").await
     } else {
         dir.path().join("ledger.db").to_string_lossy().into_owned()
     };

@@ -140,6 +140,11 @@ impl IntoResponse for PageError {
     }
 }
 
+/// Back to a page after a change, with a notice at its top ("已保存").
+pub(crate) fn notice_redirect(path: &str, notice: &str) -> Response {
+    Redirect::to(&format!("{path}?ok={}", crate::forms::url_encode(notice))).into_response()
+}
+
 /// What a page handler returns.
 pub(crate) type PageResult<T = Response> = Result<T, PageError>;
 

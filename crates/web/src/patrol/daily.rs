@@ -15,7 +15,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::{Fields, url_encode};
 use crate::i18n::Lang;
-use crate::pages::{PageResult, layout};
+use crate::pages::{PageResult, layout, notice_redirect};
 
 pub(crate) fn parse_day(f: &Fields, name: &'static str) -> Result<Option<NaiveDate>, WebError> {
     match f.get(name).map_or("", |s| s.trim()) {
@@ -253,7 +253,7 @@ pub async fn nothing(
     } else {
         lang.t("已上报：今日无发现", "Reported: nothing found today")
     };
-    Ok(Redirect::to(&format!("/daily?ok={}", url_encode(msg))).into_response())
+    Ok(notice_redirect("/daily", msg))
 }
 
 pub async fn finding(

@@ -2,7 +2,7 @@
 //! county's duty settings, and the figures per township and village with their export.
 
 use axum::extract::{Form, Query, State};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use chrono::Duration;
 use maud::{Markup, html};
 use minewatch_core::clock::local_date;
@@ -13,9 +13,9 @@ use super::daily::parse_day;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::forms::{Fields, url_encode};
+use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{PageResult, is_office, layout};
+use crate::pages::{PageResult, is_office, layout, notice_redirect};
 
 fn cycle_label(c: Cycle, zh: bool) -> &'static str {
     if zh { c.label_zh() } else { c.code() }
@@ -186,11 +186,7 @@ pub async fn save_settings(
         .store
         .set_duty_settings(&actor, &s, state.clock.now())
         .await?;
-    Ok(Redirect::to(&format!(
-        "/duty?ok={}",
-        url_encode(lang.t("已保存", "Saved"))
-    ))
-    .into_response())
+    Ok(notice_redirect("/duty", lang.t("已保存", "Saved")))
 }
 
 pub async fn xlsx(

@@ -3,7 +3,7 @@
 //! how much of each zone lay within the set distance of some track, day and night apart.
 
 use axum::extract::{Multipart, Query, State};
-use axum::response::{IntoResponse, Redirect};
+use axum::response::IntoResponse;
 use chrono::Duration;
 use maud::{Markup, PreEscaped, html};
 use minewatch_core::Role;
@@ -17,9 +17,9 @@ use super::daily::parse_day;
 use crate::AppState;
 use crate::auth::PageUser;
 use crate::error::WebError;
-use crate::forms::{Fields, url_encode};
+use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{PageResult, layout};
+use crate::pages::{PageResult, layout, notice_redirect};
 
 /// Largest GPX file accepted (a day of fixes every second is about 5 MiB).
 pub const MAX_GPX_BYTES: usize = 10 * 1024 * 1024;
@@ -175,14 +175,10 @@ pub async fn upload_gpx(
         }
     }
     let n = stored.settle(&state, &actor, outcome).await?;
-    Ok(Redirect::to(&format!(
-        "/tracks?ok={}",
-        url_encode(&format!(
-            "{}{n}",
-            lang.t("已上传轨迹：", "Tracks uploaded: ")
-        ))
+    Ok(notice_redirect(
+        "/tracks",
+        &format!("{}{n}", lang.t("已上传轨迹：", "Tracks uploaded: ")),
     ))
-    .into_response())
 }
 
 fn coverage_style(share: f64) -> Style {

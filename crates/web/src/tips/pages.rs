@@ -13,7 +13,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{PageResult, is_office, layout};
+use crate::pages::{PageResult, is_office, layout, notice_redirect};
 
 fn step_name(code: &str, zh: bool) -> &'static str {
     match (code, zh) {
@@ -245,9 +245,8 @@ pub async fn save_policy(
         .store
         .set_tip_policy(&actor, &p, state.clock.now())
         .await?;
-    Ok(Redirect::to(&format!(
-        "/calendar?ok={}",
-        crate::forms::url_encode(lang.t("时限已保存", "Clocks saved"))
+    Ok(notice_redirect(
+        "/calendar",
+        lang.t("时限已保存", "Clocks saved"),
     ))
-    .into_response())
 }

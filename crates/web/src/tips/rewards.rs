@@ -11,7 +11,7 @@ use crate::auth::PageUser;
 use crate::error::WebError;
 use crate::forms::Fields;
 use crate::i18n::Lang;
-use crate::pages::{PageResult, is_office, layout};
+use crate::pages::{PageResult, is_office, layout, notice_redirect};
 
 async fn rewards_markup(
     state: &AppState,
@@ -148,9 +148,8 @@ pub async fn save_rule(
         .store
         .set_reward_rule(&actor, &rule, state.clock.now())
         .await?;
-    Ok(Redirect::to(&format!(
-        "/rewards?ok={}",
-        crate::forms::url_encode(lang.t("规则已保存", "Rule saved"))
+    Ok(notice_redirect(
+        "/rewards",
+        lang.t("规则已保存", "Rule saved"),
     ))
-    .into_response())
 }

@@ -34,7 +34,7 @@ pub async fn start() -> Server {
 pub async fn start_with(trusted_proxies: Vec<ipnet::IpNet>) -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let location = if std::env::var("MINEWATCH_WEB_TEST_ENGINE").as_deref() == Ok("postgres") {
-        fresh_postgres().await
+        minewatch_testkit::fresh_postgres("mw_web").await
     } else {
         dir.path().join("mw.db").to_string_lossy().into_owned()
     };
@@ -71,23 +71,6 @@ pub async fn start_with(trusted_proxies: Vec<ipnet::IpNet>) -> Server {
 }
 
 /// A new, empty database on the test PostgreSQL server.
-async fn fresh_postgres() -> String {
-    let base = std::env::var("MINEWATCH_TEST_PG").expect(
-        "MINEWATCH_TEST_PG is not set: run scripts/test, or scripts/pg-start and export its URL",
-    );
-    let name = format!("mw_web_{}", rand::random::<u64>());
-    let admin = sqlx::PgPool::connect(&base)
-        .await
-        .expect("reach PostgreSQL");
-    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .expect("create test database");
-    admin.close().await;
-    let (prefix, _) = base.rsplit_once('/').expect("URL with a database");
-    format!("{prefix}/{name}")
-}
-
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
