@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod org;
 pub mod patrol;
 pub mod rights;
+pub mod todo;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ledger::case::{CaseAction, CaseState, CaseStatus, Decision, MeasureStep, Refusal};

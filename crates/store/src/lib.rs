@@ -35,6 +35,7 @@ mod secrets;
 mod sql;
 mod stamp;
 mod tips;
+mod todo;
 mod users;
 
 pub use accounts::{

@@ -11,6 +11,9 @@ use axum::response::{IntoResponse, Redirect};
 use maud::html;
 use minewatch_core::{CaseStatus, Scope};
 
+/// How many to-dos the dashboard shows before "all to-dos".
+const TODO_ON_DASHBOARD: usize = 8;
+
 pub async fn page(
     State(state): State<AppState>,
     PageUser(actor): PageUser,
@@ -43,6 +46,8 @@ pub async fn page(
         .ok();
     // Rewards for those who handle them (R4).
     let rewards = state.store.reward_totals(&actor).await.ok();
+    // What the user must do comes before the county's figures.
+    let todo = state.store.todo(&actor, state.clock.now()).await?;
     let max_open = d
         .by_township
         .iter()
@@ -52,6 +57,10 @@ pub async fn page(
         .max(1);
     let body = html! {
         h1 { (lang.t("总览", "Dashboard")) " · " (state.clock.today()) }
+        section.card.todo-card {
+            h2 { a href="/todo" { (lang.t("我的待办", "My to-do")) } " (" (todo.len()) ")" }
+            (crate::todo::list_markup(&todo, today, lang, Some(TODO_ON_DASHBOARD)))
+        }
         div.tiles {
             a.tile href="/ledger" { strong { (d.total) } span { (lang.t("问题总数", "Problems")) } }
             a.tile href="/ledger?status=registered" { strong { (d.open) } span { (lang.t("未办结", "Open")) } }

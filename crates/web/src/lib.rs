@@ -28,6 +28,7 @@ mod patrol;
 mod scope;
 pub mod throttle;
 pub mod tips;
+mod todo;
 mod upload;
 
 pub use error::WebError;

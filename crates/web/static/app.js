@@ -148,7 +148,9 @@
     };
     var flush = function () {
       var q = load(QUEUE, []);
-      if (sending || !q.length) { show(); return; }
+      // The queue shows at once, not only when the send has failed (offline it may hang).
+      show();
+      if (sending || !q.length) { return; }
       sending = true;
       var t = q[0];
       var done = function (keep) {

@@ -1572,3 +1572,79 @@ async fn every_answer_carries_a_request_id() {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(r.headers()["x-request-id"], "proxy-7f3a");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_to_do_list_opens_the_forms_it_names() {
+    let s = start().await;
+    let c = login(&s, "town01").await;
+    let items: Vec<serde_json::Value> = c
+        .get(format!("{}/api/v1/todo", s.base))
+        .send()
+        .await
+        .expect("todo")
+        .json()
+        .await
+        .expect("json");
+    assert!(!items.is_empty(), "the demo township has work to do");
+    let page = c
+        .get(format!("{}/todo", s.base))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains("我的待办"));
+    // Every item of the page is a link to a page the township may open.
+    let mut opened = 0;
+    for item in items.iter().take(12) {
+        let id = item["subject_id"].as_i64().expect("id");
+        let path = match item["kind"].as_str().expect("kind") {
+            "file_zero_report" => "/daily".to_string(),
+            k if k.ends_with("_case") || k == "look_back" || k == "finish_rectification" => {
+                format!("/cases/{id}")
+            }
+            k if k.ends_with("_evidence") => format!("/patches/{id}"),
+            k if k.ends_with("_patrol") => format!("/patrols/{id}"),
+            k if k.ends_with("_tip") => format!("/tips/{id}"),
+            k if k.ends_with("_lead") => format!("/leads/{id}"),
+            k => panic!("unexpected kind {k}"),
+        };
+        assert!(
+            page.contains(&format!("href=\"{path}\"")),
+            "{path} on the page"
+        );
+        let r = c
+            .get(format!("{}{path}", s.base))
+            .send()
+            .await
+            .expect("open");
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        opened += 1;
+    }
+    assert!(opened > 0);
+    let home = c
+        .get(format!("{}/", s.base))
+        .send()
+        .await
+        .expect("dashboard")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        home.contains("我的待办"),
+        "the dashboard starts with the to-do"
+    );
+    // An error page is drawn inside the user's own frame, with the user's menu.
+    let r = c
+        .get(format!("{}/cases/999999", s.base))
+        .send()
+        .await
+        .expect("missing");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let body = r.text().await.expect("text");
+    assert!(
+        body.contains("href=\"/ledger\"") && body.contains("role=\"alert\""),
+        "{body}"
+    );
+}

@@ -377,6 +377,17 @@ impl Store {
         Ok((cases, total))
     }
 
+    /// Every open case in the actor's scope, the earliest due first.
+    pub(crate) async fn open_cases(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<CaseRow>> {
+        let mut sql = Sql::new(CASE_SELECT);
+        actor.push_case_scope(&mut sql);
+        sql.push(" AND c.status IN ")
+            .push(&open_statuses())
+            .push(" ORDER BY c.due_on, c.id");
+        let rows: Vec<CaseRow> = sql.query().fetch_all_as(self.pool()).await?;
+        Ok(rows.into_iter().map(|r| as_of(r, today)).collect())
+    }
+
     pub(crate) async fn scoped_case(
         &self,
         actor: &Actor,

@@ -191,6 +191,26 @@ pub struct PatrolRow {
 }
 
 impl PatrolRow {
+    /// Whether `actor` may take `step` now: the head signs as a user of the village, the
+    /// 包村干部 as a user of the township, and the township confirms once both have signed.
+    #[must_use]
+    pub fn may_take(&self, actor: &Actor, step: PatrolStep) -> bool {
+        match step {
+            PatrolStep::HeadSigns => {
+                actor.scope == Scope::Village(self.village_id) && self.head.signed_at.is_none()
+            }
+            PatrolStep::CadreSigns => {
+                actor.scope == Scope::Township(self.township_id) && self.cadre.signed_at.is_none()
+            }
+            PatrolStep::TownshipConfirms => {
+                actor.scope == Scope::Township(self.township_id)
+                    && self.confirmed.signed_at.is_none()
+                    && self.head.signed_at.is_some()
+                    && self.cadre.signed_at.is_some()
+            }
+        }
+    }
+
     /// The steps still open, in order.
     #[must_use]
     pub fn open_steps(&self) -> Vec<PatrolStep> {

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::lookbacks::page_routes())
         .merge(crate::leads::page_routes())
         .merge(crate::attachments::page_routes())
+        .merge(crate::todo::page_routes())
         .route(
             "/static/app.css",
             get(|| async {

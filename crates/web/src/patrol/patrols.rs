@@ -7,7 +7,7 @@ use chrono::Duration;
 use maud::{Markup, html};
 use minewatch_core::clock::{display_stamp, local_date};
 use minewatch_core::{ProblemKind, Scope};
-use minewatch_store::{Actor, NewPatrolRecord, PatrolFilter, PatrolLevel, PatrolRow, PatrolStep};
+use minewatch_store::{Actor, NewPatrolRecord, PatrolFilter, PatrolLevel, PatrolStep};
 
 use super::daily::{parse_day, parse_id};
 use crate::AppState;
@@ -279,23 +279,6 @@ pub async fn submit(
     })
 }
 
-fn may_take(actor: &Actor, p: &PatrolRow, step: PatrolStep) -> bool {
-    match step {
-        PatrolStep::HeadSigns => {
-            actor.scope == Scope::Village(p.village_id) && p.head.signed_at.is_none()
-        }
-        PatrolStep::CadreSigns => {
-            actor.scope == Scope::Township(p.township_id) && p.cadre.signed_at.is_none()
-        }
-        PatrolStep::TownshipConfirms => {
-            actor.scope == Scope::Township(p.township_id)
-                && p.confirmed.signed_at.is_none()
-                && p.head.signed_at.is_some()
-                && p.cadre.signed_at.is_some()
-        }
-    }
-}
-
 fn step_label(step: PatrolStep, zh: bool) -> &'static str {
     match (step, zh) {
         (PatrolStep::HeadSigns, true) => "村委负责人签字",
@@ -323,7 +306,7 @@ async fn detail_markup(
         PatrolStep::TownshipConfirms,
     ]
     .into_iter()
-    .filter(|s| may_take(actor, &p, *s))
+    .filter(|s| p.may_take(actor, *s))
     .collect();
     let body = html! {
         h1 { (lang.t("巡查记录", "Patrol record")) " · " (p.patrolled_on) }
