@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::auth::ApiUser;
 use crate::auth::PageUser;
 use crate::i18n::Lang;
-use crate::pages::{PageResult, layout, yuan};
+use crate::pages::{PageResult, layout, money};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
@@ -63,18 +63,18 @@ pub async fn page(
         }
         div.tiles {
             a.tile href="/ledger" { strong { (d.total) } span { (lang.t("问题总数", "Problems")) } }
-            a.tile href="/ledger?status=registered" { strong { (d.open) } span { (lang.t("未办结", "Open")) } }
+            a.tile href="/ledger?open=1" { strong { (d.open) } span { (lang.t("未办结", "Open")) } }
             a.tile.warn href="/ledger?overdue=1" { strong { (d.overdue) } span { (lang.t("已逾期", "Overdue")) } }
             a.tile href="/ledger?status=closed" { strong { (d.closed) } span { (lang.t("已销号", "Closed")) } }
-            div.tile { strong { (yuan(d.fine_fen + d.confiscation_fen)) } span { (lang.t("罚没(元)", "Fines & confiscations (yuan)")) } }
+            div.tile { strong { (money(d.fine_fen + d.confiscation_fen, lang)) } span { (lang.t("罚没金额", "Fines & confiscations")) } }
             @if let Some(c) = &compliance {
                 a.tile.warn[c.townships.iter().any(|t| t.missing > 0)] href="/daily" {
                     strong { (c.townships.iter().map(|t| t.missing).sum::<i64>()) }
                     span { (lang.t("近7天零报告未报(网格·天)", "Daily reports missing, last 7 days")) } }
             }
             @if let Some(r) = rewards {
-                a.tile href="/rewards" { strong { (yuan(r.due_fen)) " / " (yuan(r.approved_fen)) " / " (yuan(r.paid_fen)) }
-                    span { (lang.t("举报奖励 待核定/已核定/已发放(元)", "Rewards due / approved / paid (yuan)")) } }
+                a.tile href="/rewards" { strong { (money(r.due_fen, lang)) " / " (money(r.approved_fen, lang)) " / " (money(r.paid_fen, lang)) }
+                    span { (lang.t("举报奖励 待核定/已核定/已发放", "Rewards due / approved / paid")) } }
             }
             @if let Some(n) = leads_open {
                 a.tile.warn[n > 0] href="/leads" { strong { (n) } span { (lang.t("待结论问责线索", "Open accountability leads")) } }

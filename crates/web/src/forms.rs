@@ -72,6 +72,7 @@ pub fn case_filter(q: &Fields) -> Result<CaseFilter, WebError> {
         problem_kind: coded(q, "kind", ProblemKind::from_code)?,
         severity: coded(q, "severity", Severity::from_code)?,
         overdue: matches!(get(q, "overdue"), "1" | "true" | "on"),
+        open: matches!(get(q, "open"), "1" | "true" | "on"),
         text: Some(get(q, "q").to_string()).filter(|s| !s.is_empty()),
     })
 }

@@ -1635,6 +1635,33 @@ async fn the_to_do_list_opens_the_forms_it_names() {
         home.contains("我的待办"),
         "the dashboard starts with the to-do"
     );
+    // The 未办结 tile opens exactly the open cases it counts.
+    assert!(home.contains("href=\"/ledger?open=1\""));
+    let dashboard: serde_json::Value = c
+        .get(format!("{}/api/v1/dashboard", s.base))
+        .send()
+        .await
+        .expect("dashboard")
+        .json()
+        .await
+        .expect("json");
+    let open: serde_json::Value = c
+        .get(format!("{}/api/v1/cases?open=1&per_page=500", s.base))
+        .send()
+        .await
+        .expect("open cases")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(open["total"], dashboard["open"]);
+    let cases = open["cases"].as_array().expect("cases");
+    assert!(!cases.is_empty());
+    assert!(
+        cases
+            .iter()
+            .all(|c| !["closed", "unfounded"].contains(&c["status"].as_str().unwrap_or("closed"))),
+        "only open cases"
+    );
     // An error page is drawn inside the user's own frame, with the user's menu.
     let r = c
         .get(format!("{}/cases/999999", s.base))

@@ -55,6 +55,8 @@ pub struct CaseFilter {
     pub problem_kind: Option<ProblemKind>,
     pub severity: Option<Severity>,
     pub overdue: bool,
+    /// Only cases not yet closed (every status but 已销号 and 核查不实).
+    pub open: bool,
     /// Matches the case number, address or finding.
     pub text: Option<String>,
 }
@@ -229,6 +231,9 @@ fn push_filter(sql: &mut Sql, f: &CaseFilter, today: NaiveDate) {
     }
     if let Some(s) = f.severity {
         sql.push(" AND c.severity = ").bind_text(s.code());
+    }
+    if f.open {
+        sql.push(" AND c.status IN ").push(&open_statuses());
     }
     if f.overdue {
         sql.push(" AND c.status IN ")

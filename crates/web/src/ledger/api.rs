@@ -35,6 +35,7 @@ pub(crate) struct CasePage {
         ("kind" = Option<minewatch_core::ProblemKind>, Query),
         ("severity" = Option<minewatch_core::Severity>, Query),
         ("overdue" = Option<bool>, Query, description = "only cases past their deadline"),
+        ("open" = Option<bool>, Query, description = "only cases not yet closed"),
         ("q" = Option<String>, Query, description = "words in the number, address or finding"),
         ("page" = Option<u32>, Query), ("per_page" = Option<u32>, Query, description = "1–500, 50 by default"),
     ),

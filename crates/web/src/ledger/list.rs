@@ -84,6 +84,7 @@ pub async fn page(
                 option value="" { (lang.t("全部等级", "All")) }
                 @for s in [Severity::Key, Severity::General] { option value=(s.code()) selected[sel("severity", s.code())] { (s.label(zh)) } }
             }
+            label.check { input type="checkbox" name="open" value="1" checked[filter.open]; (lang.t("仅未办结", "Open only")) }
             label.check { input type="checkbox" name="overdue" value="1" checked[filter.overdue]; (lang.t("仅逾期", "Overdue only")) }
             input type="search" name="q" value=(q.get("q").map_or("", String::as_str)) placeholder=(lang.t("编号/地址/描述", "Number / address / finding"));
             button type="submit" { (lang.t("筛选", "Filter")) }

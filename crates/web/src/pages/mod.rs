@@ -244,6 +244,45 @@ pub(crate) fn yuan(fen: i64) -> String {
     format!("{}.{:02}", fen / 100, (fen % 100).abs())
 }
 
+/// An amount as offices write it: 万元 from ten thousand yuan up (197.10万元), yuan below
+/// (3250.00元); in English yuan with thousands separated.
+pub(crate) fn money(fen: i64, lang: Lang) -> String {
+    if !lang.is_zh() {
+        let whole = (fen / 100).abs().to_string();
+        let mut grouped = String::new();
+        for (i, c) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        let sign = if fen < 0 { "-" } else { "" };
+        return format!("{sign}{grouped}.{:02} yuan", (fen % 100).abs());
+    }
+    if fen.abs() >= 1_000_000 {
+        // Whole fen to 万元 with two decimals, rounded half up, without floating point.
+        let hundredths = (fen.abs() + 5_000) / 10_000;
+        let sign = if fen < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}万元", hundredths / 100, hundredths % 100)
+    } else {
+        format!("{}元", yuan(fen))
+    }
+}
+
 pub(crate) fn is_office(a: &Actor) -> bool {
     may_administer_county(a.role)
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::*;
+
+    #[test]
+    fn large_amounts_read_in_wan_yuan() {
+        assert_eq!(money(197_100_000, Lang::Zh), "197.10万元");
+        assert_eq!(money(1_835_100_000, Lang::Zh), "1835.10万元");
+        assert_eq!(money(325_000, Lang::Zh), "3250.00元");
+        assert_eq!(money(123_456_789, Lang::En), "1,234,567.89 yuan");
+        assert_eq!(money(5, Lang::En), "0.05 yuan");
+    }
 }
