@@ -138,6 +138,18 @@ impl Store {
         for p in self.patrol_records(actor, &PatrolFilter::default()).await? {
             let step = p.open_steps().into_iter().find(|s| p.may_take(actor, *s));
             let Some(step) = step else { continue };
+            // Who signs: the roster names the person (another account signs only as 代签,
+            // where the county allows it).
+            let signer = match step {
+                PatrolStep::HeadSigns => p.head.name.as_str(),
+                PatrolStep::CadreSigns => p.cadre.name.as_str(),
+                PatrolStep::TownshipConfirms => "",
+            };
+            let subject = if signer.is_empty() {
+                format!("{} {}", p.patrolled_on, p.address)
+            } else {
+                format!("{} {}（{signer}）", p.patrolled_on, p.address)
+            };
             items.push(TodoItem {
                 kind: if step == PatrolStep::TownshipConfirms {
                     TodoKind::ConfirmPatrol
@@ -145,7 +157,7 @@ impl Store {
                     TodoKind::SignPatrol
                 },
                 subject_id: p.id,
-                subject: format!("{} {}", p.patrolled_on, p.address),
+                subject,
                 place: place(&p.township, &p.village),
                 due_on: None,
             });

@@ -14,18 +14,7 @@ use minewatch_store::{
 
 #[macro_use]
 mod common;
-use common::{layer, open_store, rect};
-
-/// 10:00 in Beijing on 2026-05-`day`.
-fn at(day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 5, day, 2, 0, 0)
-        .single()
-        .expect("valid")
-}
-
-fn d(day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, day).expect("date")
-}
+use common::{at, d, layer, open_store, rect};
 
 const KX: f64 = 111_320.0 * 0.809_016_994_374_947_5; // cos 36°
 const KY: f64 = 110_574.0;

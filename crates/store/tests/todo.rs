@@ -1,7 +1,7 @@
 //! 待办 in the store, on SQLite and PostgreSQL: each role's list holds exactly the steps it
 //! takes on the records of its area, overdue first, and an item leaves once its step is taken.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, TimeZone, Utc};
 use minewatch_core::patrol::duty::DutySettings;
 use minewatch_core::todo::{TodoItem, TodoKind};
 use minewatch_core::{CaseAction, ClueSource, ProblemKind, Role, Severity};
@@ -9,18 +9,7 @@ use minewatch_store::{Actor, NewClue, NewPatrolRecord, PatchFilter, PatrolStep, 
 
 #[macro_use]
 mod common;
-use common::open_store;
-
-/// 10:00 in Beijing on 2026-05-`day`.
-fn at(day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 5, day, 2, 0, 0)
-        .single()
-        .expect("valid")
-}
-
-fn d(day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 5, day).expect("date")
-}
+use common::{at, d, open_store};
 
 /// Kinds of items taken on cases.
 const CASE: &[TodoKind] = &[
@@ -213,9 +202,14 @@ async fn each_role_sees_its_own_next_steps(pg: bool) {
         )
         .await
         .expect("record");
-    assert_eq!(
-        kinds_of(&store.todo(&head, now).await.expect("todo"), PATROL, id),
-        [TodoKind::SignPatrol]
+    let todo = store.todo(&head, now).await.expect("todo");
+    assert_eq!(kinds_of(&todo, PATROL, id), [TodoKind::SignPatrol]);
+    let item = todo
+        .iter()
+        .find(|i| i.subject_id == id && i.kind == TodoKind::SignPatrol);
+    assert!(
+        item.is_some_and(|i| i.subject.ends_with("（乙主任）")),
+        "the item names who signs: {item:?}"
     );
     assert_eq!(
         kinds_of(&store.todo(&town_jia, now).await.expect("todo"), PATROL, id),

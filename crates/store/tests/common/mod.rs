@@ -263,3 +263,17 @@ pub fn layer(features: Vec<Item<'_>>) -> minewatch_spatial::read::Layer {
             .collect(),
     }
 }
+
+/// 10:00 in Beijing on 2026-05-`day`.
+pub fn at(day: u32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc
+        .with_ymd_and_hms(2026, 5, day, 2, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+/// 2026-05-`day`.
+pub fn d(day: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 5, day).expect("date")
+}
