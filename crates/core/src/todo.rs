@@ -99,6 +99,18 @@ pub fn case_step(role: Role, status: CaseStatus) -> Option<TodoKind> {
     may_act(role, &step).then_some(kind)
 }
 
+/// Whether `role` looks back at closed sites (回头看).
+#[must_use]
+pub fn looks_back(role: Role) -> bool {
+    may_act(
+        role,
+        &CaseAction::LookBack {
+            recurrence: false,
+            note: String::new(),
+        },
+    )
+}
+
 /// One thing to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct TodoItem {

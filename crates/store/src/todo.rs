@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use minewatch_core::clock::local_date;
 use minewatch_core::rights::{Right, may, may_administer_county};
-use minewatch_core::todo::{TodoItem, TodoKind, case_step, order};
+use minewatch_core::todo::{TodoItem, TodoKind, case_step, looks_back, order};
 use minewatch_core::{CaseStatus, Role};
 
 use crate::patrol::patrols::{PatrolFilter, PatrolStep};
@@ -71,13 +71,7 @@ impl Store {
                 due_on: day(c.due_on.as_deref()),
             });
         }
-        if minewatch_core::rights::may_act(
-            actor.role,
-            &minewatch_core::CaseAction::LookBack {
-                recurrence: false,
-                note: String::new(),
-            },
-        ) {
+        if looks_back(actor.role) {
             let until = today + chrono::Duration::days(LOOK_BACK_DAYS_AHEAD);
             // One look-back done answers the earliest due, so a case is listed once, by it.
             let mut listed = std::collections::HashSet::new();
@@ -177,18 +171,13 @@ impl Store {
             return Ok(());
         }
         for t in self.tips(actor, today).await? {
-            let (kind, due) = if t.accepted_at.is_none() {
-                (TodoKind::AcceptTip, Some(t.accept_by.as_str()))
-            } else if t.answered_at.is_none() && t.answer_by.is_some() {
-                (TodoKind::AnswerTip, t.answer_by.as_deref())
-            } else {
-                continue;
+            let (kind, due) = match (t.accepted_at.is_none(), t.answered_at.is_none()) {
+                (true, _) if accepts => (TodoKind::AcceptTip, Some(t.accept_by.as_str())),
+                (false, true) if answers && t.answer_by.is_some() => {
+                    (TodoKind::AnswerTip, t.answer_by.as_deref())
+                }
+                _ => continue,
             };
-            if (kind == TodoKind::AcceptTip && !accepts)
-                || (kind == TodoKind::AnswerTip && !answers)
-            {
-                continue;
-            }
             items.push(TodoItem {
                 kind,
                 subject_id: t.id,
