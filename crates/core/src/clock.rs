@@ -28,6 +28,14 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&shanghai()).date_naive()
 }
 
+/// The UTC instant at which `day` begins in Asia/Shanghai: the lower bound of a day's
+/// moments, so "filed on that day" is a range over stored UTC stamps.
+#[must_use]
+pub fn local_day_start(day: NaiveDate) -> DateTime<Utc> {
+    // UTC+8 has no gaps or folds, so local midnight is one instant.
+    (day.and_time(chrono::NaiveTime::MIN) - chrono::Duration::hours(8)).and_utc()
+}
+
 /// Formats a UTC instant for people, in Asia/Shanghai.
 #[must_use]
 pub fn local_display(at: DateTime<Utc>) -> String {

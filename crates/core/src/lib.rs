@@ -9,6 +9,7 @@
 pub mod calendar;
 pub mod clock;
 pub mod code;
+pub mod dispatch;
 pub mod ledger;
 pub mod org;
 pub mod patrol;

@@ -97,6 +97,11 @@ pub enum Right {
     ReadLeads,
     /// Conclude an accountability lead.
     ConcludeLead,
+    // dispatch
+    /// Write and submit one's township's weekly dispatch (周调度).
+    FileDispatch,
+    /// Read every township's dispatches, and the county's roll-up.
+    ReadDispatches,
     // accounts
     /// Manage the county's accounts and tokens.
     ManageAccounts,
@@ -225,6 +230,16 @@ pub const RIGHTS: &[(Right, &[Role], &str)] = &[
         Right::ReadLeads,
         &[R::Admin, R::CountyOffice, R::Inspector, R::Township],
         "accountability leads are read by the township, the county office and the inspectors",
+    ),
+    (
+        Right::FileDispatch,
+        &[R::Township],
+        "the weekly dispatch is written and submitted by the township",
+    ),
+    (
+        Right::ReadDispatches,
+        &[R::Admin, R::CountyOffice, R::Inspector],
+        "the townships' dispatches are read by the county office and the inspectors",
     ),
     (
         Right::ConcludeLead,

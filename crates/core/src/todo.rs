@@ -51,6 +51,7 @@ todo_kinds! {
     AnswerLead => "answer_lead", "问责线索待说明", "Answer the accountability lead";
     ConcludeLead => "conclude_lead", "问责线索待认定", "Conclude the accountability lead";
     FileZeroReport => "file_zero_report", "今日报告未报", "File today's daily report";
+    FileDispatch => "file_dispatch", "周调度待报送", "Submit the weekly dispatch";
 }
 
 /// The to-do of an open case in `status`: the step the case waits for, if `role` takes it.

@@ -18,6 +18,7 @@ pub mod codes;
 mod db;
 #[cfg(feature = "demo")]
 pub mod demo;
+mod dispatch;
 mod error;
 mod hooks;
 mod ids;
@@ -44,6 +45,7 @@ pub use accounts::{
 pub use actor::Actor;
 pub use attachments::{Analysed, AttachmentMeta, BlobStore, Capture, PhotoReading};
 pub use calendar::CalendarDay;
+pub use dispatch::{DispatchRow, HISTORY_WEEKS};
 pub use error::StoreError;
 pub use ids::{CaseId, ClueId, PatchId, UserId};
 pub use leads::{Conclusion, LeadEvidence, LeadReport, LeadRow, LeadTrack, SHOULD_HAVE_FOUND};

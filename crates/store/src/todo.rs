@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use minewatch_core::clock::local_date;
+use minewatch_core::dispatch::{week_ending, week_start};
 use minewatch_core::rights::{Right, may, may_administer_county};
 use minewatch_core::todo::{TodoItem, TodoKind, case_step, looks_back, order};
 use minewatch_core::{CaseStatus, Role};
@@ -42,6 +43,7 @@ impl Store {
         self.tip_todo(actor, today, &mut items).await?;
         self.lead_todo(actor, &mut items).await?;
         self.report_todo(actor, today, now, &mut items).await?;
+        self.dispatch_todo(actor, today, &mut items).await?;
         order(&mut items);
         Ok(items)
     }
@@ -242,6 +244,38 @@ impl Store {
                     due_on: Some(today),
                 });
             }
+        }
+        Ok(())
+    }
+
+    async fn dispatch_todo(
+        &self,
+        actor: &Actor,
+        today: NaiveDate,
+        items: &mut Vec<TodoItem>,
+    ) -> Result<()> {
+        let minewatch_core::Scope::Township(township_id) = actor.scope else {
+            return Ok(());
+        };
+        if !may(actor.role, Right::FileDispatch) {
+            return Ok(());
+        }
+        let this_week = week_ending(today);
+        let owed = self
+            .owed_dispatch(actor.county_id, township_id, today)
+            .await?;
+        // This week's is listed from Thursday, a day before it is due; a missed one at once.
+        if owed > this_week {
+            return Ok(());
+        }
+        if owed < this_week || today + chrono::Duration::days(1) >= this_week {
+            items.push(TodoItem {
+                kind: TodoKind::FileDispatch,
+                subject_id: township_id,
+                subject: format!("{} — {owed}", week_start(owed)),
+                place: String::new(),
+                due_on: Some(owed),
+            });
         }
         Ok(())
     }

@@ -92,6 +92,18 @@ async fn probe(s: &Store, actor: &Actor, right: Right) -> Option<Result<(), Stor
             )
             .await
             .map(drop),
+        // A Monday names no dispatch week: a holder is stopped there, after the role check.
+        Right::FileDispatch => s
+            .save_dispatch(
+                actor,
+                day,
+                &minewatch_core::dispatch::DispatchText::default(),
+                true,
+                now(),
+            )
+            .await
+            .map(drop),
+        Right::ReadDispatches => s.dispatch_rollup(actor, day, now()).await.map(drop),
         Right::ManageAccounts => s
             .set_user_active(Some(actor), "village", false, now())
             .await

@@ -72,7 +72,11 @@ async fn each_role_sees_its_own_next_steps(pg: bool) {
     let todo = store.todo(&village, now).await.expect("todo");
     assert_eq!(has(&todo, TodoKind::FileZeroReport), [grids[0]]);
     assert_eq!(todo[0].due_on, Some(d(11)));
-    assert!(store.todo(&town_jia, now).await.expect("todo").is_empty());
+    // 甲镇 owes only last week's dispatch (reports were owed from the 1st, a Friday).
+    let town_todo = store.todo(&town_jia, now).await.expect("todo");
+    assert_eq!(has(&town_todo, TodoKind::FileDispatch), [t_jia]);
+    assert_eq!(town_todo.len(), 1, "{town_todo:?}");
+    assert_eq!(town_todo[0].due_on, Some(d(8)));
 
     // A clue opens a case in 甲镇: 甲镇 verifies it, by the verification deadline.
     let out = store
@@ -107,7 +111,10 @@ async fn each_role_sees_its_own_next_steps(pg: bool) {
             .expect("date");
     let todo = store.todo(&town_jia, now).await.expect("todo");
     assert_eq!(kinds_of(&todo, CASE, case), [TodoKind::VerifyCase]);
-    let item = todo.iter().find(|i| i.subject_id == case).expect("item");
+    let item = todo
+        .iter()
+        .find(|i| i.subject_id == case && CASE.contains(&i.kind))
+        .expect("item");
     assert_eq!(item.subject, detail.case.number);
     assert_eq!(item.due_on, Some(verify_by));
     assert!(kinds_of(&store.todo(&town_yi, now).await.expect("todo"), CASE, case).is_empty());

@@ -187,7 +187,7 @@ const CASE_SELECT: &str = "SELECT c.id, c.number, c.township_id, t.name AS towns
      LEFT JOIN village v ON v.id = c.village_id LEFT JOIN department d ON d.id = c.lead_department_id WHERE 1 = 1";
 
 /// `('registered', …)`: the statuses core counts as open, for `status IN …`.
-fn open_statuses() -> String {
+pub(crate) fn open_statuses() -> String {
     let codes: Vec<String> = CaseStatus::ALL
         .iter()
         .filter(|s| s.is_open())
