@@ -146,6 +146,7 @@ impl DispatchFigures {
 
 /// What only the township can write. `overdue_reasons` is required while cases are overdue.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct DispatchText {
     /// 本周工作开展情况.
     pub work_done: String,

@@ -12,6 +12,7 @@ mod calendar;
 pub mod client;
 mod csrf;
 mod dashboard;
+mod dispatch;
 mod error;
 mod export;
 mod forms;

@@ -1601,6 +1601,7 @@ async fn the_to_do_list_opens_the_forms_it_names() {
         let id = item["subject_id"].as_i64().expect("id");
         let path = match item["kind"].as_str().expect("kind") {
             "file_zero_report" => "/daily".to_string(),
+            "file_dispatch" => format!("/dispatch?week={}", item["due_on"].as_str().expect("due")),
             k if k.ends_with("_case") || k == "look_back" || k == "finish_rectification" => {
                 format!("/cases/{id}")
             }

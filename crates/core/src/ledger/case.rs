@@ -400,6 +400,13 @@ pub fn field_label(field: &str) -> &'static str {
         "notice" => "放假通知",
         "name" => "名称",
         "code" => "代码",
+        "status" => "状态",
+        "week" => "调度周",
+        "work_done" => "本周工作开展情况",
+        "problems" => "存在问题及困难",
+        "next_week" => "下周工作打算",
+        "overdue_reasons" => "逾期未办结原因",
+        "signed_by" => "签字负责人",
         _ => "字段",
     }
 }

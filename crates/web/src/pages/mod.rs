@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::leads::page_routes())
         .merge(crate::attachments::page_routes())
         .merge(crate::todo::page_routes())
+        .merge(crate::dispatch::page_routes())
         .route(
             "/static/app.css",
             get(|| async {
@@ -89,6 +90,9 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             }
                             @if a.scope != minewatch_core::Scope::OwnCluesOnly {
                                 a href="/patrols" { (lang.t("巡查", "Patrols")) }
+                            }
+                            @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::FileDispatch) || minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadDispatches) {
+                                a href="/dispatch" { (lang.t("周调度", "Weekly dispatch")) }
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadLeads) {
                                 a href="/leads" { (lang.t("问责线索", "Leads")) }
@@ -143,7 +147,12 @@ impl IntoResponse for PageError {
 
 /// Back to a page after a change, with a notice at its top ("已保存").
 pub(crate) fn notice_redirect(path: &str, notice: &str) -> Response {
-    Redirect::to(&format!("{path}?ok={}", crate::forms::url_encode(notice))).into_response()
+    let join = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!(
+        "{path}{join}ok={}",
+        crate::forms::url_encode(notice)
+    ))
+    .into_response()
 }
 
 /// What a page handler returns.

@@ -1,0 +1,236 @@
+//! 周调度 over HTTP on the demo county (Monday 1 June 2026): the township files last week's
+//! missed dispatch from its form — refused with the reason and its text kept while the
+//! signer is missing, then submitted late and frozen; the county sees it in the roll-up, the
+//! .xlsx and the API, and nobody else's township or role reads or writes it.
+
+mod common;
+
+use calamine::Reader;
+use common::{client, json_of, login, login_page, start};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn text(r: reqwest::Response) -> (StatusCode, String) {
+    let status = r.status();
+    (status, r.text().await.expect("text"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_township_files_its_dispatch_and_the_county_rolls_it_up() {
+    let s = start().await;
+    let town = login_page(&s, "town01").await;
+    let town_api = login(&s, "town01").await;
+    let office = login(&s, "office").await;
+    let (_, me) = json_of(
+        town_api
+            .get(format!("{}/api/v1/me", s.base))
+            .send()
+            .await
+            .expect("me"),
+    )
+    .await;
+    let township = me["scope"]["id"].as_i64().expect("township scope");
+
+    // Last week's is owed: the to-do names it and opens the form.
+    let (_, todo) = json_of(
+        town_api
+            .get(format!("{}/api/v1/todo", s.base))
+            .send()
+            .await
+            .expect("todo"),
+    )
+    .await;
+    let item = todo
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["kind"] == "file_dispatch")
+        .expect("the dispatch is on the to-do");
+    assert_eq!(item["due_on"], "2026-05-29");
+    let (status, page) = text(
+        town.get(format!("{}/dispatch?week=2026-05-29", s.base))
+            .send()
+            .await
+            .expect("page"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("2026-05-23 至 2026-05-29"), "{page}");
+    assert!(page.contains("新立案件") && page.contains("name=\"work_done\""));
+    assert!(page.contains("未报"));
+
+    // No signer: refused on the form itself, with what was written kept.
+    let (status, page) = text(
+        town.post(format!("{}/dispatch", s.base))
+            .form(&[
+                ("week", "2026-05-29"),
+                ("work_done", "组织夜查两次，核查卫片三宗"),
+                ("overdue_reasons", "雨季道路中断，6月10日前完成"),
+                ("signed_by", ""),
+                ("action", "submit"),
+            ])
+            .send()
+            .await
+            .expect("post"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("请填写对本报告负责的签字负责人"), "{page}");
+    assert!(
+        page.contains("组织夜查两次，核查卫片三宗"),
+        "the text was lost"
+    );
+
+    // Complete: submitted (late: its Friday has passed) and frozen.
+    let r = town
+        .post(format!("{}/dispatch", s.base))
+        .form(&[
+            ("week", "2026-05-29"),
+            ("work_done", "组织夜查两次，核查卫片三宗"),
+            ("problems", ""),
+            ("next_week", "开展河道专项巡查"),
+            ("overdue_reasons", "雨季道路中断，6月10日前完成"),
+            ("signed_by", "示例镇长"),
+            ("action", "submit"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    let status = r.status();
+    let page = r.text().await.expect("text");
+    assert_eq!(status, StatusCode::OK, "redirected to the page: {page}");
+    assert!(page.contains("已签字报送"), "{page}");
+    assert!(page.contains("迟报") && page.contains("示例镇长"));
+    assert!(
+        !page.contains("name=\"work_done\""),
+        "a frozen dispatch has no form"
+    );
+
+    // Frozen: the API refuses a change, naming the week.
+    let (status, body) = json_of(
+        town_api
+            .put(format!("{}/api/v1/dispatch/week/2026-05-29", s.base))
+            .json(&json!({"work_done": "改写", "signed_by": "示例镇长", "submit": true}))
+            .send()
+            .await
+            .expect("put"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["field"], "week", "{body}");
+
+    // The county's roll-up: this township late, the others missing.
+    let (_, rollup) = json_of(
+        office
+            .get(format!("{}/api/v1/dispatch?week=2026-05-27", s.base))
+            .send()
+            .await
+            .expect("rollup"),
+    )
+    .await;
+    let rows = rollup.as_array().expect("rows");
+    assert!(rows.len() > 1);
+    for r in rows {
+        let expected = if r["township_id"] == township {
+            "late"
+        } else {
+            "missing"
+        };
+        assert_eq!(r["standing"], expected, "{r}");
+    }
+    let ours: &Value = rows
+        .iter()
+        .find(|r| r["township_id"] == township)
+        .expect("ours");
+    assert_eq!(ours["frozen"], true);
+    assert_eq!(ours["text"]["signed_by"], "示例镇长");
+    let (status, page) = text(
+        office
+            .get(format!("{}/dispatch?week=2026-05-29", s.base))
+            .send()
+            .await
+            .expect("page"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("全县汇总") && page.contains("迟报") && page.contains("未报"));
+
+    // The .xlsx: title, the week, one row per township with its standing, totals.
+    let r = office
+        .get(format!("{}/dispatch.xlsx?week=2026-05-29", s.base))
+        .send()
+        .await
+        .expect("xlsx");
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.expect("bytes");
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
+    let sheet = wb.worksheet_range("周调度汇总").expect("sheet");
+    let cells: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert!(cells[0][0].contains("周调度汇总表"), "{:?}", cells[0]);
+    assert!(cells[1][0].contains("2026-05-23 至 2026-05-29"));
+    assert_eq!(cells[3][0], "乡镇(街道)");
+    let township_rows: Vec<&Vec<String>> =
+        cells[4..].iter().take_while(|r| r[0] != "合计").collect();
+    assert_eq!(township_rows.len(), rows.len());
+    assert_eq!(
+        township_rows.iter().filter(|r| r[1] == "迟报").count(),
+        1,
+        "{township_rows:?}"
+    );
+    // The submission time is a real date cell, not text.
+    let late_row = 4 + township_rows
+        .iter()
+        .position(|r| r[1] == "迟报")
+        .expect("late row");
+    let late_row = u32::try_from(late_row).expect("row");
+    assert!(matches!(
+        sheet.get_value((late_row, 2)),
+        Some(calamine::Data::DateTime(_))
+    ));
+
+    // Jurisdiction and roles.
+    let other = rows
+        .iter()
+        .find(|r| r["township_id"] != township)
+        .and_then(|r| r["township_id"].as_i64())
+        .expect("another township");
+    let r = town
+        .get(format!("{}/dispatch/{other}?week=2026-05-29", s.base))
+        .send()
+        .await
+        .expect("other");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let village = login(&s, "village01").await;
+    let r = village
+        .get(format!("{}/api/v1/dispatch", s.base))
+        .send()
+        .await
+        .expect("village");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = village
+        .put(format!("{}/api/v1/dispatch/week/2026-06-05", s.base))
+        .json(&json!({"work_done": "x", "signed_by": "y", "submit": true}))
+        .send()
+        .await
+        .expect("village put");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = client()
+        .get(format!("{}/api/v1/dispatch", s.base))
+        .send()
+        .await
+        .expect("anonymous");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let (status, body) = json_of(
+        office
+            .get(format!("{}/api/v1/dispatch?week=2026-06-12", s.base))
+            .send()
+            .await
+            .expect("ahead"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
