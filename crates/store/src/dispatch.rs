@@ -261,6 +261,19 @@ async fn previous(
     Ok(Some((week, figures)))
 }
 
+/// Who signed the township's latest dispatch before `friday` ('' for none).
+async fn last_signer(conn: &mut Conn, township_id: i64, friday: NaiveDate) -> Result<String> {
+    let signer: Option<String> = crate::db::query(
+        "SELECT signed_by FROM weekly_dispatch WHERE township_id = $1 AND week_ending < $2 \
+         AND figures_json IS NOT NULL ORDER BY week_ending DESC LIMIT 1",
+    )
+    .bind(township_id)
+    .bind(friday.to_string())
+    .fetch_optional_scalar(&mut *conn)
+    .await?;
+    Ok(signer.unwrap_or_default())
+}
+
 /// The moments a dispatch for `friday` counts if taken `now`: from where the previous one
 /// stopped (or the week's Saturday) to now.
 async fn window(
@@ -427,7 +440,11 @@ impl Store {
                 township,
                 week_ending: friday,
                 standing,
-                text: DispatchText::default(),
+                // The official who signed last time, so the township need not type it again.
+                text: DispatchText {
+                    signed_by: last_signer(conn, township_id, friday).await?,
+                    ..DispatchText::default()
+                },
                 figures,
                 frozen: false,
                 saved_by: None,
@@ -610,7 +627,10 @@ impl Store {
 
     /// The week the township owes next: the one after its last submitted; before its first,
     /// last week's (or this week's, in the campaign's first week of daily reports).
-    pub(crate) async fn owed_dispatch(
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn owed_dispatch(
         &self,
         county_id: i64,
         township_id: i64,

@@ -252,6 +252,11 @@ async fn a_week_is_prefilled_submitted_and_frozen(pg: bool) {
         .dispatch(&town_jia, t_jia, d(22), at(20))
         .await
         .expect("next week");
+    assert_eq!(
+        next.text.signed_by, "甲镇长",
+        "the last signer is offered again"
+    );
+    assert!(next.text.work_done.is_empty());
     assert_eq!(next.figures.counted_from, at(15));
     assert_eq!(numbers(&next.figures.opened), [second.case_id.0]);
     assert_eq!(next.figures.clues(), 1);

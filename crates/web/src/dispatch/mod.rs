@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use minewatch_core::ClueSource;
 use minewatch_core::clock::{display_stamp, local_date, local_display};
 use minewatch_core::dispatch::{
-    CountedCase, DispatchFigures, DispatchStanding, DispatchText, week_ending,
+    CountedCase, DispatchFigures, DispatchStanding, DispatchText, is_week_name, week_ending,
 };
 use minewatch_core::rights::{Right, may};
 use minewatch_core::{Role, Scope};
@@ -256,16 +256,22 @@ async fn one_markup(
     } else {
         format!("/dispatch/{township_id}")
     };
-    let owed = history
-        .iter()
-        .rev()
-        .find(|h| h.standing == DispatchStanding::Missing && h.week_ending < friday);
+    // Weeks go in order: a township looking at a later week is sent to the one it owes.
+    let owed = if own && !row.frozen {
+        let owed = state
+            .store
+            .owed_dispatch(actor.county_id, township_id, local_date(now))
+            .await?;
+        (owed < friday).then_some(owed)
+    } else {
+        None
+    };
     let body = html! {
         h1 { (lang.t("周调度", "Weekly dispatch")) " · " (row.township) }
         @if let Some(m) = notice { div.ok role="status" { (m) } }
         p { (week_words(friday, lang)) " " (standing_tag(row.standing, lang)) }
-        @if let (true, Some(o)) = (own, owed) {
-            p.error role="alert" { (lang.t("上周未报：", "Missed: ")) a href={"/dispatch?week=" (o.week_ending)} { (week_words(o.week_ending, lang)) } }
+        @if let Some(o) = owed {
+            p.error role="alert" { (lang.t("周调度按周依次报送，请先报送：", "Dispatches go in order; first submit ")) a href={"/dispatch?week=" (o)} { (week_words(o, lang)) } }
         }
         section.card { h2 { (lang.t("台账数据", "From the ledger")) } (figures_table(&row.figures, row.frozen, lang)) }
         section.card {
@@ -287,16 +293,21 @@ async fn one_markup(
     ))
 }
 
-fn rollup_markup(rows: &[DispatchRow], friday: NaiveDate, actor: &Actor, lang: Lang) -> Markup {
-    let today_week = friday;
+fn rollup_markup(
+    rows: &[DispatchRow],
+    friday: NaiveDate,
+    this_week: NaiveDate,
+    actor: &Actor,
+    lang: Lang,
+) -> Markup {
     let lapsed = rows.iter().filter(|r| r.standing.lapsed()).count();
     let sum = |f: &dyn Fn(&DispatchFigures) -> i64| rows.iter().map(|r| f(&r.figures)).sum::<i64>();
     html! {
         h1 { (lang.t("周调度 · 全县汇总", "Weekly dispatch · county roll-up")) }
         p {
-            a href={"/dispatch?week=" (today_week - Duration::weeks(1))} { (lang.t("‹ 上一周", "‹ Previous week")) }
-            " · " strong { (week_words(friday, lang)) } " · "
-            a href={"/dispatch?week=" (today_week + Duration::weeks(1))} { (lang.t("下一周 ›", "Next week ›")) }
+            a href={"/dispatch?week=" (friday - Duration::weeks(1))} { (lang.t("‹ 上一周", "‹ Previous week")) }
+            " · " strong { (week_words(friday, lang)) }
+            @if friday < this_week { " · " a href={"/dispatch?week=" (friday + Duration::weeks(1))} { (lang.t("下一周 ›", "Next week ›")) } }
             " · " a href={"/dispatch.xlsx?week=" (friday)} { (lang.t("导出 Excel", "Export .xlsx")) }
         }
         @if lapsed > 0 { p { span.tag.warn { (lang.t("迟报或未报 ", "Late or missing: ")) (lapsed) } } }
@@ -344,14 +355,30 @@ async fn page(
     let friday = week_param(q.get("week"), today)?;
     let notice = q.get("ok").map(String::as_str);
     if let (Role::Township, Scope::Township(t)) = (actor.role, actor.scope) {
+        // Without a week asked for, the one it owes (a missed one before this week's).
+        let friday = if q.contains_key("week") {
+            friday
+        } else {
+            state
+                .store
+                .owed_dispatch(actor.county_id, t, today)
+                .await?
+                .min(friday)
+        };
         let m = one_markup(&state, &actor, lang, t, friday, notice, None).await?;
         return Ok(m.into_response());
     }
+    // The county reads last week's until this week's falls due on Friday.
+    let friday = if !q.contains_key("week") && !is_week_name(today) {
+        friday - Duration::weeks(1)
+    } else {
+        friday
+    };
     let rows = state
         .store
         .dispatch_rollup(&actor, friday, state.clock.now())
         .await?;
-    let body = rollup_markup(&rows, friday, &actor, lang);
+    let body = rollup_markup(&rows, friday, week_ending(today), &actor, lang);
     Ok(layout(
         lang,
         lang.t("周调度", "Weekly dispatch"),
