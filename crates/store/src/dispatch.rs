@@ -182,24 +182,18 @@ async fn figures(
     .await?;
     let (filed, missing) =
         zero_reports(conn, township_id, from_day, as_of, today, reports_from).await?;
-    let tips_received: i64 = crate::db::query(
-        "SELECT COUNT(*) FROM tip tp JOIN clue cl ON cl.id = tp.clue_id \
-         WHERE cl.township_id = $1 AND tp.received_at >= $2 AND tp.received_at < $3",
+    // One pass over the township's tips: received, and answered, within the window.
+    let (tips_received, tips_answered): (Option<i64>, Option<i64>) = crate::db::query(
+        "SELECT CAST(SUM(CASE WHEN tp.received_at >= $2 AND tp.received_at < $3 THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN tp.answered_at >= $2 AND tp.answered_at < $3 THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM tip tp JOIN clue cl ON cl.id = tp.clue_id WHERE cl.township_id = $1",
     )
     .bind(township_id)
     .bind(&from)
     .bind(&to)
-    .fetch_scalar(&mut *conn)
+    .fetch_one_as(&mut *conn)
     .await?;
-    let tips_answered: i64 = crate::db::query(
-        "SELECT COUNT(*) FROM tip tp JOIN clue cl ON cl.id = tp.clue_id \
-         WHERE cl.township_id = $1 AND tp.answered_at >= $2 AND tp.answered_at < $3",
-    )
-    .bind(township_id)
-    .bind(&from)
-    .bind(&to)
-    .fetch_scalar(&mut *conn)
-    .await?;
+    let (tips_received, tips_answered) = (tips_received.unwrap_or(0), tips_answered.unwrap_or(0));
     let seizures: i64 = crate::db::query(
         "SELECT COUNT(*) FROM event e JOIN case_file c ON c.id = e.case_id \
          WHERE c.township_id = $1 AND e.kind = 'action.seize' AND e.at >= $2 AND e.at < $3",
