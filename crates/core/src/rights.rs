@@ -102,6 +102,11 @@ pub enum Right {
     FileDispatch,
     /// Read every township's dispatches, and the county's roll-up.
     ReadDispatches,
+    // bulletin
+    /// Read the issued monthly bulletins (月通报) and the formula they rank by.
+    ReadBulletins,
+    /// Edit the ranking formula, read the bulletin in draft, and issue it.
+    IssueBulletin,
     // accounts
     /// Manage the county's accounts and tokens.
     ManageAccounts,
@@ -240,6 +245,16 @@ pub const RIGHTS: &[(Right, &[Role], &str)] = &[
         Right::ReadDispatches,
         &[R::Admin, R::CountyOffice, R::Inspector],
         "the townships' dispatches are read by the county office and the inspectors",
+    ),
+    (
+        Right::ReadBulletins,
+        &[R::Admin, R::CountyOffice, R::Inspector, R::Township],
+        "the monthly bulletin goes to the townships, the county office and the inspectors",
+    ),
+    (
+        Right::IssueBulletin,
+        &[R::Admin, R::CountyOffice],
+        "the monthly bulletin and its ranking formula are the county office's",
     ),
     (
         Right::ConcludeLead,

@@ -13,6 +13,7 @@
 mod accounts;
 mod actor;
 mod attachments;
+mod bulletin;
 mod calendar;
 pub mod codes;
 mod db;
@@ -44,6 +45,7 @@ pub use accounts::{
 };
 pub use actor::Actor;
 pub use attachments::{Analysed, AttachmentMeta, BlobStore, Capture, PhotoReading};
+pub use bulletin::{BulletinRow, BulletinSummary, CountedCaseNow, FormulaRow, Issue, IssueForm};
 pub use calendar::CalendarDay;
 pub use dispatch::{DispatchRow, HISTORY_WEEKS};
 pub use error::StoreError;

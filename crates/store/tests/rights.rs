@@ -104,6 +104,17 @@ async fn probe(s: &Store, actor: &Actor, right: Right) -> Option<Result<(), Stor
             .await
             .map(drop),
         Right::ReadDispatches => s.dispatch_rollup(actor, day, now()).await.map(drop),
+        Right::ReadBulletins => s.bulletins(actor).await.map(drop),
+        // A month to come: a holder is stopped there, after the role check.
+        Right::IssueBulletin => s
+            .issue_bulletin(
+                actor,
+                minewatch_core::bulletin::Month::parse("2026-09").expect("month"),
+                &minewatch_store::IssueForm::default(),
+                now(),
+            )
+            .await
+            .map(drop),
         Right::ManageAccounts => s
             .set_user_active(Some(actor), "village", false, now())
             .await
