@@ -264,13 +264,14 @@ impl RankingFormula {
     /// The formula as the bulletin prints it: `得分 = 100 + 2×自主发现 − 2×卫片发现 …`.
     #[must_use]
     pub fn text(&self, zh: bool) -> String {
+        use std::fmt::Write as _;
         let mut out = format!("{} = {}", if zh { "得分" } else { "Score" }, self.base);
         for w in &self.weights {
             if w.weight == 0 {
                 continue;
             }
             let sign = if w.weight < 0 { '−' } else { '+' };
-            out.push_str(&format!(" {sign} {}×{}", w.weight.abs(), w.item.label(zh)));
+            let _ = write!(out, " {sign} {}×{}", w.weight.abs(), w.item.label(zh));
         }
         out
     }
@@ -422,6 +423,10 @@ mod month_text {
     use super::Month;
     use serde::{Deserialize, Deserializer, Serializer};
 
+    #[expect(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's `with` passes a reference"
+    )]
     pub fn serialize<S: Serializer>(m: &Month, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(m)
     }

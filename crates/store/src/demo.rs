@@ -2,6 +2,7 @@
 //! of every role and a few hundred cases in every state and from every source. Every name
 //! is invented; none is a real person's.
 
+mod bulletin;
 mod dispatch;
 mod patches;
 mod patrol;
@@ -607,6 +608,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         .map(|_| format!("{}(镇长)", invented_name(&mut ground_rng)))
         .collect();
     dispatch::dispatches(store, &township_users, &signers, &mut ground_rng, now).await?;
+    bulletin::bulletins(store, &office, "青岚县", now).await?;
     Ok(DemoSummary {
         county_id,
         townships: townships.len(),

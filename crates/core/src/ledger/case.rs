@@ -407,6 +407,10 @@ pub fn field_label(field: &str) -> &'static str {
         "next_week" => "下周工作打算",
         "overdue_reasons" => "逾期未办结原因",
         "signed_by" => "签字负责人",
+        "month" => "通报月份",
+        "base" => "基础分",
+        "weights" => "计分分值",
+        "item" => "计分项",
         _ => "字段",
     }
 }

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::attachments::page_routes())
         .merge(crate::todo::page_routes())
         .merge(crate::dispatch::page_routes())
+        .merge(crate::bulletin::page_routes())
         .route(
             "/static/app.css",
             get(|| async {
@@ -93,6 +94,9 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::FileDispatch) || minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadDispatches) {
                                 a href="/dispatch" { (lang.t("周调度", "Weekly dispatch")) }
+                            }
+                            @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadBulletins) {
+                                a href="/bulletin" { (lang.t("月通报", "Monthly bulletin")) }
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadLeads) {
                                 a href="/leads" { (lang.t("问责线索", "Leads")) }
