@@ -11,8 +11,9 @@ pub(crate) struct Bar<'a> {
 }
 
 const ROW: i64 = 24;
-const LABEL: i64 = 110;
-const WIDTH: i64 = 560;
+// Narrow enough that on a phone the labels stay readable when the drawing fits the screen.
+const LABEL: i64 = 96;
+const WIDTH: i64 = 440;
 
 /// Horizontal bars from a zero line (or from the smallest value, when every value is far
 /// above zero, so that close scores stay told apart), each labelled with its value.

@@ -161,16 +161,16 @@ fn ranking_table(f: &BulletinFigures, actor: &Actor, lang: Lang) -> Markup {
             thead { tr {
                 th { (lang.t("名次", "Rank")) } th { (lang.t("较上月", "Change")) } th { (lang.t("乡镇(街道)", "Township")) }
                 @for &item in RankItem::ALL {
-                    th title=(item.rule()) { (item.label(zh)) br; span.muted.weight { (signed(f.formula.weight(item))) } }
+                    th.item title=(item.rule()) { (item.label(zh)) br; span.muted.weight { (signed(f.formula.weight(item))) } }
                 }
                 th { (lang.t("得分", "Score")) } th { (lang.t("主要扣分", "Main deductions")) }
             } }
             tbody {
                 @for l in &f.lines {
-                    tr {
+                    tr.mine[actor.scope == Scope::Township(l.township_id)] {
                         td.num { (l.rank) } td { (change_words(l, lang)) } td { (l.township) }
                         @for c in &l.items {
-                            td.num.warn[c.count() > 0 && f.formula.weight(c.item) < 0] {
+                            td.num.item.warn[c.count() > 0 && f.formula.weight(c.item) < 0] {
                                 @if c.count() > 0 && may_drill(actor, l.township_id) {
                                     a href=(drill_href(f.month, l.township_id, c.item)) { (c.count()) }
                                 } @else { (c.count()) }
@@ -182,6 +182,36 @@ fn ranking_table(f: &BulletinFigures, actor: &Actor, lang: Lang) -> Markup {
                 }
             }
         } }
+    }
+}
+
+/// A township's own line first, each count a link to its cases: on a phone the table shows
+/// only ranks and scores.
+fn own_line(f: &BulletinFigures, actor: &Actor, lang: Lang) -> Markup {
+    let Scope::Township(id) = actor.scope else {
+        return html! {};
+    };
+    let Some(l) = f.line(id) else {
+        return html! {};
+    };
+    let zh = lang.is_zh();
+    html! {
+        section.card.own {
+            h2 { (lang.t("本乡镇：", "Your township: ")) (l.township) }
+            p {
+                (lang.t("第", "Rank ")) strong { (l.rank) } (lang.t("名", ""))
+                " （" (lang.t("较上月 ", "change ")) (change_words(l, lang)) "） · "
+                (lang.t("得分 ", "score ")) strong { (l.score) }
+            }
+            ul { @for c in l.items.iter().filter(|c| c.count() > 0) {
+                li {
+                    a href=(drill_href(f.month, l.township_id, c.item)) {
+                        (c.item.label(zh)) " " (c.count()) (lang.t("件", ""))
+                    }
+                    " " span.muted { "(" (signed(f.formula.weight(c.item) * c.count())) (lang.t("分", "")) ")" }
+                }
+            } }
+        }
     }
 }
 
@@ -286,6 +316,7 @@ async fn bulletin_markup(
                 }
             }
             (summary_markup(f, lang))
+            (own_line(f, actor, lang))
             @if let Some(i) = &row.issue { @if !i.remarks.is_empty() { p.pre { (i.remarks) } } }
             (bars(lang.t("各乡镇得分", "Score by township"), &chart))
             (ranking_table(f, actor, lang))
