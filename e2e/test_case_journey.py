@@ -82,9 +82,20 @@ def test_tip_to_closing_and_export(browser):
     dl.value.save_as("e2e/out/ledger.xlsx")
     sheet = openpyxl.load_workbook("e2e/out/ledger.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][1] == "案件编号"
-    assert len(rows) == 2
-    assert rows[1][1] == number and rows[1][9] == "已销号" and rows[1][13] == "周某"
+    assert "问题整改台账" in rows[0][0]
+    header = next(i for i, r in enumerate(rows) if r[0] == "序号")
+    col = {name: i for i, name in enumerate(rows[header]) if name}
+    line = rows[header + 1]
+    assert line[col["案件编号"]] == number and line[col["办理状态"]] == "已销号"
+    assert line[col["责任人"]] == "周某"
+    assert hasattr(line[col["销号时间"]], "year"), "dates are dates"
+    assert rows[header + 2][1] == "合计"
+    # The whole ledger under the same filter, made to print.
+    office.goto(f"{BASE}/ledger?q={number}")
+    office.click("#print")
+    assert office.locator("table.sheet tbody tr").count() == 1
+    assert "填报单位" in office.inner_text("main")
+    office.screenshot(path="e2e/out/ledger-print.png", full_page=True)
     for ctx in (office_ctx, town_ctx, dept_ctx):
         ctx.close()
 

@@ -56,6 +56,7 @@ pub use ledger::cases::{
     CaseDetail, CaseFilter, CaseRow, Dashboard, EventView, OverdueRow, TownshipCounts,
 };
 pub use ledger::clues::{ClueOutcome, ClueRow, NewClue};
+pub use ledger::sheet::LedgerLine;
 pub(crate) use list::List;
 pub use lookbacks::{LookBackRow, TownshipLookBacks};
 pub use org::{

@@ -1,11 +1,8 @@
-//! The ledger as .xlsx (R27): the same rows and filters as the page, laid out as the
-//! rectification ledger offices file (明确责任单位、整改措施、整改时限).
+//! What every .xlsx shares (R27): building off the async threads, cells that always fit,
+//! typed dates, the download; and the sky's and the ground's workbooks.
 
 use crate::i18n::Lang;
-use minewatch_core::clock::display_stamp;
-use minewatch_core::{CaseStatus, ClueSource, Decision, ProblemKind, Severity};
-use minewatch_store::CaseRow;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 /// The most characters Excel keeps in one cell.
 pub const MAX_CELL_CHARS: usize = 32_767;
@@ -76,140 +73,33 @@ impl CellText for Worksheet {
     }
 }
 
-/// Column headers, in the order written.
-pub fn headers(lang: Lang) -> Vec<&'static str> {
-    let zh = [
-        "序号",
-        "案件编号",
-        "乡镇(街道)",
-        "村(社区)",
-        "地址",
-        "问题描述",
-        "问题类型",
-        "问题等级",
-        "线索来源",
-        "办理状态",
-        "处置决定",
-        "牵头部门",
-        "责任单位",
-        "责任人",
-        "整改措施",
-        "整改时限",
-        "逾期天数",
-        "罚款(元)",
-        "没收(元)",
-        "立案时间",
-        "销号时间",
-    ];
-    let en = [
-        "No.",
-        "Case number",
-        "Township",
-        "Village",
-        "Address",
-        "Finding",
-        "Kind",
-        "Severity",
-        "Source",
-        "Status",
-        "Decision",
-        "Lead department",
-        "Responsible unit",
-        "Responsible person",
-        "Measures",
-        "Deadline",
-        "Days overdue",
-        "Fine (yuan)",
-        "Confiscated (yuan)",
-        "Opened",
-        "Closed",
-    ];
-    if lang.is_zh() {
-        zh.to_vec()
-    } else {
-        en.to_vec()
-    }
-}
-
-/// One spreadsheet row of text cells (numbers are written as numbers separately).
-pub fn row_cells(c: &CaseRow, lang: Lang) -> Vec<String> {
-    let zh = lang.is_zh();
-    vec![
-        c.number.clone(),
-        c.township.clone(),
-        c.village.clone(),
-        c.address.clone(),
-        c.finding.clone(),
-        ProblemKind::from_code(&c.problem_kind)
-            .map_or(c.problem_kind.clone(), |k| k.label(zh).to_string()),
-        Severity::from_code(&c.severity).map_or(c.severity.clone(), |s| s.label(zh).to_string()),
-        ClueSource::from_code(&c.source).map_or(c.source.clone(), |s| s.label(zh).to_string()),
-        CaseStatus::from_code(&c.status).map_or(c.status.clone(), |s| s.label(zh).to_string()),
-        c.decision
-            .as_deref()
-            .and_then(Decision::from_code)
-            .map_or(String::new(), |d| d.label(zh).to_string()),
-        c.lead_department.clone(),
-        c.responsible_unit.clone(),
-        c.responsible_person.clone(),
-        c.measures.clone(),
-        c.due_on.clone().unwrap_or_default(),
-    ]
-}
-
-/// Writes the rows into a workbook and returns its bytes.
+/// A moment as an Excel date-time in China's local time.
 ///
 /// # Errors
-/// When the writer fails.
-pub fn ledger_xlsx(rows: &[CaseRow], lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name(lang.t("台账", "Ledger"))?;
-    let bold = Format::new().set_bold();
-    for (col, h) in (0u16..).zip(headers(lang)) {
-        ws.text_with_format(0, col, h, &bold)?;
-    }
-    for (i, c) in rows.iter().enumerate() {
-        let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        ws.write_number(r, 0, f64::from(r))?;
-        for (col, text) in (1u16..).zip(row_cells(c, lang)) {
-            ws.text(r, col, &text)?;
-        }
-        #[expect(
-            clippy::cast_precision_loss,
-            reason = "day counts and yuan amounts are far below 2^52"
-        )]
-        {
-            ws.write_number(r, 16, c.days_overdue as f64)?;
-            ws.write_number(r, 17, c.fine_fen as f64 / 100.0)?;
-            ws.write_number(r, 18, c.confiscation_fen as f64 / 100.0)?;
-        }
-        ws.text(r, 19, display_stamp(&c.opened_at))?;
-        ws.text(
-            r,
-            20,
-            c.closed_at
-                .as_deref()
-                .map(display_stamp)
-                .unwrap_or_default(),
-        )?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    let last = u32::try_from(rows.len()).unwrap_or(u32::MAX);
-    ws.autofilter(0, 0, last, 20)?;
-    for (col, width) in [
-        (1u16, 16.0),
-        (4, 18.0),
-        (5, 30.0),
-        (6, 22.0),
-        (11, 18.0),
-        (14, 28.0),
-        (19, 17.0),
-        (20, 17.0),
-    ] {
-        ws.set_column_width(col, width)?;
-    }
-    wb.save_to_buffer()
+/// A date Excel cannot hold (before 1900).
+pub(crate) fn excel_time(t: chrono::DateTime<chrono::Utc>) -> Result<ExcelDateTime, XlsxError> {
+    use chrono::Timelike;
+    let local = t
+        .with_timezone(&minewatch_core::clock::shanghai())
+        .naive_local();
+    excel_date(local.date())?.and_hms(
+        u16::try_from(local.hour()).unwrap_or(0),
+        u8::try_from(local.minute()).unwrap_or(0),
+        0,
+    )
+}
+
+/// A day as an Excel date.
+///
+/// # Errors
+/// A date Excel cannot hold (before 1900).
+pub(crate) fn excel_date(d: chrono::NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    use chrono::Datelike;
+    ExcelDateTime::from_ymd(
+        u16::try_from(d.year()).unwrap_or(1900),
+        u8::try_from(d.month()).unwrap_or(1),
+        u8::try_from(d.day()).unwrap_or(1),
+    )
 }
 
 /// Patches as .xlsx: the list the county files with the batch (图斑核查台账).

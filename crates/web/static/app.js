@@ -16,6 +16,12 @@
     if (chosen && chosen.parentNode.disabled) village.value = "";
   }
   if (township) { township.addEventListener("change", syncVillages); syncVillages(); }
+  // A print button where a page is made to be printed (without script, the browser's own
+  // print command does the same).
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-print]"), function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
   // Fill longitude and latitude from the phone's position.
   var locate = document.getElementById("locate");
   if (locate && navigator.geolocation) {

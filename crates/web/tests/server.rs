@@ -205,11 +205,63 @@ async fn one_case_from_tip_to_closing_and_into_the_export() {
         .rows()
         .map(|r| r.iter().map(ToString::to_string).collect())
         .collect();
-    assert_eq!(rows.len(), 2, "header and one row: {rows:?}");
-    assert_eq!(rows[0][1], "案件编号");
-    assert_eq!(rows[1][1], number);
-    assert_eq!(rows[1][9], "已销号");
-    assert_eq!(rows[1][12], "东川镇人民政府");
+    // Title, the line naming the unit, cut-off and filter, then the header row.
+    assert!(rows[0][0].contains("问题整改台账"), "{:?}", rows[0]);
+    assert!(
+        rows[1][0].contains("填报单位：青岚县专项行动领导小组办公室")
+            && rows[1][0].contains("统计截至：2026-06-01")
+            && rows[1][0].contains(&format!("“{number}”")),
+        "{:?}",
+        rows[1]
+    );
+    let header = rows
+        .iter()
+        .position(|r| r[0] == "序号")
+        .expect("header row");
+    let col = |name: &str| {
+        rows[header]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
+    for name in ["两断三清", "行刑衔接", "纪检移送", "网格责任人", "包村干部"]
+    {
+        col(name);
+    }
+    let line = &rows[header + 1];
+    assert_eq!(line[col("案件编号")], number);
+    assert_eq!(line[col("办理状态")], "已销号");
+    assert_eq!(line[col("责任单位")], "东川镇人民政府");
+    assert_eq!(rows[header + 2][1], "合计", "one case, then the totals");
+    // Dates are dates, not text.
+    let at = |c: usize| {
+        sheet.get_value((
+            u32::try_from(header + 1).expect("row"),
+            u32::try_from(c).expect("col"),
+        ))
+    };
+    assert!(matches!(
+        at(col("立案时间")),
+        Some(calamine::Data::DateTime(_))
+    ));
+    assert!(matches!(
+        at(col("销号时间")),
+        Some(calamine::Data::DateTime(_))
+    ));
+    assert!(matches!(
+        at(col("整改时限")),
+        Some(calamine::Data::DateTime(_))
+    ));
+
+    // The print page holds the same case under the same filter, headed the same way.
+    let r = office
+        .get(format!("{}/ledger/print?q={number}", s.base))
+        .send()
+        .await
+        .expect("print");
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.expect("page");
+    assert!(page.contains("问题整改台账") && page.contains(&*number) && page.contains("合计 1 宗"));
     let report = s
         .store
         .audit_verify()

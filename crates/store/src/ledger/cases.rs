@@ -213,7 +213,7 @@ fn as_of(mut row: CaseRow, today: NaiveDate) -> CaseRow {
     row
 }
 
-fn push_filter(sql: &mut Sql, f: &CaseFilter, today: NaiveDate) {
+pub(crate) fn push_filter(sql: &mut Sql, f: &CaseFilter, today: NaiveDate) {
     if let Some(t) = f.township_id {
         sql.push(" AND c.township_id = ").bind_i64(t);
     }

@@ -5,3 +5,4 @@ pub(crate) mod audit;
 pub(crate) mod cases;
 pub(crate) mod clues;
 pub(crate) mod events;
+pub(crate) mod sheet;

@@ -2,29 +2,13 @@
 //! unit, the week and the cut-off, one row per township, the lapses marked, submission
 //! times as real dates, totals, and a print set-up that fits one landscape page wide.
 
-use chrono::{DateTime, Duration, NaiveDate, Timelike, Utc};
-use minewatch_core::clock::shanghai;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use minewatch_core::dispatch::DispatchFigures;
 use minewatch_store::DispatchRow;
-use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
-use crate::export::cell_text;
+use crate::export::{cell_text, excel_time};
 use crate::i18n::Lang;
-
-fn excel_time(t: DateTime<Utc>) -> Result<ExcelDateTime, XlsxError> {
-    let local = t.with_timezone(&shanghai()).naive_local();
-    let date = local.date();
-    ExcelDateTime::from_ymd(
-        u16::try_from(chrono::Datelike::year(&date)).unwrap_or(1900),
-        u8::try_from(chrono::Datelike::month(&date)).unwrap_or(1),
-        u8::try_from(chrono::Datelike::day(&date)).unwrap_or(1),
-    )?
-    .and_hms(
-        u16::try_from(local.hour()).unwrap_or(0),
-        u8::try_from(local.minute()).unwrap_or(0),
-        0,
-    )
-}
 
 fn len(v: &[minewatch_core::dispatch::CountedCase]) -> f64 {
     f64::from(u32::try_from(v.len()).unwrap_or(u32::MAX))

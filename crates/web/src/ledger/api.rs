@@ -189,11 +189,13 @@ pub(crate) async fn xlsx_response(
     lang: Lang,
 ) -> Result<Response, WebError> {
     let filter = forms::case_filter(q)?;
-    let (rows, _) = state
+    let lines = state
         .store
-        .list_cases(actor, &filter, state.clock.today(), 1, 100_000)
+        .ledger_sheet(actor, &filter, state.clock.today())
         .await?;
-    let bytes = export::off_thread(move || export::ledger_xlsx(&rows, lang)).await?;
+    let head = crate::ledger::sheet::head(state, actor, &filter, lang).await?;
+    let bytes =
+        export::off_thread(move || crate::ledger::sheet::workbook(&lines, &head, lang)).await?;
     let name = format!("ledger-{}.xlsx", state.clock.today());
     Ok(export::xlsx_file(bytes, &name))
 }

@@ -12,7 +12,7 @@ use minewatch_core::{CaseStatus, ClueSource, ProblemKind, Severity};
 
 const PER_PAGE: u32 = 50;
 
-fn query_string(q: &Fields, page: Option<u32>) -> String {
+pub(crate) fn query_string(q: &Fields, page: Option<u32>) -> String {
     let mut pairs: Vec<(String, String)> = q
         .iter()
         .filter(|(k, v)| *k != "page" && !v.is_empty())
@@ -89,6 +89,7 @@ pub async fn page(
             input type="search" name="q" value=(q.get("q").map_or("", String::as_str)) placeholder=(lang.t("编号/地址/描述", "Number / address / finding"));
             button type="submit" { (lang.t("筛选", "Filter")) }
             a.button.secondary id="export" href=(format!("/ledger.xlsx?{}", query_string(&q, None))) { (lang.t("导出Excel", "Export .xlsx")) }
+            a.button.secondary id="print" href=(format!("/ledger/print?{}", query_string(&q, None))) { (lang.t("打印台账", "Print the ledger")) }
         }
         p.count { (lang.t("共", "")) (total) (lang.t(" 条", " cases")) }
         div.scroll { table.ledger {

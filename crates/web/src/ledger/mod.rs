@@ -6,6 +6,7 @@ pub(crate) mod api;
 pub(crate) mod case;
 pub(crate) mod clue;
 pub(crate) mod list;
+pub(crate) mod sheet;
 
 use crate::AppState;
 use axum::Router;
@@ -16,6 +17,7 @@ pub(crate) fn page_routes() -> Router<AppState> {
     Router::new()
         .route("/ledger", get(list::page))
         .route("/ledger.xlsx", get(list::xlsx))
+        .route("/ledger/print", get(sheet::print_page))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/act", post(case::act))
         .route("/clues/new", get(clue::form).post(clue::submit))
