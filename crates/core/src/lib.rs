@@ -19,6 +19,6 @@ pub mod todo;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use ledger::case::{CaseAction, CaseState, CaseStatus, Decision, MeasureStep, Refusal};
-pub use ledger::clue::ClueSource;
+pub use ledger::clue::{ClueSource, SourceGroup};
 pub use ledger::kind::{ProblemCategory, ProblemKind, Severity};
 pub use org::{DepartmentCode, Jurisdiction, Role, Scope};

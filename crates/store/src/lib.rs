@@ -57,6 +57,7 @@ pub use ledger::cases::{
 };
 pub use ledger::clues::{ClueOutcome, ClueRow, NewClue};
 pub use ledger::sheet::LedgerLine;
+pub use ledger::trend::ClueWeek;
 pub(crate) use list::List;
 pub use lookbacks::{LookBackRow, TownshipLookBacks};
 pub use org::{

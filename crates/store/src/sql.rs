@@ -7,6 +7,7 @@ use crate::db::{Query, Value};
 pub(crate) enum Arg {
     I64(i64),
     Text(String),
+    Stamp(crate::Stamp),
 }
 
 #[derive(Debug, Default, Clone)]
@@ -44,6 +45,11 @@ impl Sql {
         self.placeholder(Arg::Text(v.into()))
     }
 
+    /// A moment, as each engine stores one (TEXT in SQLite, TIMESTAMPTZ in PostgreSQL).
+    pub(crate) fn bind_stamp(&mut self, v: &crate::Stamp) -> &mut Self {
+        self.placeholder(Arg::Stamp(v.clone()))
+    }
+
     /// `(v1, v2, …)` with each value bound: for `IN` over a list the caller holds.
     pub(crate) fn push_in<'v>(&mut self, values: impl IntoIterator<Item = &'v str>) -> &mut Self {
         self.push("(");
@@ -67,6 +73,7 @@ impl Sql {
             q.push_value(match a {
                 Arg::I64(v) => Value::I64(Some(*v)),
                 Arg::Text(v) => Value::Text(Some(v.clone())),
+                Arg::Stamp(v) => Value::Stamp(Some(v.clone())),
             });
         }
         q

@@ -3,16 +3,86 @@
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::auth::PageUser;
+use crate::chart::{Bar, Column, bars, columns};
 use crate::i18n::Lang;
 use crate::pages::{PageResult, layout, money};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use maud::html;
-use minewatch_core::{CaseStatus, Scope};
+use minewatch_core::{CaseStatus, Scope, SourceGroup};
 
 /// How many to-dos the dashboard shows before "all to-dos".
 const TODO_ON_DASHBOARD: usize = 8;
+
+/// Reporting weeks in the trend of clues: a quarter.
+const TREND_WEEKS: u32 = 12;
+
+/// Clues by source group, week by week.
+fn trend_chart(weeks: &[minewatch_store::ClueWeek], lang: Lang) -> maud::Markup {
+    let zh = lang.is_zh();
+    let series: Vec<&str> = SourceGroup::ALL.iter().map(|g| g.label(zh)).collect();
+    let cols: Vec<Column> = weeks
+        .iter()
+        .map(|w| Column {
+            label: w.friday.format("%m-%d").to_string(),
+            values: SourceGroup::ALL
+                .iter()
+                .map(|g| {
+                    w.by_source
+                        .iter()
+                        .filter(|(s, _)| SourceGroup::of(*s) == *g)
+                        .map(|(_, n)| n)
+                        .sum()
+                })
+                .collect(),
+            href: None,
+        })
+        .collect();
+    columns(
+        lang.t(
+            "近12周线索来源（按周五结束的调度周）",
+            "Clues by source, last 12 weeks (weeks end on Friday)",
+        ),
+        &series,
+        &cols,
+    )
+}
+
+/// Cases by status, each bar opening the ledger at that status.
+fn status_chart(d: &minewatch_store::Dashboard, lang: Lang) -> maud::Markup {
+    let zh = lang.is_zh();
+    let rows: Vec<Bar<'_>> = CaseStatus::ALL
+        .iter()
+        .map(|s| Bar {
+            label: s.label(zh),
+            value: d
+                .by_status
+                .iter()
+                .find(|(c, _)| c == s.code())
+                .map_or(0, |(_, n)| *n),
+            warn: false,
+            href: Some(format!("/ledger?status={}", s.code())),
+        })
+        .collect();
+    bars(lang.t("各状态问题数", "Cases by status"), &rows)
+}
+
+/// Overdue cases by township, worst first, each bar opening those cases.
+fn overdue_chart(d: &minewatch_store::Dashboard, lang: Lang) -> maud::Markup {
+    let mut towns: Vec<&minewatch_store::TownshipCounts> = d.by_township.iter().collect();
+    towns.sort_by_key(|t| std::cmp::Reverse(t.overdue));
+    let rows: Vec<Bar<'_>> = towns
+        .iter()
+        .map(|t| Bar {
+            label: &t.township,
+            value: t.overdue,
+            warn: t.overdue > 0,
+            href: Some(format!("/ledger?overdue=1&township={}", t.township_id)),
+        })
+        .collect();
+    bars(lang.t("各乡镇逾期未办结", "Overdue by township"), &rows)
+}
 
 pub async fn page(
     State(state): State<AppState>,
@@ -48,6 +118,10 @@ pub async fn page(
     let rewards = state.store.reward_totals(&actor).await.ok();
     // What the user must do comes before the county's figures.
     let todo = state.store.todo(&actor, state.clock.now()).await?;
+    let trend = state
+        .store
+        .clue_trend(&actor, TREND_WEEKS, state.clock.now())
+        .await?;
     let max_open = d
         .by_township
         .iter()
@@ -78,6 +152,16 @@ pub async fn page(
             }
             @if let Some(n) = leads_open {
                 a.tile.warn[n > 0] href="/leads" { strong { (n) } span { (lang.t("待结论问责线索", "Open accountability leads")) } }
+            }
+        }
+        section.card.charts {
+            h2 { (lang.t("趋势与分布", "Trends")) }
+            div.chart-grid {
+                figure { (trend_chart(&trend, lang)) figcaption { (lang.t("近12周线索来源", "Clues by source, 12 weeks")) } }
+                figure { (status_chart(&d, lang)) figcaption { (lang.t("各状态问题数（点击查看）", "Cases by status (click to open)")) } }
+                @if d.by_township.len() > 1 {
+                    figure { (overdue_chart(&d, lang)) figcaption { (lang.t("各乡镇逾期未办结（点击查看）", "Overdue by township (click to open)")) } }
+                }
             }
         }
         @if let Some(c) = &compliance {
@@ -137,7 +221,9 @@ pub async fn page(
 
 /// The county overview over `/api/v1`.
 pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
-    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(dashboard))
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(dashboard))
+        .routes(utoipa_axum::routes!(trend))
 }
 
 #[utoipa::path(get, path = "/dashboard", tag = "ledger",
@@ -149,5 +235,21 @@ async fn dashboard(
 ) -> crate::json::ApiResult<Json<minewatch_store::Dashboard>> {
     Ok(Json(
         state.store.dashboard(&actor, state.clock.today()).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/dashboard/trend", tag = "ledger",
+    summary = "Clues by source for each of the last 12 reporting weeks (Saturday to Friday), oldest first",
+    description = "Read in the caller's scope; a week without clues is listed with none.",
+    responses((status = 200, body = Vec<minewatch_store::ClueWeek>)))]
+async fn trend(
+    State(state): State<AppState>,
+    ApiUser(actor): ApiUser,
+) -> crate::json::ApiResult<Json<Vec<minewatch_store::ClueWeek>>> {
+    Ok(Json(
+        state
+            .store
+            .clue_trend(&actor, TREND_WEEKS, state.clock.now())
+            .await?,
     ))
 }

@@ -45,9 +45,66 @@ clue_sources! {
     Checkpoint => "checkpoint", "卡点查获", "Checkpoint seizure";
 }
 
+/// Sources grouped as the county reads its trend: what the township found itself against
+/// what others found for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceGroup {
+    SelfFound,
+    Satellite,
+    Public,
+    Superior,
+    Technical,
+    Other,
+}
+
+impl SourceGroup {
+    pub const ALL: &'static [SourceGroup] = &[
+        SourceGroup::SelfFound,
+        SourceGroup::Satellite,
+        SourceGroup::Public,
+        SourceGroup::Superior,
+        SourceGroup::Technical,
+        SourceGroup::Other,
+    ];
+
+    #[must_use]
+    pub fn of(source: ClueSource) -> Self {
+        use ClueSource as S;
+        match source {
+            S::Patrol => SourceGroup::SelfFound,
+            S::SatellitePatch => SourceGroup::Satellite,
+            S::Tip | S::Media | S::OnlineOpinion => SourceGroup::Public,
+            S::SuperiorInspection | S::LeaderReferral => SourceGroup::Superior,
+            S::PowerAnomaly | S::VideoAlert | S::DroneAlert => SourceGroup::Technical,
+            S::DepartmentTransfer | S::Checkpoint => SourceGroup::Other,
+        }
+    }
+
+    #[must_use]
+    pub fn label(self, zh: bool) -> &'static str {
+        let (z, e) = match self {
+            SourceGroup::SelfFound => ("巡查自主发现", "Own patrols"),
+            SourceGroup::Satellite => ("卫片", "Satellite"),
+            SourceGroup::Public => ("群众举报及舆情", "Citizens and media"),
+            SourceGroup::Superior => ("上级交办", "Superiors"),
+            SourceGroup::Technical => ("用电·视频·无人机预警", "Power, video, drone alerts"),
+            SourceGroup::Other => ("部门移交及卡点", "Departments and checkpoints"),
+        };
+        if zh { z } else { e }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_source_has_one_group() {
+        for &s in ClueSource::ALL {
+            assert!(SourceGroup::ALL.contains(&SourceGroup::of(s)));
+        }
+        assert_eq!(SourceGroup::of(ClueSource::Patrol), SourceGroup::SelfFound);
+    }
 
     #[test]
     fn sources_round_trip() {

@@ -6,3 +6,4 @@ pub(crate) mod cases;
 pub(crate) mod clues;
 pub(crate) mod events;
 pub(crate) mod sheet;
+pub(crate) mod trend;

@@ -299,6 +299,7 @@ async fn bulletin_markup(
                 .1
                 .iter()
                 .any(|b| b.township_id == l.township_id),
+            href: None,
         })
         .collect();
     let month_over = state.clock.today() > month.last_day();
