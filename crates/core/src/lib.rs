@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod org;
 pub mod patrol;
 pub mod rights;
+pub mod scoreboard;
 pub mod todo;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -107,6 +107,11 @@ pub enum Right {
     ReadBulletins,
     /// Edit the ranking formula, read the bulletin in draft, and issue it.
     IssueBulletin,
+    // scoreboard
+    /// Read the 八个一批 scoreboard (a township its own line).
+    ReadScoreboard,
+    /// Enter campaign results the ledger does not hold (典型案例曝光, 先进典型, 制度成果).
+    RecordCampaignResult,
     // accounts
     /// Manage the county's accounts and tokens.
     ManageAccounts,
@@ -255,6 +260,16 @@ pub const RIGHTS: &[(Right, &[Role], &str)] = &[
         Right::IssueBulletin,
         &[R::Admin, R::CountyOffice],
         "the monthly bulletin and its ranking formula are the county office's",
+    ),
+    (
+        Right::ReadScoreboard,
+        &[R::Admin, R::CountyOffice, R::Inspector, R::Township],
+        "the 八个一批 scoreboard is read by the townships, the county office and the inspectors",
+    ),
+    (
+        Right::RecordCampaignResult,
+        &[R::Admin, R::CountyOffice, R::Township],
+        "campaign results are entered by the township for itself and by the county office",
     ),
     (
         Right::ConcludeLead,

@@ -33,6 +33,7 @@ mod org_import;
 mod patches;
 mod patrol;
 pub mod photo;
+mod scoreboard;
 mod secrets;
 mod sql;
 mod stamp;
@@ -85,6 +86,7 @@ pub use patrol::reports::{
     ZeroReportRow,
 };
 pub use patrol::tracks::{MAX_TRACK_POINTS, NewTrack, TrackRow};
+pub use scoreboard::{CampaignResultRow, NewCampaignResult};
 pub use stamp::Stamp;
 pub use tips::rewards::{RewardRow, RewardRule, RewardTotals};
 pub use tips::{

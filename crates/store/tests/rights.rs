@@ -105,6 +105,12 @@ async fn probe(s: &Store, actor: &Actor, right: Right) -> Option<Result<(), Stor
             .map(drop),
         Right::ReadDispatches => s.dispatch_rollup(actor, day, now()).await.map(drop),
         Right::ReadBulletins => s.bulletins(actor).await.map(drop),
+        Right::ReadScoreboard => s.scoreboard(actor, day, day).await.map(drop),
+        // No tally: a holder is stopped there, after the role check.
+        Right::RecordCampaignResult => s
+            .record_campaign_result(actor, &minewatch_store::NewCampaignResult::default(), now())
+            .await
+            .map(drop),
         // A month to come: a holder is stopped there, after the role check.
         Right::IssueBulletin => s
             .issue_bulletin(
