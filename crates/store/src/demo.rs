@@ -6,6 +6,7 @@ mod bulletin;
 mod dispatch;
 mod patches;
 mod patrol;
+mod scoreboard;
 mod tips;
 
 use crate::org::{NewCampaign, NewGrid, NewUser};
@@ -609,6 +610,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         .collect();
     dispatch::dispatches(store, &township_users, &signers, &mut ground_rng, now).await?;
     bulletin::bulletins(store, &office, "青岚县", now).await?;
+    scoreboard::results(store, &office, &township_users, "青岚县", now).await?;
     Ok(DemoSummary {
         county_id,
         townships: townships.len(),

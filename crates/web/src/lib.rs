@@ -29,6 +29,7 @@ mod pages;
 mod patches;
 mod patrol;
 mod scope;
+mod scoreboard;
 pub mod throttle;
 pub mod tips;
 mod todo;

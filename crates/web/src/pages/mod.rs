@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::todo::page_routes())
         .merge(crate::dispatch::page_routes())
         .merge(crate::bulletin::page_routes())
+        .merge(crate::scoreboard::page_routes())
         .route(
             "/static/app.css",
             get(|| async {
@@ -97,6 +98,9 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadBulletins) {
                                 a href="/bulletin" { (lang.t("月通报", "Monthly bulletin")) }
+                            }
+                            @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadScoreboard) {
+                                a href="/scoreboard" { (lang.t("八个一批", "Eight tallies")) }
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadLeads) {
                                 a href="/leads" { (lang.t("问责线索", "Leads")) }
