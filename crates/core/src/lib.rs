@@ -6,6 +6,7 @@
 //! The store and the web layer call into these rules; they never re-implement them. Modules
 //! carry the capability names the store and the web use (`ledger`, `patrol`, `calendar`, …).
 
+pub mod acceptance;
 pub mod bulletin;
 pub mod calendar;
 pub mod clock;

@@ -112,6 +112,11 @@ pub enum Right {
     ReadScoreboard,
     /// Enter campaign results the ledger does not hold (典型案例曝光, 先进典型, 制度成果).
     RecordCampaignResult,
+    // acceptance
+    /// Read a phase's acceptance checklist (a township its own).
+    ReadAcceptance,
+    /// Decide whether a township's phase is accepted (验收通过 / 不通过).
+    DecideAcceptance,
     // accounts
     /// Manage the county's accounts and tokens.
     ManageAccounts,
@@ -270,6 +275,16 @@ pub const RIGHTS: &[(Right, &[Role], &str)] = &[
         Right::RecordCampaignResult,
         &[R::Admin, R::CountyOffice, R::Township],
         "campaign results are entered by the township for itself and by the county office",
+    ),
+    (
+        Right::ReadAcceptance,
+        &[R::Admin, R::CountyOffice, R::Inspector, R::Township],
+        "the acceptance checklist is read by the townships, the county office and the inspectors",
+    ),
+    (
+        Right::DecideAcceptance,
+        &[R::Admin, R::CountyOffice],
+        "the county office decides acceptance",
     ),
     (
         Right::ConcludeLead,

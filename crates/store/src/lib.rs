@@ -10,6 +10,7 @@
 //! change and its event are written, and the transaction commits — so the ledger and its
 //! hash-chained log never disagree and two processes never fork the chain.
 
+mod acceptance;
 mod accounts;
 mod actor;
 mod attachments;
@@ -41,6 +42,7 @@ mod tips;
 mod todo;
 mod users;
 
+pub use acceptance::DecisionForm;
 pub use accounts::{
     AccountEvent, DEFAULT_TOKEN_DAYS, IssuedToken, MAX_TOKEN_DAYS, TokenRow, token_id_of,
 };
