@@ -4,6 +4,7 @@
 //! Error policy: handlers return [`WebError`]; it logs internal causes once and shows the
 //! client a stable `{code, message}` (JSON) or a page, in the user's language, never SQL.
 
+mod acceptance;
 mod accounts;
 mod api;
 mod attachments;
@@ -28,6 +29,7 @@ mod org;
 mod pages;
 mod patches;
 mod patrol;
+mod period;
 mod scope;
 mod scoreboard;
 pub mod throttle;

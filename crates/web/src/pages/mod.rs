@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::dispatch::page_routes())
         .merge(crate::bulletin::page_routes())
         .merge(crate::scoreboard::page_routes())
+        .merge(crate::acceptance::page_routes())
         .route(
             "/static/app.css",
             get(|| async {
@@ -102,6 +103,9 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadScoreboard) {
                                 a href="/scoreboard" { (lang.t("八个一批", "Eight tallies")) }
                             }
+                            @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadAcceptance) {
+                                a href="/acceptance" { (lang.t("阶段验收", "Acceptance")) }
+                            }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadLeads) {
                                 a href="/leads" { (lang.t("问责线索", "Leads")) }
                             }
@@ -155,9 +159,12 @@ impl IntoResponse for PageError {
 
 /// Back to a page after a change, with a notice at its top ("已保存").
 pub(crate) fn notice_redirect(path: &str, notice: &str) -> Response {
+    // The notice goes in the query, before any fragment (`…?from=…&ok=…#t3`).
+    let (path, fragment) = path.split_once('#').map_or((path, ""), |(p, f)| (p, f));
     let join = if path.contains('?') { '&' } else { '?' };
+    let hash = if fragment.is_empty() { "" } else { "#" };
     Redirect::to(&format!(
-        "{path}{join}ok={}",
+        "{path}{join}ok={}{hash}{fragment}",
         crate::forms::url_encode(notice)
     ))
     .into_response()

@@ -6,7 +6,7 @@
 use axum::Json;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::IntoResponse;
-use chrono::{Datelike as _, NaiveDate};
+use chrono::NaiveDate;
 use maud::{Markup, html};
 use minewatch_core::rights::{Right, may};
 use minewatch_core::scoreboard::{ScoreLine, Scoreboard, Tally};
@@ -23,6 +23,7 @@ use crate::forms::Fields;
 use crate::i18n::Lang;
 use crate::json::{ApiJson, ApiResult};
 use crate::pages::{PageResult, layout, notice_redirect};
+use crate::period::{Period, day, period_of, period_query, picker};
 
 pub(crate) fn page_routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
@@ -40,93 +41,6 @@ pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(routes!(api_scoreboard))
         .routes(routes!(api_results, api_record))
         .routes(routes!(api_withdraw))
-}
-
-/// A period the scoreboard can be read for, as the page offers it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Period {
-    name: String,
-    from: NaiveDate,
-    to: NaiveDate,
-}
-
-fn day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
-}
-
-/// The campaign's phases and the whole campaign, in order.
-async fn periods(state: &AppState, actor: &Actor, lang: Lang) -> Result<Vec<Period>, WebError> {
-    let mut out = Vec::new();
-    for c in state.store.campaigns(actor.county_id).await? {
-        for (name, from, to) in &c.phases {
-            if let (Some(from), Some(to)) = (day(from), day(to)) {
-                out.push(Period {
-                    name: name.clone(),
-                    from,
-                    to,
-                });
-            }
-        }
-        if let (Some(from), Some(to)) = (day(&c.starts_on), day(&c.ends_on)) {
-            out.push(Period {
-                name: format!("{}{}", c.name, lang.t("（全程）", " (whole campaign)")),
-                from,
-                to,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// The period asked for (`from` and `to`), else the phase holding today, else the month so
-/// far.
-async fn period_of(
-    state: &AppState,
-    actor: &Actor,
-    q: &Fields,
-    lang: Lang,
-) -> Result<(Period, Vec<Period>), WebError> {
-    let all = periods(state, actor, lang).await?;
-    let today = state.clock.today();
-    let get = |k: &str| q.get(k).map_or("", String::as_str);
-    if !get("from").is_empty() || !get("to").is_empty() {
-        let from = day(get("from")).ok_or_else(|| {
-            WebError::field(
-                "from",
-                format!("起始日期应写作 2026-03-01，而不是“{}”", get("from")),
-                format!("a day is written 2026-03-01, not '{}'", get("from")),
-            )
-        })?;
-        let to = day(get("to")).ok_or_else(|| {
-            WebError::field(
-                "to",
-                format!("截止日期应写作 2026-03-31，而不是“{}”", get("to")),
-                format!("a day is written 2026-03-31, not '{}'", get("to")),
-            )
-        })?;
-        let name = all
-            .iter()
-            .find(|p| p.from == from && p.to == to)
-            .map_or_else(|| format!("{from} 至 {to}"), |p| p.name.clone());
-        return Ok((Period { name, from, to }, all));
-    }
-    let current = all
-        .iter()
-        .find(|p| p.from <= today && today <= p.to)
-        .cloned()
-        .unwrap_or_else(|| {
-            let from = today.with_day0(0).unwrap_or(today);
-            Period {
-                name: lang.t("本月", "This month").into(),
-                from,
-                to: today,
-            }
-        });
-    Ok((current, all))
-}
-
-fn period_query(p: &Period) -> String {
-    format!("from={}&to={}", p.from, p.to)
 }
 
 fn line_key(l: &ScoreLine) -> String {
@@ -301,17 +215,9 @@ async fn page_markup(
     let body = html! {
         @if let Some(m) = notice { div.ok role="status" { (m) } }
         h1 { (lang.t("“八个一批”工作成效", "The eight tallies (八个一批)")) }
-        nav.periods {
-            @for o in &all {
-                @if *o == p { strong { (o.name) } } @else { a href={"/scoreboard?" (period_query(o))} { (o.name) } }
-            }
-        }
-        form.filters method="get" action="/scoreboard" {
-            label { (lang.t("自", "From")) " " input type="date" name="from" value=(p.from); }
-            label { (lang.t("至", "to")) " " input type="date" name="to" value=(p.to); }
-            button type="submit" { (lang.t("统计", "Count")) }
+        (picker("/scoreboard", &p, &all, lang, html! {
             a.button.secondary href={"/scoreboard.xlsx?" (period_query(&p))} { (lang.t("导出Excel", "Export .xlsx")) }
-        }
+        }))
         p.muted { (p.name) "：" (p.from) (lang.t(" 至 ", " to ")) (p.to) (lang.t("；统计截至 ", "; counted to ")) (state.clock.today()) }
         (board_table(&p, &board, lang))
         @if may(actor.role, Right::RecordCampaignResult) {
