@@ -13,6 +13,7 @@ pub mod clock;
 pub mod code;
 pub mod dispatch;
 pub mod ledger;
+pub mod notify;
 pub mod org;
 pub mod patrol;
 pub mod rights;

@@ -117,6 +117,9 @@ pub enum Right {
     ReadAcceptance,
     /// Decide whether a township's phase is accepted (验收通过 / 不通过).
     DecideAcceptance,
+    // notifications
+    /// Switch the county's notification channels on and off, and watch their deliveries.
+    ManageNotifications,
     // accounts
     /// Manage the county's accounts and tokens.
     ManageAccounts,
@@ -285,6 +288,11 @@ pub const RIGHTS: &[(Right, &[Role], &str)] = &[
         Right::DecideAcceptance,
         &[R::Admin, R::CountyOffice],
         "the county office decides acceptance",
+    ),
+    (
+        Right::ManageNotifications,
+        &[R::Admin, R::CountyOffice],
+        "notification channels are the county office's",
     ),
     (
         Right::ConcludeLead,

@@ -29,6 +29,7 @@ mod ledger;
 mod list;
 mod lookbacks;
 mod migrate;
+mod notify;
 mod org;
 mod org_import;
 mod patches;
@@ -63,6 +64,7 @@ pub use ledger::sheet::LedgerLine;
 pub use ledger::trend::ClueWeek;
 pub(crate) use list::List;
 pub use lookbacks::{LookBackRow, TownshipLookBacks};
+pub use notify::{ChannelRow, DeliveryJob, DeliveryRow, NewChannel, NotificationRow};
 pub use org::{
     CampaignRow, DepartmentRow, GridRow, NewCampaign, NewGrid, NewUser, RoutingRow, TownshipRow,
     VillageRow,

@@ -106,6 +106,7 @@ async fn probe(s: &Store, actor: &Actor, right: Right) -> Option<Result<(), Stor
         Right::ReadDispatches => s.dispatch_rollup(actor, day, now()).await.map(drop),
         Right::ReadBulletins => s.bulletins(actor).await.map(drop),
         Right::ReadScoreboard => s.scoreboard(actor, day, day).await.map(drop),
+        Right::ManageNotifications => s.notify_channels(actor).await.map(drop),
         Right::ReadAcceptance => s.acceptance(actor, day, day, now()).await.map(drop),
         // A phase still running: a holder is stopped there, after the role check.
         Right::DecideAcceptance => s
