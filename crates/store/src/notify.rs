@@ -146,13 +146,12 @@ impl Store {
         let mut raised = 0;
         let cases: Vec<(i64, i64, i64, String, String, String, String)> = crate::db::query(format!(
             "SELECT c.id, c.county_id, c.township_id, c.number, c.finding, c.due_on, t.name FROM case_file c \
-             JOIN township t ON t.id = c.township_id WHERE c.status IN {} AND c.due_on <= $1 AND c.due_on >= $2 ORDER BY c.id",
+             JOIN township t ON t.id = c.township_id WHERE c.status IN {} AND c.due_on <= $1 ORDER BY c.id",
             open_statuses()
         ))
+        // Every open case past its deadline is told once per deadline, however long ago it
+        // passed: a county switching minewatch on learns of all it owes.
         .bind((today + Duration::days(1)).to_string())
-        // A case overdue for long was told about when it fell due; a first sweep does not
-        // flood a county with its past.
-        .bind((today - Duration::days(7)).to_string())
         .fetch_all_as(&mut *tx)
         .await?;
         for (id, county, township, number, finding, due, name) in cases {

@@ -39,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::bulletin::api_routes())
         .merge(crate::scoreboard::api_routes())
         .merge(crate::acceptance::api_routes())
+        .merge(crate::notify::api_routes())
         .fallback(|| async { ApiError(WebError::NoRoute) })
         .layer(axum::middleware::from_fn(crate::scope::request_scope))
 }

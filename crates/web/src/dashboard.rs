@@ -118,6 +118,7 @@ pub async fn page(
     let rewards = state.store.reward_totals(&actor).await.ok();
     // What the user must do comes before the county's figures.
     let todo = state.store.todo(&actor, state.clock.now()).await?;
+    let unread = state.store.unread_notifications(&actor).await?;
     let trend = state
         .store
         .clue_trend(&actor, TREND_WEEKS, state.clock.now())
@@ -136,6 +137,9 @@ pub async fn page(
             (crate::todo::list_markup(&todo, today, lang, Some(TODO_ON_DASHBOARD)))
         }
         div.tiles {
+            @if unread > 0 {
+                a.tile.warn href="/notifications" { strong { (unread) } span { (lang.t("未读提醒", "Unread notices")) } }
+            }
             a.tile href="/ledger" { strong { (d.total) } span { (lang.t("问题总数", "Problems")) } }
             a.tile href="/ledger?open=1" { strong { (d.open) } span { (lang.t("未办结", "Open")) } }
             a.tile.warn href="/ledger?overdue=1" { strong { (d.overdue) } span { (lang.t("已逾期", "Overdue")) } }

@@ -24,6 +24,7 @@ mod json;
 mod leads;
 mod ledger;
 mod lookbacks;
+pub mod notify;
 mod openapi;
 mod org;
 mod pages;
@@ -203,7 +204,8 @@ async fn set_test_clock(
     }
 }
 
-/// Serves until the listener fails or `shutdown` resolves; runs the overdue sweep hourly.
+/// Serves until the listener fails or `shutdown` resolves; runs the overdue sweep hourly
+/// and the notification outbox every minute.
 ///
 /// # Errors
 /// When serving fails.
@@ -211,6 +213,20 @@ pub async fn serve(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_with(state, listener, shutdown, true).await
+}
+
+/// [`serve`], with the outbox's own loop on or off: tests that drive the outbox pass by pass
+/// (`notify::send::run_once`) turn it off, so that no pass runs behind their back.
+///
+/// # Errors
+/// When serving fails.
+pub async fn serve_with(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    outbox: bool,
 ) -> std::io::Result<()> {
     let sweeper = {
         let store = state.store.clone();
@@ -226,6 +242,40 @@ pub async fn serve(
             }
         })
     };
+    // The outbox: raise what is due and try every delivery due, each minute. Links in the
+    // messages point at MINEWATCH_PUBLIC_URL when it is set.
+    let outbox = {
+        let store = state.store.clone();
+        let clock = state.clock.clone();
+        let base = std::env::var("MINEWATCH_PUBLIC_URL").unwrap_or_default();
+        tokio::spawn(async move {
+            if !outbox {
+                return;
+            }
+            let sender = match notify::send::Sender::new(&base) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(error = %e, "notifications cannot be sent");
+                    return;
+                }
+            };
+            loop {
+                match notify::send::run_once(&store, &sender, clock.now()).await {
+                    Ok(p) if p.raised + p.sent + p.failed > 0 => {
+                        tracing::info!(
+                            raised = p.raised,
+                            sent = p.sent,
+                            failed = p.failed,
+                            "outbox"
+                        );
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "outbox pass failed"),
+                }
+                tokio::time::sleep(std::time::Duration::from_mins(1)).await;
+            }
+        })
+    };
     let result = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -233,5 +283,6 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     sweeper.abort();
+    outbox.abort();
     result
 }

@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::bulletin::page_routes())
         .merge(crate::scoreboard::page_routes())
         .merge(crate::acceptance::page_routes())
+        .merge(crate::notify::page_routes())
         .route(
             "/static/app.css",
             get(|| async {
@@ -116,6 +117,12 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                                 a href="/clues/new" { (lang.t("登记线索", "New clue")) }
                             }
                             a href="/clues/mine" { (lang.t("我报的线索", "My clues")) }
+                            @if matches!(a.role, minewatch_core::Role::Township | minewatch_core::Role::CountyOffice | minewatch_core::Role::Admin) {
+                                a href="/notifications" { (lang.t("提醒", "Notices")) }
+                            }
+                            @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ManageNotifications) {
+                                a href="/notify" { (lang.t("提醒渠道", "Channels")) }
+                            }
                         }
                         @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ManageAccounts) { a href="/admin/users" { (lang.t("账号管理", "Accounts")) } }
                         a.who href="/account" title=(lang.t("我的账号", "My account")) { (a.display_name) " · " (a.role.label(zh)) }

@@ -59,9 +59,15 @@ pub async fn start_with(trusted_proxies: Vec<ipnet::IpNet>) -> Server {
         clock_control: None,
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(minewatch_web::serve(state, listener, async move {
-        let _ = rx.await;
-    }));
+    // The outbox is driven pass by pass by the tests that look at it.
+    tokio::spawn(minewatch_web::serve_with(
+        state,
+        listener,
+        async move {
+            let _ = rx.await;
+        },
+        false,
+    ));
     Server {
         base,
         store,
