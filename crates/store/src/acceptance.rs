@@ -11,7 +11,7 @@ use minewatch_core::{CaseState, Role, Scope};
 
 use crate::db::Conn;
 use crate::ledger::cases::open_statuses;
-use crate::ledger::events::{NewEvent, append, stamp};
+use crate::ledger::events::{log, stamp};
 use crate::{Actor, Result, Stamp, Store, StoreError};
 
 /// The moments and days a checklist is read with.
@@ -381,22 +381,15 @@ impl Store {
             .filter(|c| !c.met())
             .map(|c| c.check.code())
             .collect();
-        append(
+        log(
             &mut tx,
-            NewEvent {
-                at: at.as_str(),
-                actor: Some(actor.user_id),
-                county_id: actor.county_id,
-                case_id: None,
-                clue_id: None,
-                kind: "acceptance.decided",
-                payload: serde_json::json!({
-                    "from": from.to_string(), "to": to.to_string(), "township_id": township_id,
-                    "passed": passed, "note": note, "unmet": unmet,
-                })
-                .to_string(),
-                attachments: &[],
-            },
+            actor,
+            at.as_str(),
+            "acceptance.decided",
+            &serde_json::json!({
+                "from": from.to_string(), "to": to.to_string(), "township_id": township_id,
+                "passed": passed, "note": note, "unmet": unmet,
+            }),
         )
         .await?;
         tx.commit().await?;

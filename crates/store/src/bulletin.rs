@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::Conn;
 use crate::ledger::cases::open_statuses;
-use crate::ledger::events::{NewEvent, append, stamp};
+use crate::ledger::events::{log, stamp};
 use crate::{Actor, Result, Stamp, Store, StoreError};
 
 /// The formula in force, and who set it (none: the default a new county starts with).
@@ -347,19 +347,12 @@ impl Store {
         .bind(&at)
         .execute(&mut *tx)
         .await?;
-        append(
+        log(
             &mut tx,
-            NewEvent {
-                at: at.as_str(),
-                actor: Some(actor.user_id),
-                county_id: actor.county_id,
-                case_id: None,
-                clue_id: None,
-                kind: "bulletin.formula",
-                payload: serde_json::json!({"formula": formula.text(true), "note": note.trim()})
-                    .to_string(),
-                attachments: &[],
-            },
+            actor,
+            at.as_str(),
+            "bulletin.formula",
+            &serde_json::json!({"formula": formula.text(true), "note": note.trim()}),
         )
         .await?;
         tx.commit().await?;
@@ -539,22 +532,15 @@ impl Store {
         .bind(&at)
         .execute(&mut *tx)
         .await?;
-        append(
+        log(
             &mut tx,
-            NewEvent {
-                at: at.as_str(),
-                actor: Some(actor.user_id),
-                county_id: actor.county_id,
-                case_id: None,
-                clue_id: None,
-                kind: "bulletin.issued",
-                payload: serde_json::json!({
-                    "month": month.to_string(), "number": number, "signed_by": signed_by,
-                    "figures_sha256": digest(&json),
-                })
-                .to_string(),
-                attachments: &[],
-            },
+            actor,
+            at.as_str(),
+            "bulletin.issued",
+            &serde_json::json!({
+                "month": month.to_string(), "number": number, "signed_by": signed_by,
+                "figures_sha256": digest(&json),
+            }),
         )
         .await?;
         let row = self

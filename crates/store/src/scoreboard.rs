@@ -15,7 +15,7 @@ use minewatch_core::scoreboard::{
 use minewatch_core::{Decision, ProblemKind, Role, Scope};
 use serde::{Deserialize, Serialize};
 
-use crate::ledger::events::{NewEvent, append, stamp};
+use crate::ledger::events::{log, stamp};
 use crate::{Actor, Result, Stamp, Store, StoreError};
 
 /// An entry of the register, as the page lists it.
@@ -389,25 +389,18 @@ impl Store {
         .bind(&at)
         .fetch_scalar(&mut *tx)
         .await?;
-        append(
+        // The case's own chain folds its state from its actions: the entry names the case in
+        // its payload only.
+        log(
             &mut tx,
-            NewEvent {
-                at: at.as_str(),
-                actor: Some(actor.user_id),
-                county_id: actor.county_id,
-                // The case's own chain folds its state from its actions: the entry names the
-                // case in its payload only.
-                case_id: None,
-                clue_id: None,
-                kind: "scoreboard.result",
-                payload: serde_json::json!({
-                    "id": id, "tally": tally.code(), "township_id": township, "title": title,
-                    "case_id": r.case_id,
-                    "happened_on": on.to_string(), "reference": r.reference.trim(),
-                })
-                .to_string(),
-                attachments: &[],
-            },
+            actor,
+            at.as_str(),
+            "scoreboard.result",
+            &serde_json::json!({
+                "id": id, "tally": tally.code(), "township_id": township, "title": title,
+                "case_id": r.case_id,
+                "happened_on": on.to_string(), "reference": r.reference.trim(),
+            }),
         )
         .await?;
         tx.commit().await?;
@@ -460,18 +453,12 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        append(
+        log(
             &mut tx,
-            NewEvent {
-                at: at.as_str(),
-                actor: Some(actor.user_id),
-                county_id: actor.county_id,
-                case_id: None,
-                clue_id: None,
-                kind: "scoreboard.withdrawn",
-                payload: serde_json::json!({"id": id, "reason": reason}).to_string(),
-                attachments: &[],
-            },
+            actor,
+            at.as_str(),
+            "scoreboard.withdrawn",
+            &serde_json::json!({"id": id, "reason": reason}),
         )
         .await?;
         tx.commit().await?;

@@ -6,7 +6,6 @@
 
 mod common;
 
-use calamine::Reader;
 use common::{client, json_of, login, login_page, start};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -330,20 +329,12 @@ async fn the_office_ranks_issues_and_the_townships_read_their_lines() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
     // The .xlsx: the title, the document number, one row per township with the same scores.
-    let r = office
-        .get(format!("{}/bulletin/2026-05/xlsx", s.base))
-        .send()
-        .await
-        .expect("xlsx");
-    assert_eq!(r.status(), StatusCode::OK);
-    let bytes = r.bytes().await.expect("bytes");
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
-    let sheet = wb.worksheet_range("月通报排名").expect("sheet");
-    let cells: Vec<Vec<String>> = sheet
-        .rows()
-        .map(|r| r.iter().map(ToString::to_string).collect())
-        .collect();
+    let (_, cells) = common::xlsx_sheet(
+        &office,
+        format!("{}/bulletin/2026-05/xlsx", s.base),
+        "月通报排名",
+    )
+    .await;
     assert!(cells[0][0].contains("2026年5月工作通报"), "{:?}", cells[0]);
     assert!(cells[1][0].contains("青岚县打非办〔2026〕5号"));
     assert!(cells[2][0].contains("逾期未办结"), "{:?}", cells[2]);

@@ -5,7 +5,6 @@
 
 mod common;
 
-use calamine::Reader;
 use common::{client, json_of, login, login_page, start};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -158,20 +157,12 @@ async fn a_township_files_its_dispatch_and_the_county_rolls_it_up() {
     assert!(page.contains("全县汇总") && page.contains("迟报") && page.contains("已报"));
 
     // The .xlsx: title, the week, one row per township with its standing, totals.
-    let r = office
-        .get(format!("{}/dispatch.xlsx?week=2026-05-29", s.base))
-        .send()
-        .await
-        .expect("xlsx");
-    assert_eq!(r.status(), StatusCode::OK);
-    let bytes = r.bytes().await.expect("bytes");
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
-    let sheet = wb.worksheet_range("周调度汇总").expect("sheet");
-    let cells: Vec<Vec<String>> = sheet
-        .rows()
-        .map(|r| r.iter().map(ToString::to_string).collect())
-        .collect();
+    let (sheet, cells) = common::xlsx_sheet(
+        &office,
+        format!("{}/dispatch.xlsx?week=2026-05-29", s.base),
+        "周调度汇总",
+    )
+    .await;
     assert!(cells[0][0].contains("周调度汇总表"), "{:?}", cells[0]);
     assert!(cells[1][0].contains("2026-05-23 至 2026-05-29"));
     assert_eq!(cells[3][0], "乡镇(街道)");

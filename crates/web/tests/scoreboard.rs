@@ -6,7 +6,6 @@
 
 mod common;
 
-use calamine::Reader;
 use common::{client, json_of, login, login_page, start};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -287,20 +286,12 @@ async fn townships_are_tallied_and_enter_their_own_results() {
     );
 
     // The .xlsx: title, the tallies as columns, the same totals.
-    let r = office
-        .get(format!("{}/scoreboard.xlsx?{PHASE}", s.base))
-        .send()
-        .await
-        .expect("xlsx");
-    assert_eq!(r.status(), StatusCode::OK);
-    let bytes = r.bytes().await.expect("bytes");
-    let mut wb: calamine::Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
-    let sheet = wb.worksheet_range("八个一批").expect("sheet");
-    let cells: Vec<Vec<String>> = sheet
-        .rows()
-        .map(|r| r.iter().map(ToString::to_string).collect())
-        .collect();
+    let (_, cells) = common::xlsx_sheet(
+        &office,
+        format!("{}/scoreboard.xlsx?{PHASE}", s.base),
+        "八个一批",
+    )
+    .await;
     assert!(cells[0][0].contains("八个一批"), "{:?}", cells[0]);
     assert!(cells[1][0].contains("集中整治阶段"));
     assert_eq!(cells[3][1], "整改一批重大隐患");

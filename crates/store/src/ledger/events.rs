@@ -16,6 +16,30 @@ pub(crate) struct NewEvent<'a> {
     pub attachments: &'a [String],
 }
 
+/// Logs a step of `actor` that concerns no case or clue (a setting, a report, a decision).
+pub(crate) async fn log(
+    conn: &mut crate::db::Conn,
+    actor: &crate::Actor,
+    at: &str,
+    kind: &str,
+    payload: &serde_json::Value,
+) -> Result<i64> {
+    append(
+        conn,
+        NewEvent {
+            at,
+            actor: Some(actor.user_id),
+            county_id: actor.county_id,
+            case_id: None,
+            clue_id: None,
+            kind,
+            payload: payload.to_string(),
+            attachments: &[],
+        },
+    )
+    .await
+}
+
 pub(crate) async fn append(conn: &mut crate::db::Conn, ev: NewEvent<'_>) -> Result<i64> {
     let (prev_seq, prev_hash): (i64, String) =
         crate::db::query("SELECT seq, hash FROM chain_head WHERE id = 1")

@@ -138,3 +138,24 @@ pub async fn login_page(s: &Server, user: &str) -> reqwest::Client {
     assert!(r.status().is_success() || r.status().is_redirection());
     c
 }
+
+/// A downloaded .xlsx (the answer must be 200): one sheet, for its typed cells, and its cells
+/// as text, row by row.
+pub async fn xlsx_sheet(
+    c: &reqwest::Client,
+    url: String,
+    sheet: &str,
+) -> (calamine::Range<calamine::Data>, Vec<Vec<String>>) {
+    use calamine::Reader;
+    let r = c.get(url).send().await.expect("xlsx");
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.expect("bytes");
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("a real xlsx");
+    let range = wb.worksheet_range(sheet).expect("sheet");
+    let cells = range
+        .rows()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    (range, cells)
+}
