@@ -18,6 +18,7 @@ pub mod org;
 pub mod patrol;
 pub mod rights;
 pub mod scoreboard;
+pub mod seizure;
 pub mod todo;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -117,6 +117,11 @@ pub enum Right {
     ReadAcceptance,
     /// Decide whether a township's phase is accepted (验收通过 / 不通过).
     DecideAcceptance,
+    // seizures
+    /// Determine a seized lot's price (the pricing office; the store narrows departments to it).
+    PriceSeizure,
+    /// Record a lot's disposal through the public-resources trading platform.
+    DisposeSeizure,
     // notifications
     /// Switch the county's notification channels on and off, and watch their deliveries.
     ManageNotifications,
@@ -288,6 +293,16 @@ pub const RIGHTS: &[(Right, &[Role], &str)] = &[
         Right::DecideAcceptance,
         &[R::Admin, R::CountyOffice],
         "the county office decides acceptance",
+    ),
+    (
+        Right::PriceSeizure,
+        &[R::Admin, R::CountyOffice, R::Department],
+        "prices of confiscated products are determined by the pricing office",
+    ),
+    (
+        Right::DisposeSeizure,
+        &[R::Admin, R::CountyOffice],
+        "disposal through the trading platform is recorded by the county office",
     ),
     (
         Right::ManageNotifications,

@@ -37,6 +37,7 @@ mod patrol;
 pub mod photo;
 mod scoreboard;
 mod secrets;
+mod seizure;
 mod sql;
 mod stamp;
 mod tips;
@@ -91,6 +92,7 @@ pub use patrol::reports::{
 };
 pub use patrol::tracks::{MAX_TRACK_POINTS, NewTrack, TrackRow};
 pub use scoreboard::{CampaignResultRow, NewCampaignResult};
+pub use seizure::{LotRow, MoneyLine, NewLot};
 pub use stamp::Stamp;
 pub use tips::rewards::{RewardRow, RewardRule, RewardTotals};
 pub use tips::{
