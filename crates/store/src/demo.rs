@@ -7,6 +7,7 @@ mod dispatch;
 mod patches;
 mod patrol;
 mod scoreboard;
+mod seizure;
 mod tips;
 
 use crate::org::{NewCampaign, NewGrid, NewUser};
@@ -319,6 +320,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
         DepartmentCode::WaterResources,
         DepartmentCode::PowerSupply,
         DepartmentCode::Discipline,
+        DepartmentCode::Pricing,
     ] {
         let display = format!("{}({})", invented_name(&mut rng), code.default_name());
         let a = add_user(
@@ -611,6 +613,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
     dispatch::dispatches(store, &township_users, &signers, &mut ground_rng, now).await?;
     bulletin::bulletins(store, &office, "青岚县", now).await?;
     scoreboard::results(store, &office, &township_users, "青岚县", now).await?;
+    seizure::lots(store, &office, now).await?;
     Ok(DemoSummary {
         county_id,
         townships: townships.len(),

@@ -99,6 +99,15 @@ impl Store {
             .any(|d| d.id == id && d.code == "pricing"))
     }
 
+    /// May the actor determine prices (the pricing office among departments)?
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn may_price_lots(&self, actor: &Actor) -> Result<bool> {
+        Ok(may(actor.role, Right::PriceSeizure)
+            && (actor.role != Role::Department || self.is_pricing_office(actor).await?))
+    }
+
     /// Seals a lot on a case the actor may seize on; its price falls due two working days on.
     /// Logged as `seizure.sealed`.
     ///
@@ -248,9 +257,7 @@ impl Store {
         document: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        if !may(actor.role, Right::PriceSeizure)
-            || (actor.role == Role::Department && !self.is_pricing_office(actor).await?)
-        {
+        if !self.may_price_lots(actor).await? {
             return Err(StoreError::Forbidden(Right::PriceSeizure.refusal()));
         }
         let row: Option<(String, Option<String>)> = crate::db::query(

@@ -40,6 +40,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::scoreboard::api_routes())
         .merge(crate::acceptance::api_routes())
         .merge(crate::notify::api_routes())
+        .merge(crate::seizure::api_routes())
         .fallback(|| async { ApiError(WebError::NoRoute) })
         .layer(axum::middleware::from_fn(crate::scope::request_scope))
 }

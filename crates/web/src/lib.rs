@@ -33,6 +33,7 @@ mod patrol;
 mod period;
 mod scope;
 mod scoreboard;
+mod seizure;
 pub mod throttle;
 pub mod tips;
 mod todo;

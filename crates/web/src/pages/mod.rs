@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::scoreboard::page_routes())
         .merge(crate::acceptance::page_routes())
         .merge(crate::notify::page_routes())
+        .merge(crate::seizure::page_routes())
         .route(
             "/static/app.css",
             get(|| async {
@@ -103,6 +104,9 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadScoreboard) {
                                 a href="/scoreboard" { (lang.t("八个一批", "Eight tallies")) }
+                            }
+                            @if matches!(a.role, minewatch_core::Role::Admin | minewatch_core::Role::CountyOffice | minewatch_core::Role::Inspector | minewatch_core::Role::Township | minewatch_core::Role::Department) {
+                                a href="/seizures" { (lang.t("罚没处置", "Seizures")) }
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadAcceptance) {
                                 a href="/acceptance" { (lang.t("阶段验收", "Acceptance")) }
