@@ -5,7 +5,7 @@
 //! once May is over, needs a reason to fail a township or to pass one with items unmet, and a
 //! township reads its own checklist only.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use minewatch_core::acceptance::{Acceptance, Check};
 use minewatch_core::dispatch::DispatchText;
 use minewatch_core::{CaseAction, ClueSource, Decision, ProblemKind, Role, Severity};
@@ -13,17 +13,7 @@ use minewatch_store::{DecisionForm, NewClue, NewTip, StoreError, TipChannel};
 
 #[macro_use]
 mod common;
-use common::open_store;
-
-fn on(month: u32, day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, month, day, 2, 0, 0)
-        .single()
-        .expect("time")
-}
-
-fn day(month: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, d).expect("date")
-}
+use common::{day, on, open_store};
 
 fn clue(township_id: i64, village_id: i64, severity: Severity, lat: f64) -> NewClue {
     NewClue {

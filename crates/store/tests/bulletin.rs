@@ -3,7 +3,6 @@
 //! edited formula re-ranks the draft; an issued bulletin is frozen against later changes to
 //! cases and to the formula; townships read only issued bulletins and drill into their own.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use minewatch_core::bulletin::{Month, RankItem, RankingFormula};
 use minewatch_core::patrol::duty::DutySettings;
 use minewatch_core::{CaseAction, ClueSource, Decision, ProblemKind, Role, Severity};
@@ -13,18 +12,7 @@ use minewatch_store::{
 
 #[macro_use]
 mod common;
-use common::open_store;
-
-/// 10:00 in the county on a day of 2026.
-fn on(month: u32, day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, month, day, 2, 0, 0)
-        .single()
-        .expect("time")
-}
-
-fn day(month: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, d).expect("date")
-}
+use common::{day, on, open_store};
 
 fn clue(source: ClueSource, township_id: i64, village_id: i64, lat: f64) -> NewClue {
     NewClue {

@@ -4,23 +4,13 @@
 //! a failed delivery waits and is tried again, a sent one is done; the app shows the unit its
 //! notices until read; channels are the county office's and are checked as entered.
 
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::Duration;
 use minewatch_core::{CaseAction, ClueSource, Decision, ProblemKind, Role, Severity};
 use minewatch_store::{NewChannel, NewClue, StoreError};
 
 #[macro_use]
 mod common;
-use common::open_store;
-
-fn on(month: u32, day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, month, day, 2, 0, 0)
-        .single()
-        .expect("time")
-}
-
-fn day(month: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, d).expect("date")
-}
+use common::{day, on, open_store};
 
 fn channel(kind: &str, township_id: Option<i64>, endpoint: &str) -> NewChannel {
     NewChannel {

@@ -6,7 +6,7 @@
 //! refuses what is not one of them, an empty title or a day to come, and a withdrawn entry
 //! counts no more.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use minewatch_core::ledger::case::MeasureStep;
 use minewatch_core::scoreboard::{Scoreboard, Tally};
 use minewatch_core::{CaseAction, ClueSource, Decision, ProblemKind, Role, Severity};
@@ -14,17 +14,7 @@ use minewatch_store::{NewCampaignResult, NewClue, StoreError};
 
 #[macro_use]
 mod common;
-use common::open_store;
-
-fn on(month: u32, day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, month, day, 2, 0, 0)
-        .single()
-        .expect("time")
-}
-
-fn day(month: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, d).expect("date")
-}
+use common::{day, on, open_store};
 
 fn clue(
     township_id: i64,

@@ -4,24 +4,13 @@
 //! sale on the trading platform; the money is totalled by township and month. Others may not
 //! price or sell, and nothing is sold before its price.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use minewatch_core::seizure::LotStanding;
 use minewatch_core::{CaseAction, ClueSource, ProblemKind, Role, Severity};
 use minewatch_store::{NewClue, NewLot, StoreError};
 
 #[macro_use]
 mod common;
-use common::open_store;
-
-fn on(month: u32, day: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, month, day, 2, 0, 0)
-        .single()
-        .expect("time")
-}
-
-fn day(month: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, d).expect("date")
-}
+use common::{day, on, open_store};
 
 async fn a_lot_is_sealed_priced_and_sold(pg: bool) {
     let dir = tempfile::tempdir().expect("tempdir");

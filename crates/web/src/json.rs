@@ -210,3 +210,14 @@ mod tests {
         assert!(parse::<Report>(br#"{"grid_id": 1, "photos": []}"#, "body").is_ok());
     }
 }
+
+/// The id of a record an API call created, answered with 201.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct Created {
+    pub id: i64,
+}
+
+/// `201 Created` with the new record's id.
+pub(crate) fn created(id: i64) -> (axum::http::StatusCode, axum::Json<Created>) {
+    (axum::http::StatusCode::CREATED, axum::Json(Created { id }))
+}

@@ -305,17 +305,11 @@ async fn api_lots(
     Ok(Json(state.store.lots(&actor, state.clock.now()).await?))
 }
 
-/// The id of a new lot.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub(crate) struct Sealed {
-    id: i64,
-}
-
 #[utoipa::path(post, path = "/seizures", tag = "seizures",
     summary = "Record a lot sealed on a case; its price falls due two working days on",
     request_body = NewLot,
     responses(
-        (status = 201, body = Sealed),
+        (status = 201, body = crate::json::Created),
         (status = 403, body = crate::json::ErrorBody, description = "this role does not seize"),
         (status = 404, body = crate::json::ErrorBody, description = "the case is out of sight"),
         (status = 422, body = crate::json::ErrorBody, description = "a quantity, unit, place or day missing or wrong"),
@@ -324,12 +318,12 @@ async fn api_seal(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiJson(lot): ApiJson<NewLot>,
-) -> ApiResult<(axum::http::StatusCode, Json<Sealed>)> {
+) -> ApiResult<(axum::http::StatusCode, Json<crate::json::Created>)> {
     let id = state
         .store
         .record_lot(&actor, &lot, state.clock.now())
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(Sealed { id })))
+    Ok(crate::json::created(id))
 }
 
 /// The pricing office's determination.

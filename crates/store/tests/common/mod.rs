@@ -277,3 +277,16 @@ pub fn at(day: u32) -> chrono::DateTime<chrono::Utc> {
 pub fn d(day: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 5, day).expect("date")
 }
+
+/// 10:00 in the county on a day of 2026.
+pub fn on(month: u32, day: u32) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    Utc.with_ymd_and_hms(2026, month, day, 2, 0, 0)
+        .single()
+        .expect("time")
+}
+
+/// A day of 2026.
+pub fn day(month: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, month, d).expect("date")
+}

@@ -315,17 +315,11 @@ async fn api_channels(
     Ok(Json(state.store.notify_channels(&actor).await?))
 }
 
-/// The id of a new channel.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub(crate) struct Added {
-    id: i64,
-}
-
 #[utoipa::path(post, path = "/notify/channels", tag = "notifications",
     summary = "Switch a channel on: a WeChat Work or DingTalk group robot, an SMS gateway, or e-mail through an SMTP relay",
     request_body = NewChannel,
     responses(
-        (status = 201, body = Added),
+        (status = 201, body = crate::json::Created),
         (status = 403, body = crate::json::ErrorBody, description = "only the county office"),
         (status = 422, body = crate::json::ErrorBody, description = "an unknown kind, no URL or host:port, no recipients"),
     ))]
@@ -333,12 +327,12 @@ async fn api_add_channel(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiJson(c): ApiJson<NewChannel>,
-) -> ApiResult<(axum::http::StatusCode, Json<Added>)> {
+) -> ApiResult<(axum::http::StatusCode, Json<crate::json::Created>)> {
     let id = state
         .store
         .add_notify_channel(&actor, &c, state.clock.now())
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(Added { id })))
+    Ok(crate::json::created(id))
 }
 
 /// On or off.

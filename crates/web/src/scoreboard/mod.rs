@@ -492,17 +492,11 @@ async fn api_results(
     ))
 }
 
-/// The id of a new entry.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub(crate) struct Entered {
-    id: i64,
-}
-
 #[utoipa::path(post, path = "/campaign-results", tag = "scoreboard",
     summary = "Enter a typical case exposed, a model promoted or rules issued",
     request_body = NewCampaignResult,
     responses(
-        (status = 201, body = Entered),
+        (status = 201, body = crate::json::Created),
         (status = 403, body = crate::json::ErrorBody, description = "this role enters no results, or not for that township"),
         (status = 404, body = crate::json::ErrorBody, description = "the case is out of sight"),
         (status = 422, body = crate::json::ErrorBody, description = "not one of the three, no title, no day or a day to come"),
@@ -511,12 +505,12 @@ async fn api_record(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
     ApiJson(r): ApiJson<NewCampaignResult>,
-) -> ApiResult<(axum::http::StatusCode, Json<Entered>)> {
+) -> ApiResult<(axum::http::StatusCode, Json<crate::json::Created>)> {
     let id = state
         .store
         .record_campaign_result(&actor, &r, state.clock.now())
         .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(Entered { id })))
+    Ok(crate::json::created(id))
 }
 
 /// Why an entry is withdrawn.
