@@ -52,6 +52,8 @@ todo_kinds! {
     ConcludeLead => "conclude_lead", "问责线索待认定", "Conclude the accountability lead";
     FileZeroReport => "file_zero_report", "今日报告未报", "File today's daily report";
     FileDispatch => "file_dispatch", "周调度待报送", "Submit the weekly dispatch";
+    PriceLot => "price_lot", "查扣物品待价格认定", "Determine the seized lot's price";
+    DisposeLot => "dispose_lot", "已认定待处置", "Dispose of the priced lot";
 }
 
 /// The to-do of an open case in `status`: the step the case waits for, if `role` takes it.

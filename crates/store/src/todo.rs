@@ -44,6 +44,7 @@ impl Store {
         self.lead_todo(actor, &mut items).await?;
         self.report_todo(actor, today, now, &mut items).await?;
         self.dispatch_todo(actor, today, &mut items).await?;
+        self.seizure_todo(actor, now, &mut items).await?;
         order(&mut items);
         Ok(items)
     }
@@ -275,6 +276,43 @@ impl Store {
                 subject: format!("{} — {owed}", week_start(owed)),
                 place: String::new(),
                 due_on: Some(owed),
+            });
+        }
+        Ok(())
+    }
+
+    /// Lots waiting for their price (the pricing office's, due two working days after
+    /// sealing) and priced lots waiting for their sale (the county office's).
+    async fn seizure_todo(
+        &self,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        items: &mut Vec<TodoItem>,
+    ) -> Result<()> {
+        let prices = actor.role == Role::Department && self.may_price_lots(actor).await?;
+        let sells = may(actor.role, Right::DisposeSeizure);
+        if !prices && !sells {
+            return Ok(());
+        }
+        for l in self.lots(actor, now).await? {
+            let subject = format!(
+                "{} {}{}（{}）",
+                l.mineral,
+                minewatch_core::seizure::show_quantity(l.quantity_milli),
+                l.unit,
+                l.case_number
+            );
+            let kind = match (l.price_fen.is_some(), l.disposed_on.is_some()) {
+                (false, _) if prices => TodoKind::PriceLot,
+                (true, false) if sells => TodoKind::DisposeLot,
+                _ => continue,
+            };
+            items.push(TodoItem {
+                kind,
+                subject_id: l.id,
+                subject,
+                place: l.township,
+                due_on: (kind == TodoKind::PriceLot).then_some(l.price_due_on),
             });
         }
         Ok(())

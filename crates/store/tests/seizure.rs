@@ -5,6 +5,7 @@
 //! price or sell, and nothing is sold before its price.
 
 use minewatch_core::seizure::LotStanding;
+use minewatch_core::todo::{TodoItem, TodoKind};
 use minewatch_core::{CaseAction, ClueSource, ProblemKind, Role, Severity};
 use minewatch_store::{NewClue, NewLot, StoreError};
 
@@ -182,6 +183,25 @@ async fn a_lot_is_sealed_priced_and_sold(pg: bool) {
         store.lots(&pricer, on(5, 13)).await.expect("lots")[0].standing,
         LotStanding::PriceOverdue
     );
+    // On the pricing office's to-do, due Tuesday; not on another department's.
+    let kinds = |items: Vec<TodoItem>| -> Vec<(TodoKind, Option<chrono::NaiveDate>)> {
+        items
+            .into_iter()
+            .filter(|i| {
+                i.subject_id == id && matches!(i.kind, TodoKind::PriceLot | TodoKind::DisposeLot)
+            })
+            .map(|i| (i.kind, i.due_on))
+            .collect()
+    };
+    assert_eq!(
+        kinds(store.todo(&pricer, on(5, 13)).await.expect("todo")),
+        [(TodoKind::PriceLot, Some(day(5, 12)))]
+    );
+    assert!(kinds(store.todo(&nr, on(5, 13)).await.expect("todo")).is_empty());
+    assert!(
+        kinds(store.todo(&office, on(5, 13)).await.expect("todo")).is_empty(),
+        "the office does not price"
+    );
     assert!(
         store
             .lots(&town_yi, on(5, 13))
@@ -231,6 +251,11 @@ async fn a_lot_is_sealed_priced_and_sold(pg: bool) {
         store.lots(&office, on(5, 14)).await.expect("lots")[0].standing,
         LotStanding::Priced
     );
+    assert_eq!(
+        kinds(store.todo(&office, on(5, 14)).await.expect("todo")),
+        [(TodoKind::DisposeLot, None)]
+    );
+    assert!(kinds(store.todo(&pricer, on(5, 14)).await.expect("todo")).is_empty());
     assert!(matches!(
         store
             .dispose_lot(
@@ -257,6 +282,7 @@ async fn a_lot_is_sealed_priced_and_sold(pg: bool) {
         .expect("sold");
     let sold = &store.lots(&town_jia, on(5, 21)).await.expect("lots")[0];
     assert_eq!(sold.standing, LotStanding::Disposed);
+    assert!(kinds(store.todo(&office, on(5, 21)).await.expect("todo")).is_empty());
     assert_eq!(sold.proceeds_fen, Some(1_180_000));
 
     // A fine in May, the proceeds in May: totalled by township and by month.

@@ -64,7 +64,7 @@ fn lot_table(lots: &[LotRow], actor: &Actor, may_price: bool, lang: Lang) -> Mar
                 th { (lang.t("认定时限", "Price due")) } th { (lang.t("认定价格", "Price")) } th { (lang.t("处置", "Disposal")) } th { (lang.t("状态", "State")) }
             } }
             tbody { @for l in lots {
-                tr.overdue[l.standing == LotStanding::PriceOverdue] {
+                tr.overdue[l.standing == LotStanding::PriceOverdue] id={"lot" (l.id)} {
                     td { a href={"/cases/" (l.case_id)} { (l.case_number) } }
                     td { (l.township) }
                     td { (l.mineral) }

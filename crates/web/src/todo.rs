@@ -41,6 +41,7 @@ pub(crate) fn link(item: &TodoItem) -> String {
         TodoKind::AcceptTip | TodoKind::AnswerTip => format!("/tips/{id}"),
         TodoKind::AnswerLead | TodoKind::ConcludeLead => format!("/leads/{id}"),
         TodoKind::FileZeroReport => "/daily".to_string(),
+        TodoKind::PriceLot | TodoKind::DisposeLot => format!("/seizures#lot{id}"),
         TodoKind::FileDispatch => match item.due_on {
             Some(week) => format!("/dispatch?week={week}"),
             None => "/dispatch".to_string(),
