@@ -393,6 +393,19 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(Vec<MoneyLine>, Vec<MoneyLine>)> {
+        let lots = self.lots(actor, now).await?;
+        self.money_totals_with(actor, &lots).await
+    }
+
+    /// [`Store::money_totals`] with the reader's lots already read (the page lists them too).
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn money_totals_with(
+        &self,
+        actor: &Actor,
+        lots: &[LotRow],
+    ) -> Result<(Vec<MoneyLine>, Vec<MoneyLine>)> {
         let mut sql = crate::sql::Sql::new(
             "SELECT t.name, e.at, e.payload FROM event e JOIN case_file c ON c.id = e.case_id \
              JOIN township t ON t.id = c.township_id WHERE e.kind = 'action.penalty'",
@@ -428,7 +441,7 @@ impl Store {
             bump(&mut by_township, &township, &add);
             bump(&mut by_month, &month, &add);
         }
-        for lot in self.lots(actor, now).await? {
+        for lot in lots {
             if let (Some(p), Some(on)) = (lot.proceeds_fen, lot.disposed_on) {
                 let add = |l: &mut MoneyLine| l.proceeds_fen += p;
                 bump(&mut by_township, &lot.township, &add);

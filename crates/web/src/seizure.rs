@@ -130,7 +130,7 @@ async fn page_markup(
 ) -> Result<Markup, WebError> {
     let now = state.clock.now();
     let lots = state.store.lots(actor, now).await?;
-    let (by_township, by_month) = state.store.money_totals(actor, now).await?;
+    let (by_township, by_month) = state.store.money_totals_with(actor, &lots).await?;
     let may_price = state.store.may_price_lots(actor).await?;
     let overdue = lots
         .iter()
