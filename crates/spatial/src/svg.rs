@@ -38,11 +38,21 @@ pub struct Line {
     pub title: String,
 }
 
-/// A map to draw: shapes in drawing order (first at the bottom), lines, and a legend.
+/// A point on the map (a case), drawn above the lines.
+#[derive(Debug, Clone)]
+pub struct Dot {
+    pub lon: f64,
+    pub lat: f64,
+    pub fill: &'static str,
+    pub title: String,
+}
+
+/// A map to draw: shapes in drawing order (first at the bottom), lines, dots and a legend.
 #[derive(Debug, Clone, Default)]
 pub struct Map<'a> {
     pub shapes: Vec<Shape<'a>>,
     pub lines: Vec<Line>,
+    pub dots: Vec<Dot>,
     pub legend: Vec<(Style, String)>,
     /// The area to show; the extent of all shapes when `None`.
     pub frame: Option<Rect<f64>>,
@@ -92,11 +102,16 @@ impl Map<'_> {
                 .lines
                 .iter()
                 .filter_map(|l| geo::LineString::from(l.points.clone()).bounding_rect());
+            let dot_boxes = self
+                .dots
+                .iter()
+                .map(|d| Rect::new(Coord { x: d.lon, y: d.lat }, Coord { x: d.lon, y: d.lat }));
             extent(
                 self.shapes
                     .iter()
                     .filter_map(|s| s.geometry.bounding_rect())
-                    .chain(line_boxes),
+                    .chain(line_boxes)
+                    .chain(dot_boxes),
             )
         });
         let Some(frame) = frame else {
@@ -175,6 +190,18 @@ impl Map<'_> {
                 escape(&l.title)
             );
         }
+        for dot in &self.dots {
+            let (x, y) = px(Coord {
+                x: dot.lon,
+                y: dot.lat,
+            });
+            let _ = write!(
+                out,
+                r##"<circle class="map-dot" cx="{x:.1}" cy="{y:.1}" r="4" fill="{}" stroke="#fff" stroke-width="1"><title>{}</title></circle>"##,
+                dot.fill,
+                escape(&dot.title)
+            );
+        }
         out.push_str("</g>");
         // Scale bar: about a fifth of the width.
         let m_per_px = w0 * k * 111_320.0 / width;
@@ -244,6 +271,12 @@ mod tests {
                 dashed: true,
                 title: "夜间巡查".into(),
             }],
+            dots: vec![Dot {
+                lon: 112.005,
+                lat: 36.005,
+                fill: "#d92d20",
+                title: "案件 <1>".into(),
+            }],
             legend: vec![(style, "无证".into())],
             frame: None,
             width: 600.0,
@@ -254,6 +287,9 @@ mod tests {
         assert!(svg.contains(r#"class="map-line""#) && svg.contains("夜间巡查"));
         assert!(svg.contains("<title>图斑 &lt;P1&gt;</title>"));
         assert!(svg.contains(r#"<a href="/patches/1">"#));
+        assert!(
+            svg.contains(r#"class="map-dot""#) && svg.contains("<title>案件 &lt;1&gt;</title>")
+        );
         // 0.011° at 36°N is about 990 m over 600 px: a 100 m bar of about 61 px.
         assert!(
             svg.contains(r#"width="60.6" height="4""#) && svg.contains("100 m"),

@@ -13,6 +13,9 @@ pub(crate) struct Bar<'a> {
 }
 
 const ROW: i64 = 24;
+/// Fonts named in the drawings, so a chart reads the same in the browser and in the PDF.
+const FONTS: &str =
+    "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif";
 // Narrow enough that on a phone the labels stay readable when the drawing fits the screen.
 const WIDTH: i64 = 440;
 
@@ -49,7 +52,7 @@ pub(crate) fn bars(title: &str, rows: &[Bar<'_>]) -> Markup {
     let rows_len = i64::try_from(rows.len()).unwrap_or(0);
     let height = rows_len * ROW + 24;
     html! {
-        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox={"0 0 " (WIDTH) " " (height)} role="img" aria-label=(title) {
+        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox={"0 0 " (WIDTH) " " (height)} role="img" aria-label=(title) font-family=(FONTS) {
             title { (title) }
             line x1=(x(floor)) y1="0" x2=(x(floor)) y2=(rows_len * ROW) stroke="#98a2b3" {}
             @for (i, r) in (0_i64..).zip(rows) {
@@ -105,7 +108,7 @@ pub(crate) fn columns(title: &str, series: &[&str], cols: &[Column]) -> Markup {
     // Every label when they fit, else every other one.
     let every = if step >= 34 { 1 } else { 2 };
     html! {
-        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox={"0 0 " (WIDTH) " " (height)} role="img" aria-label=(title) {
+        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox={"0 0 " (WIDTH) " " (height)} role="img" aria-label=(title) font-family=(FONTS) {
             title { (title) }
             line x1=(AXIS) y1=(y(0)) x2=(WIDTH - 4) y2=(y(0)) stroke="#98a2b3" {}
             line x1=(AXIS) y1=(y(max)) x2=(WIDTH - 4) y2=(y(max)) stroke="#eaecf0" {}

@@ -23,6 +23,8 @@ pub enum WebError {
         field: String,
         limit_bytes: usize,
     },
+    /// A document could not be printed.
+    Print(minewatch_paper::PaperError),
     /// A public limit was hit: say so, and when to try again.
     RateLimited {
         field: String,
@@ -106,6 +108,24 @@ impl WebError {
                     message_en.clone()
                 },
             ),
+            WebError::Print(minewatch_paper::PaperError::NoChineseFont) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no_font",
+                lang.t(
+                    "本机未安装中文字体，无法生成文书：请管理员安装 fonts-noto-cjk 或设置 MINEWATCH_FONT_DIR",
+                    "no Chinese font on the server: install fonts-noto-cjk or set MINEWATCH_FONT_DIR",
+                )
+                .into(),
+            ),
+            WebError::Print(e) => {
+                tracing::error!(error = %e, "printing failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    lang.t("文书生成失败，请稍后再试", "the document could not be printed")
+                        .into(),
+                )
+            }
             WebError::Store(e) => match e {
                 StoreError::NotFound { what, id } => (
                     StatusCode::NOT_FOUND,

@@ -31,6 +31,7 @@ mod pages;
 mod patches;
 mod patrol;
 mod period;
+mod print;
 mod scope;
 mod scoreboard;
 mod seizure;

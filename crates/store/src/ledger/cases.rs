@@ -382,6 +382,35 @@ impl Store {
         Ok((cases, total))
     }
 
+    /// Where each of these cases of the county lies (those without a position are left
+    /// out): the points of a county-wide paper such as the monthly bulletin's map.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn case_positions(
+        &self,
+        county_id: i64,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, f64, f64)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new(
+                "SELECT id, lon, lat FROM case_file WHERE lon IS NOT NULL AND lat IS NOT NULL AND county_id = ",
+            );
+            sql.bind_i64(county_id).push(" AND id IN (");
+            for (i, id) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.bind_i64(*id);
+            }
+            sql.push(")");
+            let rows: Vec<(i64, f64, f64)> = sql.query().fetch_all_as(self.pool()).await?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     /// Every open case in the actor's scope, the earliest due first.
     pub(crate) async fn open_cases(&self, actor: &Actor, today: NaiveDate) -> Result<Vec<CaseRow>> {
         let mut sql = Sql::new(CASE_SELECT);

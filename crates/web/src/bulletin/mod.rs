@@ -20,6 +20,7 @@ use minewatch_store::{
 };
 use serde::{Deserialize, Serialize};
 
+mod pdf;
 mod xlsx;
 
 use crate::AppState;
@@ -38,6 +39,7 @@ pub(crate) fn page_routes() -> axum::Router<AppState> {
         .route("/bulletin/formula", get(formula_page).post(formula_save))
         .route("/bulletin/{month}", get(month_page).post(issue))
         .route("/bulletin/{month}/xlsx", get(month_xlsx))
+        .route("/bulletin/{month}/pdf", get(pdf::month_pdf))
         .route("/bulletin/{month}/{township}/{item}", get(drill_page))
 }
 
@@ -263,6 +265,7 @@ fn month_nav(month: Month, today_month: Month, issued: &[BulletinSummary], lang:
             " · " strong { (month.label(lang.is_zh())) }
             @if month < today_month { " · " a href={"/bulletin/" (month.next())} { (lang.t("下月 ›", "Next month ›")) } }
             " · " a href={"/bulletin/" (month) "/xlsx"} { (lang.t("导出 Excel", "Export .xlsx")) }
+            " · " a href={"/bulletin/" (month) "/pdf"} target="_blank" { (lang.t("打印通报 (PDF)", "Print (PDF)")) }
         }
         @if !issued.is_empty() {
             p.muted { (lang.t("已签发：", "Issued: "))

@@ -17,6 +17,7 @@ use minewatch_core::{Role, Scope};
 use minewatch_store::{Actor, DispatchRow, StoreError};
 use serde::Deserialize;
 
+mod pdf;
 mod xlsx;
 
 use crate::AppState;
@@ -33,6 +34,7 @@ pub(crate) fn page_routes() -> axum::Router<AppState> {
         .route("/dispatch", get(page).post(save))
         .route("/dispatch.xlsx", get(rollup_xlsx))
         .route("/dispatch/{township}", get(township_page))
+        .route("/dispatch/{township}/pdf", get(pdf::township_pdf))
 }
 
 pub(crate) fn api_routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
@@ -269,7 +271,8 @@ async fn one_markup(
     let body = html! {
         h1 { (lang.t("周调度", "Weekly dispatch")) " · " (row.township) }
         @if let Some(m) = notice { div.ok role="status" { (m) } }
-        p { (week_words(friday, lang)) " " (standing_tag(row.standing, lang)) }
+        p { (week_words(friday, lang)) " " (standing_tag(row.standing, lang))
+            " · " a href={"/dispatch/" (township_id) "/pdf?week=" (friday)} target="_blank" { (lang.t("打印周调度表 (PDF)", "Print (PDF)")) } }
         @if let Some(o) = owed {
             p.error role="alert" { (lang.t("周调度按周依次报送，请先报送：", "Dispatches go in order; first submit ")) a href={"/dispatch?week=" (o)} { (week_words(o, lang)) } }
         }

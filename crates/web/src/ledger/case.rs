@@ -62,6 +62,7 @@ async fn render(
     let body = html! {
         @if let Some((_, msg)) = &error { div.error role="alert" { (msg) } }
         (summary(&d, lang, &photos))
+        (papers(&d, actor, lang))
         @for (other, number, kind, metres) in &suggestions {
             div.warn {
                 (if kind == "merge" { lang.t("可能与在办问题 ", "Possibly the same problem as the open case ") } else { lang.t("可能是已销号问题的复发：", "Possibly a recurrence of the closed case ") })
@@ -131,6 +132,24 @@ fn summary(d: &CaseDetail, lang: Lang, photos: &crate::pages::photos::Readings) 
     }
 }
 
+/// The case's documents to print, for the offices that file them (not for village phones).
+fn papers(d: &CaseDetail, actor: &Actor, lang: Lang) -> Markup {
+    if matches!(actor.scope, minewatch_core::Scope::Village(_)) {
+        return html! {};
+    }
+    let id = d.case.id;
+    html! {
+        p.papers { (lang.t("打印文书：", "Print: "))
+            a href={"/cases/" (id) "/handoff.pdf"} target="_blank" { (lang.t("问题交办单", "hand-off sheet")) } " · "
+            @if d.case.days_overdue > 0 {
+                a href={"/cases/" (id) "/supervision.pdf"} target="_blank" { (lang.t("督办函", "supervision letter")) } " · "
+            }
+            a href={"/cases/" (id) "/closing.pdf"} target="_blank" { (lang.t("销号审批表", "closing approval form")) }
+            " (PDF)"
+        }
+    }
+}
+
 fn timeline(d: &CaseDetail, lang: Lang, photos: &crate::pages::photos::Readings) -> Markup {
     html! {
         section.card {
@@ -149,7 +168,7 @@ fn timeline(d: &CaseDetail, lang: Lang, photos: &crate::pages::photos::Readings)
     }
 }
 
-fn payload_text(p: &serde_json::Value) -> Option<String> {
+pub(crate) fn payload_text(p: &serde_json::Value) -> Option<String> {
     let parts: Vec<String> = [
         "note",
         "text",

@@ -6,6 +6,7 @@ pub(crate) mod api;
 pub(crate) mod case;
 pub(crate) mod clue;
 pub(crate) mod list;
+pub(crate) mod papers;
 pub(crate) mod sheet;
 
 use crate::AppState;
@@ -20,6 +21,9 @@ pub(crate) fn page_routes() -> Router<AppState> {
         .route("/ledger/print", get(sheet::print_page))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/act", post(case::act))
+        .route("/cases/{id}/handoff.pdf", get(papers::handoff))
+        .route("/cases/{id}/supervision.pdf", get(papers::supervision))
+        .route("/cases/{id}/closing.pdf", get(papers::closing))
         .route("/clues/new", get(clue::form).post(clue::submit))
         .route("/clues/mine", get(clue::mine))
 }

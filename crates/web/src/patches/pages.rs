@@ -227,6 +227,7 @@ fn map_svg(
     Map {
         shapes,
         lines: Vec::new(),
+        dots: Vec::new(),
         legend: Vec::new(),
         frame,
         width: 800.0,

@@ -5,6 +5,7 @@
 pub(crate) mod api;
 pub(crate) mod daily;
 pub(crate) mod duty;
+mod paper;
 pub(crate) mod patrols;
 pub(crate) mod tracks;
 
@@ -23,6 +24,7 @@ pub(crate) fn page_routes() -> Router<AppState> {
         .route("/patrols/new", get(patrols::form).post(patrols::submit))
         .route("/patrols/{id}", get(patrols::detail))
         .route("/patrols/{id}/sign", post(patrols::sign))
+        .route("/patrols/{id}/pdf", get(paper::record_pdf))
         .route("/tracks", get(tracks::page))
         .route("/tracks/gpx", post(tracks::upload_gpx))
         .route("/coverage", get(tracks::coverage))

@@ -334,7 +334,8 @@ async fn detail_markup(
                 button type="submit" { (step_label(*s, zh)) }
             } " "
         }
-        p { a href="/patrols" { (lang.t("返回巡查记录", "Back to patrol records")) } }
+        p { a href="/patrols" { (lang.t("返回巡查记录", "Back to patrol records")) }
+            " · " a href={"/patrols/" (p.id) "/pdf"} target="_blank" { (lang.t("打印巡查记录表 (PDF)", "Print (PDF)")) } }
     };
     Ok(layout(
         lang,

@@ -315,6 +315,7 @@ async fn coverage_markup(
     let svg = Map {
         shapes,
         lines,
+        dots: Vec::new(),
         legend: Vec::new(),
         frame,
         width: 800.0,

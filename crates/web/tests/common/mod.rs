@@ -159,3 +159,33 @@ pub async fn xlsx_sheet(
         .collect();
     (range, cells)
 }
+
+/// A downloaded PDF (the answer must be 200 and a PDF) as poppler's pdftotext reads it, with
+/// the layout's spaces and line breaks taken out so wrapped Chinese text reads as one line.
+pub async fn pdf_text(c: &reqwest::Client, url: String) -> String {
+    let r = c.get(&url).send().await.expect("pdf");
+    assert_eq!(r.status(), StatusCode::OK, "{url}");
+    assert_eq!(
+        r.headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf"),
+        "{url}"
+    );
+    let bytes = r.bytes().await.expect("bytes");
+    assert!(bytes.starts_with(b"%PDF-"), "{url}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("doc.pdf");
+    std::fs::write(&file, &bytes).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian's poppler-utils) must be installed for these tests");
+    assert!(out.status.success(), "pdftotext failed on {url}");
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
