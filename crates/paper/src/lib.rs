@@ -13,7 +13,7 @@ mod world;
 use std::path::Path;
 
 pub use forms::*;
-pub use world::Press;
+pub use world::{Press, Printed};
 
 /// The documents minewatch prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -58,6 +58,12 @@ impl Press {
         }
     }
 
+    /// Forgets what typst remembers between renders (fonts stay loaded), so the next render
+    /// lays out from scratch: for measuring, and never needed for correctness.
+    pub fn forget_layouts(&self) {
+        typst::comemo::evict(0);
+    }
+
     /// Whether a font for Chinese text was found.
     #[must_use]
     pub fn has_chinese(&self) -> bool {
@@ -70,6 +76,14 @@ impl Press {
     /// No Chinese font, or a template that cannot lay out the data (a bug: the error says
     /// where).
     pub fn render(&self, paper: &Paper) -> Result<Vec<u8>, PaperError> {
+        self.print(paper).map(|p| p.pdf)
+    }
+
+    /// The PDF of one document with its number of pages.
+    ///
+    /// # Errors
+    /// As [`Press::render`].
+    pub fn print(&self, paper: &Paper) -> Result<Printed, PaperError> {
         if !self.chinese {
             return Err(PaperError::NoChineseFont);
         }
@@ -101,7 +115,8 @@ impl Press {
             creator: Smart::Custom(Some("minewatch".to_owned())),
             ..typst_pdf::PdfOptions::default()
         };
-        typst_pdf::pdf(&document, &options).map_err(|errors| {
+        let pages = document.pages().len();
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
             PaperError::Pdf(
                 errors
                     .iter()
@@ -109,8 +124,16 @@ impl Press {
                     .collect::<Vec<_>>()
                     .join("; "),
             )
-        })
+        })?;
+        Ok(Printed { pdf, pages })
     }
+}
+
+/// A printed document.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
 }
 
 fn describe(desk: &Desk<'_>, errors: &[typst::diag::SourceDiagnostic]) -> String {
