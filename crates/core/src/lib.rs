@@ -7,6 +7,7 @@
 //! carry the capability names the store and the web use (`ledger`, `patrol`, `calendar`, …).
 
 pub mod acceptance;
+pub mod blacklist;
 pub mod bulletin;
 pub mod calendar;
 pub mod clock;

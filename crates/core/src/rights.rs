@@ -122,6 +122,16 @@ pub enum Right {
     PriceSeizure,
     /// Record a lot's disposal through the public-resources trading platform.
     DisposeSeizure,
+    // blacklist
+    /// Read the blacklist with its cases and measures.
+    ReadBlacklist,
+    /// Check one firm, person or plate against the list (a checkpoint, a screen taking an
+    /// application): the answer for that one only, never the list.
+    CheckBlacklist,
+    /// Put a firm, person or vehicle on the list for its cases, and lift an entry.
+    ManageBlacklist,
+    /// Record the measure one's department applies to a listed subject (联合惩戒).
+    ApplyPunishment,
     // notifications
     /// Switch the county's notification channels on and off, and watch their deliveries.
     ManageNotifications,
@@ -303,6 +313,39 @@ pub const RIGHTS: &[(Right, &[Role], &str)] = &[
         Right::DisposeSeizure,
         &[R::Admin, R::CountyOffice],
         "disposal through the trading platform is recorded by the county office",
+    ),
+    (
+        Right::ReadBlacklist,
+        &[
+            R::Admin,
+            R::CountyOffice,
+            R::Department,
+            R::Inspector,
+            R::Township,
+        ],
+        "the blacklist is read by the county office, the departments, the townships and the inspectors",
+    ),
+    (
+        Right::CheckBlacklist,
+        &[
+            R::Admin,
+            R::CountyOffice,
+            R::Department,
+            R::Inspector,
+            R::Township,
+            R::Checkpoint,
+        ],
+        "the blacklist is checked by the offices and the checkpoints",
+    ),
+    (
+        Right::ManageBlacklist,
+        &[R::Admin, R::CountyOffice],
+        "the county office puts subjects on the blacklist and lifts them",
+    ),
+    (
+        Right::ApplyPunishment,
+        &[R::Admin, R::CountyOffice, R::Department],
+        "joint punishment is recorded by the departments that apply it",
     ),
     (
         Right::ManageNotifications,

@@ -2,6 +2,7 @@
 //! of every role and a few hundred cases in every state and from every source. Every name
 //! is invented; none is a real person's.
 
+mod blacklist;
 mod bulletin;
 mod dispatch;
 mod patches;
@@ -614,6 +615,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
     bulletin::bulletins(store, &office, "青岚县", now).await?;
     scoreboard::results(store, &office, &township_users, "青岚县", now).await?;
     seizure::lots(store, &office, now).await?;
+    blacklist::listings(store, &office, now).await?;
     Ok(DemoSummary {
         county_id,
         townships: townships.len(),

@@ -14,6 +14,7 @@ mod acceptance;
 mod accounts;
 mod actor;
 mod attachments;
+mod blacklist;
 mod bulletin;
 mod calendar;
 pub mod codes;
@@ -50,6 +51,7 @@ pub use accounts::{
 };
 pub use actor::Actor;
 pub use attachments::{Analysed, AttachmentMeta, BlobStore, Capture, PhotoReading};
+pub use blacklist::{ListedCase, ListingRow, NewListing, PunishmentRow};
 pub use bulletin::{BulletinRow, BulletinSummary, CountedCaseNow, FormulaRow, Issue, IssueForm};
 pub use calendar::CalendarDay;
 pub use dispatch::{DispatchRow, HISTORY_WEEKS};

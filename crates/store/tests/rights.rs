@@ -114,6 +114,22 @@ async fn probe(s: &Store, actor: &Actor, right: Right) -> Option<Result<(), Stor
         // Among departments only the pricing office prices: the store narrows the role by
         // the department (tests/seizure.rs), which a sweep over roles cannot show.
         Right::PriceSeizure => return None,
+        Right::ReadBlacklist => s.blacklist(actor, now()).await.map(drop),
+        Right::CheckBlacklist => s
+            .check_blacklist(
+                actor,
+                minewatch_core::blacklist::SubjectKind::Vehicle,
+                "晋A12345",
+                "",
+                now(),
+            )
+            .await
+            .map(drop),
+        Right::ManageBlacklist => s.lift_blacklist(actor, MISSING, "复核撤销", now()).await,
+        Right::ApplyPunishment => {
+            s.apply_punishment(actor, MISSING, Some(MISSING), "限制投标", now())
+                .await
+        }
         Right::ReadAcceptance => s.acceptance(actor, day, day, now()).await.map(drop),
         // A phase still running: a holder is stopped there, after the role check.
         Right::DecideAcceptance => s

@@ -41,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::acceptance::api_routes())
         .merge(crate::notify::api_routes())
         .merge(crate::seizure::api_routes())
+        .merge(crate::blacklist::api_routes())
         .fallback(|| async { ApiError(WebError::NoRoute) })
         .layer(axum::middleware::from_fn(crate::scope::request_scope))
 }

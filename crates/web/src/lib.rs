@@ -9,6 +9,7 @@ mod accounts;
 mod api;
 mod attachments;
 pub mod auth;
+mod blacklist;
 mod bulletin;
 mod calendar;
 mod chart;

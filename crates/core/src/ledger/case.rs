@@ -411,6 +411,11 @@ pub fn field_label(field: &str) -> &'static str {
         "base" => "基础分",
         "weights" => "计分分值",
         "item" => "计分项",
+        "identifier" => "证件号或车牌号",
+        "cases" => "相关案件",
+        "valid_until" => "期限",
+        "department" => "部门",
+        "measure" => "惩戒措施",
         _ => "字段",
     }
 }

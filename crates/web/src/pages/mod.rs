@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::acceptance::page_routes())
         .merge(crate::notify::page_routes())
         .merge(crate::seizure::page_routes())
+        .merge(crate::blacklist::page_routes())
         .route(
             "/static/app.css",
             get(|| async {
@@ -107,6 +108,11 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             }
                             @if matches!(a.role, minewatch_core::Role::Admin | minewatch_core::Role::CountyOffice | minewatch_core::Role::Inspector | minewatch_core::Role::Township | minewatch_core::Role::Department) {
                                 a href="/seizures" { (lang.t("罚没处置", "Seizures")) }
+                            }
+                            @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadBlacklist) && a.role != minewatch_core::Role::Township {
+                                a href="/blacklist" { (lang.t("黑名单", "Blacklist")) }
+                            } @else if a.role == minewatch_core::Role::Checkpoint {
+                                a href="/blacklist/check" { (lang.t("黑名单核查", "Blacklist check")) }
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadAcceptance) {
                                 a href="/acceptance" { (lang.t("阶段验收", "Acceptance")) }

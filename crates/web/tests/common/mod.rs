@@ -189,3 +189,8 @@ pub async fn pdf_text(c: &reqwest::Client, url: String) -> String {
         .filter(|c| !c.is_whitespace())
         .collect()
 }
+
+/// A query value percent-encoded (Chinese plates, spaces).
+pub fn url_encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
