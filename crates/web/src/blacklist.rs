@@ -66,7 +66,8 @@ fn standing(e: &ListingRow, lang: Lang) -> Markup {
     }
 }
 
-fn entry_card(e: &ListingRow, lang: Lang) -> Markup {
+/// One entry; `links` where the reader may open the cases (a checkpoint sees their numbers).
+fn entry_card(e: &ListingRow, links: bool, lang: Lang) -> Markup {
     let zh = lang.is_zh();
     html! {
         dl.fields {
@@ -77,7 +78,8 @@ fn entry_card(e: &ListingRow, lang: Lang) -> Markup {
             dt { (lang.t("相关案件", "Cases")) } dd {
                 @for (i, c) in e.cases.iter().enumerate() {
                     @if i > 0 { "、" }
-                    a href={"/cases/" (c.id)} { (c.number) } " (" (c.township) ")"
+                    @if links { a href={"/cases/" (c.id)} { (c.number) } } @else { (c.number) }
+                    " (" (c.township) ")"
                 }
             }
             dt { (lang.t("列入日期", "Listed on")) } dd { (e.listed_on) " · " (e.listed_by)
@@ -137,7 +139,7 @@ async fn page_markup(
         @if entries.is_empty() { p.muted { (lang.t("黑名单暂无记录。", "The list is empty.")) } }
         @for e in &entries {
             section.card.listing id={"b" (e.id)} {
-                (entry_card(e, lang))
+                (entry_card(e, true, lang))
                 @if e.in_force && punish {
                     details { summary { (lang.t("登记本部门惩戒措施", "Record your department's measure")) }
                         form method="post" action={"/blacklist/" (e.id) "/measure"} {
@@ -357,7 +359,7 @@ async fn check_page(
             }
             Some(Ok(hits)) => {
                 div.error.verdict role="alert" { strong { (lang.t("已列入黑名单：请按规定查处并报告", "On the list: act as required and report")) } }
-                @for e in hits { section.card { (entry_card(e, lang)) } }
+                @for e in hits { section.card { (entry_card(e, may(actor.role, Right::ReadBlacklist), lang)) } }
             }
         }
         @if may(actor.role, Right::ReadBlacklist) { p { a href="/blacklist" { (lang.t("‹ 黑名单", "‹ The list")) } } }
