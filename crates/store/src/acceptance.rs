@@ -215,6 +215,18 @@ impl Store {
         to: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Acceptance> {
+        self.acceptance_of(actor, from, to, now, None).await
+    }
+
+    /// The checklist for the townships in sight, or for `only` that one.
+    async fn acceptance_of(
+        &self,
+        actor: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+        only: Option<i64>,
+    ) -> Result<Acceptance> {
         if !may(actor.role, Right::ReadAcceptance) {
             return Err(StoreError::Forbidden(Right::ReadAcceptance.refusal()));
         }
@@ -244,7 +256,9 @@ impl Store {
         let mut conn = self.pool().acquire().await?;
         let mut townships = Vec::new();
         for t in self.townships(actor.county_id).await? {
-            if actor.role == Role::Township && actor.scope != Scope::Township(t.id) {
+            if (actor.role == Role::Township && actor.scope != Scope::Township(t.id))
+                || only.is_some_and(|o| o != t.id)
+            {
                 continue;
             }
             let conn = &mut conn;
@@ -328,7 +342,9 @@ impl Store {
                 format!("the phase runs to {to}; it is accepted once it is over"),
             ));
         }
-        let board = self.acceptance(actor, from, to, now).await?;
+        let board = self
+            .acceptance_of(actor, from, to, now, Some(township_id))
+            .await?;
         let Some(line) = board
             .townships
             .into_iter()
@@ -393,11 +409,15 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        let board = self.acceptance(actor, from, to, now).await?;
-        board
-            .townships
-            .into_iter()
-            .find(|t| t.township_id == township_id)
-            .ok_or_else(|| StoreError::not_found("township", township_id))
+        // The checklist does not change with the decision: the line read above, decided.
+        Ok(TownshipAcceptance {
+            decision: Some(Decision {
+                passed,
+                note: note.to_string(),
+                decided_by: actor.display_name.clone(),
+                decided_at: at.as_str().to_string(),
+            }),
+            ..line
+        })
     }
 }

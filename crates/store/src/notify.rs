@@ -142,8 +142,9 @@ impl Store {
     pub async fn notify_sweep(&self, now: DateTime<Utc>) -> Result<usize> {
         let today = local_date(now);
         let at = stamp(now);
-        let mut tx = self.begin_write(at.as_str()).await?;
-        let mut raised = 0;
+        // Read first, on the pool: a write transaction (which serialises SQLite's writers)
+        // is opened only when there is something new to raise, not every minute.
+        let mut due: Vec<(i64, i64, String, NoticeKind, Message)> = Vec::new();
         let cases: Vec<(i64, i64, i64, String, String, String, String)> = crate::db::query(format!(
             "SELECT c.id, c.county_id, c.township_id, c.number, c.finding, c.due_on, t.name FROM case_file c \
              JOIN township t ON t.id = c.township_id WHERE c.status IN {} AND c.due_on <= $1 ORDER BY c.id",
@@ -152,18 +153,18 @@ impl Store {
         // Every open case past its deadline is told once per deadline, however long ago it
         // passed: a county switching minewatch on learns of all it owes.
         .bind((today + Duration::days(1)).to_string())
-        .fetch_all_as(&mut *tx)
+        .fetch_all_as(self.pool())
         .await?;
-        for (id, county, township, number, finding, due, name) in cases {
-            let (kind, key, title) = match due.as_str().cmp(today.to_string().as_str()) {
+        for (id, county, township, number, finding, due_on, name) in cases {
+            let (kind, key, title) = match due_on.as_str().cmp(today.to_string().as_str()) {
                 std::cmp::Ordering::Greater => (
                     NoticeKind::Reminder,
-                    format!("due:{id}:{due}"),
+                    format!("due:{id}:{due_on}"),
                     format!("明日到期：{number}"),
                 ),
                 std::cmp::Ordering::Less => (
                     NoticeKind::Overdue,
-                    format!("overdue:{id}:{due}"),
+                    format!("overdue:{id}:{due_on}"),
                     format!("已逾期：{number}"),
                 ),
                 // Due today: yesterday's reminder said so.
@@ -171,12 +172,10 @@ impl Store {
             };
             let m = Message {
                 title,
-                body: format!("{name} · {finding} · 办理时限 {due}"),
+                body: format!("{name} · {finding} · 办理时限 {due_on}"),
                 link: format!("/cases/{id}"),
             };
-            if raise(&mut tx, county, Some(township), &key, kind, &m, &at).await? {
-                raised += 1;
-            }
+            due.push((county, township, key, kind, m));
         }
         // Acceptance failed: the case goes back to the township for rectification.
         let since = stamp(now - Duration::days(7));
@@ -185,7 +184,7 @@ impl Store {
              JOIN case_file c ON c.id = e.case_id WHERE e.kind = 'action.accept' AND e.at >= $1 ORDER BY e.seq",
         )
         .bind(since.as_str())
-        .fetch_all_as(&mut *tx)
+        .fetch_all_as(self.pool())
         .await?;
         for (seq, id, county, township, number, payload) in sent_back {
             let v: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
@@ -197,17 +196,32 @@ impl Store {
                 body: v["note"].as_str().unwrap_or("").to_string(),
                 link: format!("/cases/{id}"),
             };
-            if raise(
-                &mut tx,
+            due.push((
                 county,
-                Some(township),
-                &format!("sent_back:{seq}"),
+                township,
+                format!("sent_back:{seq}"),
                 NoticeKind::SentBack,
-                &m,
-                &at,
-            )
-            .await?
-            {
+                m,
+            ));
+        }
+        let mut known = std::collections::HashSet::new();
+        for chunk in due.chunks(500) {
+            let mut sql = crate::sql::Sql::new(
+                "SELECT county_id, dedupe_key FROM notification WHERE dedupe_key IN ",
+            );
+            sql.push_in(chunk.iter().map(|d| d.2.as_str()));
+            let rows: Vec<(i64, String)> = sql.query().fetch_all_as(self.pool()).await?;
+            known.extend(rows);
+        }
+        due.retain(|(county, _, key, _, _)| !known.contains(&(*county, key.clone())));
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.begin_write(at.as_str()).await?;
+        let mut raised = 0;
+        // A sweep in another process may have raised some meanwhile: `raise` skips those.
+        for (county, township, key, kind, m) in &due {
+            if raise(&mut tx, *county, Some(*township), key, *kind, m, &at).await? {
                 raised += 1;
             }
         }

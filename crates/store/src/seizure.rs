@@ -92,11 +92,13 @@ impl Store {
         let Scope::Department(id) = actor.scope else {
             return Ok(false);
         };
-        Ok(self
-            .departments(actor.county_id)
-            .await?
-            .iter()
-            .any(|d| d.id == id && d.code == "pricing"))
+        let code: Option<String> =
+            crate::db::query("SELECT code FROM department WHERE id = $1 AND county_id = $2")
+                .bind(id)
+                .bind(actor.county_id)
+                .fetch_optional_scalar(self.pool())
+                .await?;
+        Ok(code.as_deref() == Some("pricing"))
     }
 
     /// May the actor determine prices (the pricing office among departments)?
