@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod clock;
 pub mod code;
 pub mod dispatch;
+pub mod inspection;
 pub mod ledger;
 pub mod notify;
 pub mod org;

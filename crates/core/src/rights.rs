@@ -132,6 +132,11 @@ pub enum Right {
     ManageBlacklist,
     /// Record the measure one's department applies to a listed subject (联合惩戒).
     ApplyPunishment,
+    // inspections
+    /// Read the inspection visits (a township those of its own).
+    ReadInspections,
+    /// Record an inspection visit and its findings, each filed as a case.
+    RecordInspection,
     // notifications
     /// Switch the county's notification channels on and off, and watch their deliveries.
     ManageNotifications,
@@ -346,6 +351,16 @@ pub const RIGHTS: &[(Right, &[Role], &str)] = &[
         Right::ApplyPunishment,
         &[R::Admin, R::CountyOffice, R::Department],
         "joint punishment is recorded by the departments that apply it",
+    ),
+    (
+        Right::ReadInspections,
+        &[R::Admin, R::CountyOffice, R::Inspector, R::Township],
+        "inspection visits are read by the county office, the inspectors and the township visited",
+    ),
+    (
+        Right::RecordInspection,
+        &[R::Admin, R::CountyOffice, R::Inspector],
+        "inspection visits are recorded by the county office and the inspectors",
     ),
     (
         Right::ManageNotifications,

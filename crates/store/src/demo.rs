@@ -5,6 +5,7 @@
 mod blacklist;
 mod bulletin;
 mod dispatch;
+mod inspection;
 mod patches;
 mod patrol;
 mod scoreboard;
@@ -616,6 +617,7 @@ pub async fn build(store: &Store, now: DateTime<Utc>, password_hash: &str) -> Re
     scoreboard::results(store, &office, &township_users, "青岚县", now).await?;
     seizure::lots(store, &office, now).await?;
     blacklist::listings(store, &office, now).await?;
+    inspection::visits(store, &office, now).await?;
     Ok(DemoSummary {
         county_id,
         townships: townships.len(),

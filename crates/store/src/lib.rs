@@ -25,6 +25,7 @@ mod dispatch;
 mod error;
 mod hooks;
 mod ids;
+mod inspection;
 mod leads;
 mod ledger;
 mod list;
@@ -57,6 +58,7 @@ pub use calendar::CalendarDay;
 pub use dispatch::{DispatchRow, HISTORY_WEEKS};
 pub use error::StoreError;
 pub use ids::{CaseId, ClueId, PatchId, UserId};
+pub use inspection::{InspectionCase, InspectionRow, NewInspection};
 pub use leads::{Conclusion, LeadEvidence, LeadReport, LeadRow, LeadTrack, SHOULD_HAVE_FOUND};
 pub use ledger::audit::{AuditFailure, AuditReport};
 pub use ledger::cases::{

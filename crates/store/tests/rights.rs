@@ -114,6 +114,22 @@ async fn probe(s: &Store, actor: &Actor, right: Right) -> Option<Result<(), Stor
         // Among departments only the pricing office prices: the store narrows the role by
         // the department (tests/seizure.rs), which a sweep over roles cannot show.
         Right::PriceSeizure => return None,
+        Right::ReadInspections => s.inspections(actor).await.map(drop),
+        Right::RecordInspection => s
+            .record_inspection(
+                actor,
+                &minewatch_store::NewInspection {
+                    township_id: MISSING,
+                    kind: minewatch_core::inspection::InspectionKind::Unannounced,
+                    visited_on: Some(day),
+                    team: "督导组".into(),
+                    places: "河道".into(),
+                    summary: "发现采砂痕迹".into(),
+                },
+                now(),
+            )
+            .await
+            .map(drop),
         Right::ReadBlacklist => s.blacklist(actor, now()).await.map(drop),
         Right::CheckBlacklist => s
             .check_blacklist(

@@ -42,6 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(crate::notify::api_routes())
         .merge(crate::seizure::api_routes())
         .merge(crate::blacklist::api_routes())
+        .merge(crate::inspection::api_routes())
         .fallback(|| async { ApiError(WebError::NoRoute) })
         .layer(axum::middleware::from_fn(crate::scope::request_scope))
 }

@@ -21,6 +21,7 @@ mod error;
 mod export;
 mod forms;
 mod i18n;
+mod inspection;
 mod json;
 mod leads;
 mod ledger;

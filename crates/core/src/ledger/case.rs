@@ -384,7 +384,7 @@ pub fn field_label(field: &str) -> &'static str {
         "address" => "地址",
         "description" => "问题描述",
         "source" => "线索来源",
-        "kind" => "问题类型",
+        "kind" | "problem_kind" => "问题类型",
         "lon" | "lat" => "坐标",
         "username" => "用户名",
         "label" => "用途",
@@ -416,6 +416,10 @@ pub fn field_label(field: &str) -> &'static str {
         "valid_until" => "期限",
         "department" => "部门",
         "measure" => "惩戒措施",
+        "visited_on" => "检查日期",
+        "team" => "督导组",
+        "places" => "检查地点",
+        "summary" => "检查情况",
         _ => "字段",
     }
 }

@@ -224,6 +224,19 @@ impl Store {
         if !may_file_clue(actor.role) {
             return Err(StoreError::Forbidden("this role does not file clues"));
         }
+        let point = self.check_clue(actor, clue).await?;
+        let at = stamp(now);
+        let mut tx = self.begin_write(&at).await?;
+        let outcome = self
+            .file_clue_tx(&mut tx, actor, clue, point, now, &at)
+            .await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// The checks of a clue before it is filed: its text, its place within the filer's
+    /// jurisdiction, its attachments. Its point, when it has one.
+    pub(crate) async fn check_clue(&self, actor: &Actor, clue: &NewClue) -> Result<Option<LonLat>> {
         if clue.description.trim().is_empty() {
             return Err(StoreError::invalid("description", "must not be empty"));
         }
@@ -247,13 +260,7 @@ impl Store {
         self.check_place(actor, clue.township_id, clue.village_id)
             .await?;
         self.check_attachments(&clue.attachments).await?;
-        let at = stamp(now);
-        let mut tx = self.begin_write(&at).await?;
-        let outcome = self
-            .file_clue_tx(&mut tx, actor, clue, point, now, &at)
-            .await?;
-        tx.commit().await?;
-        Ok(outcome)
+        Ok(point)
     }
 
     /// Files a checked clue inside a write transaction (the caller commits): merges it into

@@ -89,7 +89,7 @@ pub async fn form(State(state): State<AppState>, PageUser(actor): PageUser, lang
     form_markup(&state, &actor, lang, &Fields::new(), None).await
 }
 
-fn parse_float(fields: &Fields, name: &'static str) -> Result<Option<f64>, WebError> {
+pub(crate) fn parse_float(fields: &Fields, name: &'static str) -> Result<Option<f64>, WebError> {
     match fields.get(name).map_or("", |s| s.trim()) {
         "" => Ok(None),
         t => t

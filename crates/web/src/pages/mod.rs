@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .merge(crate::notify::page_routes())
         .merge(crate::seizure::page_routes())
         .merge(crate::blacklist::page_routes())
+        .merge(crate::inspection::page_routes())
         .route(
             "/static/app.css",
             get(|| async {
@@ -116,6 +117,9 @@ pub(crate) fn layout(lang: Lang, title: &str, actor: Option<&Actor>, body: Marku
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadAcceptance) {
                                 a href="/acceptance" { (lang.t("阶段验收", "Acceptance")) }
+                            }
+                            @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::RecordInspection) {
+                                a href="/inspections" { (lang.t("督导检查", "Inspections")) }
                             }
                             @if minewatch_core::rights::may(a.role, minewatch_core::rights::Right::ReadLeads) {
                                 a href="/leads" { (lang.t("问责线索", "Leads")) }
