@@ -48,6 +48,7 @@ coded! {
         Reminder => "reminder", "到期提醒", "Due tomorrow";
         Overdue => "overdue", "逾期通知", "Overdue";
         SentBack => "sent_back", "退回通知", "Sent back";
+        RankedLow => "ranked_low", "通报排名靠后", "Ranked near the bottom";
     }
 }
 

@@ -543,6 +543,32 @@ impl Store {
             }),
         )
         .await?;
+        // The bottom of the ranking is told at once, in the same transaction as the issue:
+        // the bulletin asks them to answer in writing.
+        let (_, bottom) = figures.top_and_bottom(3);
+        for l in bottom {
+            let m = minewatch_core::notify::Message {
+                title: format!("{}通报排名靠后：第{}名", month.label(true), l.rank),
+                body: format!(
+                    "{}在{}通报（{number}）中排名第{}名、得分{}，请于5个工作日内向县专项行动办公室书面说明原因并提出整改措施。",
+                    l.township,
+                    month.label(true),
+                    l.rank,
+                    l.score
+                ),
+                link: format!("/bulletin/{month}"),
+            };
+            crate::notify::raise(
+                &mut tx,
+                actor.county_id,
+                Some(l.township_id),
+                &format!("ranked_low:{month}:{}", l.township_id),
+                minewatch_core::notify::NoticeKind::RankedLow,
+                &m,
+                &at,
+            )
+            .await?;
+        }
         let row = self
             .stored_bulletin(&mut tx, actor.county_id, month)
             .await?

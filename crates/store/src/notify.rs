@@ -94,7 +94,7 @@ fn unit_of(actor: &Actor) -> Option<i64> {
 }
 
 /// Raises a notification unless it was raised before, and queues its deliveries.
-async fn raise(
+pub(crate) async fn raise(
     conn: &mut Conn,
     county: i64,
     township: Option<i64>,

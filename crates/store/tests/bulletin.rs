@@ -303,6 +303,36 @@ async fn a_month_is_ranked_issued_and_frozen(pg: bool) {
         field_of(store.issue_bulletin(&office, may, &form, on(6, 3)).await),
         "month"
     );
+    // The bottom of the ranking is told with the issue; the top is not.
+    let (top, bottom) = issued.figures.top_and_bottom(3);
+    assert!(!bottom.is_empty());
+    let ranked_low = |actor| {
+        let store = store.clone();
+        async move {
+            store
+                .notifications(&actor, 50)
+                .await
+                .expect("notices")
+                .into_iter()
+                .filter(|n| n.kind == "ranked_low")
+                .collect::<Vec<_>>()
+        }
+    };
+    let actor_of = |t: i64| {
+        if t == t_jia {
+            town_jia.clone()
+        } else {
+            town_yi.clone()
+        }
+    };
+    for l in &bottom {
+        let told = ranked_low(actor_of(l.township_id)).await;
+        assert_eq!(told.len(), 1, "{}", l.township);
+        assert!(told[0].body.contains(&form.number) && told[0].link == format!("/bulletin/{may}"));
+    }
+    for l in &top {
+        assert!(ranked_low(actor_of(l.township_id)).await.is_empty());
+    }
     let audit = store
         .audit_verify()
         .await

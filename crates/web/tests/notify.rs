@@ -1,5 +1,5 @@
 //! Notifications out of the real outbox to local sinks (the edge of the world): the county
-//! office switches on, for 东川镇, a DingTalk robot (a local HTTP sink), an e-mail channel (a
+//! office switches on, for 东川镇, a DingTalk robot and an SMS gateway (local HTTP sinks), an e-mail channel (a
 //! local SMTP sink) and a WeChat Work robot whose address is down. One pass of the outbox
 //! raises the demo county's due and overdue notices; the robot and the mailbox get them, the
 //! down robot's wait as pending with the reason, and arrive on a later pass once it is up.
@@ -117,6 +117,13 @@ async fn notices_reach_robots_and_mailboxes_and_wait_while_a_robot_is_down() {
     let mail_port = mail_listener.local_addr().expect("addr").port();
     mailbox(mail_listener, mail_seen.clone());
     let down_port = free_port().await;
+    // The SMS gateway: an HTTP sink like the robot, keeping what it was sent.
+    let sms_seen: Seen = Arc::default();
+    let sms_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let sms_port = sms_listener.local_addr().expect("addr").port();
+    robot(sms_listener, sms_seen.clone());
 
     let add = async |body: Value| {
         json_of(
@@ -135,6 +142,9 @@ async fn notices_reach_robots_and_mailboxes_and_wait_while_a_robot_is_down() {
         json!({"kind": "email", "name": "东川镇邮箱", "township_id": township,
                "endpoint": format!("127.0.0.1:{mail_port}"), "recipients": "dongchuan@example.cn",
                "sender": "minewatch@example.cn"}),
+        json!({"kind": "sms", "name": "东川镇短信", "township_id": township,
+               "endpoint": format!("http://127.0.0.1:{sms_port}/sms/send"),
+               "recipients": "13800000001，13800000002"}),
         json!({"kind": "wecom", "name": "东川镇企业微信群", "township_id": township,
                "endpoint": format!("http://127.0.0.1:{down_port}/cgi-bin/webhook/send?key=k")}),
     ] {
@@ -196,6 +206,20 @@ async fn notices_reach_robots_and_mailboxes_and_wait_while_a_robot_is_down() {
             .as_str()
             .is_some_and(|c| c.contains(first) && c.contains("https://mw.example.cn/cases/"))),
         "{got:?}"
+    );
+    // The SMS gateway got each notice once, for both phones, with the link in full.
+    let texts = sms_seen.lock().expect("lock").clone();
+    assert_eq!(texts.len(), per_channel);
+    assert!(
+        texts
+            .iter()
+            .all(|m| m["phones"] == json!(["13800000001", "13800000002"]))
+    );
+    assert!(
+        texts.iter().any(|m| m["text"]
+            .as_str()
+            .is_some_and(|t| t.contains(first) && t.contains("https://mw.example.cn/cases/"))),
+        "{texts:?}"
     );
     let mails = mail_seen.lock().expect("lock").clone();
     assert_eq!(mails.len(), per_channel);
