@@ -87,20 +87,6 @@ fn day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-fn text_field(field: &'static str, text: &str, max: usize) -> Result<String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(StoreError::invalid(field, "required"));
-    }
-    if t.chars().count() > max {
-        return Err(StoreError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
 /// The entries' columns, up to the county's value, which the caller binds.
 const ENTRY_SELECT: &str = "SELECT b.id, b.subject_kind, b.name, b.identifier, b.reason, b.listed_on, b.valid_until, \
      COALESCE(u.display_name, '') AS listed_by, b.lifted_on, b.lift_reason \
@@ -123,8 +109,8 @@ impl Store {
             return Err(StoreError::Forbidden(Right::ManageBlacklist.refusal()));
         }
         let today = local_date(now);
-        let name = text_field("name", &l.name, MAX_NAME_CHARS)?;
-        let reason = text_field("reason", &l.reason, MAX_TEXT_CHARS)?;
+        let name = crate::error::required_text("name", &l.name, MAX_NAME_CHARS)?;
+        let reason = crate::error::required_text("reason", &l.reason, MAX_TEXT_CHARS)?;
         let identifier = normalize(&l.identifier);
         if let Some(fault) = identifier_fault(l.kind, &identifier) {
             return Err(StoreError::invalid("identifier", fault));
@@ -448,7 +434,7 @@ impl Store {
                 "no such department in the county",
             ));
         }
-        let measure = text_field("measure", measure, MAX_TEXT_CHARS)?;
+        let measure = crate::error::required_text("measure", measure, MAX_TEXT_CHARS)?;
         let today = local_date(now);
         let row: Option<(Option<String>, Option<String>)> = crate::db::query(
             "SELECT valid_until, lifted_on FROM blacklist_entry WHERE id = $1 AND county_id = $2",
@@ -525,7 +511,7 @@ impl Store {
         if lifted.is_some() {
             return Err(StoreError::invalid("id", "lifted already"));
         }
-        let reason = text_field("reason", reason, MAX_TEXT_CHARS)?;
+        let reason = crate::error::required_text("reason", reason, MAX_TEXT_CHARS)?;
         let today = local_date(now);
         let at = stamp(now);
         let mut tx = self.begin_write(at.as_str()).await?;

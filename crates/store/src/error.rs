@@ -85,6 +85,21 @@ pub(crate) fn check_names(fields: &[(&'static str, &str)]) -> crate::Result<()> 
     Ok(())
 }
 
+/// A text field that must be given, trimmed, at most `max` characters; refused naming it.
+pub(crate) fn required_text(field: &'static str, value: &str, max: usize) -> crate::Result<String> {
+    let t = value.trim();
+    if t.is_empty() {
+        return Err(StoreError::invalid(field, "required"));
+    }
+    if t.chars().count() > max {
+        return Err(StoreError::invalid(
+            field,
+            format!("at most {max} characters"),
+        ));
+    }
+    Ok(t.to_string())
+}
+
 /// Refuses a text field over [`minewatch_core::ledger::case::MAX_TEXT_CHARS`], naming it, before
 /// anything is stored.
 pub(crate) fn check_lengths(fields: &[(&'static str, &str)]) -> crate::Result<()> {

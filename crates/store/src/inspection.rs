@@ -64,20 +64,6 @@ struct Stored {
     recorded_by: String,
 }
 
-fn text(field: &'static str, value: &str, max: usize) -> Result<String> {
-    let t = value.trim();
-    if t.is_empty() {
-        return Err(StoreError::invalid(field, "required"));
-    }
-    if t.chars().count() > max {
-        return Err(StoreError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
-    }
-    Ok(t.to_string())
-}
-
 impl Store {
     /// Records a visit. Logged as `inspection.recorded`.
     ///
@@ -114,9 +100,9 @@ impl Store {
                 "the day has not come yet",
             ));
         }
-        let team = text("team", &v.team, MAX_NAME_CHARS)?;
-        let places = text("places", &v.places, MAX_TEXT_CHARS)?;
-        let summary = text("summary", &v.summary, MAX_TEXT_CHARS)?;
+        let team = crate::error::required_text("team", &v.team, MAX_NAME_CHARS)?;
+        let places = crate::error::required_text("places", &v.places, MAX_TEXT_CHARS)?;
+        let summary = crate::error::required_text("summary", &v.summary, MAX_TEXT_CHARS)?;
         let at = stamp(now);
         let mut tx = self.begin_write(at.as_str()).await?;
         let id: i64 = crate::db::query(

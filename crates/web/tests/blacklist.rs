@@ -6,14 +6,9 @@
 
 mod common;
 
-use common::{json_of, login, login_page, start};
+use common::{json_of, login, login_page, start, text};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn text(r: reqwest::Response) -> (StatusCode, String) {
-    let status = r.status();
-    (status, r.text().await.expect("text"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_is_read_checked_added_to_and_punished() {

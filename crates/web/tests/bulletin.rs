@@ -6,14 +6,9 @@
 
 mod common;
 
-use common::{client, json_of, login, login_page, start};
+use common::{client, json_of, login, login_page, start, text};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn text(r: reqwest::Response) -> (StatusCode, String) {
-    let status = r.status();
-    (status, r.text().await.expect("text"))
-}
 
 /// Base + Σ weight × count, worked out here from the counts and the formula the answer carries.
 fn expected_score(line: &Value, formula: &Value) -> i64 {

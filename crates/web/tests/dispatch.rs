@@ -5,14 +5,9 @@
 
 mod common;
 
-use common::{client, json_of, login, login_page, start};
+use common::{client, json_of, login, login_page, start, text};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn text(r: reqwest::Response) -> (StatusCode, String) {
-    let status = r.status();
-    (status, r.text().await.expect("text"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_township_files_its_dispatch_and_the_county_rolls_it_up() {

@@ -5,14 +5,9 @@
 
 mod common;
 
-use common::{json_of, login, login_page, start};
+use common::{json_of, login, login_page, start, text};
 use reqwest::StatusCode;
 use serde_json::json;
-
-async fn text(r: reqwest::Response) -> (StatusCode, String) {
-    let status = r.status();
-    (status, r.text().await.expect("text"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visit_is_recorded_and_its_findings_become_cases() {

@@ -194,3 +194,9 @@ pub async fn pdf_text(c: &reqwest::Client, url: String) -> String {
 pub fn url_encode(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+/// An answer's status and body text.
+pub async fn text(r: reqwest::Response) -> (StatusCode, String) {
+    let status = r.status();
+    (status, r.text().await.expect("text"))
+}
