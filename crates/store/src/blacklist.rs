@@ -333,6 +333,46 @@ impl Store {
             .collect())
     }
 
+    /// The entries a case put on the list: (entry id, kind, name, in force), for the case
+    /// page of those who read the list.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn listings_of_case(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(i64, SubjectKind, String, bool)>> {
+        if !may(actor.role, Right::ReadBlacklist) {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(i64, String, String, Option<String>, Option<String>)> = crate::db::query(
+            "SELECT b.id, b.subject_kind, b.name, b.valid_until, b.lifted_on FROM blacklist_entry b \
+             JOIN blacklist_case bc ON bc.entry_id = b.id WHERE bc.case_id = $1 AND b.county_id = $2 ORDER BY b.id",
+        )
+        .bind(case_id)
+        .bind(actor.county_id)
+        .fetch_all_as(self.pool())
+        .await?;
+        let today = local_date(now);
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, kind, name, until, lifted)| {
+                Some((
+                    id,
+                    SubjectKind::from_code(&kind)?,
+                    name,
+                    in_force(
+                        lifted.as_deref().and_then(day),
+                        until.as_deref().and_then(day),
+                        today,
+                    ),
+                ))
+            })
+            .collect())
+    }
+
     /// The county's list, newest first, those in force before the lifted and expired.
     ///
     /// # Errors

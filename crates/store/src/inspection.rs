@@ -196,6 +196,39 @@ impl Store {
         Ok(outcome)
     }
 
+    /// The visits that found this case: (visit id, day, kind), for the case page of those
+    /// who read visits.
+    ///
+    /// # Errors
+    /// On database failure.
+    pub async fn inspections_of_case(
+        &self,
+        actor: &Actor,
+        case_id: i64,
+    ) -> Result<Vec<(i64, NaiveDate, InspectionKind)>> {
+        if !may(actor.role, Right::ReadInspections) {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<(i64, String, String)> = crate::db::query(
+            "SELECT DISTINCT i.id, i.visited_on, i.kind FROM inspection i JOIN inspection_finding f ON f.inspection_id = i.id \
+             WHERE f.case_id = $1 AND i.county_id = $2 ORDER BY i.id",
+        )
+        .bind(case_id)
+        .bind(actor.county_id)
+        .fetch_all_as(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, day, kind)| {
+                Some((
+                    id,
+                    NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?,
+                    InspectionKind::from_code(&kind)?,
+                ))
+            })
+            .collect())
+    }
+
     /// The visits in sight (a township its own), newest first, each with the cases it found
     /// as they stand now.
     ///

@@ -48,6 +48,20 @@ async fn the_list_is_read_checked_added_to_and_punished() {
         .find(|e| e["identifier"] == "晋KD8836")
         .expect("the truck")
         .clone();
+    // The case that put them there says so.
+    let case_id = truck["cases"][0]["id"].as_i64().expect("case id");
+    let (_, page) = text(
+        office_page
+            .get(format!("{}/cases/{case_id}", s.base))
+            .send()
+            .await
+            .expect("case"),
+    )
+    .await;
+    assert!(
+        page.contains("据本案列入黑名单") && page.contains("青岚县鑫盛砂石有限公司"),
+        "{page}"
+    );
     let case_number = truck["cases"][0]["number"]
         .as_str()
         .expect("case")

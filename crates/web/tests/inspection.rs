@@ -114,6 +114,18 @@ async fn a_visit_is_recorded_and_its_findings_become_cases() {
     .await;
     assert_eq!(case["case"]["source"], "superior_inspection");
     assert_eq!(case["case"]["township_id"], township);
+    let (_, page) = text(
+        office_page
+            .get(format!("{}/cases/{case_id}", s.base))
+            .send()
+            .await
+            .expect("page"),
+    )
+    .await;
+    assert!(
+        page.contains("督导检查发现") && page.contains(&format!("/inspections#v{id}")),
+        "{page}"
+    );
     let (_, visits) = json_of(
         office
             .get(format!("{}/api/v1/inspections", s.base))

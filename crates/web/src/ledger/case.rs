@@ -50,6 +50,11 @@ async fn render(
         .merge_suggestions(actor, id)
         .await
         .unwrap_or_default();
+    let listings = state
+        .store
+        .listings_of_case(actor, id.0, state.clock.now())
+        .await?;
+    let visits = state.store.inspections_of_case(actor, id.0).await?;
     let photos = crate::pages::photos::readings_near(
         state,
         d.clues
@@ -63,6 +68,19 @@ async fn render(
         @if let Some((_, msg)) = &error { div.error role="alert" { (msg) } }
         (summary(&d, lang, &photos))
         (papers(&d, actor, lang))
+        @for (visit, day, kind) in &visits {
+            p.note { (lang.t("督导检查发现：", "Found by an inspection: "))
+                a href={"/inspections#v" (visit)} { (day) " " (kind.label(lang.is_zh())) } }
+        }
+        @if !listings.is_empty() {
+            p.note { (lang.t("据本案列入黑名单：", "On the blacklist for this case: "))
+                @for (i, (entry, kind, name, in_force)) in listings.iter().enumerate() {
+                    @if i > 0 { "、" }
+                    a href={"/blacklist#b" (entry)} { (kind.label(lang.is_zh())) " " (name) }
+                    @if !in_force { " " span.tag { (lang.t("已不在列", "no longer listed")) } }
+                }
+            }
+        }
         @for (other, number, kind, metres) in &suggestions {
             div.warn {
                 (if kind == "merge" { lang.t("可能与在办问题 ", "Possibly the same problem as the open case ") } else { lang.t("可能是已销号问题的复发：", "Possibly a recurrence of the closed case ") })
