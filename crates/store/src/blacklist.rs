@@ -347,7 +347,9 @@ impl Store {
         if !may(actor.role, Right::ReadBlacklist) {
             return Ok(Vec::new());
         }
-        let rows: Vec<(i64, String, String, Option<String>, Option<String>)> = crate::db::query(
+        /// id, kind, name, valid_until, lifted_on.
+        type Term = (i64, String, String, Option<String>, Option<String>);
+        let rows: Vec<Term> = crate::db::query(
             "SELECT b.id, b.subject_kind, b.name, b.valid_until, b.lifted_on FROM blacklist_entry b \
              JOIN blacklist_case bc ON bc.entry_id = b.id WHERE bc.case_id = $1 AND b.county_id = $2 ORDER BY b.id",
         )
