@@ -87,6 +87,9 @@ fn day(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
+/// An entry's id, kind, name, valid_until and lifted_on.
+type Term = (i64, String, String, Option<String>, Option<String>);
+
 /// The entries' columns, up to the county's value, which the caller binds.
 const ENTRY_SELECT: &str = "SELECT b.id, b.subject_kind, b.name, b.identifier, b.reason, b.listed_on, b.valid_until, \
      COALESCE(u.display_name, '') AS listed_by, b.lifted_on, b.lift_reason \
@@ -347,8 +350,6 @@ impl Store {
         if !may(actor.role, Right::ReadBlacklist) {
             return Ok(Vec::new());
         }
-        /// id, kind, name, valid_until, lifted_on.
-        type Term = (i64, String, String, Option<String>, Option<String>);
         let rows: Vec<Term> = crate::db::query(
             "SELECT b.id, b.subject_kind, b.name, b.valid_until, b.lifted_on FROM blacklist_entry b \
              JOIN blacklist_case bc ON bc.entry_id = b.id WHERE bc.case_id = $1 AND b.county_id = $2 ORDER BY b.id",
