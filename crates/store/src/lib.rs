@@ -96,7 +96,7 @@ pub use patrol::reports::{
 };
 pub use patrol::tracks::{MAX_TRACK_POINTS, NewTrack, TrackRow};
 pub use scoreboard::{CampaignResultRow, NewCampaignResult};
-pub use seizure::{LotRow, MoneyLine, NewLot};
+pub use seizure::{LotRow, MoneyLine, MoneyTotals, NewLot};
 pub use stamp::Stamp;
 pub use tips::rewards::{RewardRow, RewardRule, RewardTotals};
 pub use tips::{

@@ -51,7 +51,17 @@ pub struct LotRow {
     pub standing: LotStanding,
 }
 
-/// Fines, confiscations and proceeds of one township or one month.
+/// The county's money three ways: by township, by department (the one that imposed the
+/// penalty; the case's lead department where the county office recorded it; proceeds by the
+/// case's lead department) and by month.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct MoneyTotals {
+    pub by_township: Vec<MoneyLine>,
+    pub by_department: Vec<MoneyLine>,
+    pub by_month: Vec<MoneyLine>,
+}
+
+/// Fines, confiscations and proceeds of one township, department or month.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct MoneyLine {
     /// The township's name, or the month as 2026-05.
@@ -390,11 +400,7 @@ impl Store {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn money_totals(
-        &self,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<(Vec<MoneyLine>, Vec<MoneyLine>)> {
+    pub async fn money_totals(&self, actor: &Actor, now: DateTime<Utc>) -> Result<MoneyTotals> {
         let lots = self.lots(actor, now).await?;
         self.money_totals_with(actor, &lots).await
     }
@@ -403,19 +409,20 @@ impl Store {
     ///
     /// # Errors
     /// On database failure.
-    pub async fn money_totals_with(
-        &self,
-        actor: &Actor,
-        lots: &[LotRow],
-    ) -> Result<(Vec<MoneyLine>, Vec<MoneyLine>)> {
+    pub async fn money_totals_with(&self, actor: &Actor, lots: &[LotRow]) -> Result<MoneyTotals> {
+        // Unattributed money stays visible under a name of its own.
+        const NO_DEPARTMENT: &str = "未指明部门";
         let mut sql = crate::sql::Sql::new(
-            "SELECT t.name, e.at, e.payload FROM event e JOIN case_file c ON c.id = e.case_id \
-             JOIN township t ON t.id = c.township_id WHERE e.kind = 'action.penalty'",
+            "SELECT t.name, e.at, e.payload, COALESCE(ud.name, ld.name, '') FROM event e JOIN case_file c ON c.id = e.case_id \
+             JOIN township t ON t.id = c.township_id LEFT JOIN app_user u ON u.id = e.actor_user_id \
+             LEFT JOIN department ud ON ud.id = u.department_id LEFT JOIN department ld ON ld.id = c.lead_department_id \
+             WHERE e.kind = 'action.penalty'",
         );
         actor.push_case_scope(&mut sql);
-        let penalties: Vec<(String, String, String)> =
+        let penalties: Vec<(String, String, String, String)> =
             sql.query().fetch_all_as(self.pool()).await?;
         let mut by_township: Vec<MoneyLine> = Vec::new();
+        let mut by_department: Vec<MoneyLine> = Vec::new();
         let mut by_month: Vec<MoneyLine> = Vec::new();
         let bump = |lines: &mut Vec<MoneyLine>, name: &str, f: &dyn Fn(&mut MoneyLine)| {
             if let Some(l) = lines.iter_mut().find(|l| l.name == name) {
@@ -429,7 +436,7 @@ impl Store {
                 lines.push(l);
             }
         };
-        for (township, at, payload) in penalties {
+        for (township, at, payload, department) in penalties {
             let v: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
             let fine = v["fine_fen"].as_i64().unwrap_or(0);
             let conf = v["confiscation_fen"].as_i64().unwrap_or(0);
@@ -441,16 +448,51 @@ impl Store {
                 l.confiscation_fen += conf;
             };
             bump(&mut by_township, &township, &add);
+            bump(
+                &mut by_department,
+                if department.is_empty() {
+                    NO_DEPARTMENT
+                } else {
+                    &department
+                },
+                &add,
+            );
             bump(&mut by_month, &month, &add);
         }
-        for lot in lots {
+        let sold: Vec<&LotRow> = lots.iter().filter(|l| l.proceeds_fen.is_some()).collect();
+        let mut lead: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        if !sold.is_empty() {
+            let ids: Vec<String> = sold.iter().map(|l| l.case_id.to_string()).collect();
+            let mut sql = crate::sql::Sql::new(
+                "SELECT c.id, COALESCE(d.name, '') FROM case_file c LEFT JOIN department d ON d.id = c.lead_department_id \
+                 WHERE CAST(c.id AS TEXT) IN ",
+            );
+            sql.push_in(ids.iter().map(String::as_str));
+            let rows: Vec<(i64, String)> = sql.query().fetch_all_as(self.pool()).await?;
+            lead.extend(rows);
+        }
+        for lot in sold {
             if let (Some(p), Some(on)) = (lot.proceeds_fen, lot.disposed_on) {
                 let add = |l: &mut MoneyLine| l.proceeds_fen += p;
                 bump(&mut by_township, &lot.township, &add);
+                let department = lead.get(&lot.case_id).map_or("", String::as_str);
+                bump(
+                    &mut by_department,
+                    if department.is_empty() {
+                        NO_DEPARTMENT
+                    } else {
+                        department
+                    },
+                    &add,
+                );
                 bump(&mut by_month, &on.format("%Y-%m").to_string(), &add);
             }
         }
         by_month.sort_by(|a, b| b.name.cmp(&a.name));
-        Ok((by_township, by_month))
+        Ok(MoneyTotals {
+            by_township,
+            by_department,
+            by_month,
+        })
     }
 }

@@ -316,7 +316,29 @@ async fn a_lot_is_sealed_priced_and_sold(pg: bool) {
         )
         .await
         .expect("penalty");
-    let (by_township, by_month) = store.money_totals(&office, on(6, 1)).await.expect("totals");
+    let totals = store.money_totals(&office, on(6, 1)).await.expect("totals");
+    let (by_township, by_month) = (&totals.by_township, &totals.by_month);
+    // By department: the money is all there, under the case's lead department (the county
+    // office recorded the penalty), the fine and the proceeds alike.
+    let lead = store
+        .case_detail(&office, case, day(6, 1))
+        .await
+        .expect("case")
+        .case
+        .lead_department;
+    let dept = totals
+        .by_department
+        .iter()
+        .find(|l| l.name == lead)
+        .expect("the lead department's line");
+    assert_eq!(
+        (dept.fine_fen, dept.confiscation_fen, dept.proceeds_fen),
+        (5_000_000, 1_205_000, 1_180_000)
+    );
+    assert_eq!(
+        totals.by_department.iter().map(|l| l.fine_fen).sum::<i64>(),
+        5_000_000
+    );
     let jia = by_township.iter().find(|l| l.name == "甲镇").expect("甲镇");
     assert_eq!(
         (jia.fine_fen, jia.confiscation_fen, jia.proceeds_fen),
@@ -325,11 +347,14 @@ async fn a_lot_is_sealed_priced_and_sold(pg: bool) {
     let may = by_month.iter().find(|l| l.name == "2026-05").expect("May");
     assert_eq!(may.fine_fen, 5_000_000);
     assert_eq!(may.proceeds_fen, 1_180_000);
-    let (yi_view, _) = store
+    let yi_view = store
         .money_totals(&town_yi, on(6, 1))
         .await
         .expect("totals");
-    assert!(yi_view.is_empty(), "乙街道 sees none of 甲镇's money");
+    assert!(
+        yi_view.by_township.is_empty() && yi_view.by_department.is_empty(),
+        "乙街道 sees none of 甲镇's money"
+    );
 }
 
 on_both!(a_lot_is_sealed_priced_and_sold);

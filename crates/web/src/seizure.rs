@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use minewatch_core::CaseAction;
 use minewatch_core::rights::{Right, may};
 use minewatch_core::seizure::{LotStanding, show_quantity};
-use minewatch_store::{Actor, LotRow, MoneyLine, NewLot, StoreError};
+use minewatch_store::{Actor, LotRow, MoneyLine, MoneyTotals, NewLot, StoreError};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -130,7 +130,7 @@ async fn page_markup(
 ) -> Result<Markup, WebError> {
     let now = state.clock.now();
     let lots = state.store.lots(actor, now).await?;
-    let (by_township, by_month) = state.store.money_totals_with(actor, &lots).await?;
+    let totals = state.store.money_totals_with(actor, &lots).await?;
     let may_price = state.store.may_price_lots(actor).await?;
     let overdue = lots
         .iter()
@@ -161,8 +161,9 @@ async fn page_markup(
         }
         @if lots.is_empty() { p.muted { (lang.t("暂无封存物品。", "No lot sealed yet.")) } }
         @else { (lot_table(&lots, actor, may_price, lang)) }
-        (money_table(lang.t("罚没及处置收入（按乡镇）", "Fines, confiscations and proceeds by township"), lang.t("乡镇(街道)", "Township"), &by_township, lang))
-        (money_table(lang.t("罚没及处置收入（按月）", "By month"), lang.t("月份", "Month"), &by_month, lang))
+        (money_table(lang.t("罚没及处置收入（按乡镇）", "Fines, confiscations and proceeds by township"), lang.t("乡镇(街道)", "Township"), &totals.by_township, lang))
+        (money_table(lang.t("罚没及处置收入（按部门）", "By department"), lang.t("部门", "Department"), &totals.by_department, lang))
+        (money_table(lang.t("罚没及处置收入（按月）", "By month"), lang.t("月份", "Month"), &totals.by_month, lang))
     };
     Ok(layout(
         lang,
@@ -397,23 +398,14 @@ async fn api_dispose(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-/// Money by township and by month.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub(crate) struct Totals {
-    by_township: Vec<MoneyLine>,
-    by_month: Vec<MoneyLine>,
-}
-
 #[utoipa::path(get, path = "/seizures/totals", tag = "seizures",
-    summary = "Fines and confiscations (by the day each penalty was recorded) and disposal proceeds, by township and by month, in fen",
-    responses((status = 200, body = Totals)))]
+    summary = "Fines and confiscations (by the day each penalty was recorded) and disposal proceeds, by township, department and month, in fen",
+    responses((status = 200, body = MoneyTotals)))]
 async fn api_totals(
     State(state): State<AppState>,
     ApiUser(actor): ApiUser,
-) -> ApiResult<Json<Totals>> {
-    let (by_township, by_month) = state.store.money_totals(&actor, state.clock.now()).await?;
-    Ok(Json(Totals {
-        by_township,
-        by_month,
-    }))
+) -> ApiResult<Json<MoneyTotals>> {
+    Ok(Json(
+        state.store.money_totals(&actor, state.clock.now()).await?,
+    ))
 }

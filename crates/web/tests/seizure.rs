@@ -129,6 +129,22 @@ async fn a_lot_is_sealed_priced_and_sold_over_http() {
     let lines = totals["by_township"].as_array().expect("lines");
     assert_eq!(lines.len(), 1, "a township sees its own money: {totals}");
     assert!(lines[0]["proceeds_fen"].as_i64().expect("proceeds") >= 870_000);
+    // The same money by department adds up to the same sums.
+    let sum = |key: &str, field: &str| {
+        totals[key]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .map(|l| l[field].as_i64().unwrap_or(0))
+            .sum::<i64>()
+    };
+    for field in ["fine_fen", "confiscation_fen", "proceeds_fen"] {
+        assert_eq!(
+            sum("by_department", field),
+            sum("by_township", field),
+            "{field}: {totals}"
+        );
+    }
     let page = town_page
         .get(format!("{}/seizures", s.base))
         .send()
@@ -138,6 +154,7 @@ async fn a_lot_is_sealed_priced_and_sold_over_http() {
         .await
         .expect("text");
     assert!(page.contains("GGZY-2026-045") && page.contains("万元"));
+    assert!(page.contains("罚没及处置收入（按部门）"), "{page}");
     let village = login(&s, "village01").await;
     let r = village
         .post(format!("{}/api/v1/seizures", s.base))
